@@ -1,0 +1,172 @@
+package io.coiommu.launcher;
+
+import io.coiommu.analytics.ResultsConsumer;
+import io.coiommu.analytics.RunSummary;
+import io.coiommu.launcher.kafka.EmbeddedKafkaCluster;
+import io.coiommu.processor.EmulationTopology;
+import io.coiommu.processor.ProcessorConfig;
+import io.coiommu.processor.StreamsSettings;
+import io.coiommu.producer.Pacing;
+import io.coiommu.producer.ProduceStats;
+import io.coiommu.producer.ProgressListener;
+import io.coiommu.producer.TraceProducer;
+import io.coiommu.producer.TraceSource;
+import io.coiommu.producer.VmEvent;
+import io.coiommu.schema.Topics;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.OptionalLong;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * The whole path in one process: trace -> Kafka -> Streams emulation -> results. Used by
+ * {@code coiommu run} and by the end-to-end tests, so both exercise exactly the same wiring.
+ */
+public final class Pipeline {
+
+  /**
+   * @param client Kafka client settings (bootstrap servers, security); null starts an embedded broker
+   * @param trace opens the trace to replay
+   * @param partitions partitions of the trace topic: bounds the processor's parallelism
+   */
+  public record Options(Properties client, Callable<TraceSource> trace, ProcessorConfig processor,
+                        int partitions, Pacing pacing, Duration timeout, ProgressListener progress) {}
+
+  /** What a run produced and how long its stages took. */
+  public record Result(RunSummary summary, ProduceStats produced, Set<String> vms, String trace,
+                       Duration brokerStart, Duration total) {}
+
+  private Pipeline() {}
+
+  public static Result run(Options options, PrintStream log) throws Exception {
+    long t0 = System.nanoTime();
+    EmbeddedKafkaCluster embedded = null;
+    Path stateDir = Files.createTempDirectory("coiommu-streams-");
+    try {
+      Properties client = options.client();
+      Duration brokerStart = Duration.ZERO;
+      if (client == null) {
+        embedded = EmbeddedKafkaCluster.start(1);
+        client = embedded.clientProperties();
+        brokerStart = Duration.ofNanos(System.nanoTime() - t0);
+        log.printf("embedded Kafka broker (KRaft) on %s, started in %.1f s%n", embedded.bootstrapServers(),
+            brokerStart.toMillis() / 1000.0);
+        Map<String, Integer> topics = new LinkedHashMap<>();
+        topics.put(Topics.TRACE_EVENTS, options.partitions());
+        topics.put(Topics.WINDOW_RESULTS, options.partitions());
+        topics.put(Topics.ANOMALIES, 1);
+        topics.put(Topics.DEAD_LETTERS, 1);
+        embedded.createTopics(topics);
+      }
+
+      String appId = StreamsSettings.DEFAULT_APPLICATION_ID + "-" + UUID.randomUUID();
+      try (KafkaStreams streams = new KafkaStreams(
+          EmulationTopology.buildTopology(options.processor()),
+          StreamsSettings.properties(client, appId, stateDir))) {
+        streams.setUncaughtExceptionHandler(e -> {
+          log.println("processor failed: " + e);
+          return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
+              .SHUTDOWN_CLIENT;
+        });
+        streams.start();
+
+        ProduceStats produced;
+        VmRecorder source;
+        try (TraceProducer producer = new TraceProducer(client, Topics.TRACE_EVENTS)) {
+          source = new VmRecorder(options.trace().call());
+          log.println("trace: " + source.describe());
+          try (source) {
+            produced = producer.produce(source, options.pacing(), options.progress());
+          }
+        }
+        log.printf("produced %s; waiting for the results of %d scenarios x %d VMs%n", produced,
+            options.processor().scenarios().size(), source.vms().size());
+        RunSummary summary = ResultsConsumer.consumeUntilComplete(client, source.vms(),
+            options.processor().scenarios().size(), options.timeout());
+        return new Result(summary, produced, source.vms(), source.describe(), brokerStart,
+            Duration.ofNanos(System.nanoTime() - t0));
+      }
+    } finally {
+      if (embedded != null) {
+        embedded.close();
+      }
+      deleteRecursively(stateDir);
+    }
+  }
+
+  private static void deleteRecursively(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Remembers which VMs a trace contains, so the run knows whose results to wait for. */
+  private static final class VmRecorder implements TraceSource {
+    private final TraceSource delegate;
+    private final Set<String> vms = new TreeSet<>();
+    private String lastVm;
+
+    VmRecorder(TraceSource delegate) {
+      this.delegate = delegate;
+    }
+
+    Set<String> vms() {
+      return vms;
+    }
+
+    @Override
+    public boolean hasNext() {
+      return delegate.hasNext();
+    }
+
+    @Override
+    public VmEvent next() {
+      if (!delegate.hasNext()) {
+        throw new NoSuchElementException();
+      }
+      VmEvent e = delegate.next();
+      // Consecutive events mostly belong to the same VM: skip the set lookup for them.
+      if (!e.vm().equals(lastVm)) {
+        vms.add(e.vm());
+        lastVm = e.vm();
+      }
+      return e;
+    }
+
+    @Override
+    public String describe() {
+      return delegate.describe();
+    }
+
+    @Override
+    public OptionalLong expectedEvents() {
+      return delegate.expectedEvents();
+    }
+
+    @Override
+    public io.coiommu.producer.RejectStats rejects() {
+      return delegate.rejects();
+    }
+
+    @Override
+    public void close() throws Exception {
+      delegate.close();
+    }
+  }
+}

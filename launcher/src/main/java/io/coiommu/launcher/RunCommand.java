@@ -1,0 +1,84 @@
+package io.coiommu.launcher;
+
+import io.coiommu.analytics.ComparisonTable;
+import io.coiommu.analytics.Report;
+import io.coiommu.processor.ProcessorConfig;
+import io.coiommu.processor.engine.EngineConfig;
+import io.coiommu.processor.engine.Scenario;
+import io.coiommu.processor.engine.ScenarioSpec;
+import io.coiommu.producer.Pacing;
+import io.coiommu.producer.ProgressListener;
+import io.coiommu.producer.TraceSource;
+import io.coiommu.producer.Workloads;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Replays a trace through the whole pipeline and prints how each scenario fared. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = {"Replays a trace (the built-in sample by default) through Kafka and the Streams emulation "
+        + "of every scenario, then prints a comparison table.",
+        "Without --bootstrap-servers an embedded single-node KRaft broker is started and stopped."})
+final class RunCommand implements Callable<Integer> {
+
+  @Mixin
+  KafkaOptions kafka = new KafkaOptions();
+
+  @Mixin
+  TraceOptions trace = new TraceOptions();
+
+  @Option(names = "--scenarios", paramLabel = "SPEC",
+      description = "Scenarios to evaluate side by side (grammar in docs/policies.md). Default: ${DEFAULT-VALUE}")
+  String scenarios = ScenarioSpec.DEFAULTS;
+
+  @Option(names = "--sweep", paramLabel = "SPEC",
+      description = "Adds one scenario per value of a parameter range (grammar in docs/policies.md).")
+  List<String> sweeps = new ArrayList<>();
+
+  @Option(names = "--window", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "Window of trace time for results. Default: 1s")
+  Duration window = Duration.ofSeconds(1);
+
+  @Option(names = "--report", paramLabel = "DIR", description = "Also write the report (summary.csv ...) to DIR.")
+  Path report;
+
+  @Option(names = "--partitions", paramLabel = "N", description = "Partitions of the trace topic. Default: ${DEFAULT-VALUE}")
+  int partitions = 2;
+
+  @Option(names = "--speed", paramLabel = "SPEED",
+      description = "Replay pace against trace time: max (default), 1x, 10x ...")
+  String speed = "max";
+
+  @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "Give up waiting for results after this long. Default: 30m")
+  Duration timeout = Duration.ofMinutes(30);
+
+  @Override
+  public Integer call() throws Exception {
+    PrintStream out = System.out;
+    List<Scenario> all = new ArrayList<>(ScenarioSpec.parse(scenarios));
+    for (String sweep : sweeps) {
+      all.addAll(ScenarioSpec.sweep(sweep));
+    }
+    ProcessorConfig processor = new ProcessorConfig(all,
+        EngineConfig.defaults().withWindowNs(window.toNanos()));
+    Callable<TraceSource> source = trace::open;
+    Pipeline.Result result = Pipeline.run(new Pipeline.Options(kafka.clientProperties(), source, processor,
+        partitions, Pacing.parse(speed), timeout, ProgressListener.forConsole()), out);
+    out.println();
+    out.print(ComparisonTable.render(result.summary()));
+    if (report != null) {
+      Report.write(result.summary(), report);
+      out.println("report written to " + report.toAbsolutePath());
+    }
+    out.printf("%nwhole run: %.1f s (broker start %.1f s)%n", result.total().toMillis() / 1000.0,
+        result.brokerStart().toMillis() / 1000.0);
+    return 0;
+  }
+}

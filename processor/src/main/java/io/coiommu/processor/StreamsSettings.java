@@ -1,0 +1,37 @@
+package io.coiommu.processor;
+
+import io.coiommu.schema.KnownSchemas;
+import java.nio.file.Path;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+
+/** Kafka Streams settings of the processor role. */
+public final class StreamsSettings {
+
+  public static final String DEFAULT_APPLICATION_ID = "coiommu-processor";
+
+  private StreamsSettings() {}
+
+  /**
+   * @param client connection and security settings shared by every role (bootstrap servers, SASL, TLS)
+   */
+  public static Properties properties(Properties client, String applicationId, Path stateDir) {
+    KnownSchemas.allowGeneratedPackage();
+    Properties p = new Properties();
+    p.putAll(client);
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+    p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    // A crash or a rebalance must not change the answer: each batch's results and its input offset
+    // commit together.
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2000);
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 20);
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
+    return p;
+  }
+}

@@ -1,0 +1,148 @@
+package io.coiommu.processor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.coiommu.processor.engine.EngineConfig;
+import io.coiommu.processor.engine.ScenarioSpec;
+import io.coiommu.schema.Anomaly;
+import io.coiommu.schema.AvroSerde;
+import io.coiommu.schema.EventBatch;
+import io.coiommu.schema.EventType;
+import io.coiommu.schema.Topics;
+import io.coiommu.schema.TraceEvent;
+import io.coiommu.schema.WindowResult;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class EmulationTopologyTest {
+
+  private static final long GIB = 1L << 30;
+  private static final long MS = 1_000_000L;
+
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, EventBatch> trace;
+  private TestOutputTopic<String, WindowResult> results;
+  private TestOutputTopic<String, Anomaly> anomalies;
+
+  @BeforeEach
+  void setUp() {
+    ProcessorConfig config = new ProcessorConfig(ScenarioSpec.parse("static,viommu-strict,coiommu"),
+        EngineConfig.defaults());
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    driver = new TopologyTestDriver(EmulationTopology.buildTopology(config), props);
+    trace = driver.createInputTopic(Topics.TRACE_EVENTS, Serdes.String().serializer(),
+        AvroSerde.of(EventBatch.class));
+    results = driver.createOutputTopic(Topics.WINDOW_RESULTS, Serdes.String().deserializer(),
+        AvroSerde.of(WindowResult.class));
+    anomalies = driver.createOutputTopic(Topics.ANOMALIES, Serdes.String().deserializer(),
+        AvroSerde.of(Anomaly.class));
+  }
+
+  @AfterEach
+  void tearDown() {
+    driver.close();
+  }
+
+  private static TraceEvent.Builder event(EventType type, long tsNs) {
+    return TraceEvent.newBuilder().setType(type).setTsNs(tsNs);
+  }
+
+  /** One VM of 1 GiB maps two pages once, unmaps them and stops 3 s later. */
+  private static List<TraceEvent> oneMapOneUnmap() {
+    return List.of(
+        event(EventType.VM_START, 0).setGuestMemoryBytes(GIB).setHost("h1").build(),
+        event(EventType.DMA_MAP, 1 * MS).setDevice("0000:03:00.0").setIova(0x10000).setGpa(0x10000L)
+            .setBytes(8192).setCallId(1).build(),
+        event(EventType.DMA_UNMAP, 2 * MS).setDevice("0000:03:00.0").setIova(0x10000).setBytes(8192).build(),
+        event(EventType.VM_STOP, 3000 * MS).build());
+  }
+
+  private Map<String, List<WindowResult>> byScenario() {
+    return results.readRecordsToList().stream()
+        .peek(r -> assertThat(r.key()).isEqualTo("vm1"))
+        .map(r -> r.value())
+        .collect(Collectors.groupingBy(WindowResult::getScenario));
+  }
+
+  private static long sum(List<WindowResult> rs, java.util.function.ToLongFunction<WindowResult> f) {
+    return rs.stream().mapToLong(f).sum();
+  }
+
+  @Test
+  void everyScenarioEmulatesTheVmAndEndsWithALastRecord() {
+    trace.pipeInput("vm1", new EventBatch("vm1", 0L, oneMapOneUnmap()), 0L);
+
+    Map<String, List<WindowResult>> by = byScenario();
+    assertThat(by).hasSize(3);
+    by.values().forEach(rs -> {
+      assertThat(rs.get(rs.size() - 1).getLast()).isTrue();
+      assertThat(rs.stream().filter(WindowResult::getLast)).hasSize(1);
+      assertThat(sum(rs, WindowResult::getDmaSafetyViolations)).isZero();
+      // Contiguous spans from VM_START to VM_STOP.
+      assertThat(rs.get(0).getWindowStartNs()).isZero();
+      for (int i = 1; i < rs.size(); i++) {
+        assertThat(rs.get(i).getWindowStartNs()).isEqualTo(rs.get(i - 1).getWindowEndNs());
+      }
+    });
+    String stat = key(by, "static");
+    String strict = key(by, "viommu-strict");
+    String coiommu = key(by, "coiommu");
+    // static pins all 262144 pages of the 1 GiB guest at VM_START and never exits.
+    assertThat(by.get(stat).stream().mapToLong(WindowResult::getPeakPinnedPages).max().getAsLong())
+        .isEqualTo(GIB / 4096);
+    assertThat(sum(by.get(stat), WindowResult::getExits)).isZero();
+    // strict vIOMMU: one exit for the map call, one for the unmap.
+    assertThat(sum(by.get(strict), WindowResult::getNotifications)).isEqualTo(2);
+    // coIOMMU: the map finds both pages unpinned and notifies once; the unmap is lazy.
+    assertThat(sum(by.get(coiommu), WindowResult::getNotifications)).isEqualTo(1);
+    assertThat(by.get(coiommu).stream().mapToLong(WindowResult::getPeakPinnedPages).max().getAsLong())
+        .isEqualTo(2);
+  }
+
+  @Test
+  void aRepeatedBatchIsReportedAndNotAppliedTwice() {
+    List<TraceEvent> events = oneMapOneUnmap();
+    trace.pipeInput("vm1", new EventBatch("vm1", 0L, events.subList(0, 2)), 0L);
+    trace.pipeInput("vm1", new EventBatch("vm1", 0L, events.subList(0, 2)), 0L);
+    trace.pipeInput("vm1", new EventBatch("vm1", 1L, events.subList(2, 4)), 0L);
+
+    List<Anomaly> found = anomalies.readValuesToList();
+    assertThat(found).extracting(Anomaly::getReason).contains(BatchAnomalies.BATCH_REPEATED);
+    Map<String, List<WindowResult>> by = byScenario();
+    assertThat(sum(by.get(key(by, "viommu-strict")), WindowResult::getNotifications)).isEqualTo(2);
+  }
+
+  @Test
+  void vmsAreIndependent() {
+    trace.pipeInput("vm1", new EventBatch("vm1", 0L, oneMapOneUnmap()), 0L);
+    List<WindowResult> vm1 = results.readValuesToList();
+    List<TraceEvent> vm2 = List.of(
+        event(EventType.VM_START, 0).setGuestMemoryBytes(2 * GIB).setHost("h2").build(),
+        event(EventType.VM_STOP, 5000 * MS).build());
+    trace.pipeInput("vm2", new EventBatch("vm2", 0L, vm2), 0L);
+    trace.pipeInput("vm1", new EventBatch("vm1", 0L, oneMapOneUnmap()), 0L);
+
+    List<WindowResult> after = results.readValuesToList();
+    assertThat(after).extracting(WindowResult::getVm).contains("vm2");
+    // vm1's batch seq 0 again after its VM_STOP is a repeat, whatever vm2 did meanwhile.
+    assertThat(after).extracting(WindowResult::getVm).doesNotContain("vm1");
+    assertThat(vm1).isNotEmpty();
+  }
+
+  private static String key(Map<String, List<WindowResult>> by, String policy) {
+    return by.keySet().stream().filter(s -> s.equals(policy) || s.startsWith(policy + ":")).findFirst()
+        .orElseThrow(() -> new AssertionError("no results for " + policy + " in " + by.keySet()));
+  }
+}

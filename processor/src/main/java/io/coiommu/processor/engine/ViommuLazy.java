@@ -56,6 +56,8 @@ final class ViommuLazy extends Policy {
     for (int k = 0, n = mapped.transitionCount(); k < n; k++) {
       held.put(mapped.transition(k), 0);
     }
+    // A flush at the start of this call saw the VM's counts without this range's pages in held: restore them.
+    setPinned(ts, mapped.mapped() + held.size());
   }
 
   private void flush(long ts) {

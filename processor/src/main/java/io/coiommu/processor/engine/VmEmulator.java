@@ -98,6 +98,16 @@ public final class VmEmulator {
     return life == Life.STOPPED;
   }
 
+  /** Pages scenario {@code i} has pinned right now (for tests that check invariants after every event). */
+  long pinnedPages(int i) {
+    return policies[i].pinned();
+  }
+
+  /** Pages with a live mapping right now. */
+  long mappedPages() {
+    return mapped.mapped();
+  }
+
   public void onEvent(TraceEvent e, EmulationSink out) {
     EventType type = e.getType();
     if (life == Life.NOT_STARTED) {
@@ -119,8 +129,12 @@ public final class VmEmulator {
     if (outOfOrder) {
       ts = lastTs;
     }
-    advanceTo(ts, out);
-    markDirty(out);
+    if (type == EventType.VM_STOP) {
+      advanceToStop(ts, out);
+    } else {
+      advanceTo(ts, out);
+      markDirty(out);
+    }
     lastTs = ts;
     if (outOfOrder) {
       vmAnomaly(out, AnomalyReason.OUT_OF_ORDER_TIMESTAMP,
@@ -170,8 +184,7 @@ public final class VmEmulator {
   /** End of the trace without VM_STOP: releases everything at the last seen timestamp and emits the last records. */
   public void finish(EmulationSink out) {
     if (life == Life.RUNNING) {
-      advanceTo(lastTs, out);
-      markDirty(out);
+      advanceToStop(lastTs, out);
       stop(lastTs, out);
     }
     life = Life.STOPPED;
@@ -244,6 +257,25 @@ public final class VmEmulator {
       }
       return;
     }
+  }
+
+  /**
+   * Like {@link #advanceTo} but leaves the window that ends exactly at {@code ts} open, so that a stop on a window
+   * boundary ends the last record there instead of opening an empty one; timers due at {@code ts} fire in it. A
+   * pending idle stretch becomes part of the last record.
+   */
+  private void advanceToStop(long ts, EmulationSink out) {
+    advanceTo(ts - 1, out);
+    for (long t = nextTimer(); t <= ts; t = nextTimer()) {
+      markDirty(out);
+      for (Policy p : policies) {
+        if (p.nextTimerNs() == t) {
+          p.fireTimer(t);
+        }
+      }
+    }
+    // Nothing but the stop itself left: the last record covers the whole idle stretch up to it.
+    dirty = true;
   }
 
   private long nextTimer() {

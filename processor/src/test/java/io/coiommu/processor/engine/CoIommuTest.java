@@ -117,7 +117,7 @@ class CoIommuTest {
         .map(1 * S, 0x41000, PAGE, 2)
         .unmap(2 * S, 0x40000, 3)
         .inflate(3 * S, 0x3f000, 4 * PAGE)
-        .stop(4 * S).run(LRU);
+        .stop(5 * S).run(LRU);
     WindowResult w = c.at(LRU, 3 * S);
     assertThat(w.getBalloonRequestedBytes()).isEqualTo(4 * PAGE);
     assertThat(w.getBalloonReclaimedBytes()).isZero();
@@ -135,7 +135,7 @@ class CoIommuTest {
         .map(1 * S, 0x40000, 2 * PAGE, 1)
         .unmap(2 * S, 0x40000, 2)
         .inflate(3 * S, 0x40000, 4 * PAGE)
-        .stop(4 * S).run(LRU);
+        .stop(5 * S).run(LRU);
     WindowResult w = c.at(LRU, 3 * S);
     assertThat(w.getBalloonReclaimedBytes()).isEqualTo(4 * PAGE);
     assertThat(w.getBalloonRefusedBytes()).isZero();
@@ -150,7 +150,7 @@ class CoIommuTest {
     Collected c = new Trace().start(0, GIB)
         .map(1 * S, 0x0, PAGE, 1)
         .map(2 * S, 1024 * PAGE, PAGE, 2)
-        .stop(3 * S).run(LRU);
+        .stop(4 * S).run(LRU);
     assertThat(c.at(LRU, 0).getDttBytes()).isEqualTo(4096);
     assertThat(c.at(LRU, 1 * S).getDttBytes()).isEqualTo(4 * 4096);
     assertThat(c.at(LRU, 2 * S).getDttBytes()).isEqualTo(5 * 4096);

@@ -25,9 +25,21 @@ final class Collected implements EmulationSink {
 
   /** Records of the first scenario whose name starts with {@code prefix}, in order. */
   List<WindowResult> of(String prefix) {
-    String name = windows.stream().map(WindowResult::getScenario).filter(s -> s.startsWith(prefix)).findFirst()
+    String canonical = canonical(prefix);
+    String name = windows.stream().map(WindowResult::getScenario)
+        .filter(s -> s.equals(canonical) || s.startsWith(prefix)).findFirst()
         .orElseThrow(() -> new AssertionError("no scenario " + prefix));
     return windows.stream().filter(w -> w.getScenario().equals(name)).collect(Collectors.toList());
+  }
+
+  /** The canonical name of a one-scenario spec, or the text itself when it is only a prefix. */
+  private static String canonical(String spec) {
+    try {
+      List<Scenario> s = ScenarioSpec.parse(spec);
+      return s.size() == 1 ? s.get(0).name() : spec;
+    } catch (IllegalArgumentException e) {
+      return spec;
+    }
   }
 
   long sum(String prefix, ToLongFunction<WindowResult> f) {

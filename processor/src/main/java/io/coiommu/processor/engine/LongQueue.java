@@ -1,0 +1,47 @@
+package io.coiommu.processor.engine;
+
+/** A FIFO of primitive longs in a growable ring, for the LRU lists without one object per page. */
+final class LongQueue {
+
+  private long[] ring = new long[16];
+  private int head;
+  private int size;
+
+  int size() {
+    return size;
+  }
+
+  boolean isEmpty() {
+    return size == 0;
+  }
+
+  void add(long v) {
+    if (size == ring.length) {
+      long[] bigger = new long[ring.length << 1];
+      for (int k = 0; k < size; k++) {
+        bigger[k] = ring[(head + k) & (ring.length - 1)];
+      }
+      ring = bigger;
+      head = 0;
+    }
+    ring[(head + size) & (ring.length - 1)] = v;
+    size++;
+  }
+
+  /** Removes and returns the head; the queue must not be empty. */
+  long poll() {
+    long v = ring[head];
+    head = (head + 1) & (ring.length - 1);
+    size--;
+    if (size == 0) {
+      head = 0;
+    }
+    return v;
+  }
+
+  void clear() {
+    ring = new long[16];
+    head = 0;
+    size = 0;
+  }
+}

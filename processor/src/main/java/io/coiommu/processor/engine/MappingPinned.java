@@ -1,0 +1,35 @@
+package io.coiommu.processor.engine;
+
+/**
+ * Policies whose host pins a page when its first mapping appears and unpins it when its last mapping goes: the
+ * pinned set is exactly the guest's mapped set, so they keep no per-page state beyond the VM's {@link MappedPages}.
+ * What differs between them is how the guest tells the host (exits, invalidations, VFIO calls).
+ */
+abstract class MappingPinned extends Policy {
+
+  MappingPinned(Scenario scenario, CostModel costs, MappedPages mapped, ExitKind exitKind) {
+    super(scenario, costs, mapped, exitKind);
+  }
+
+  @Override
+  void mapRange(long ts, long gfn, long pages) {
+    pins += mapped.transitionCount();
+    setPinned(ts, mapped.mapped());
+  }
+
+  @Override
+  void unmapRange(long ts, long gfn, long pages) {
+    unpins += mapped.transitionCount();
+    setPinned(ts, mapped.mapped());
+  }
+
+  @Override
+  boolean isPinned(long gfn) {
+    return mapped.isMapped(gfn);
+  }
+
+  @Override
+  long balloonInflate(long ts, long gfn, long pages) {
+    return refusePinnedPages(pages, mapped.table().countInRange(gfn, gfn + pages));
+  }
+}

@@ -1,0 +1,249 @@
+package io.coiommu.processor.engine;
+
+import java.util.Arrays;
+
+/**
+ * Guest frame number to small value (at most 24 bits), as an open-addressing hash table of packed longs.
+ *
+ * <p>Every policy keeps per-page state only for the pages of the DMA working set, never for the whole guest, so a
+ * 1 TiB guest that maps 100 MiB costs what a 1 GiB guest does. One slot is one long: {@code (gfn + 1) << 24 | value}
+ * (0 marks an empty slot), so a tracked page costs 8 bytes divided by the load factor, with no boxing. Linear probing
+ * with backward-shift deletion keeps lookups short without tombstones.
+ */
+final class PageTable {
+
+  static final int VALUE_BITS = 24;
+  static final int MAX_VALUE = (1 << VALUE_BITS) - 1;
+  /** Exclusive bound of the frame numbers it holds: 46-bit guest physical addresses, as x86-64 with 4-level paging. */
+  static final long GFN_LIMIT = 1L << 34;
+
+  private static final long VALUE_MASK = MAX_VALUE;
+  private static final int MIN_CAPACITY = 16;
+
+  private long[] slots;
+  private int mask;
+  private int size;
+
+  PageTable() {
+    slots = new long[MIN_CAPACITY];
+    mask = MIN_CAPACITY - 1;
+  }
+
+  int size() {
+    return size;
+  }
+
+  int capacity() {
+    return slots.length;
+  }
+
+  /** The value of {@code gfn}, or -1 when absent. */
+  int get(long gfn) {
+    long tag = tag(gfn);
+    for (int i = index(gfn); ; i = (i + 1) & mask) {
+      long s = slots[i];
+      if (s == 0) {
+        return -1;
+      }
+      if ((s >>> VALUE_BITS) == tag) {
+        return (int) (s & VALUE_MASK);
+      }
+    }
+  }
+
+  boolean contains(long gfn) {
+    return get(gfn) >= 0;
+  }
+
+  /** Sets the value of {@code gfn}; returns the previous value or -1 when it was absent. */
+  int put(long gfn, int value) {
+    long tag = tag(gfn);
+    long packed = (tag << VALUE_BITS) | value;
+    for (int i = index(gfn); ; i = (i + 1) & mask) {
+      long s = slots[i];
+      if (s == 0) {
+        slots[i] = packed;
+        if (++size > (slots.length >> 2) * 3) {
+          rehash(slots.length << 1);
+        }
+        return -1;
+      }
+      if ((s >>> VALUE_BITS) == tag) {
+        slots[i] = packed;
+        return (int) (s & VALUE_MASK);
+      }
+    }
+  }
+
+  /** Adds {@code delta} to the value of {@code gfn} (absent counts as 0); removes it when the sum is 0. */
+  int add(long gfn, int delta) {
+    long tag = tag(gfn);
+    for (int i = index(gfn); ; i = (i + 1) & mask) {
+      long s = slots[i];
+      if (s == 0) {
+        if (delta != 0) {
+          slots[i] = (tag << VALUE_BITS) | delta;
+          if (++size > (slots.length >> 2) * 3) {
+            rehash(slots.length << 1);
+          }
+        }
+        return delta;
+      }
+      if ((s >>> VALUE_BITS) == tag) {
+        int v = (int) (s & VALUE_MASK) + delta;
+        if (v == 0) {
+          deleteAt(i);
+        } else {
+          slots[i] = (tag << VALUE_BITS) | v;
+        }
+        return v;
+      }
+    }
+  }
+
+  /** ORs {@code bits} into the value of a present {@code gfn} in one probe; returns the previous value or -1 (absent). */
+  int orBits(long gfn, int bits) {
+    long tag = tag(gfn);
+    for (int i = index(gfn); ; i = (i + 1) & mask) {
+      long s = slots[i];
+      if (s == 0) {
+        return -1;
+      }
+      if ((s >>> VALUE_BITS) == tag) {
+        slots[i] = s | bits;
+        return (int) (s & VALUE_MASK);
+      }
+    }
+  }
+
+  /** Removes {@code gfn}; returns its value or -1 when it was absent. */
+  int remove(long gfn) {
+    long tag = tag(gfn);
+    for (int i = index(gfn); ; i = (i + 1) & mask) {
+      long s = slots[i];
+      if (s == 0) {
+        return -1;
+      }
+      if ((s >>> VALUE_BITS) == tag) {
+        deleteAt(i);
+        return (int) (s & VALUE_MASK);
+      }
+    }
+  }
+
+  void clear() {
+    slots = new long[MIN_CAPACITY];
+    mask = MIN_CAPACITY - 1;
+    size = 0;
+  }
+
+  /** Frame numbers in [from, to), in increasing order. For rare bulk operations (balloon over a large range). */
+  long[] keysInRange(long from, long to) {
+    long[] out = new long[Math.min(size, 1024)];
+    int n = 0;
+    for (long s : slots) {
+      if (s != 0) {
+        long gfn = (s >>> VALUE_BITS) - 1;
+        if (gfn >= from && gfn < to) {
+          if (n == out.length) {
+            out = Arrays.copyOf(out, n * 2);
+          }
+          out[n++] = gfn;
+        }
+      }
+    }
+    out = Arrays.copyOf(out, n);
+    Arrays.sort(out);
+    return out;
+  }
+
+  /** How many of the frames in [from, to) are present, by whichever walk is shorter. */
+  long countInRange(long from, long to) {
+    long n = to - from;
+    if (n <= 2L * slots.length) {
+      long c = 0;
+      for (long g = from; g < to; g++) {
+        if (contains(g)) {
+          c++;
+        }
+      }
+      return c;
+    }
+    long c = 0;
+    for (long s : slots) {
+      if (s != 0) {
+        long gfn = (s >>> VALUE_BITS) - 1;
+        if (gfn >= from && gfn < to) {
+          c++;
+        }
+      }
+    }
+    return c;
+  }
+
+  /** The smallest present frame in [from, to), or -1. */
+  long firstInRange(long from, long to) {
+    if (to - from <= 2L * slots.length) {
+      for (long g = from; g < to; g++) {
+        if (contains(g)) {
+          return g;
+        }
+      }
+      return -1;
+    }
+    long best = -1;
+    for (long s : slots) {
+      if (s != 0) {
+        long gfn = (s >>> VALUE_BITS) - 1;
+        if (gfn >= from && gfn < to && (best < 0 || gfn < best)) {
+          best = gfn;
+        }
+      }
+    }
+    return best;
+  }
+
+  private static long tag(long gfn) {
+    return gfn + 1;
+  }
+
+  private int index(long gfn) {
+    return (int) ((gfn * 0x9E3779B97F4A7C15L) >>> 40) & mask;
+  }
+
+  private void deleteAt(int hole) {
+    // Backward-shift deletion: pull later entries of the probe run into the hole so lookups never need tombstones.
+    int i = hole;
+    for (int j = (i + 1) & mask; ; j = (j + 1) & mask) {
+      long s = slots[j];
+      if (s == 0) {
+        break;
+      }
+      int home = index((s >>> VALUE_BITS) - 1);
+      if (((j - home) & mask) >= ((j - i) & mask)) {
+        slots[i] = s;
+        i = j;
+      }
+    }
+    slots[i] = 0;
+    size--;
+    if (slots.length > MIN_CAPACITY && size < slots.length >> 3) {
+      rehash(slots.length >> 1);
+    }
+  }
+
+  private void rehash(int capacity) {
+    long[] old = slots;
+    slots = new long[capacity];
+    mask = capacity - 1;
+    for (long s : old) {
+      if (s != 0) {
+        int i = index((s >>> VALUE_BITS) - 1);
+        while (slots[i] != 0) {
+          i = (i + 1) & mask;
+        }
+        slots[i] = s;
+      }
+    }
+  }
+}

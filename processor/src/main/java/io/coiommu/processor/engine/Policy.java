@@ -1,0 +1,219 @@
+package io.coiommu.processor.engine;
+
+import io.coiommu.schema.WindowResult;
+
+/**
+ * The state of one scenario for one VM: what the policy keeps pinned, and the counters of the current record span.
+ *
+ * <p>The VM-level {@link MappedPages} is updated before a policy hears of a map or unmap, so a policy reads the
+ * guest's mapping counts and the pages that crossed 0 and 1 from it. Pinned pages are kept as a gauge whose
+ * time integral is exact: it is advanced at every change, on trace time only.
+ */
+abstract class Policy {
+
+  static final int PAGE_SHIFT = 12;
+  static final long PAGE_BYTES = 1L << PAGE_SHIFT;
+
+  final Scenario scenario;
+  final CostModel costs;
+  final MappedPages mapped;
+  private final ExitKind exitKind;
+
+  long notifications;
+  long exits;
+  long pins;
+  long unpins;
+  long vfioMaps;
+  long vfioUnmaps;
+  long iotlbInvalidations;
+  long mapCalls;
+  long mapCallsNoExit;
+  long ioPageFaults;
+  long balloonRequestedBytes;
+  long balloonReclaimedBytes;
+  long balloonRefusedBytes;
+  long bootPinnedPages;
+  long dmaSafetyViolations;
+  long anomalies;
+  /** LRU list entries examined (coiommu's scan work, charged by the cost model). */
+  long scanVisits;
+
+  private long pinned;
+  private long peakPinned;
+  private long pinnedPageNanos;
+  private long lastChangeNs;
+  /** Counts record spans, so a call can tell whether it began in the span being counted. */
+  long spanSeq;
+
+  Policy(Scenario scenario, CostModel costs, MappedPages mapped, ExitKind exitKind) {
+    this.scenario = scenario;
+    this.costs = costs;
+    this.mapped = mapped;
+    this.exitKind = exitKind;
+  }
+
+  /** VM_START: the guest has {@code guestPages} pages. */
+  void start(long ts, long guestPages) {
+    lastChangeNs = ts;
+  }
+
+  abstract void beginMapCall(long ts);
+
+  /** One range of a map call; {@link MappedPages#map} has already counted it. */
+  abstract void mapRange(long ts, long gfn, long pages);
+
+  abstract void beginUnmapCall(long ts);
+
+  /** One range of an unmap call; {@link MappedPages#unmap} has already counted it. */
+  abstract void unmapRange(long ts, long gfn, long pages);
+
+  abstract boolean isPinned(long gfn);
+
+  /**
+   * BALLOON_INFLATE of [gfn, gfn + pages): the host wants those pages back. Counts requested, reclaimed and refused
+   * bytes and any unpins; returns the bytes refused.
+   */
+  abstract long balloonInflate(long ts, long gfn, long pages);
+
+  /** VM_STOP: everything is released. */
+  void release(long ts) {
+    unpins += pinned;
+    setPinned(ts, 0);
+  }
+
+  /** Trace time of this policy's next timer, or Long.MAX_VALUE. */
+  long nextTimerNs() {
+    return Long.MAX_VALUE;
+  }
+
+  /** Whether the timer due now may change anything (if not, an idle stretch can go on). */
+  boolean timerHasWork() {
+    return false;
+  }
+
+  /** Fires the timer due at {@link #nextTimerNs()}, which must then move past {@code ts}. */
+  void fireTimer(long ts) {}
+
+  /** DMA tracking table bytes (coiommu only). */
+  long dttBytes() {
+    return 0;
+  }
+
+  /** Pages of [gfn, gfn + pages) that are mapped but not pinned: each is a DMA safety violation. */
+  long countMappedUnpinned(long gfn, long pages) {
+    long bad = 0;
+    long end = gfn + pages;
+    for (long g = gfn; g < end; g++) {
+      if (!isPinned(g) && mapped.isMapped(g)) {
+        bad++;
+      }
+    }
+    return bad;
+  }
+
+  /** Estimated host CPU nanoseconds of the current span. */
+  long cpuCostNs() {
+    return exits * costs.exitNanos(exitKind)
+        + pins * costs.nanos(CostModel.PIN_PAGE)
+        + unpins * costs.nanos(CostModel.UNPIN_PAGE)
+        + vfioMaps * costs.nanos(CostModel.VFIO_MAP)
+        + vfioUnmaps * costs.nanos(CostModel.VFIO_UNMAP)
+        + iotlbInvalidations * costs.nanos(CostModel.IOTLB_INVALIDATION)
+        + ioPageFaults * costs.nanos(CostModel.IO_PAGE_FAULT)
+        + scanVisits * costs.nanos(CostModel.LRU_SCAN_PAGE);
+  }
+
+  final long pinned() {
+    return pinned;
+  }
+
+  /** Moves the pinned gauge to {@code value} at {@code ts}, keeping its integral and peak exact. */
+  final void setPinned(long ts, long value) {
+    advanceIntegral(ts);
+    pinned = value;
+    if (value > peakPinned) {
+      peakPinned = value;
+    }
+  }
+
+  private void advanceIntegral(long ts) {
+    long dt = ts - lastChangeNs;
+    if (dt > 0) {
+      pinnedPageNanos = saturatedAdd(pinnedPageNanos, saturatedMultiply(pinned, dt));
+      lastChangeNs = ts;
+    }
+  }
+
+  /** Writes the record of [start, end) and starts a new span at {@code end}. */
+  final WindowResult closeSpan(String vm, String host, long guestBytes, long start, long end, boolean last) {
+    advanceIntegral(end);
+    long len = end - start;
+    WindowResult r = new WindowResult();
+    r.setScenario(scenario.name());
+    r.setVm(vm);
+    r.setHost(host);
+    r.setWindowStartNs(start);
+    r.setWindowEndNs(end);
+    r.setLast(last);
+    r.setGuestBytes(guestBytes);
+    r.setPinnedPages(pinned);
+    r.setPeakPinnedPages(peakPinned);
+    r.setPinnedPageNanos(pinnedPageNanos);
+    r.setAvgPinnedBytes(len > 0 ? (double) pinnedPageNanos * PAGE_BYTES / len : 0.0);
+    r.setMappedPages(mapped.mapped());
+    r.setPeakMappedPages(mapped.peak());
+    r.setNotifications(notifications);
+    r.setExits(exits);
+    r.setPins(pins);
+    r.setUnpins(unpins);
+    r.setVfioMaps(vfioMaps);
+    r.setVfioUnmaps(vfioUnmaps);
+    r.setIotlbInvalidations(iotlbInvalidations);
+    r.setMapCalls(mapCalls);
+    r.setMapCallsNoExit(mapCallsNoExit);
+    r.setIoPageFaults(ioPageFaults);
+    r.setBalloonRequestedBytes(balloonRequestedBytes);
+    r.setBalloonReclaimedBytes(balloonReclaimedBytes);
+    r.setBalloonRefusedBytes(balloonRefusedBytes);
+    r.setDttBytes(dttBytes());
+    r.setBootPinnedPages(bootPinnedPages);
+    r.setCpuCostNs(cpuCostNs());
+    r.setDmaSafetyViolations(dmaSafetyViolations);
+    r.setAnomalies(anomalies);
+    notifications = exits = pins = unpins = vfioMaps = vfioUnmaps = iotlbInvalidations = 0;
+    mapCalls = mapCallsNoExit = ioPageFaults = 0;
+    balloonRequestedBytes = balloonReclaimedBytes = balloonRefusedBytes = 0;
+    bootPinnedPages = dmaSafetyViolations = anomalies = scanVisits = 0;
+    pinnedPageNanos = 0;
+    peakPinned = pinned;
+    spanSeq++;
+    return r;
+  }
+
+  /** Whether an idle span of {@code len} ns would overflow the page-nanosecond integral. */
+  final boolean integralFits(long len) {
+    return pinned == 0 || len <= Long.MAX_VALUE / pinned;
+  }
+
+  /** Balloon bookkeeping shared by the policies that refuse exactly the pinned pages of the request. */
+  final long refusePinnedPages(long pages, long pinnedInRange) {
+    balloonRequestedBytes += pages * PAGE_BYTES;
+    balloonRefusedBytes += pinnedInRange * PAGE_BYTES;
+    balloonReclaimedBytes += (pages - pinnedInRange) * PAGE_BYTES;
+    return pinnedInRange * PAGE_BYTES;
+  }
+
+  private static long saturatedMultiply(long a, long b) {
+    long hi = Math.multiplyHigh(a, b);
+    long lo = a * b;
+    if ((hi == 0 && lo >= 0) || (hi == -1 && lo < 0)) {
+      return lo;
+    }
+    return Long.MAX_VALUE;
+  }
+
+  private static long saturatedAdd(long a, long b) {
+    long s = a + b;
+    return ((a ^ s) & (b ^ s)) < 0 ? Long.MAX_VALUE : s;
+  }
+}

@@ -1,0 +1,52 @@
+package io.coiommu.processor.engine;
+
+/**
+ * Direct I/O today: the whole guest is pinned at VM start and stays pinned, so nothing at run time exits and nothing
+ * needs per-page state. A balloon inflate can reclaim nothing (every page is pinned).
+ */
+final class StaticPinning extends Policy {
+
+  StaticPinning(Scenario scenario, CostModel costs, MappedPages mapped) {
+    super(scenario, costs, mapped, ExitKind.NONE);
+  }
+
+  @Override
+  void start(long ts, long guestPages) {
+    super.start(ts, guestPages);
+    // One VFIO map of guest RAM pins every page: the boot work that the other policies avoid.
+    vfioMaps++;
+    pins += guestPages;
+    bootPinnedPages += guestPages;
+    setPinned(ts, guestPages);
+  }
+
+  @Override
+  void beginMapCall(long ts) {
+    mapCalls++;
+    mapCallsNoExit++;
+  }
+
+  @Override
+  void mapRange(long ts, long gfn, long pages) {}
+
+  @Override
+  void beginUnmapCall(long ts) {}
+
+  @Override
+  void unmapRange(long ts, long gfn, long pages) {}
+
+  @Override
+  boolean isPinned(long gfn) {
+    return true;
+  }
+
+  @Override
+  long countMappedUnpinned(long gfn, long pages) {
+    return 0;
+  }
+
+  @Override
+  long balloonInflate(long ts, long gfn, long pages) {
+    return refusePinnedPages(pages, pages);
+  }
+}

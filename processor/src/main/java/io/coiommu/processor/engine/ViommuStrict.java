@@ -1,0 +1,40 @@
+package io.coiommu.processor.engine;
+
+/**
+ * Emulated VT-d with caching mode (QEMU intel-iommu + VFIO), strict invalidation. Every map call traps once (caching
+ * mode makes the guest invalidate after a map, and QEMU maps and pins the new range through VFIO); every unmap call
+ * traps once for its IOTLB invalidation, and QEMU unmaps through VFIO, unpinning pages whose last mapping went away.
+ */
+final class ViommuStrict extends MappingPinned {
+
+  ViommuStrict(Scenario scenario, CostModel costs, MappedPages mapped) {
+    super(scenario, costs, mapped, ExitKind.USERSPACE_MMIO);
+  }
+
+  @Override
+  void beginMapCall(long ts) {
+    mapCalls++;
+    notifications++;
+    exits++;
+    iotlbInvalidations++;
+  }
+
+  @Override
+  void mapRange(long ts, long gfn, long pages) {
+    vfioMaps++;
+    super.mapRange(ts, gfn, pages);
+  }
+
+  @Override
+  void beginUnmapCall(long ts) {
+    notifications++;
+    exits++;
+    iotlbInvalidations++;
+  }
+
+  @Override
+  void unmapRange(long ts, long gfn, long pages) {
+    vfioUnmaps++;
+    super.unmapRange(ts, gfn, pages);
+  }
+}

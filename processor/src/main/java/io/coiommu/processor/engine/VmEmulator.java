@@ -1,0 +1,499 @@
+package io.coiommu.processor.engine;
+
+import io.coiommu.schema.Anomaly;
+import io.coiommu.schema.EventType;
+import io.coiommu.schema.TraceEvent;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every scenario of one VM, side by side on the same events, each with its own state. Events must come in trace
+ * order; the emulator runs on their timestamps only.
+ *
+ * <p>Records: windows are aligned to multiples of the window size of absolute trace time (the first starts at
+ * VM_START). A window in which something happened gets its own record per scenario; consecutive windows in which
+ * nothing happened (no event, no timer with work) are covered by one record. Records of one scenario are contiguous.
+ * Timers (viommu-lazy's flush, coiommu's LRU scans) fire on trace time before any event at or after their due time.
+ * Output order: by span, then scenario in the order given; anomalies as they are found.
+ */
+public final class VmEmulator {
+
+  /** Exclusive bound of guest physical addresses: 46 bits, x86-64 with 4-level paging. */
+  static final long GPA_LIMIT = PageTable.GFN_LIMIT << Policy.PAGE_SHIFT;
+
+  private enum Life { NOT_STARTED, RUNNING, STOPPED }
+
+  private enum CallKind { NONE, MAP, UNMAP }
+
+  private final String vm;
+  private final long windowNs;
+  private final Policy[] policies;
+  private final MappedPages mapped = new MappedPages();
+  private final Map<String, IovaTable> devices = new HashMap<>();
+  private String lastDevice;
+  private IovaTable lastDeviceTable;
+
+  private Life life = Life.NOT_STARTED;
+  private String host = "";
+  private long guestBytes;
+  private long lastTs;
+  private long anomaliesBeforeStart;
+
+  /** Start of the trace time not yet covered by a record. */
+  private long spanStart;
+  private long windowStart;
+  private long windowEnd;
+  /** Whether anything happened in [windowStart, windowEnd). */
+  private boolean dirty;
+
+  private CallKind callKind = CallKind.NONE;
+  private long callId;
+
+  public VmEmulator(String vm, List<Scenario> scenarios, EngineConfig config) {
+    if (scenarios.isEmpty()) {
+      throw new IllegalArgumentException("no scenario to emulate for VM " + vm);
+    }
+    this.vm = vm;
+    this.windowNs = config.windowNs();
+    this.policies = new Policy[scenarios.size()];
+    DttFootprint footprint = null;
+    for (int i = 0; i < policies.length; i++) {
+      Scenario s = scenarios.get(i);
+      CostModel c = config.costs();
+      switch (s.kind()) {
+        case STATIC:
+          policies[i] = new StaticPinning(s, c, mapped);
+          break;
+        case VIOMMU_STRICT:
+          policies[i] = new ViommuStrict(s, c, mapped);
+          break;
+        case VIOMMU_LAZY:
+          policies[i] = new ViommuLazy(s, c, mapped);
+          break;
+        case VIRTIO_IOMMU:
+          policies[i] = new VirtioIommu(s, c, mapped);
+          break;
+        case COIOMMU:
+          // The DTT's shape depends only on what the guest maps, so every coiommu scenario shares one footprint.
+          if (footprint == null) {
+            footprint = new DttFootprint();
+          }
+          policies[i] = new CoIommu(s, c, mapped, footprint);
+          break;
+        case ORACLE:
+          policies[i] = new Oracle(s, c, mapped);
+          break;
+        default:
+          throw new IllegalArgumentException("no emulation for policy " + s.kind());
+      }
+    }
+    this.footprint = footprint;
+  }
+
+  private final DttFootprint footprint;
+
+  /** True after VM_STOP or {@link #finish}. */
+  public boolean finished() {
+    return life == Life.STOPPED;
+  }
+
+  /** Pages scenario {@code i} has pinned right now (for tests that check invariants after every event). */
+  long pinnedPages(int i) {
+    return policies[i].pinned();
+  }
+
+  /** Pages with a live mapping right now. */
+  long mappedPages() {
+    return mapped.mapped();
+  }
+
+  public void onEvent(TraceEvent e, EmulationSink out) {
+    EventType type = e.getType();
+    if (life == Life.NOT_STARTED) {
+      if (type == EventType.VM_START) {
+        start(e);
+      } else {
+        anomaliesBeforeStart++;
+        out.anomaly(anomaly("", AnomalyReason.EVENT_BEFORE_VM_START, type + " before the VM's VM_START", e));
+      }
+      return;
+    }
+    if (life == Life.STOPPED) {
+      out.anomaly(anomaly("", AnomalyReason.EVENT_AFTER_VM_STOP,
+          type + " after the VM stopped at " + lastTs + " ns; not emulated and not counted in any record", e));
+      return;
+    }
+    long ts = e.getTsNs();
+    boolean outOfOrder = ts < lastTs;
+    if (outOfOrder) {
+      ts = lastTs;
+    }
+    if (type == EventType.VM_STOP) {
+      advanceToStop(ts, out);
+    } else {
+      advanceTo(ts, out);
+      markDirty(out);
+    }
+    lastTs = ts;
+    if (outOfOrder) {
+      vmAnomaly(out, AnomalyReason.OUT_OF_ORDER_TIMESTAMP,
+          "ts " + e.getTsNs() + " ns is before the previous event's " + ts + " ns; emulated at " + ts + " ns", e);
+    }
+    switch (type) {
+      case VM_START:
+        vmAnomaly(out, AnomalyReason.DUPLICATE_VM_START, "the VM already started; ignored", e);
+        break;
+      case VM_STOP:
+        stop(ts, out);
+        break;
+      case DMA_MAP:
+      case DMA_ALLOC:
+        map(e, ts, out);
+        break;
+      case DMA_UNMAP:
+      case DMA_FREE:
+        unmap(e, ts, out);
+        break;
+      case BALLOON_INFLATE:
+        callKind = CallKind.NONE;
+        balloonInflate(e, ts, out);
+        break;
+      case BALLOON_DEFLATE:
+        // The pages return to the guest unpinned: nothing changes for any policy.
+        callKind = CallKind.NONE;
+        pageRange(e, out);
+        break;
+      case DMA_ACCESS:
+        callKind = CallKind.NONE;
+        access(e, out);
+        break;
+      case IO_PAGE_FAULT:
+        callKind = CallKind.NONE;
+        for (Policy p : policies) {
+          p.ioPageFaults++;
+        }
+        break;
+      default:
+        callKind = CallKind.NONE;
+        vmAnomaly(out, AnomalyReason.UNKNOWN_EVENT_TYPE, "event type " + type + " is not emulated", e);
+        break;
+    }
+  }
+
+  /** End of the trace without VM_STOP: releases everything at the last seen timestamp and emits the last records. */
+  public void finish(EmulationSink out) {
+    if (life == Life.RUNNING) {
+      advanceToStop(lastTs, out);
+      stop(lastTs, out);
+    }
+    life = Life.STOPPED;
+  }
+
+  private void start(TraceEvent e) {
+    life = Life.RUNNING;
+    long ts = e.getTsNs();
+    host = e.getHost() == null ? "" : e.getHost();
+    guestBytes = Math.max(0, e.getGuestMemoryBytes());
+    long guestPages = (guestBytes + Policy.PAGE_BYTES - 1) >>> Policy.PAGE_SHIFT;
+    lastTs = ts;
+    spanStart = ts;
+    windowStart = ts;
+    windowEnd = Math.floorDiv(ts, windowNs) * windowNs + windowNs;
+    dirty = true;
+    for (Policy p : policies) {
+      p.start(ts, guestPages);
+      p.anomalies += anomaliesBeforeStart;
+    }
+  }
+
+  private void stop(long ts, EmulationSink out) {
+    for (Policy p : policies) {
+      p.release(ts);
+    }
+    mapped.clear();
+    devices.clear();
+    lastDevice = null;
+    lastDeviceTable = null;
+    emit(spanStart, ts, true, out);
+    life = Life.STOPPED;
+  }
+
+  // ---- time ----
+
+  private void advanceTo(long ts, EmulationSink out) {
+    while (true) {
+      long t = nextTimer();
+      if (t <= ts && t < windowEnd) {
+        boolean work = false;
+        for (Policy p : policies) {
+          work |= p.nextTimerNs() == t && p.timerHasWork();
+        }
+        if (work) {
+          markDirty(out);
+        }
+        for (Policy p : policies) {
+          if (p.nextTimerNs() == t) {
+            p.fireTimer(t);
+          }
+        }
+        continue;
+      }
+      if (windowEnd <= ts) {
+        if (dirty) {
+          emit(spanStart, windowEnd, false, out);
+          spanStart = windowEnd;
+          dirty = false;
+        }
+        windowStart = windowEnd;
+        windowEnd += windowNs;
+        // Nothing happens before the next event or timer: jump over the idle windows in one step.
+        long aligned = Math.floorDiv(Math.min(ts, t), windowNs) * windowNs;
+        if (aligned > windowStart) {
+          windowStart = aligned;
+          windowEnd = aligned + windowNs;
+        }
+        continue;
+      }
+      return;
+    }
+  }
+
+  /**
+   * Like {@link #advanceTo} but leaves the window that ends exactly at {@code ts} open, so that a stop on a window
+   * boundary ends the last record there instead of opening an empty one; timers due at {@code ts} fire in it. A
+   * pending idle stretch becomes part of the last record.
+   */
+  private void advanceToStop(long ts, EmulationSink out) {
+    advanceTo(ts - 1, out);
+    for (long t = nextTimer(); t <= ts; t = nextTimer()) {
+      markDirty(out);
+      for (Policy p : policies) {
+        if (p.nextTimerNs() == t) {
+          p.fireTimer(t);
+        }
+      }
+    }
+    // Nothing but the stop itself left: the last record covers the whole idle stretch up to it.
+    dirty = true;
+  }
+
+  private long nextTimer() {
+    long t = Long.MAX_VALUE;
+    for (Policy p : policies) {
+      t = Math.min(t, p.nextTimerNs());
+    }
+    return t;
+  }
+
+  /** Something is about to happen in the current window: first close the idle stretch before it, if any. */
+  private void markDirty(EmulationSink out) {
+    if (dirty) {
+      return;
+    }
+    if (spanStart < windowStart) {
+      emitIdle(spanStart, windowStart, out);
+    }
+    spanStart = windowStart;
+    dirty = true;
+  }
+
+  /** One record for an idle stretch, split at window boundaries only if a page-nanosecond integral would overflow. */
+  private void emitIdle(long from, long to, EmulationSink out) {
+    long start = from;
+    while (start < to) {
+      long end = to;
+      for (Policy p : policies) {
+        while (!p.integralFits(end - start) && end - windowNs > start) {
+          long maxLen = Long.MAX_VALUE / p.pinned();
+          end = Math.max(Math.floorDiv(start + maxLen, windowNs) * windowNs, Math.floorDiv(start, windowNs) * windowNs
+              + windowNs);
+        }
+      }
+      emit(start, end, false, out);
+      start = end;
+    }
+  }
+
+  private void emit(long start, long end, boolean last, EmulationSink out) {
+    for (Policy p : policies) {
+      out.window(p.closeSpan(vm, host, guestBytes, start, end, last));
+    }
+    mapped.resetPeak();
+  }
+
+  // ---- events ----
+
+  private void map(TraceEvent e, long ts, EmulationSink out) {
+    long bytes = e.getBytes();
+    Long gpa = e.getGpa();
+    if (!validBuffer(e, gpa, bytes, out)) {
+      return;
+    }
+    IovaTable table = deviceTable(e.getDevice(), true);
+    if (table.find(e.getIova()) >= 0) {
+      vmAnomaly(out, AnomalyReason.DOUBLE_MAP, "device " + e.getDevice() + " already maps iova 0x"
+          + Long.toHexString(e.getIova()) + "; refused as the IOMMU refuses it", e);
+      return;
+    }
+    long gfn = gpa >>> Policy.PAGE_SHIFT;
+    long pages = ((gpa + bytes - 1) >>> Policy.PAGE_SHIFT) - gfn + 1;
+    if (!mapped.map(gfn, pages)) {
+      vmAnomaly(out, AnomalyReason.MAP_COUNT_OVERFLOW, "a page would have more than " + MappedPages.MAX_MAP_COUNT
+          + " live mappings; refused as the guest driver refuses it", e);
+      return;
+    }
+    table.add(e.getIova(), gpa, bytes);
+    if (footprint != null) {
+      footprint.touch(gfn, pages);
+    }
+    boolean newCall = !(e.getCallId() != 0 && callKind == CallKind.MAP && callId == e.getCallId());
+    callKind = CallKind.MAP;
+    callId = e.getCallId();
+    for (Policy p : policies) {
+      if (newCall) {
+        p.beginMapCall(ts);
+      }
+      p.mapRange(ts, gfn, pages);
+      checkSafety(p, gfn, pages, e, out);
+    }
+  }
+
+  private void unmap(TraceEvent e, long ts, EmulationSink out) {
+    if (e.getBytes() < 0) {
+      vmAnomaly(out, AnomalyReason.BAD_LENGTH, "negative length " + e.getBytes(), e);
+      return;
+    }
+    IovaTable table = deviceTable(e.getDevice(), false);
+    int slot = table == null ? -1 : table.find(e.getIova());
+    if (slot < 0) {
+      vmAnomaly(out, AnomalyReason.UNMAP_UNKNOWN_IOVA, "device " + e.getDevice() + " has no mapping at iova 0x"
+          + Long.toHexString(e.getIova()), e);
+      return;
+    }
+    long gpa = table.gpaAt(slot);
+    long bytes = table.bytesAt(slot);
+    if ((e.getGpa() != null && e.getGpa() != gpa) || (e.getBytes() > 0 && e.getBytes() != bytes)) {
+      vmAnomaly(out, AnomalyReason.UNMAP_MISMATCH, "iova 0x" + Long.toHexString(e.getIova()) + " maps gpa 0x"
+          + Long.toHexString(gpa) + " for " + bytes + " bytes; that mapping is unmapped", e);
+    }
+    table.removeAt(slot);
+    long gfn = gpa >>> Policy.PAGE_SHIFT;
+    long pages = ((gpa + bytes - 1) >>> Policy.PAGE_SHIFT) - gfn + 1;
+    mapped.unmap(gfn, pages);
+    boolean newCall = !(e.getCallId() != 0 && callKind == CallKind.UNMAP && callId == e.getCallId());
+    callKind = CallKind.UNMAP;
+    callId = e.getCallId();
+    for (Policy p : policies) {
+      if (newCall) {
+        p.beginUnmapCall(ts);
+      }
+      p.unmapRange(ts, gfn, pages);
+    }
+  }
+
+  private void balloonInflate(TraceEvent e, long ts, EmulationSink out) {
+    long[] range = pageRange(e, out);
+    if (range == null) {
+      return;
+    }
+    long gfn = range[0];
+    long pages = range[1];
+    long mappedInRange = mapped.table().countInRange(gfn, gfn + pages);
+    for (Policy p : policies) {
+      long refused = p.balloonInflate(ts, gfn, pages);
+      if (mappedInRange > 0) {
+        p.anomalies++;
+        out.anomaly(anomaly(p.scenario.name(), AnomalyReason.BALLOON_OVER_MAPPED, mappedInRange + " of " + pages
+            + " pages are mapped for DMA; this scenario refused " + refused + " of " + pages * Policy.PAGE_BYTES
+            + " bytes", e));
+      }
+    }
+  }
+
+  private void access(TraceEvent e, EmulationSink out) {
+    long[] range = pageRange(e, out);
+    if (range == null) {
+      return;
+    }
+    long gfn = range[0];
+    long pages = range[1];
+    long unmapped = pages - mapped.table().countInRange(gfn, gfn + pages);
+    if (unmapped > 0) {
+      vmAnomaly(out, AnomalyReason.ACCESS_TO_UNMAPPED_PAGE, unmapped + " of " + pages
+          + " pages have no live mapping", e);
+    }
+    for (Policy p : policies) {
+      checkSafety(p, gfn, pages, e, out);
+    }
+  }
+
+  private void checkSafety(Policy p, long gfn, long pages, TraceEvent e, EmulationSink out) {
+    long bad = p.countMappedUnpinned(gfn, pages);
+    if (bad > 0) {
+      p.dmaSafetyViolations += bad;
+      p.anomalies++;
+      out.anomaly(anomaly(p.scenario.name(), AnomalyReason.DMA_SAFETY_VIOLATION, bad
+          + " mapped pages are not pinned: an emulator bug", e));
+    }
+  }
+
+  /** {gfn, pages} of a balloon or access event, or null after reporting why it cannot be emulated. */
+  private long[] pageRange(TraceEvent e, EmulationSink out) {
+    long bytes = e.getBytes();
+    Long gpa = e.getGpa();
+    if (!validBuffer(e, gpa, bytes, out)) {
+      return null;
+    }
+    long gfn = gpa >>> Policy.PAGE_SHIFT;
+    return new long[] {gfn, ((gpa + bytes - 1) >>> Policy.PAGE_SHIFT) - gfn + 1};
+  }
+
+  private boolean validBuffer(TraceEvent e, Long gpa, long bytes, EmulationSink out) {
+    if (bytes <= 0) {
+      vmAnomaly(out, AnomalyReason.BAD_LENGTH, "length " + bytes + " is not positive", e);
+      return false;
+    }
+    if (gpa == null) {
+      vmAnomaly(out, AnomalyReason.MISSING_GPA, e.getType() + " carries no gpa", e);
+      return false;
+    }
+    if (gpa < 0 || bytes > GPA_LIMIT - gpa) {
+      vmAnomaly(out, AnomalyReason.GPA_OUT_OF_RANGE, "gpa 0x" + Long.toHexString(gpa) + " + " + bytes
+          + " bytes is outside the 46-bit guest physical address space", e);
+      return false;
+    }
+    return true;
+  }
+
+  private IovaTable deviceTable(String device, boolean create) {
+    String d = device == null ? "" : device;
+    if (d.equals(lastDevice)) {
+      return lastDeviceTable;
+    }
+    IovaTable t = devices.get(d);
+    if (t == null) {
+      if (!create) {
+        return null;
+      }
+      t = new IovaTable();
+      devices.put(d, t);
+    }
+    lastDevice = d;
+    lastDeviceTable = t;
+    return t;
+  }
+
+  // ---- anomalies ----
+
+  private void vmAnomaly(EmulationSink out, AnomalyReason reason, String detail, TraceEvent e) {
+    for (Policy p : policies) {
+      p.anomalies++;
+    }
+    out.anomaly(anomaly("", reason, detail, e));
+  }
+
+  private Anomaly anomaly(String scenario, AnomalyReason reason, String detail, TraceEvent e) {
+    return new Anomaly(vm, scenario, reason.name(), detail, e);
+  }
+}

@@ -1,0 +1,23 @@
+package io.coiommu.producer;
+
+/**
+ * What one {@link TraceProducer#produce} call sent.
+ *
+ * @param events events sent (and acknowledged)
+ * @param batches Kafka records (EventBatch values) sent
+ * @param vms distinct VMs seen
+ * @param traceSpanNs trace time from the first to the last event
+ * @param wallNanos wall-clock time the call took
+ * @param rejects what the source rejected from its input
+ */
+public record ProduceStats(long events, long batches, long vms, long traceSpanNs, long wallNanos, RejectStats rejects) {
+
+  public double eventsPerSecond() {
+    return wallNanos == 0 ? 0 : events * 1e9 / wallNanos;
+  }
+
+  public String summary() {
+    return String.format("%,d events of %d VMs in %,d batches, %.1f s of trace, %.1f s wall, %,.0f events/s",
+        events, vms, batches, traceSpanNs / 1e9, wallNanos / 1e9, eventsPerSecond());
+  }
+}

@@ -1,0 +1,129 @@
+package io.coiommu.producer;
+
+import io.coiommu.schema.AvroSerde;
+import io.coiommu.schema.EventBatch;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Sends a {@link TraceSource} to Kafka as {@link EventBatch} records keyed by VM id. The producer is
+ * idempotent with acks=all, so a retried send can neither duplicate nor reorder a VM's batches,
+ * and compresses with lz4, which costs little CPU on a small machine.
+ */
+public final class TraceProducer implements AutoCloseable {
+
+  /** Events per batch: large enough that per-record overhead vanishes, small enough to stay far below max.request.size. */
+  static final int MAX_BATCH_EVENTS = 4096;
+  /** Events held across all VMs before everything pending is sent. */
+  static final int MAX_PENDING_EVENTS = 256 * 1024;
+  /** How often the progress listener hears from us. */
+  private static final int PROGRESS_EVERY = 4096;
+  /** Pacing sleeps only when this far ahead of the trace clock, so it does not thrash. */
+  private static final long MIN_SLEEP_NANOS = 2_000_000L;
+
+  private final Producer<String, EventBatch> producer;
+  private final String topic;
+
+  /**
+   * @param kafkaClientProps at least {@code bootstrap.servers}; the delivery settings below are
+   *     defaults that the caller may override
+   * @param topic normally {@link io.coiommu.schema.Topics#TRACE_EVENTS}
+   */
+  public TraceProducer(Properties kafkaClientProps, String topic) {
+    this(new KafkaProducer<>(withDefaults(kafkaClientProps), new StringSerializer(),
+        AvroSerde.of(EventBatch.class).serializer()), topic);
+  }
+
+  TraceProducer(Producer<String, EventBatch> producer, String topic) {
+    this.producer = producer;
+    this.topic = topic;
+  }
+
+  static Properties withDefaults(Properties given) {
+    Properties p = new Properties();
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(512 * 1024));
+    p.put(ProducerConfig.CLIENT_ID_CONFIG, "coiommu-trace-producer");
+    p.putAll(given);
+    return p;
+  }
+
+  /**
+   * Sends every event of {@code source}, paced against trace time, and returns once the broker has
+   * acknowledged all of them. A failed send fails the call with the broker's error.
+   */
+  public ProduceStats produce(TraceSource source, Pacing pacing, ProgressListener progress) {
+    AtomicReference<Exception> failure = new AtomicReference<>();
+    VmBatcher batcher = new VmBatcher(MAX_BATCH_EVENTS, MAX_PENDING_EVENTS, batch ->
+        producer.send(new ProducerRecord<>(topic, batch.getVm(), batch), (metadata, e) -> {
+          if (e != null) {
+            failure.compareAndSet(null, e);
+          }
+        }));
+    progress.started(source.describe(), source.expectedEvents());
+    long wallStart = System.nanoTime();
+    long firstTs = Long.MIN_VALUE;
+    long lastTs = Long.MIN_VALUE;
+    long events = 0;
+    while (source.hasNext()) {
+      VmEvent event = source.next();
+      long ts = event.event().getTsNs();
+      if (firstTs == Long.MIN_VALUE) {
+        firstTs = ts;
+      }
+      lastTs = Math.max(lastTs, ts);
+      if (!pacing.isMax()) {
+        waitForTraceTime(batcher, wallStart + pacing.wallNanosFor(lastTs - firstTs));
+      }
+      batcher.add(event);
+      events++;
+      if (events % PROGRESS_EVERY == 0) {
+        progress.progressed(events, lastTs);
+        failIfFailed(failure);
+      }
+    }
+    batcher.flushAll();
+    producer.flush();
+    failIfFailed(failure);
+    ProduceStats stats = new ProduceStats(events, batcher.batches(), batcher.vms(),
+        events == 0 ? 0 : lastTs - firstTs, System.nanoTime() - wallStart, source.rejects());
+    progress.finished(stats);
+    return stats;
+  }
+
+  /** Before sleeping, hands over what is pending so the consumer sees events close to their trace time. */
+  private static void waitForTraceTime(VmBatcher batcher, long wallTarget) {
+    long ahead = wallTarget - System.nanoTime();
+    if (ahead < MIN_SLEEP_NANOS) {
+      return;
+    }
+    batcher.flushAll();
+    try {
+      Thread.sleep(ahead / 1_000_000, (int) (ahead % 1_000_000));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KafkaException("interrupted while pacing the trace", e);
+    }
+  }
+
+  private static void failIfFailed(AtomicReference<Exception> failure) {
+    Exception e = failure.get();
+    if (e != null) {
+      throw new KafkaException("sending trace events failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    producer.close();
+  }
+}

@@ -1,0 +1,98 @@
+package io.coiommu.producer.synthetic;
+
+import io.coiommu.producer.Events;
+import java.util.Arrays;
+
+/**
+ * A virtio-balloon episode: the host asks for {@code bytes} back, the guest balloon driver takes
+ * free pages (the most recently freed first, which may be pages that recently held DMA buffers)
+ * and reports them in requests of 256 pages, one every half millisecond; after {@code holdNs} it
+ * deflates and the pages return to the guest. Contiguous pages are reported as one range.
+ */
+public final class BalloonEpisode implements Activity {
+
+  private static final int PAGES_PER_REQUEST = 256;
+  private static final long REQUEST_GAP_NS = 500_000;
+
+  private final long bytes;
+  private final long afterStartNs;
+  private final long holdNs;
+
+  /** Ballooned ranges as (first gfn, pages) pairs, for the deflate. */
+  private long[] ranges;
+  private int rangeCount;
+  private long pagesLeft;
+
+  public BalloonEpisode(long bytes, long afterStartNs, long holdNs) {
+    this.bytes = bytes;
+    this.afterStartNs = afterStartNs;
+    this.holdNs = holdNs;
+  }
+
+  @Override
+  public void start(VmSimulation vm) {
+    ranges = new long[64];
+    pagesLeft = bytes / GuestPages.PAGE;
+    if (pagesLeft > 0) {
+      vm.at(vm.now() + afterStartNs, () -> inflate(vm));
+    }
+  }
+
+  private void inflate(VmSimulation vm) {
+    int n = (int) Math.min(PAGES_PER_REQUEST, pagesLeft);
+    long[] gfns = new long[n];
+    for (int i = 0; i < n; i++) {
+      gfns[i] = vm.pages().allocPage();
+    }
+    Arrays.sort(gfns);
+    for (int i = 0; i < n; ) {
+      int j = i + 1;
+      while (j < n && gfns[j] == gfns[j - 1] + 1) {
+        j++;
+      }
+      vm.emit(Events.balloonInflate(vm.now(), gfns[i] << GuestPages.PAGE_SHIFT, (long) (j - i) * GuestPages.PAGE));
+      remember(gfns[i], j - i);
+      i = j;
+    }
+    pagesLeft -= n;
+    if (pagesLeft > 0) {
+      vm.at(vm.now() + REQUEST_GAP_NS, () -> inflate(vm));
+    } else {
+      vm.at(vm.now() + holdNs, () -> deflate(vm, 0));
+    }
+  }
+
+  private void deflate(VmSimulation vm, int from) {
+    int to = from;
+    long pages = 0;
+    while (to < rangeCount && pages < PAGES_PER_REQUEST) {
+      long gfn = ranges[2 * to];
+      long n = ranges[2 * to + 1];
+      vm.emit(Events.balloonDeflate(vm.now(), gfn << GuestPages.PAGE_SHIFT, n * GuestPages.PAGE));
+      vm.pages().freeRun(gfn, n);
+      pages += n;
+      to++;
+    }
+    if (to < rangeCount) {
+      int next = to;
+      vm.at(vm.now() + REQUEST_GAP_NS, () -> deflate(vm, next));
+    } else {
+      ranges = new long[0];
+      rangeCount = 0;
+    }
+  }
+
+  private void remember(long gfn, long pages) {
+    if (2 * rangeCount + 2 > ranges.length) {
+      ranges = Arrays.copyOf(ranges, ranges.length * 2);
+    }
+    ranges[2 * rangeCount] = gfn;
+    ranges[2 * rangeCount + 1] = pages;
+    rangeCount++;
+  }
+
+  @Override
+  public void stop(VmSimulation vm) {
+    // Ballooned pages need no teardown: VM_STOP releases all guest memory.
+  }
+}

@@ -1,0 +1,79 @@
+package io.coiommu.producer.synthetic;
+
+import io.coiommu.producer.Events;
+import io.coiommu.schema.DmaDirection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A directly assigned PCI device as its guest driver sees it: it maps and unmaps buffers through
+ * the DMA API and remembers what is mapped, so every unmap names an iova that is really mapped and
+ * the VM's teardown can unmap the rest.
+ */
+public final class DmaDevice {
+
+  private final String bdf;
+  private final IovaSpace iovas = new IovaSpace();
+  /** Live mappings by iova, in mapping order so teardown is deterministic. */
+  private final Map<Long, Mapping> live = new LinkedHashMap<>();
+
+  public DmaDevice(String bdf) {
+    this.bdf = bdf;
+  }
+
+  public String bdf() {
+    return bdf;
+  }
+
+  /** Maps {@code bytes} at {@code gpa} (dma_map_page / one range of dma_map_sg); returns the iova. */
+  public long map(VmSimulation vm, long gpa, long bytes, DmaDirection dir, long callId) {
+    long iova = iovas.allocate(offsetInPage(gpa) + bytes) + offsetInPage(gpa);
+    live.put(iova, new Mapping(gpa, bytes, false, callId));
+    vm.emit(Events.map(vm.now(), bdf, iova, gpa, bytes, dir, callId));
+    return iova;
+  }
+
+  /** Allocates a coherent buffer (dma_alloc_coherent): a long-lived mapping, e.g. a descriptor ring. */
+  public long alloc(VmSimulation vm, long gpa, long bytes) {
+    long iova = iovas.allocate(bytes);
+    live.put(iova, new Mapping(gpa, bytes, true, 0));
+    vm.emit(Events.alloc(vm.now(), bdf, iova, gpa, bytes, DmaDirection.BIDIRECTIONAL, vm.newCallId()));
+    return iova;
+  }
+
+  /** Unmaps (or frees, for a coherent buffer) what is mapped at {@code iova}. */
+  public void unmap(VmSimulation vm, long iova) {
+    Mapping m = live.remove(iova);
+    if (m == null) {
+      throw new IllegalStateException(bdf + ": unmap of unmapped iova 0x" + Long.toHexString(iova));
+    }
+    release(vm, iova, m);
+  }
+
+  /** Unmaps everything still mapped, as a driver does when its device goes away. */
+  public void unmapAll(VmSimulation vm) {
+    for (Map.Entry<Long, Mapping> e : live.entrySet()) {
+      release(vm, e.getKey(), e.getValue());
+    }
+    live.clear();
+  }
+
+  public int liveMappings() {
+    return live.size();
+  }
+
+  private void release(VmSimulation vm, long iova, Mapping m) {
+    if (m.coherent) {
+      vm.emit(Events.free(vm.now(), bdf, iova, m.gpa, m.bytes));
+    } else {
+      vm.emit(Events.unmap(vm.now(), bdf, iova, m.gpa, m.bytes, m.callId));
+    }
+    iovas.release(iova - offsetInPage(iova), offsetInPage(iova) + m.bytes);
+  }
+
+  private static long offsetInPage(long address) {
+    return address & (GuestPages.PAGE - 1);
+  }
+
+  private record Mapping(long gpa, long bytes, boolean coherent, long callId) {}
+}

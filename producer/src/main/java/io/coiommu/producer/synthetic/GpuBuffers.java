@@ -1,0 +1,68 @@
+package io.coiommu.producer.synthetic;
+
+import io.coiommu.schema.DmaDirection;
+
+/**
+ * A GPU or accelerator: large buffers (model weights, frame buffers) mapped at start in 2 MiB
+ * chunks and kept for the VM's life, plus occasional transient staging uploads mapped TO_DEVICE
+ * for a few milliseconds.
+ */
+public final class GpuBuffers implements Activity {
+
+  private static final long CHUNK = 2L << 20;
+  private static final long STAGING_CHUNK = 64L << 10;
+  private static final long STAGING_MAX = 32L << 20;
+  private static final double UPLOAD_EVERY_MEAN_NS = 250e6;
+  private static final double UPLOAD_HOLD_MEAN_NS = 20e6;
+
+  private final String bdf;
+  private final int buffers;
+  private final long bufferBytes;
+
+  private DmaDevice device;
+  private long stagingGfn;
+
+  public GpuBuffers(String bdf, int buffers, long bufferBytes) {
+    this.bdf = bdf;
+    this.buffers = buffers;
+    this.bufferBytes = bufferBytes;
+  }
+
+  @Override
+  public void start(VmSimulation vm) {
+    device = new DmaDevice(bdf);
+    long chunkPages = CHUNK / GuestPages.PAGE;
+    for (int b = 0; b < buffers; b++) {
+      long chunks = Math.max(1, (bufferBytes + CHUNK - 1) / CHUNK);
+      long callId = vm.newCallId();
+      for (long c = 0; c < chunks; c++) {
+        long gfn = vm.pages().allocRun(chunkPages, chunkPages);
+        device.map(vm, gfn << GuestPages.PAGE_SHIFT, CHUNK, DmaDirection.BIDIRECTIONAL, callId);
+      }
+    }
+    stagingGfn = vm.pages().allocRun(STAGING_MAX / GuestPages.PAGE);
+    vm.at(vm.now() + vm.exponentialNs(UPLOAD_EVERY_MEAN_NS), () -> upload(vm));
+  }
+
+  private void upload(VmSimulation vm) {
+    long bytes = (4L << 20) << vm.random().nextInt(4);
+    long callId = vm.newCallId();
+    int chunks = (int) (bytes / STAGING_CHUNK);
+    long[] iovas = new long[chunks];
+    for (int c = 0; c < chunks; c++) {
+      long gpa = (stagingGfn << GuestPages.PAGE_SHIFT) + c * STAGING_CHUNK;
+      iovas[c] = device.map(vm, gpa, STAGING_CHUNK, DmaDirection.TO_DEVICE, callId);
+    }
+    vm.at(vm.now() + vm.exponentialNs(UPLOAD_HOLD_MEAN_NS), () -> {
+      for (long iova : iovas) {
+        device.unmap(vm, iova);
+      }
+    });
+    vm.at(vm.now() + vm.exponentialNs(UPLOAD_EVERY_MEAN_NS), () -> upload(vm));
+  }
+
+  @Override
+  public void stop(VmSimulation vm) {
+    device.unmapAll(vm);
+  }
+}

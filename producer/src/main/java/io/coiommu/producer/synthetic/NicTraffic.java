@@ -1,0 +1,131 @@
+package io.coiommu.producer.synthetic;
+
+import io.coiommu.schema.DmaDirection;
+import java.util.ArrayDeque;
+
+/**
+ * A network card driven the way Linux drivers without DMA-mapped page pools drive it: every RX ring
+ * slot holds a page mapped FROM_DEVICE; a received packet unmaps its page and hands it to the
+ * stack, and the slot is refilled with a page from the page pool, where pages come back once the
+ * stack is done with them, so the same pages are mapped again and again. A small share of pages
+ * leaves the pool (held by a socket, freed to the allocator) and is replaced by fresh ones. Each
+ * sent packet maps its data TO_DEVICE and unmaps it on TX completion. Traffic comes in bursts:
+ * short stretches at several times the base rate.
+ */
+public final class NicTraffic implements Activity {
+
+  private static final double RX_SHARE = 0.6;
+  private static final double POOL_LEAVE = 0.02;
+  private static final int TX_PAGES = 128;
+  private static final int DESCRIPTOR_BYTES = 16;
+  private static final double STACK_MEAN_NS = 150_000;
+  private static final double TX_COMPLETION_MEAN_NS = 40_000;
+  private static final double CALM_MEAN_NS = 2e9;
+  private static final double BURST_MEAN_NS = 150e6;
+
+  private final String bdf;
+  private final double packetsPerSecond;
+  private final double burstFactor;
+  private final int ringSlots;
+
+  private DmaDevice device;
+  private long[] rxIova;
+  private long[] rxGfn;
+  private int rxHead;
+  private ArrayDeque<Long> pool;
+  private long[] txGfn;
+  private boolean bursting;
+
+  /**
+   * @param packetsPerSecond mean packets (received plus sent) per second outside bursts
+   * @param burstFactor how many times the base rate a burst runs at
+   * @param ringSlots RX ring size
+   */
+  public NicTraffic(String bdf, double packetsPerSecond, double burstFactor, int ringSlots) {
+    this.bdf = bdf;
+    this.packetsPerSecond = packetsPerSecond;
+    this.burstFactor = burstFactor;
+    this.ringSlots = ringSlots;
+  }
+
+  @Override
+  public void start(VmSimulation vm) {
+    device = new DmaDevice(bdf);
+    GuestPages pages = vm.pages();
+    long ringBytes = pageAligned((long) ringSlots * DESCRIPTOR_BYTES);
+    device.alloc(vm, pages.allocRun(ringBytes / GuestPages.PAGE) << GuestPages.PAGE_SHIFT, ringBytes);
+    device.alloc(vm, pages.allocRun(ringBytes / GuestPages.PAGE) << GuestPages.PAGE_SHIFT, ringBytes);
+    rxIova = new long[ringSlots];
+    rxGfn = new long[ringSlots];
+    pool = new ArrayDeque<>();
+    for (int slot = 0; slot < ringSlots; slot++) {
+      refill(vm, slot);
+    }
+    txGfn = new long[TX_PAGES];
+    for (int i = 0; i < TX_PAGES; i++) {
+      txGfn[i] = pages.allocPage();
+    }
+    if (packetsPerSecond > 0) {
+      vm.at(vm.now() + vm.exponentialNs(1e9 / packetsPerSecond), () -> packet(vm));
+      vm.at(vm.now() + vm.exponentialNs(CALM_MEAN_NS), () -> toggleBurst(vm));
+    }
+  }
+
+  private void packet(VmSimulation vm) {
+    if (vm.random().nextDouble() < RX_SHARE) {
+      receive(vm);
+    } else {
+      send(vm);
+    }
+    double rate = bursting ? packetsPerSecond * burstFactor : packetsPerSecond;
+    vm.at(vm.now() + vm.exponentialNs(1e9 / rate), () -> packet(vm));
+  }
+
+  private void receive(VmSimulation vm) {
+    int slot = rxHead;
+    rxHead = (rxHead + 1) % ringSlots;
+    device.unmap(vm, rxIova[slot]);
+    long page = rxGfn[slot];
+    vm.at(vm.now() + vm.exponentialNs(STACK_MEAN_NS), () -> backFromStack(vm, page));
+    refill(vm, slot);
+  }
+
+  private void backFromStack(VmSimulation vm, long page) {
+    if (vm.random().nextDouble() < POOL_LEAVE) {
+      vm.pages().freePage(page);
+    } else {
+      pool.add(page);
+    }
+  }
+
+  private void refill(VmSimulation vm, int slot) {
+    Long recycled = pool.poll();
+    long page = recycled != null ? recycled : vm.pages().allocPage();
+    rxGfn[slot] = page;
+    rxIova[slot] = device.map(vm, page << GuestPages.PAGE_SHIFT, GuestPages.PAGE, DmaDirection.FROM_DEVICE,
+        vm.newCallId());
+  }
+
+  private void send(VmSimulation vm) {
+    // Acks are small; data packets fill an Ethernet frame.
+    int length = vm.random().nextDouble() < 0.4 ? 66 : 1514;
+    long offset = vm.random().nextInt(GuestPages.PAGE - length + 1) & ~63L;
+    long gpa = (txGfn[vm.random().nextInt(TX_PAGES)] << GuestPages.PAGE_SHIFT) + offset;
+    long iova = device.map(vm, gpa, length, DmaDirection.TO_DEVICE, vm.newCallId());
+    vm.at(vm.now() + vm.exponentialNs(TX_COMPLETION_MEAN_NS), () -> device.unmap(vm, iova));
+  }
+
+  private void toggleBurst(VmSimulation vm) {
+    bursting = !bursting;
+    vm.at(vm.now() + vm.exponentialNs(bursting ? BURST_MEAN_NS : CALM_MEAN_NS), () -> toggleBurst(vm));
+  }
+
+  @Override
+  public void stop(VmSimulation vm) {
+    device.unmapAll(vm);
+  }
+
+  static long pageAligned(long bytes) {
+    return (bytes + GuestPages.PAGE - 1) & -GuestPages.PAGE;
+  }
+}

@@ -1,0 +1,160 @@
+package io.coiommu.producer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.coiommu.schema.EventBatch;
+import io.coiommu.schema.EventType;
+import io.coiommu.schema.TraceEvent;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+/** Batching and delivery logic against Kafka's MockProducer: no broker. */
+class TraceProducerTest {
+
+  private static MockProducer<String, EventBatch> mock() {
+    return new MockProducer<>(true, null, new StringSerializer(),
+        io.coiommu.schema.AvroSerde.of(EventBatch.class).serializer());
+  }
+
+  @Test
+  void batchesPerVmInOrderWithSequenceNumbersAndFlushesAtStop() {
+    MockProducer<String, EventBatch> mock = mock();
+    List<VmEvent> input = new ArrayList<>();
+    try (TraceSource s = Workloads.open("fleet:hosts=2,vms=5,duration=2s,seed=4")) {
+      s.forEachRemaining(input::add);
+    }
+    ProduceStats stats;
+    try (TraceProducer producer = new TraceProducer(mock, "t")) {
+      stats = producer.produce(listSource(input), Pacing.MAX, ProgressListener.NONE);
+    }
+    assertThat(stats.events()).isEqualTo(input.size());
+    assertThat(stats.vms()).isEqualTo(5);
+    List<ProducerRecord<String, EventBatch>> sent = mock.history();
+    assertThat(stats.batches()).isEqualTo(sent.size());
+
+    Map<String, List<TraceEvent>> expected = new HashMap<>();
+    input.forEach(e -> expected.computeIfAbsent(e.vm(), k -> new ArrayList<>()).add(e.event()));
+    Map<String, List<TraceEvent>> received = new HashMap<>();
+    Map<String, Long> nextSeq = new HashMap<>();
+    for (ProducerRecord<String, EventBatch> r : sent) {
+      EventBatch b = r.value();
+      assertThat(r.topic()).isEqualTo("t");
+      assertThat(r.key()).isEqualTo(b.getVm());
+      assertThat(b.getSeq()).isEqualTo(nextSeq.getOrDefault(b.getVm(), 0L));
+      nextSeq.put(b.getVm(), b.getSeq() + 1);
+      assertThat(b.getEvents()).isNotEmpty().hasSizeLessThanOrEqualTo(TraceProducer.MAX_BATCH_EVENTS);
+      List<TraceEvent> soFar = received.computeIfAbsent(b.getVm(), k -> new ArrayList<>());
+      assertThat(soFar).as("nothing of %s after its VM_STOP", b.getVm())
+          .noneMatch(e -> e.getType() == EventType.VM_STOP);
+      soFar.addAll(b.getEvents());
+    }
+    assertThat(received).isEqualTo(expected);
+    // The batch holding a VM_STOP ends with it: nothing of that VM waits behind it.
+    for (ProducerRecord<String, EventBatch> r : sent) {
+      List<TraceEvent> ev = r.value().getEvents();
+      for (int i = 0; i < ev.size() - 1; i++) {
+        assertThat(ev.get(i).getType()).isNotEqualTo(EventType.VM_STOP);
+      }
+    }
+  }
+
+  @Test
+  void aVmStopIsSentBeforeOtherVmsFillTheirBatches() {
+    List<EventBatch> out = new ArrayList<>();
+    VmBatcher batcher = new VmBatcher(100, 1000, out::add);
+    batcher.add(new VmEvent("a", Events.vmStart(0, "h", 1 << 30)));
+    batcher.add(new VmEvent("b", Events.vmStart(0, "h", 1 << 30)));
+    batcher.add(new VmEvent("a", Events.vmStop(5)));
+    assertThat(out).hasSize(1);
+    assertThat(out.get(0).getVm()).isEqualTo("a");
+    assertThat(out.get(0).getEvents()).hasSize(2);
+    batcher.flushAll();
+    assertThat(out).hasSize(2);
+    assertThat(out.get(1).getVm()).isEqualTo("b");
+  }
+
+  @Test
+  void pendingEventsAcrossVmsAreCapped() {
+    List<EventBatch> out = new ArrayList<>();
+    VmBatcher batcher = new VmBatcher(100, 150, out::add);
+    for (int i = 0; i < 149; i++) {
+      batcher.add(new VmEvent("vm" + (i % 3), Events.vmStop(i)));
+    }
+    // Every VM_STOP flushes; use maps to see the cap.
+    out.clear();
+    for (int i = 0; i < 150; i++) {
+      batcher.add(new VmEvent("x" + (i % 3), Events.balloonInflate(i, 0, 4096)));
+    }
+    assertThat(out).hasSize(3);
+    assertThat(out.stream().mapToInt(b -> b.getEvents().size()).sum()).isEqualTo(150);
+  }
+
+  @Test
+  void aFailedSendFailsTheCall() {
+    // The broker refuses every record when the producer waits for acknowledgements.
+    MockProducer<String, EventBatch> refusing = new MockProducer<>(false, null, new StringSerializer(),
+        io.coiommu.schema.AvroSerde.of(EventBatch.class).serializer()) {
+      @Override
+      public synchronized void flush() {
+        while (errorNext(new KafkaException("broker says no"))) {
+          Thread.onSpinWait();
+        }
+      }
+    };
+    TraceProducer producer = new TraceProducer(refusing, "t");
+    List<VmEvent> input = List.of(new VmEvent("a", Events.vmStart(0, "h", 1 << 30)), new VmEvent("a", Events.vmStop(1)));
+    assertThatThrownBy(() -> producer.produce(listSource(input), Pacing.MAX, ProgressListener.NONE))
+        .isInstanceOf(KafkaException.class).hasMessageContaining("broker says no");
+  }
+
+  @Test
+  void pacingParses() {
+    assertThat(Pacing.parse("max").isMax()).isTrue();
+    assertThat(Pacing.parse("1x").wallNanosFor(1_000_000_000L)).isEqualTo(1_000_000_000L);
+    assertThat(Pacing.parse("10x").wallNanosFor(1_000_000_000L)).isEqualTo(100_000_000L);
+    assertThat(Pacing.parse("10x")).hasToString("10x");
+    assertThatThrownBy(() -> Pacing.parse("fast")).hasMessageContaining("'fast'");
+    assertThatThrownBy(() -> Pacing.parse("0x")).hasMessageContaining("positive");
+    assertThatThrownBy(() -> Pacing.parse("-2x")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  static TraceSource listSource(List<VmEvent> events) {
+    Iterator<VmEvent> it = events.iterator();
+    return new TraceSource() {
+      @Override
+      public boolean hasNext() {
+        return it.hasNext();
+      }
+
+      @Override
+      public VmEvent next() {
+        return it.next();
+      }
+
+      @Override
+      public String describe() {
+        return "list of " + events.size();
+      }
+
+      @Override
+      public OptionalLong expectedEvents() {
+        return OptionalLong.of(events.size());
+      }
+
+      @Override
+      public RejectStats rejects() {
+        return RejectStats.NONE;
+      }
+    };
+  }
+}

@@ -45,8 +45,7 @@ public final class ScenarioRun {
 
   /** Policy name: the spec up to its first ':'. */
   public String policy() {
-    int colon = scenario.indexOf(':');
-    return colon < 0 ? scenario : scenario.substring(0, colon);
+    return ScenarioLabels.policy(scenario);
   }
 
   public Collection<VmRun> vms() {

@@ -108,18 +108,12 @@ public final class VmGroup {
     return Units.ratio(total(WindowMetric.MAP_CALLS_NO_EXIT), total(WindowMetric.MAP_CALLS));
   }
 
-  /** Least overcommit headroom over aligned windows: live guest memory minus the in-window pinned peak. */
+  /**
+   * Overcommit headroom if the group's peak pinned memory stayed pinned: the guest memory of its
+   * VMs minus its peak. A per-window minimum would mislead: it is least where fewest VMs live.
+   */
   public long minReclaimableBytes() {
-    if (series.isEmpty()) {
-      return 0;
-    }
-    double min = Double.POSITIVE_INFINITY;
-    for (long w = series.firstWindow(); w <= series.lastWindow(); w++) {
-      if (series.get(WindowMetric.LIVE_VMS, w) > 0) {
-        min = Math.min(min, reclaimableBytes(w, WindowMetric.PEAK_PINNED_PAGES));
-      }
-    }
-    return Double.isInfinite(min) ? 0 : Math.round(min);
+    return guestBytes() - peakPinnedBytes();
   }
 
   /** Time-weighted average headroom: guest memory-time minus pinned memory-time, over the span. */
@@ -128,8 +122,4 @@ public final class VmGroup {
         - integral(WindowMetric.PINNED_PAGE_NANOS) * Units.PAGE_BYTES, durationNs());
   }
 
-  /** Live guest memory minus pinned memory in window w, pinned read as the given gauge or peak. */
-  public double reclaimableBytes(long w, WindowMetric pinned) {
-    return series.get(WindowMetric.GUEST_BYTES, w) - series.get(pinned, w) * Units.PAGE_BYTES;
-  }
 }

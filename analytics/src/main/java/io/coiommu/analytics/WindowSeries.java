@@ -98,6 +98,15 @@ public final class WindowSeries {
     }
   }
 
+  public boolean keeps(WindowMetric m) {
+    return column[m.ordinal()] >= 0;
+  }
+
+  /** Start of window w in trace nanoseconds. */
+  public long startOf(long w) {
+    return w * windowNanos;
+  }
+
   /** The value of a metric in window w (0 outside the data). */
   public double get(WindowMetric m, long w) {
     int c = column[m.ordinal()];

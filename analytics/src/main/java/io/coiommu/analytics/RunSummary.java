@@ -1,0 +1,115 @@
+package io.coiommu.analytics;
+
+import io.coiommu.schema.WindowResult;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Accumulates window results, in any interleaving of VMs and scenarios, into per scenario, VM,
+ * host and fleet figures, per aligned window and for the whole run. Pure: no Kafka, no clock.
+ * Not thread-safe: one thread adds, or callers synchronize (the dashboard does).
+ */
+public final class RunSummary {
+
+  public static final Duration DEFAULT_WINDOW = Duration.ofSeconds(1);
+
+  private final long windowNanos;
+  private final SortedMap<String, ScenarioRun> scenarios = new TreeMap<>();
+  /** The first breaches are kept for the report; past that they are only counted, so a broken engine cannot exhaust memory. */
+  static final int KEPT_VIOLATIONS = 1000;
+
+  private final List<ContractViolation> violations = new ArrayList<>();
+  private long violationCount;
+  private long records;
+  private final List<String> undecodable = new ArrayList<>();
+
+  public RunSummary() {
+    this(DEFAULT_WINDOW);
+  }
+
+  /** The window must be the engine's (or a multiple of it) for per-window figures to line up. */
+  public RunSummary(Duration window) {
+    if (window.isNegative() || window.isZero()) {
+      throw new IllegalArgumentException("window must be positive, got " + window);
+    }
+    this.windowNanos = window.toNanos();
+  }
+
+  public void add(WindowResult r) {
+    records++;
+    scenarios.computeIfAbsent(r.getScenario(), s -> new ScenarioRun(s, windowNanos)).add(r, this::violation);
+  }
+
+  /**
+   * True once at least {@code expectedScenarios} scenarios were seen and, in every scenario seen,
+   * each expected VM sent its last record.
+   */
+  public boolean complete(Set<String> expectedVms, int expectedScenarios) {
+    return scenarios.size() >= expectedScenarios && missing(expectedVms).isEmpty();
+  }
+
+  /** The (scenario, VM) pairs still waiting for their last record, as "scenario / vm", for error messages. */
+  public List<String> missing(Set<String> expectedVms) {
+    List<String> missing = new ArrayList<>();
+    for (ScenarioRun s : scenarios.values()) {
+      for (String vm : new TreeSet<>(expectedVms)) {
+        VmRun run = s.vm(vm);
+        if (run == null || !run.sawLast()) {
+          missing.add(s.scenario() + " / " + vm);
+        }
+      }
+    }
+    return missing;
+  }
+
+  private void violation(ContractViolation v) {
+    violationCount++;
+    if (violations.size() < KEPT_VIOLATIONS) {
+      violations.add(v);
+    }
+  }
+
+  /** Records a result that could not be decoded (where and why), so reports can say results are missing. */
+  public void undecodable(String where) {
+    if (undecodable.size() < KEPT_VIOLATIONS) {
+      undecodable.add(where);
+    }
+  }
+
+  public List<String> undecodable() {
+    return Collections.unmodifiableList(undecodable);
+  }
+
+  public long windowNanos() {
+    return windowNanos;
+  }
+
+  public long records() {
+    return records;
+  }
+
+  public Collection<ScenarioRun> scenarios() {
+    return Collections.unmodifiableCollection(scenarios.values());
+  }
+
+  public ScenarioRun scenario(String scenario) {
+    return scenarios.get(scenario);
+  }
+
+  /** How many times records broke the engine's contract. */
+  public long violationCount() {
+    return violationCount;
+  }
+
+  /** The first {@value #KEPT_VIOLATIONS} contract breaches, in arrival order. */
+  public List<ContractViolation> violations() {
+    return Collections.unmodifiableList(violations);
+  }
+}

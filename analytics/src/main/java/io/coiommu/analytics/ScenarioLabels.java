@@ -1,0 +1,56 @@
+package io.coiommu.analytics;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * Short names for chart legends: the policy, plus only those parameters whose values differ among
+ * the scenarios of that policy ("coiommu interval=1s" against "coiommu interval=10s"). The full
+ * spec stays in tables and tooltips.
+ */
+final class ScenarioLabels {
+
+  private ScenarioLabels() {}
+
+  static Map<String, String> of(Collection<String> specs) {
+    Map<String, List<String>> byPolicy = specs.stream().distinct()
+        .collect(Collectors.groupingBy(ScenarioLabels::policy, TreeMap::new, Collectors.toList()));
+    Map<String, String> labels = new LinkedHashMap<>();
+    byPolicy.forEach((policy, group) -> {
+      List<Map<String, String>> params = group.stream().map(ScenarioLabels::params).toList();
+      for (int i = 0; i < group.size(); i++) {
+        Map<String, String> mine = params.get(i);
+        String differing = mine.entrySet().stream()
+            .filter(e -> params.stream().anyMatch(p -> !Objects.equals(p.get(e.getKey()), e.getValue())))
+            .map(e -> e.getKey() + "=" + e.getValue())
+            .collect(Collectors.joining(","));
+        labels.put(group.get(i), differing.isEmpty() ? policy : policy + " " + differing);
+      }
+    });
+    return labels;
+  }
+
+  static String policy(String spec) {
+    int colon = spec.indexOf(':');
+    return colon < 0 ? spec : spec.substring(0, colon);
+  }
+
+  /** Parameters in spec order; a parameter without '=' keeps itself as its value. */
+  private static Map<String, String> params(String spec) {
+    Map<String, String> params = new LinkedHashMap<>();
+    int colon = spec.indexOf(':');
+    if (colon < 0) {
+      return params;
+    }
+    for (String p : spec.substring(colon + 1).split(",")) {
+      int eq = p.indexOf('=');
+      params.put(eq < 0 ? p : p.substring(0, eq), eq < 0 ? p : p.substring(eq + 1));
+    }
+    return params;
+  }
+}

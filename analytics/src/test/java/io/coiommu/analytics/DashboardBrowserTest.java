@@ -1,0 +1,120 @@
+package io.coiommu.analytics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.coiommu.schema.WindowResult;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The dashboard in a real headless Chromium while results arrive: the page must show the numbers
+ * the results add up to, before and after the rest of the run lands, and draw its charts.
+ * Needs Debian's chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver).
+ */
+class DashboardBrowserTest {
+
+  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+  private static WebDriver browser;
+
+  @BeforeAll
+  static void startBrowser() {
+    assertThat(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER))
+        .as("this test needs a real browser: apt-get install chromium chromium-driver")
+        .isTrue();
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM.toFile());
+    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        "--window-size=1400,2300");
+    ChromeDriverService service = new ChromeDriverService.Builder()
+        .usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort().build();
+    browser = new ChromeDriver(service, options);
+  }
+
+  @AfterAll
+  static void stopBrowser() {
+    if (browser != null) {
+      browser.quit();
+    }
+  }
+
+  @Test
+  void showsTheNumbersOfTheResultsWhileTheyArrive() throws Exception {
+    RunSummary summary = new RunSummary();
+    List<WindowResult> records = RunSummaryTest.interleave(SyntheticRun.perVm(), new java.util.Random(1));
+    List<WindowResult> firstHalf = new ArrayList<>(records.subList(0, records.size() / 2));
+    try (Dashboard dashboard = Dashboard.start(summary, 0)) {
+      feed(summary, firstHalf);
+      browser.get(dashboard.uri().toString());
+      awaitRecords(firstHalf.size());
+      assertTableMatches(summary);
+      assertThat(browser.findElement(By.id("progress")).getText()).contains(firstHalf.size() + " results");
+
+      feed(summary, records.subList(firstHalf.size(), records.size()));
+      awaitRecords(records.size());
+      assertTableMatches(summary);
+      assertThat(browser.findElement(By.id("progress")).getText())
+          .contains(records.size() + " results, 20 of 20 (scenario, VM) runs complete");
+
+      // Every chart drew its lines, bars or points as SVG.
+      for (String chart : List.of("chart-fleet-pinned", "chart-vm-pinned", "chart-notifications",
+          "chart-peak-distribution", "chart-headroom", "chart-tradeoff")) {
+        assertThat(browser.findElements(By.cssSelector("#" + chart + " svg path")).size()).as(chart).isGreaterThan(10);
+      }
+      assertThat(browser.findElement(By.id("chart-fleet-pinned")).getText()).contains("trace time (s)");
+      Path shot = Path.of("target", "dashboard.png");
+      Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+      assertThat(Files.size(shot)).isGreaterThan(10_000);
+    }
+  }
+
+  private static void feed(RunSummary summary, List<WindowResult> records) {
+    synchronized (summary) {
+      records.forEach(summary::add);
+    }
+  }
+
+  private static void awaitRecords(int records) {
+    new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> String.valueOf(records).equals(
+        ((JavascriptExecutor) d).executeScript("return document.body.dataset.records;")));
+  }
+
+  /** Each scenario row shows its fleet's notifications, exits and pinned peak as the summary has them. */
+  private static void assertTableMatches(RunSummary summary) {
+    List<WebElement> rows = browser.findElements(By.cssSelector("#scenario-rows tr"));
+    assertThat(rows).hasSize(summary.scenarios().size());
+    for (WebElement row : rows) {
+      String scenario = row.getAttribute("data-scenario");
+      VmGroup fleet = summary.scenario(scenario).fleet();
+      assertThat(field(row, "notifications")).as(scenario)
+          .isEqualTo(Long.toString(fleet.total(WindowMetric.NOTIFICATIONS)));
+      assertThat(field(row, "exits")).as(scenario).isEqualTo(Long.toString(fleet.total(WindowMetric.EXITS)));
+      assertThat(field(row, "peak_pinned_mib").replace(",", "")).as(scenario)
+          .isEqualTo(String.format(Locale.ROOT, "%.1f", fleet.peakPinnedBytes() / Units.MIB));
+      assertThat(field(row, "dma_safety_violations")).isEqualTo("0");
+    }
+  }
+
+  private static String field(WebElement row, String name) {
+    return row.findElement(By.cssSelector("td[data-field='" + name + "']")).getText();
+  }
+}

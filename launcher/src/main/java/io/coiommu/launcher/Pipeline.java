@@ -93,7 +93,7 @@ public final class Pipeline {
             produced = producer.produce(source, options.pacing(), options.progress());
           }
         }
-        log.printf("produced %s; waiting for the results of %d scenarios x %d VMs%n", produced,
+        log.printf("waiting for the results of %d scenarios x %d VMs%n",
             options.processor().scenarios().size(), source.vms().size());
         RunSummary summary = ResultsConsumer.consumeUntilComplete(client, source.vms(),
             options.processor().scenarios().size(), options.timeout());
@@ -165,7 +165,7 @@ public final class Pipeline {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
       delegate.close();
     }
   }

@@ -19,6 +19,16 @@ final class KafkaOptions {
       description = "Kafka client properties (security.protocol, sasl.*, ssl.* ...) for every role.")
   Path kafkaConfig;
 
+  /** The client settings of a role that needs an existing cluster. */
+  Properties requiredClientProperties() throws IOException {
+    Properties p = clientProperties();
+    if (p == null) {
+      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+          "this role needs a cluster: give --bootstrap-servers or --kafka-config");
+    }
+    return p;
+  }
+
   /** The client settings, or null when the run should start its own embedded broker. */
   Properties clientProperties() throws IOException {
     if (bootstrapServers == null && kafkaConfig == null) {

@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "coiommu", mixinStandardHelpOptions = true, version = "coiommu-pipeline 0.1.0",
     description = "How much guest memory does each DMA-pinning policy keep pinned, and how many "
         + "guest-to-host notifications does it cost, on real traffic?",
-    subcommands = {RunCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {RunCommand.class, ProduceCommand.class, ProcessCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main {
 
   public static void main(String[] args) {
@@ -16,7 +17,8 @@ public final class Main {
     System.exit(commandLine().execute(args));
   }
 
-  static CommandLine commandLine() {
+  /** The command tree, for tests and tools that check what the command accepts. */
+  public static CommandLine commandLine() {
     return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
   }
 }

@@ -20,8 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.OptionalLong;
 import java.util.Properties;
@@ -65,13 +63,8 @@ public final class Pipeline {
         brokerStart = Duration.ofNanos(System.nanoTime() - t0);
         log.printf("embedded Kafka broker (KRaft) on %s, started in %.1f s%n", embedded.bootstrapServers(),
             brokerStart.toMillis() / 1000.0);
-        Map<String, Integer> topics = new LinkedHashMap<>();
-        topics.put(Topics.TRACE_EVENTS, options.partitions());
-        topics.put(Topics.WINDOW_RESULTS, options.partitions());
-        topics.put(Topics.ANOMALIES, 1);
-        topics.put(Topics.DEAD_LETTERS, 1);
-        embedded.createTopics(topics);
       }
+      TopicSetup.ensure(client, options.partitions());
 
       String appId = StreamsSettings.DEFAULT_APPLICATION_ID + "-" + UUID.randomUUID();
       try (KafkaStreams streams = new KafkaStreams(

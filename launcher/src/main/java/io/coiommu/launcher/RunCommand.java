@@ -3,18 +3,12 @@ package io.coiommu.launcher;
 import io.coiommu.analytics.ComparisonTable;
 import io.coiommu.analytics.Report;
 import io.coiommu.processor.ProcessorConfig;
-import io.coiommu.processor.engine.EngineConfig;
-import io.coiommu.processor.engine.Scenario;
-import io.coiommu.processor.engine.ScenarioSpec;
 import io.coiommu.producer.Pacing;
 import io.coiommu.producer.ProgressListener;
 import io.coiommu.producer.TraceSource;
-import io.coiommu.producer.Workloads;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,17 +27,8 @@ final class RunCommand implements Callable<Integer> {
   @Mixin
   TraceOptions trace = new TraceOptions();
 
-  @Option(names = "--scenarios", paramLabel = "SPEC",
-      description = "Scenarios to evaluate side by side (grammar in docs/policies.md). Default: ${DEFAULT-VALUE}")
-  String scenarios = ScenarioSpec.DEFAULTS;
-
-  @Option(names = "--sweep", paramLabel = "SPEC",
-      description = "Adds one scenario per value of a parameter range (grammar in docs/policies.md).")
-  List<String> sweeps = new ArrayList<>();
-
-  @Option(names = "--window", paramLabel = "DURATION", converter = DurationConverter.class,
-      description = "Window of trace time for results. Default: 1s")
-  Duration window = Duration.ofSeconds(1);
+  @Mixin
+  ScenarioOptions scenarios = new ScenarioOptions();
 
   @Option(names = "--report", paramLabel = "DIR", description = "Also write the report (summary.csv ...) to DIR.")
   Path report;
@@ -62,12 +47,7 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintStream out = System.out;
-    List<Scenario> all = new ArrayList<>(ScenarioSpec.parse(scenarios));
-    for (String sweep : sweeps) {
-      all.addAll(ScenarioSpec.sweep(sweep));
-    }
-    ProcessorConfig processor = new ProcessorConfig(all,
-        EngineConfig.defaults().withWindowNs(window.toNanos()));
+    ProcessorConfig processor = scenarios.processorConfig();
     Callable<TraceSource> source = trace::open;
     Pipeline.Result result = Pipeline.run(new Pipeline.Options(kafka.clientProperties(), source, processor,
         partitions, Pacing.parse(speed), timeout, ProgressListener.forConsole()), out);

@@ -11,6 +11,8 @@ import io.coiommu.schema.EventType;
 import io.coiommu.schema.Topics;
 import io.coiommu.schema.TraceEvent;
 import io.coiommu.schema.WindowResult;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -23,11 +25,15 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class EmulationTopologyTest {
 
   private static final long GIB = 1L << 30;
   private static final long MS = 1_000_000L;
+
+  @TempDir
+  Path stateDir;
 
   private TopologyTestDriver driver;
   private TestInputTopic<String, EventBatch> trace;
@@ -38,10 +44,10 @@ class EmulationTopologyTest {
   void setUp() {
     ProcessorConfig config = new ProcessorConfig(ScenarioSpec.parse("static,viommu-strict,coiommu"),
         EngineConfig.defaults());
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    driver = new TopologyTestDriver(EmulationTopology.buildTopology(config), props);
+    Properties client = new Properties();
+    client.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    driver = new TopologyTestDriver(EmulationTopology.buildTopology(config),
+        StreamsSettings.properties(client, "topology-test", stateDir));
     trace = driver.createInputTopic(Topics.TRACE_EVENTS, Serdes.String().serializer(),
         AvroSerde.of(EventBatch.class));
     results = driver.createOutputTopic(Topics.WINDOW_RESULTS, Serdes.String().deserializer(),
@@ -139,6 +145,18 @@ class EmulationTopologyTest {
     // vm1's batch seq 0 again after its VM_STOP is a repeat, whatever vm2 did meanwhile.
     assertThat(after).extracting(WindowResult::getVm).doesNotContain("vm1");
     assertThat(vm1).isNotEmpty();
+  }
+
+  @Test
+  void anUndecodableRecordDoesNotStopTheVmsProcessing() {
+    // Where it goes (the dead-letter topic) is checked on a real broker in DeadLetterTest:
+    // TopologyTestDriver does not emit dead-letter records.
+    TestInputTopic<String, byte[]> raw = driver.createInputTopic(Topics.TRACE_EVENTS,
+        Serdes.String().serializer(), Serdes.ByteArray().serializer());
+    raw.pipeInput("vm1", "not an avro single-object record".getBytes(StandardCharsets.UTF_8), 0L);
+    trace.pipeInput("vm1", new EventBatch("vm1", 0L, oneMapOneUnmap()), 0L);
+
+    assertThat(byScenario()).hasSize(3);
   }
 
   private static String key(Map<String, List<WindowResult>> by, String policy) {

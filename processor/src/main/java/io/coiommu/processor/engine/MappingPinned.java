@@ -24,6 +24,11 @@ abstract class MappingPinned extends Policy {
   }
 
   @Override
+  boolean pinsExactlyTheMappedPages() {
+    return true;
+  }
+
+  @Override
   boolean isPinned(long gfn) {
     return mapped.isMapped(gfn);
   }

@@ -99,6 +99,11 @@ abstract class Policy {
     return 0;
   }
 
+  /** Whether the pinned set is by construction the VM's mapped set (so one safety walk serves all such policies). */
+  boolean pinsExactlyTheMappedPages() {
+    return false;
+  }
+
   /** Pages of [gfn, gfn + pages) that are mapped but not pinned: each is a DMA safety violation. */
   long countMappedUnpinned(long gfn, long pages) {
     long bad = 0;

@@ -90,13 +90,7 @@ class CoIommuTest {
     // Five one-page calls at 1 s, all unmapped at 2 s. limit = 2: scan 1 (10 s) clears A on all five (no unpin,
     // so the limit is never reached and all are visited); scans 2, 3, 4 unpin 2, 2, 1.
     String spec = "coiommu:unpin=lru,interval=10s,limit=2,gen=10";
-    Trace t = new Trace().start(0, GIB);
-    for (int i = 0; i < 5; i++) {
-      t.map(1 * S, 0x100000 + i * PAGE, PAGE, 10 + i);
-    }
-    for (int i = 0; i < 5; i++) {
-      t.unmap(2 * S, 0x100000 + i * PAGE, 20 + i);
-    }
+    Trace t = new Trace().start(0, GIB).mapPages(1 * S, 0x100000, 5, 10).unmapPages(2 * S, 0x100000, 5, 20);
     Collected c = t.stop(50 * S).run(spec);
     assertThat(c.at(spec, 10 * S).getUnpins()).isZero();
     assertThat(c.at(spec, 20 * S).getUnpins()).isEqualTo(2);

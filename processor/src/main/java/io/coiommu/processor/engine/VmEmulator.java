@@ -229,18 +229,7 @@ public final class VmEmulator {
     while (true) {
       long t = nextTimer();
       if (t <= ts && t < windowEnd) {
-        boolean work = false;
-        for (Policy p : policies) {
-          work |= p.nextTimerNs() == t && p.timerHasWork();
-        }
-        if (work) {
-          markDirty(out);
-        }
-        for (Policy p : policies) {
-          if (p.nextTimerNs() == t) {
-            p.fireTimer(t);
-          }
-        }
+        fireTimers(t, out);
         continue;
       }
       if (windowEnd <= ts) {
@@ -271,15 +260,26 @@ public final class VmEmulator {
   private void advanceToStop(long ts, EmulationSink out) {
     advanceTo(ts - 1, out);
     for (long t = nextTimer(); t <= ts; t = nextTimer()) {
-      markDirty(out);
-      for (Policy p : policies) {
-        if (p.nextTimerNs() == t) {
-          p.fireTimer(t);
-        }
-      }
+      fireTimers(t, out);
     }
     // Nothing but the stop itself left: the last record covers the whole idle stretch up to it.
     dirty = true;
+  }
+
+  /** Fires every timer due at {@code t}, in scenario order; a timer with work ends the idle stretch before it. */
+  private void fireTimers(long t, EmulationSink out) {
+    boolean work = false;
+    for (Policy p : policies) {
+      work |= p.nextTimerNs() == t && p.timerHasWork();
+    }
+    if (work) {
+      markDirty(out);
+    }
+    for (Policy p : policies) {
+      if (p.nextTimerNs() == t) {
+        p.fireTimer(t);
+      }
+    }
   }
 
   private long nextTimer() {
@@ -507,6 +507,7 @@ public final class VmEmulator {
   }
 
   private Anomaly anomaly(String scenario, AnomalyReason reason, String detail, TraceEvent e) {
-    return new Anomaly(vm, scenario, reason.name(), detail, e);
+    // A copy: the caller may reuse its event objects once onEvent returns.
+    return new Anomaly(vm, scenario, reason.name(), detail, TraceEvent.newBuilder(e).build());
   }
 }

@@ -30,6 +30,8 @@ public final class VmEmulator {
   private final long windowNs;
   private final Policy[] policies;
   private final MappedPages mapped = new MappedPages();
+  /** Shared by the coiommu scenarios; null without one. */
+  private final DttFootprint footprint;
   private final Map<String, IovaTable> devices = new HashMap<>();
   private String lastDevice;
   private IovaTable lastDeviceTable;
@@ -90,8 +92,6 @@ public final class VmEmulator {
     }
     this.footprint = footprint;
   }
-
-  private final DttFootprint footprint;
 
   /** True after VM_STOP or {@link #finish}. */
   public boolean finished() {

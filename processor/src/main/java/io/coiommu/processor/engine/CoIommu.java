@@ -81,8 +81,7 @@ final class CoIommu extends Policy {
 
   private void notifyHost() {
     callNotified = true;
-    notifications++;
-    exits++;
+    trap(false);
     if (callSpan == spanSeq) {
       mapCallsNoExit--;
     }
@@ -125,8 +124,7 @@ final class CoIommu extends Policy {
     }
     if (!unmapCallNotified) {
       unmapCallNotified = true;
-      notifications++;
-      exits++;
+      trap(false);
     }
     for (int k = 0; k < n; k++) {
       if (pinnedPages.remove(mapped.transition(k)) >= 0) {

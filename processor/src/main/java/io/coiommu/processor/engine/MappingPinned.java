@@ -7,20 +7,35 @@ package io.coiommu.processor.engine;
  */
 abstract class MappingPinned extends Policy {
 
-  MappingPinned(Scenario scenario, CostModel costs, MappedPages mapped, ExitKind exitKind) {
+  /** Whether the host applies each range through its own VFIO map or unmap call (every real system here does). */
+  private final boolean vfioPerRange;
+
+  MappingPinned(Scenario scenario, CostModel costs, MappedPages mapped, ExitKind exitKind, boolean vfioPerRange) {
     super(scenario, costs, mapped, exitKind);
+    this.vfioPerRange = vfioPerRange;
   }
 
   @Override
   void mapRange(long ts, long gfn, long pages) {
+    if (vfioPerRange) {
+      vfioMaps++;
+    }
     pins += mapped.transitionCount();
     setPinned(ts, mapped.mapped());
   }
 
   @Override
   void unmapRange(long ts, long gfn, long pages) {
+    if (vfioPerRange) {
+      vfioUnmaps++;
+    }
     unpins += mapped.transitionCount();
     setPinned(ts, mapped.mapped());
+  }
+
+  @Override
+  boolean pinsExactlyTheMappedPages() {
+    return true;
   }
 
   @Override

@@ -7,7 +7,7 @@ package io.coiommu.processor.engine;
 final class Oracle extends MappingPinned {
 
   Oracle(Scenario scenario, CostModel costs, MappedPages mapped) {
-    super(scenario, costs, mapped, ExitKind.NONE);
+    super(scenario, costs, mapped, ExitKind.NONE, false);
   }
 
   @Override

@@ -39,95 +39,85 @@ final class PageTable {
 
   /** The value of {@code gfn}, or -1 when absent. */
   int get(long gfn) {
-    long tag = tag(gfn);
-    for (int i = index(gfn); ; i = (i + 1) & mask) {
-      long s = slots[i];
-      if (s == 0) {
-        return -1;
-      }
-      if ((s >>> VALUE_BITS) == tag) {
-        return (int) (s & VALUE_MASK);
-      }
-    }
+    int i = find(gfn);
+    return i < 0 ? -1 : (int) (slots[i] & VALUE_MASK);
   }
 
   boolean contains(long gfn) {
-    return get(gfn) >= 0;
+    return find(gfn) >= 0;
   }
 
   /** Sets the value of {@code gfn}; returns the previous value or -1 when it was absent. */
   int put(long gfn, int value) {
-    long tag = tag(gfn);
-    long packed = (tag << VALUE_BITS) | value;
-    for (int i = index(gfn); ; i = (i + 1) & mask) {
-      long s = slots[i];
-      if (s == 0) {
-        slots[i] = packed;
-        if (++size > (slots.length >> 2) * 3) {
-          rehash(slots.length << 1);
-        }
-        return -1;
-      }
-      if ((s >>> VALUE_BITS) == tag) {
-        slots[i] = packed;
-        return (int) (s & VALUE_MASK);
-      }
+    int i = find(gfn);
+    long packed = (tag(gfn) << VALUE_BITS) | value;
+    if (i < 0) {
+      insertAt(-i - 1, packed);
+      return -1;
     }
+    int old = (int) (slots[i] & VALUE_MASK);
+    slots[i] = packed;
+    return old;
   }
 
   /** Adds {@code delta} to the value of {@code gfn} (absent counts as 0); removes it when the sum is 0. */
   int add(long gfn, int delta) {
-    long tag = tag(gfn);
-    for (int i = index(gfn); ; i = (i + 1) & mask) {
-      long s = slots[i];
-      if (s == 0) {
-        if (delta != 0) {
-          slots[i] = (tag << VALUE_BITS) | delta;
-          if (++size > (slots.length >> 2) * 3) {
-            rehash(slots.length << 1);
-          }
-        }
-        return delta;
+    int i = find(gfn);
+    if (i < 0) {
+      if (delta != 0) {
+        insertAt(-i - 1, (tag(gfn) << VALUE_BITS) | delta);
       }
-      if ((s >>> VALUE_BITS) == tag) {
-        int v = (int) (s & VALUE_MASK) + delta;
-        if (v == 0) {
-          deleteAt(i);
-        } else {
-          slots[i] = (tag << VALUE_BITS) | v;
-        }
-        return v;
-      }
+      return delta;
     }
+    int v = (int) (slots[i] & VALUE_MASK) + delta;
+    if (v == 0) {
+      deleteAt(i);
+    } else {
+      slots[i] = (tag(gfn) << VALUE_BITS) | v;
+    }
+    return v;
   }
 
   /** ORs {@code bits} into the value of a present {@code gfn} in one probe; returns the previous value or -1 (absent). */
   int orBits(long gfn, int bits) {
-    long tag = tag(gfn);
-    for (int i = index(gfn); ; i = (i + 1) & mask) {
-      long s = slots[i];
-      if (s == 0) {
-        return -1;
-      }
-      if ((s >>> VALUE_BITS) == tag) {
-        slots[i] = s | bits;
-        return (int) (s & VALUE_MASK);
-      }
+    int i = find(gfn);
+    if (i < 0) {
+      return -1;
     }
+    long s = slots[i];
+    slots[i] = s | bits;
+    return (int) (s & VALUE_MASK);
   }
 
   /** Removes {@code gfn}; returns its value or -1 when it was absent. */
   int remove(long gfn) {
+    int i = find(gfn);
+    if (i < 0) {
+      return -1;
+    }
+    int old = (int) (slots[i] & VALUE_MASK);
+    deleteAt(i);
+    return old;
+  }
+
+  /** The slot holding {@code gfn}, or {@code -(empty slot where it would go) - 1}. */
+  private int find(long gfn) {
     long tag = tag(gfn);
     for (int i = index(gfn); ; i = (i + 1) & mask) {
       long s = slots[i];
       if (s == 0) {
-        return -1;
+        return -i - 1;
       }
       if ((s >>> VALUE_BITS) == tag) {
-        deleteAt(i);
-        return (int) (s & VALUE_MASK);
+        return i;
       }
+    }
+  }
+
+  private void insertAt(int i, long packed) {
+    slots[i] = packed;
+    if (++size > (slots.length >> 2) * 3) {
+      rehash(slots.length << 1);
     }
   }
 

@@ -99,6 +99,20 @@ abstract class Policy {
     return 0;
   }
 
+  /** One synchronous guest-to-host request: a notification and the exit it costs, with an IOTLB invalidation or not. */
+  final void trap(boolean invalidates) {
+    notifications++;
+    exits++;
+    if (invalidates) {
+      iotlbInvalidations++;
+    }
+  }
+
+  /** Whether the pinned set is by construction the VM's mapped set (so one safety walk serves all such policies). */
+  boolean pinsExactlyTheMappedPages() {
+    return false;
+  }
+
   /** Pages of [gfn, gfn + pages) that are mapped but not pinned: each is a DMA safety violation. */
   long countMappedUnpinned(long gfn, long pages) {
     long bad = 0;

@@ -22,9 +22,7 @@ final class ViommuLazy extends Policy {
   @Override
   void beginMapCall(long ts) {
     mapCalls++;
-    notifications++;
-    exits++;
-    iotlbInvalidations++;
+    trap(true);
   }
 
   @Override
@@ -61,9 +59,7 @@ final class ViommuLazy extends Policy {
   }
 
   private void flush(long ts) {
-    notifications++;
-    exits++;
-    iotlbInvalidations++;
+    trap(true);
     vfioUnmaps += queuedRanges;
     unpins += held.size();
     held.clear();

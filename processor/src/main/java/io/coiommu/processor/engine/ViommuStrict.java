@@ -8,33 +8,17 @@ package io.coiommu.processor.engine;
 final class ViommuStrict extends MappingPinned {
 
   ViommuStrict(Scenario scenario, CostModel costs, MappedPages mapped) {
-    super(scenario, costs, mapped, ExitKind.USERSPACE_MMIO);
+    super(scenario, costs, mapped, ExitKind.USERSPACE_MMIO, true);
   }
 
   @Override
   void beginMapCall(long ts) {
     mapCalls++;
-    notifications++;
-    exits++;
-    iotlbInvalidations++;
-  }
-
-  @Override
-  void mapRange(long ts, long gfn, long pages) {
-    vfioMaps++;
-    super.mapRange(ts, gfn, pages);
+    trap(true);
   }
 
   @Override
   void beginUnmapCall(long ts) {
-    notifications++;
-    exits++;
-    iotlbInvalidations++;
-  }
-
-  @Override
-  void unmapRange(long ts, long gfn, long pages) {
-    vfioUnmaps++;
-    super.unmapRange(ts, gfn, pages);
+    trap(true);
   }
 }

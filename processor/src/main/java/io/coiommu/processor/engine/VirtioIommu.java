@@ -8,31 +8,22 @@ package io.coiommu.processor.engine;
 final class VirtioIommu extends MappingPinned {
 
   VirtioIommu(Scenario scenario, CostModel costs, MappedPages mapped) {
-    super(scenario, costs, mapped, ExitKind.VIRTQUEUE_KICK);
+    super(scenario, costs, mapped, ExitKind.VIRTQUEUE_KICK, true);
   }
 
   @Override
   void beginMapCall(long ts) {
     mapCalls++;
-    notifications++;
-    exits++;
-  }
-
-  @Override
-  void mapRange(long ts, long gfn, long pages) {
-    vfioMaps++;
-    super.mapRange(ts, gfn, pages);
+    trap(false);
   }
 
   @Override
   void beginUnmapCall(long ts) {
-    notifications++;
-    exits++;
+    trap(false);
   }
 
   @Override
   void unmapRange(long ts, long gfn, long pages) {
-    vfioUnmaps++;
     iotlbInvalidations++;
     super.unmapRange(ts, gfn, pages);
   }

@@ -30,6 +30,8 @@ public final class VmEmulator {
   private final long windowNs;
   private final Policy[] policies;
   private final MappedPages mapped = new MappedPages();
+  /** Shared by the coiommu scenarios; null without one. */
+  private final DttFootprint footprint;
   private final Map<String, IovaTable> devices = new HashMap<>();
   private String lastDevice;
   private IovaTable lastDeviceTable;
@@ -91,8 +93,6 @@ public final class VmEmulator {
     this.footprint = footprint;
   }
 
-  private final DttFootprint footprint;
-
   /** True after VM_STOP or {@link #finish}. */
   public boolean finished() {
     return life == Life.STOPPED;
@@ -113,6 +113,10 @@ public final class VmEmulator {
     if (life == Life.NOT_STARTED) {
       if (type == EventType.VM_START) {
         start(e);
+        if (e.getGuestMemoryBytes() <= 0) {
+          vmAnomaly(out, AnomalyReason.BAD_GUEST_MEMORY, "guest memory " + e.getGuestMemoryBytes()
+              + " bytes is not positive; the VM starts with 0 bytes", e);
+        }
       } else {
         anomaliesBeforeStart++;
         out.anomaly(anomaly("", AnomalyReason.EVENT_BEFORE_VM_START, type + " before the VM's VM_START", e));
@@ -162,7 +166,7 @@ public final class VmEmulator {
       case BALLOON_DEFLATE:
         // The pages return to the guest unpinned: nothing changes for any policy.
         callKind = CallKind.NONE;
-        pageRange(e, out);
+        validBuffer(e, e.getGpa(), e.getBytes(), out);
         break;
       case DMA_ACCESS:
         callKind = CallKind.NONE;
@@ -225,18 +229,7 @@ public final class VmEmulator {
     while (true) {
       long t = nextTimer();
       if (t <= ts && t < windowEnd) {
-        boolean work = false;
-        for (Policy p : policies) {
-          work |= p.nextTimerNs() == t && p.timerHasWork();
-        }
-        if (work) {
-          markDirty(out);
-        }
-        for (Policy p : policies) {
-          if (p.nextTimerNs() == t) {
-            p.fireTimer(t);
-          }
-        }
+        fireTimers(t, out);
         continue;
       }
       if (windowEnd <= ts) {
@@ -267,15 +260,26 @@ public final class VmEmulator {
   private void advanceToStop(long ts, EmulationSink out) {
     advanceTo(ts - 1, out);
     for (long t = nextTimer(); t <= ts; t = nextTimer()) {
-      markDirty(out);
-      for (Policy p : policies) {
-        if (p.nextTimerNs() == t) {
-          p.fireTimer(t);
-        }
-      }
+      fireTimers(t, out);
     }
     // Nothing but the stop itself left: the last record covers the whole idle stretch up to it.
     dirty = true;
+  }
+
+  /** Fires every timer due at {@code t}, in scenario order; a timer with work ends the idle stretch before it. */
+  private void fireTimers(long t, EmulationSink out) {
+    boolean work = false;
+    for (Policy p : policies) {
+      work |= p.nextTimerNs() == t && p.timerHasWork();
+    }
+    if (work) {
+      markDirty(out);
+    }
+    for (Policy p : policies) {
+      if (p.nextTimerNs() == t) {
+        p.fireTimer(t);
+      }
+    }
   }
 
   private long nextTimer() {
@@ -336,8 +340,8 @@ public final class VmEmulator {
           + Long.toHexString(e.getIova()) + "; refused as the IOMMU refuses it", e);
       return;
     }
-    long gfn = gpa >>> Policy.PAGE_SHIFT;
-    long pages = ((gpa + bytes - 1) >>> Policy.PAGE_SHIFT) - gfn + 1;
+    long gfn = firstPage(e);
+    long pages = pageCount(e);
     if (!mapped.map(gfn, pages)) {
       vmAnomaly(out, AnomalyReason.MAP_COUNT_OVERFLOW, "a page would have more than " + MappedPages.MAX_MAP_COUNT
           + " live mappings; refused as the guest driver refuses it", e);
@@ -355,8 +359,8 @@ public final class VmEmulator {
         p.beginMapCall(ts);
       }
       p.mapRange(ts, gfn, pages);
-      checkSafety(p, gfn, pages, e, out);
     }
+    checkSafety(gfn, pages, e, out);
   }
 
   private void unmap(TraceEvent e, long ts, EmulationSink out) {
@@ -393,12 +397,11 @@ public final class VmEmulator {
   }
 
   private void balloonInflate(TraceEvent e, long ts, EmulationSink out) {
-    long[] range = pageRange(e, out);
-    if (range == null) {
+    if (!validBuffer(e, e.getGpa(), e.getBytes(), out)) {
       return;
     }
-    long gfn = range[0];
-    long pages = range[1];
+    long gfn = firstPage(e);
+    long pages = pageCount(e);
     long mappedInRange = mapped.table().countInRange(gfn, gfn + pages);
     for (Policy p : policies) {
       long refused = p.balloonInflate(ts, gfn, pages);
@@ -412,41 +415,51 @@ public final class VmEmulator {
   }
 
   private void access(TraceEvent e, EmulationSink out) {
-    long[] range = pageRange(e, out);
-    if (range == null) {
+    if (!validBuffer(e, e.getGpa(), e.getBytes(), out)) {
       return;
     }
-    long gfn = range[0];
-    long pages = range[1];
+    long gfn = firstPage(e);
+    long pages = pageCount(e);
     long unmapped = pages - mapped.table().countInRange(gfn, gfn + pages);
     if (unmapped > 0) {
       vmAnomaly(out, AnomalyReason.ACCESS_TO_UNMAPPED_PAGE, unmapped + " of " + pages
           + " pages have no live mapping", e);
     }
+    checkSafety(gfn, pages, e, out);
+  }
+
+  /**
+   * The safety invariant after a map or at a device access: every mapped page of the buffer is pinned, checked
+   * against each policy's own state. The policies that pin exactly the mapped set share one walk of it.
+   */
+  private void checkSafety(long gfn, long pages, TraceEvent e, EmulationSink out) {
+    long sharedBad = -1;
     for (Policy p : policies) {
-      checkSafety(p, gfn, pages, e, out);
+      long bad;
+      if (p.pinsExactlyTheMappedPages()) {
+        if (sharedBad < 0) {
+          sharedBad = p.countMappedUnpinned(gfn, pages);
+        }
+        bad = sharedBad;
+      } else {
+        bad = p.countMappedUnpinned(gfn, pages);
+      }
+      if (bad > 0) {
+        p.dmaSafetyViolations += bad;
+        p.anomalies++;
+        out.anomaly(anomaly(p.scenario.name(), AnomalyReason.DMA_SAFETY_VIOLATION, bad
+            + " mapped pages are not pinned: an emulator bug", e));
+      }
     }
   }
 
-  private void checkSafety(Policy p, long gfn, long pages, TraceEvent e, EmulationSink out) {
-    long bad = p.countMappedUnpinned(gfn, pages);
-    if (bad > 0) {
-      p.dmaSafetyViolations += bad;
-      p.anomalies++;
-      out.anomaly(anomaly(p.scenario.name(), AnomalyReason.DMA_SAFETY_VIOLATION, bad
-          + " mapped pages are not pinned: an emulator bug", e));
-    }
+  private static long firstPage(TraceEvent e) {
+    return e.getGpa() >>> Policy.PAGE_SHIFT;
   }
 
-  /** {gfn, pages} of a balloon or access event, or null after reporting why it cannot be emulated. */
-  private long[] pageRange(TraceEvent e, EmulationSink out) {
-    long bytes = e.getBytes();
-    Long gpa = e.getGpa();
-    if (!validBuffer(e, gpa, bytes, out)) {
-      return null;
-    }
-    long gfn = gpa >>> Policy.PAGE_SHIFT;
-    return new long[] {gfn, ((gpa + bytes - 1) >>> Policy.PAGE_SHIFT) - gfn + 1};
+  private static long pageCount(TraceEvent e) {
+    long gpa = e.getGpa();
+    return ((gpa + e.getBytes() - 1) >>> Policy.PAGE_SHIFT) - (gpa >>> Policy.PAGE_SHIFT) + 1;
   }
 
   private boolean validBuffer(TraceEvent e, Long gpa, long bytes, EmulationSink out) {
@@ -494,6 +507,7 @@ public final class VmEmulator {
   }
 
   private Anomaly anomaly(String scenario, AnomalyReason reason, String detail, TraceEvent e) {
-    return new Anomaly(vm, scenario, reason.name(), detail, e);
+    // A copy: the caller may reuse its event objects once onEvent returns.
+    return new Anomaly(vm, scenario, reason.name(), detail, TraceEvent.newBuilder(e).build());
   }
 }

@@ -90,13 +90,7 @@ class CoIommuTest {
     // Five one-page calls at 1 s, all unmapped at 2 s. limit = 2: scan 1 (10 s) clears A on all five (no unpin,
     // so the limit is never reached and all are visited); scans 2, 3, 4 unpin 2, 2, 1.
     String spec = "coiommu:unpin=lru,interval=10s,limit=2,gen=10";
-    Trace t = new Trace().start(0, GIB);
-    for (int i = 0; i < 5; i++) {
-      t.map(1 * S, 0x100000 + i * PAGE, PAGE, 10 + i);
-    }
-    for (int i = 0; i < 5; i++) {
-      t.unmap(2 * S, 0x100000 + i * PAGE, 20 + i);
-    }
+    Trace t = new Trace().start(0, GIB).mapPages(1 * S, 0x100000, 5, 10).unmapPages(2 * S, 0x100000, 5, 20);
     Collected c = t.stop(50 * S).run(spec);
     assertThat(c.at(spec, 10 * S).getUnpins()).isZero();
     assertThat(c.at(spec, 20 * S).getUnpins()).isEqualTo(2);
@@ -105,6 +99,42 @@ class CoIommuTest {
     assertThat(c.at(spec, 40 * S).getPinnedPages()).isZero();
     // Five notifications: each call had an unpinned page.
     assertThat(c.sum(spec, WindowResult::getNotifications)).isEqualTo(5);
+  }
+
+  @Test
+  void theOldListIsScannedFirstAndTakesItsShareOfTheLimit() {
+    // gen = 2, limit = 1. Page X mapped 1..25 s: scan 10 s busy 1 (NEW); scan 20 s (2nd: OLD then NEW) busy 2 -> OLD,
+    // A cleared. Page Y mapped 26..27 s (A = 1, NEW). Scan 30 s (NEW only): Y's A cleared. Scan 40 s (2nd): OLD first
+    // unpins X and uses up the limit, so NEW is not walked: Y stays. Scan 50 s (NEW only) unpins Y. Walking NEW first
+    // would have unpinned Y at 40 s and left X in OLD until 60 s.
+    String spec = "coiommu:unpin=lru,interval=10s,limit=1,gen=2";
+    Collected c = new Trace().start(0, GIB)
+        .map(1 * S, 0x10000, PAGE, 1)
+        .unmap(25 * S, 0x10000, 2)
+        .map(26 * S, 0x20000, PAGE, 3)
+        .unmap(27 * S, 0x20000, 4)
+        .stop(70 * S).run(spec);
+    assertThat(c.at(spec, 30 * S).getUnpins()).isZero();
+    assertThat(c.at(spec, 40 * S).getUnpins()).isEqualTo(1);
+    assertThat(c.at(spec, 40 * S).getPinnedPages()).isEqualTo(1);
+    assertThat(c.at(spec, 50 * S).getUnpins()).isEqualTo(1);
+    assertThat(c.at(spec, 50 * S).getPinnedPages()).isZero();
+  }
+
+  @Test
+  void withGenZeroABusyPageLeavesTheListsAndStaysPinned() {
+    // crosvm drops a NotUnpinned page when gen = 0: the ring page mapped at 1 s and unmapped at 15 s was busy at the
+    // 10 s scan, so no later scan ever looks at it again.
+    String spec = "coiommu:unpin=lru,interval=10s,limit=8192,gen=0";
+    Collected c = new Trace().start(0, GIB).map(1 * S, 0x10000, PAGE, 1).unmap(15 * S, 0x10000, 2).stop(100 * S)
+        .run(spec);
+    assertThat(c.of(spec).subList(0, c.of(spec).size() - 1)).extracting(WindowResult::getUnpins).containsOnly(0L);
+    // The scans after 10 s have empty lists: nothing to record, so [16 s, 100 s] is the last record, pinned all along
+    // (1 page x 84 s) and released only by the stop.
+    WindowResult last = c.at(spec, 90 * S);
+    assertThat(last.getWindowStartNs()).isEqualTo(16 * S);
+    assertThat(last.getPinnedPageNanos()).isEqualTo(84 * S);
+    assertThat(last.getUnpins()).isEqualTo(1);
   }
 
   @Test

@@ -34,13 +34,7 @@ class LazyVirtioOracleTest {
     // queue=4: five one-page unmap calls at 1 s. The fifth finds the queue full: one flush unpins the first four;
     // the fifth waits for the timer (1 s + 10 ms). Exits: 5 maps + 2 flushes.
     String spec = "viommu-lazy:queue=4,timeout=10ms";
-    Trace t = new Trace().start(0, GIB);
-    for (int i = 0; i < 5; i++) {
-      t.map(1 * S, 0x100000 + i * PAGE, PAGE, 10 + i);
-    }
-    for (int i = 0; i < 5; i++) {
-      t.unmap(1 * S, 0x100000 + i * PAGE, 20 + i);
-    }
+    Trace t = new Trace().start(0, GIB).mapPages(1 * S, 0x100000, 5, 10).unmapPages(1 * S, 0x100000, 5, 20);
     Collected c = t.stop(2 * S).run(spec);
     WindowResult w = c.at(spec, 1 * S);
     assertThat(w.getExits()).isEqualTo(7);

@@ -39,6 +39,22 @@ final class Trace {
     return this;
   }
 
+  /** {@code n} one-page map calls at consecutive pages from {@code gpa}, call ids from {@code firstCall}. */
+  Trace mapPages(long tsNs, long gpa, int n, long firstCall) {
+    for (int i = 0; i < n; i++) {
+      map(tsNs, gpa + i * 4096L, 4096, firstCall + i);
+    }
+    return this;
+  }
+
+  /** Unmaps what {@link #mapPages} mapped, one call each. */
+  Trace unmapPages(long tsNs, long gpa, int n, long firstCall) {
+    for (int i = 0; i < n; i++) {
+      unmap(tsNs, gpa + i * 4096L, firstCall + i);
+    }
+    return this;
+  }
+
   /** Unmaps by iova only, as most traces do. */
   Trace unmap(long tsNs, long iova, long callId) {
     events.add(event(EventType.DMA_UNMAP, tsNs).setDevice(NIC).setIova(iova).setCallId(callId).build());

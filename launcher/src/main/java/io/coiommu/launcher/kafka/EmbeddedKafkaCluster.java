@@ -10,10 +10,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -114,11 +116,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
 
     /** Each node's startup waits for a controller quorum, which only forms once a majority runs: start them together. */
     private void startAll() throws Exception {
-        ExecutorService starter = Executors.newFixedThreadPool(nodes.size(), runnable -> {
-            Thread thread = new Thread(runnable, "embedded-kafka-start");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ExecutorService starter = nodeThreads("embedded-kafka-start");
         try {
             List<Future<?>> started = new ArrayList<>();
             for (KafkaNode node : nodes) {
@@ -131,6 +129,15 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             starter.shutdownNow();
         }
         awaitRunningBrokersServe();
+    }
+
+    /** One thread per node: each node's start or stop blocks on the others. */
+    private ExecutorService nodeThreads(String name) {
+        return Executors.newFixedThreadPool(nodes.size(), runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /** {@code host:port,...} of every node, running or not: clients fail over to whichever is up. */
@@ -160,9 +167,21 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         }
     }
 
-    /** Stops node {@code i} (controlled shutdown); its data stays so that {@link #startNode(int)} brings it back. */
+    /**
+     * Stops node {@code i} (controlled shutdown); its data stays so that {@link #startNode(int)} brings it back.
+     * On 3 nodes only one may be down at a time, or the controller quorum is lost.
+     */
     public void stopNode(int i) {
-        node(i).stop();
+        KafkaNode node = node(i);
+        long runningAfter = nodes.stream()
+                .filter(other -> other != node && other.state() == KafkaNode.State.RUNNING)
+                .count();
+        // Without a majority of controllers the remaining brokers can neither serve nor shut down cleanly.
+        if (nodes.size() > 1 && runningAfter <= nodes.size() / 2) {
+            throw new IllegalStateException("stopping node " + i + " would leave " + runningAfter + " of "
+                    + nodes.size() + " controllers, less than a quorum");
+        }
+        node.stop();
     }
 
     /** Restarts node {@code i} after {@link #stopNode(int)} and returns once it serves clients again. */
@@ -200,47 +219,47 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     }
 
     /**
-     * Stops all nodes at once: each broker asks the controller quorum to approve its shutdown, which it can only do
-     * while a majority of controllers still runs.
+     * Stops all brokers, then all nodes: a broker's controlled shutdown needs a controller quorum (see
+     * {@link KafkaNode#stopBroker()}). A 3-node close still takes about 5 s: the last active controller waits that
+     * long for a successor before giving up its leadership.
      */
     @Override
     public void close() {
-        ExecutorService stopper = Executors.newFixedThreadPool(nodes.size(), runnable -> {
-            Thread thread = new Thread(runnable, "embedded-kafka-stop");
-            thread.setDaemon(true);
-            return thread;
-        });
-        RuntimeException failure = null;
+        ExecutorService stopper = nodeThreads("embedded-kafka-stop");
+        List<Exception> failures = new ArrayList<>();
         try {
-            List<Future<?>> stopped = new ArrayList<>();
-            for (KafkaNode node : nodes) {
-                stopped.add(stopper.submit(node::stop));
-            }
-            for (Future<?> future : stopped) {
-                try {
-                    future.get();
-                } catch (Exception e) {
-                    if (failure == null) {
-                        failure = new IllegalStateException("stopping the embedded Kafka cluster failed", e);
-                    } else {
-                        failure.addSuppressed(e);
-                    }
-                }
-            }
+            onEveryNode(stopper, KafkaNode::stopBroker, failures);
+            onEveryNode(stopper, KafkaNode::stop, failures);
         } finally {
             stopper.shutdownNow();
             try {
                 Utils.delete(root.toFile());
             } catch (IOException e) {
-                if (failure == null) {
-                    failure = new IllegalStateException("could not delete " + root, e);
-                } else {
-                    failure.addSuppressed(e);
-                }
+                failures.add(new IOException("could not delete " + root, e));
             }
         }
-        if (failure != null) {
+        if (!failures.isEmpty()) {
+            IllegalStateException failure =
+                    new IllegalStateException("stopping the embedded Kafka cluster failed", failures.get(0));
+            failures.subList(1, failures.size()).forEach(failure::addSuppressed);
             throw failure;
+        }
+    }
+
+    private void onEveryNode(ExecutorService executor, Consumer<KafkaNode> action, List<Exception> failures) {
+        List<Future<?>> done = new ArrayList<>();
+        for (KafkaNode node : nodes) {
+            done.add(executor.submit(() -> action.accept(node)));
+        }
+        for (Future<?> future : done) {
+            try {
+                future.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failures.add(e);
+            } catch (ExecutionException e) {
+                failures.add(e);
+            }
         }
     }
 

@@ -4,15 +4,18 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
 
+import kafka.server.BrokerServer;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
 import org.apache.kafka.common.utils.Time;
+import scala.Option;
 
 /**
  * One combined broker+controller KRaft node of an {@link EmbeddedKafkaCluster}: its configuration, its storage
@@ -85,6 +88,30 @@ final class KafkaNode {
             throw e;
         }
         server = starting;
+    }
+
+    /**
+     * Stops only the broker half of the node, with a controlled shutdown: leadership moves to the other nodes
+     * first, which needs the controller quorum's approval. {@link KafkaRaftServer#shutdown()} stops the broker and
+     * then the controller of one node; when all nodes stop together, the last broker would wait (5 minutes) for a
+     * quorum whose controllers already stopped. So a cluster stops every broker first, then every node.
+     * KafkaRaftServer has no public handle on its broker: the field is read reflectively.
+     */
+    synchronized void stopBroker() {
+        if (server == null) {
+            return;
+        }
+        Object broker;
+        try {
+            Field field = KafkaRaftServer.class.getDeclaredField("broker");
+            field.setAccessible(true);
+            broker = ((Option<?>) field.get(server)).getOrElse(() -> null);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("this Kafka version's KafkaRaftServer has no 'broker' field", e);
+        }
+        if (broker != null) {
+            ((BrokerServer) broker).shutdown();
+        }
     }
 
     /** Stops the server with a controlled shutdown (leadership moves to the other nodes first). */

@@ -1,57 +1,112 @@
 package io.coiommu.launcher.kafka;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.kafka.KafkaContainer;
 
 /**
- * One Kafka cluster shared by all tests of a class, for integration tests:
+ * One single-broker Kafka shared by all tests of a class, for integration tests:
  * <pre>{@code
  * @RegisterExtension
  * static final KafkaFixture kafka = new KafkaFixture();
  * ...
  * kafka.createTopics(Map.of("trace-events", 2));
- * new KafkaStreams(topology, kafka.clientProperties() + ...);
+ * Properties config = kafka.clientProperties();   // then add the client's own settings
  * }</pre>
- * Tests sharing the cluster should use topic names, transactional ids and application ids of their own.
+ * Where a Docker engine is reachable the broker is the {@value #IMAGE} image in a Testcontainers
+ * {@link KafkaContainer}, the same broker a deployment runs; elsewhere it is an {@link EmbeddedKafkaCluster}.
+ * The same tests run on both. Tests sharing the broker should use topic names, transactional ids and application
+ * ids of their own.
  */
 public final class KafkaFixture implements BeforeAllCallback, AfterAllCallback {
 
-    private EmbeddedKafkaCluster cluster;
+    /** Where the broker of a test class runs. */
+    public enum Backend { CONTAINER, EMBEDDED }
+
+    /** The image matching the Kafka version the project builds against. */
+    static final String IMAGE = "apache/kafka:4.4.0";
+
+    private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(60);
+
+    private Backend backend;
+    private AutoCloseable broker;
+    private String bootstrapServers;
+
+    /** Whether Testcontainers finds a Docker engine (it asks once per JVM and remembers). */
+    public static boolean dockerAvailable() {
+        return DockerClientFactory.instance().isDockerAvailable();
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        cluster = EmbeddedKafkaCluster.start(1);
-    }
-
-    @Override
-    public void afterAll(ExtensionContext context) {
-        if (cluster != null) {
-            cluster.close();
-            cluster = null;
+        if (dockerAvailable()) {
+            startContainer();
+        } else {
+            startEmbedded();
         }
     }
 
+    private void startContainer() {
+        // Testcontainers already sizes offsets and transaction state for one broker; share-group state is not.
+        KafkaContainer container = new KafkaContainer(IMAGE)
+                .withEnv("KAFKA_SHARE_COORDINATOR_STATE_TOPIC_REPLICATION_FACTOR", "1")
+                .withEnv("KAFKA_SHARE_COORDINATOR_STATE_TOPIC_MIN_ISR", "1");
+        container.start();
+        backend = Backend.CONTAINER;
+        broker = container;
+        bootstrapServers = container.getBootstrapServers();
+    }
+
+    private void startEmbedded() throws Exception {
+        EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.start(1);
+        backend = Backend.EMBEDDED;
+        broker = cluster;
+        bootstrapServers = cluster.bootstrapServers();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        if (broker != null) {
+            broker.close();
+            broker = null;
+        }
+    }
+
+    public Backend backend() {
+        running();
+        return backend;
+    }
+
     public String bootstrapServers() {
-        return running().bootstrapServers();
+        running();
+        return bootstrapServers;
     }
 
     /** A fresh copy each call: tests add their own client settings to it. */
     public Properties clientProperties() {
-        return running().clientProperties();
+        Properties properties = new Properties();
+        properties.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        return properties;
     }
 
+    /** Creates the topics (single replica) and returns once every partition has a leader. */
     public void createTopics(Map<String, Integer> partitionsByTopic) throws Exception {
-        running().createTopics(partitionsByTopic);
+        try (Admin admin = Admin.create(clientProperties())) {
+            KafkaTopics.createAndAwait(admin, partitionsByTopic, (short) 1, TOPIC_TIMEOUT);
+        }
     }
 
-    private EmbeddedKafkaCluster running() {
-        if (cluster == null) {
+    private void running() {
+        if (broker == null) {
             throw new IllegalStateException("KafkaFixture must be registered as a static @RegisterExtension field");
         }
-        return cluster;
     }
 }

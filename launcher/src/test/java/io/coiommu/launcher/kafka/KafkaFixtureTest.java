@@ -26,6 +26,12 @@ class KafkaFixtureTest {
     }
 
     @Test
+    void runsInAContainerExactlyWhenDockerIsAvailable() {
+        assertThat(kafka.backend()).isEqualTo(
+                KafkaFixture.dockerAvailable() ? KafkaFixture.Backend.CONTAINER : KafkaFixture.Backend.EMBEDDED);
+    }
+
+    @Test
     void clientPropertiesAreACopyTestsMayChange() {
         kafka.clientProperties().put("bootstrap.servers", "elsewhere:1");
         assertThat(kafka.clientProperties().getProperty("bootstrap.servers")).isEqualTo(kafka.bootstrapServers());

@@ -39,7 +39,7 @@ public enum FleetMix {
     List<Activity> activities = new ArrayList<>();
     switch (this) {
       case NIC -> activities.add(new NicTraffic(NIC_BDF, 500 * spread * load, 5, 512));
-      case STORAGE -> activities.add(new StorageIo(NVME_BDF, 100 * spread * load, Math.min(2 * GIB, guestBytes / 4), 0.9));
+      case STORAGE -> activities.add(new StorageIo(NVME_BDF, 100 * spread * load, Math.min(512 * MIB, guestBytes / 8), 0.9));
       case GPU -> activities.add(new GpuBuffers(GPU_BDF, 1 + plan.nextInt(4), 256 * MIB));
       case IDLE -> {
         activities.add(new NicTraffic(NIC_BDF, 20 * load, 5, 256));

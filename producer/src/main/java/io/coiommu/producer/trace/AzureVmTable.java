@@ -110,13 +110,13 @@ final class AzureVmTable {
     return new Row(vmid, created, deleted, f[8].trim().toLowerCase(Locale.ROOT), memory(f[10].trim()));
   }
 
-  /** Memory buckets in GB: 2, 4, 8, 32, 64, and ">64", taken as 128. */
+  /** Memory buckets in GB: powers of two up to 64 (the table has 2, 4, 8, 32, 64), and ">64", taken as 128. */
   private static long memory(String bucket) throws BadLine {
     if (bucket.equals(">64")) {
       return 128 * GIB;
     }
     long gb = Fields.decimal(bucket, "vmmemorybucket");
-    if (gb < 1 || gb > 64) {
+    if (gb < 1 || gb > 64 || Long.bitCount(gb) != 1) {
       throw new BadLine(RejectReason.OUT_OF_RANGE, "vmmemorybucket " + bucket + " is not one of 2, 4, 8, 32, 64, >64");
     }
     return gb * GIB;

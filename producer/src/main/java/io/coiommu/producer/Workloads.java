@@ -2,6 +2,7 @@ package io.coiommu.producer;
 
 import io.coiommu.producer.synthetic.Activity;
 import io.coiommu.producer.synthetic.BalloonEpisode;
+import io.coiommu.producer.synthetic.FleetMix;
 import io.coiommu.producer.synthetic.GpuBuffers;
 import io.coiommu.producer.synthetic.NicTraffic;
 import io.coiommu.producer.synthetic.SimulatedVms;
@@ -20,9 +21,9 @@ public final class Workloads {
   /** The built-in sample that {@code coiommu run} replays when given nothing else. */
   public static final String SAMPLE = "sample";
 
-  static final String NIC_BDF = "0000:03:00.0";
-  static final String NVME_BDF = "0000:04:00.0";
-  static final String GPU_BDF = "0000:05:00.0";
+  private static final String NIC_BDF = FleetMix.NIC_BDF;
+  private static final String NVME_BDF = FleetMix.NVME_BDF;
+  private static final String GPU_BDF = FleetMix.GPU_BDF;
   private static final long GIB = 1L << 30;
   private static final long MIB = 1L << 20;
   private static final long SECOND = 1_000_000_000L;
@@ -110,7 +111,7 @@ public final class Workloads {
       }
       default -> throw new AssertionError(kind);
     }
-    VmSimulation vm = new VmSimulation(vmName, host, mem, 0, duration, vmSeed(seed, 0), activities);
+    VmSimulation vm = new VmSimulation(vmName, host, mem, 0, duration, FleetMix.vmSeed(seed, 0), activities);
     return new SimulatedVms(kind + ": VM " + vmName + " on " + host + ", " + Quantities.formatBytes(mem) + ", "
         + seconds(duration) + ", seed " + seed, List.of(vm));
   }
@@ -132,7 +133,6 @@ public final class Workloads {
       throw new IllegalArgumentException("workload '" + s.text() + "': the mix weights are all zero");
     }
     SplittableRandom plan = new SplittableRandom(seed);
-    long[] sizes = {2 * GIB, 4 * GIB, 8 * GIB, 8 * GIB, 16 * GIB, 16 * GIB, 32 * GIB, 64 * GIB};
     List<VmSimulation> vms = new ArrayList<>(vmCount);
     for (int i = 0; i < vmCount; i++) {
       double pick = plan.nextDouble() * total;
@@ -141,41 +141,15 @@ public final class Workloads {
         pick -= weights[kind];
         kind++;
       }
-      long mem = sizes[plan.nextInt(sizes.length)];
+      FleetMix type = FleetMix.values()[kind];
+      long mem = type.guestBytes(FleetMix.drawGuestBytes(plan));
       boolean arrivesLate = plan.nextDouble() < churn;
       boolean leavesEarly = plan.nextDouble() < churn;
       long start = arrivesLate ? (long) (plan.nextDouble() * duration * 0.8) : 0;
       long stop = leavesEarly ? start + (long) ((0.1 + 0.9 * plan.nextDouble()) * (duration - start)) : duration;
-      // Rates spread log-uniformly over an order of magnitude: fleets mix quiet and busy tenants.
-      double spread = Math.pow(10, plan.nextDouble());
-      List<Activity> activities = new ArrayList<>();
-      String type;
-      switch (kind) {
-        case 0 -> {
-          type = "nic";
-          activities.add(new NicTraffic(NIC_BDF, 500 * spread * load, 5, 512));
-        }
-        case 1 -> {
-          type = "storage";
-          activities.add(new StorageIo(NVME_BDF, 100 * spread * load, Math.min(2 * GIB, mem / 4), 0.9));
-        }
-        case 2 -> {
-          type = "gpu";
-          mem = Math.max(mem, 16 * GIB);
-          activities.add(new GpuBuffers(GPU_BDF, 1 + plan.nextInt(4), 256 * MIB));
-        }
-        default -> {
-          type = "idle";
-          activities.add(new NicTraffic(NIC_BDF, 20 * load, 5, 256));
-          if (plan.nextBoolean()) {
-            long life = stop - start;
-            activities.add(new BalloonEpisode(mem / 4, life / 3, life / 3));
-          }
-        }
-      }
-      String name = String.format("vm-%04d-%s", i, type);
+      String name = String.format("vm-%04d-%s", i, type.label());
       String host = String.format("host-%02d", i % hosts);
-      vms.add(new VmSimulation(name, host, mem, start, stop, vmSeed(seed, i), activities));
+      vms.add(type.vm(name, host, mem, start, stop, FleetMix.vmSeed(seed, i), load, plan));
     }
     return new SimulatedVms("fleet: " + vmCount + " VMs on " + hosts + " hosts, " + seconds(duration) + ", seed "
         + seed, vms);
@@ -183,12 +157,7 @@ public final class Workloads {
 
   private static VmSimulation vm(String name, String host, long mem, long start, long stop, long seed, int index,
                                  Activity... activities) {
-    return new VmSimulation(name, host, mem, start, stop, vmSeed(seed, index), List.of(activities));
-  }
-
-  /** Independent streams per VM, so adding a VM to a plan does not change the others. */
-  private static long vmSeed(long seed, int index) {
-    return new SplittableRandom(seed * 0x9E3779B97F4A7C15L + index).nextLong();
+    return new VmSimulation(name, host, mem, start, stop, FleetMix.vmSeed(seed, index), List.of(activities));
   }
 
   private static String seconds(long nanos) {

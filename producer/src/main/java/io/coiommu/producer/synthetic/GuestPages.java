@@ -6,7 +6,8 @@ import java.util.Arrays;
  * The guest's page allocator, as far as DMA buffers and the balloon see it. Freed pages are handed
  * out again last-in first-out, as the kernel's per-CPU page lists do: a page that just held a DMA
  * buffer is the next one to be reused, which is what makes lazily unpinned pages matter.
- * Fresh pages come from a bump pointer above the low memory the kernel itself occupies.
+ * Fresh pages come from a bump pointer above the low memory the kernel itself occupies. Free pages
+ * are kept as runs of consecutive frames, so a deflated balloon of gigabytes costs one entry.
  */
 public final class GuestPages {
 
@@ -15,8 +16,10 @@ public final class GuestPages {
 
   private final long endGfn;
   private long bumpGfn;
-  private long[] free = new long[256];
-  private int freeCount;
+  /** Stack of free runs: first frame and length; allocation takes the last frame of the top run. */
+  private long[] runFirst = new long[64];
+  private long[] runLength = new long[64];
+  private int runs;
 
   GuestPages(long guestBytes) {
     this.endGfn = guestBytes >>> PAGE_SHIFT;
@@ -26,8 +29,13 @@ public final class GuestPages {
 
   /** One free page, the most recently freed first. */
   public long allocPage() {
-    if (freeCount > 0) {
-      return free[--freeCount];
+    if (runs > 0) {
+      int top = runs - 1;
+      long gfn = runFirst[top] + --runLength[top];
+      if (runLength[top] == 0) {
+        runs--;
+      }
+      return gfn;
     }
     return allocRun(1);
   }
@@ -49,15 +57,25 @@ public final class GuestPages {
   }
 
   public void freePage(long gfn) {
-    if (freeCount == free.length) {
-      free = Arrays.copyOf(free, free.length * 2);
-    }
-    free[freeCount++] = gfn;
+    freeRun(gfn, 1);
   }
 
   public void freeRun(long firstGfn, long pages) {
-    for (long g = firstGfn + pages - 1; g >= firstGfn; g--) {
-      freePage(g);
+    if (runs > 0 && runFirst[runs - 1] + runLength[runs - 1] == firstGfn) {
+      runLength[runs - 1] += pages;
+      return;
     }
+    if (runs == runFirst.length) {
+      runFirst = Arrays.copyOf(runFirst, runs * 2);
+      runLength = Arrays.copyOf(runLength, runs * 2);
+    }
+    runFirst[runs] = firstGfn;
+    runLength[runs] = pages;
+    runs++;
+  }
+
+  /** Free runs held: what the allocator's memory grows with. */
+  int freeRuns() {
+    return runs;
   }
 }

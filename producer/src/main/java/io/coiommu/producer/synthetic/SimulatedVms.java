@@ -23,8 +23,16 @@ public final class SimulatedVms implements TraceSource {
   /** Started, by the time of their next event. */
   private final PriorityQueue<Planned> running;
 
+  private final RejectStats rejects;
+
   public SimulatedVms(String description, List<VmSimulation> vms) {
+    this(description, vms, RejectStats.NONE);
+  }
+
+  /** For a fleet planned from an input file: {@code rejects} is what reading that file rejected. */
+  public SimulatedVms(String description, List<VmSimulation> vms, RejectStats rejects) {
     this.description = description;
+    this.rejects = rejects;
     Comparator<Planned> byStart = Comparator.<Planned>comparingLong(p -> p.vm.startNs()).thenComparingInt(p -> p.order);
     Comparator<Planned> byNext = Comparator.<Planned>comparingLong(p -> p.nextTs).thenComparingInt(p -> p.order);
     this.waiting = new PriorityQueue<>(Math.max(1, vms.size()), byStart);
@@ -80,7 +88,7 @@ public final class SimulatedVms implements TraceSource {
 
   @Override
   public RejectStats rejects() {
-    return RejectStats.NONE;
+    return rejects;
   }
 
   private static final class Planned {

@@ -25,8 +25,8 @@ public final class StorageIo implements Activity {
   private final double reuse;
 
   private DmaDevice device;
-  /** The page of each working-set slot, or -1 before its first use. */
-  private long[] slotGfn;
+  /** The page (gfn) of each working-set slot, or -1 before its first use; int holds guests up to 8 TiB. */
+  private int[] slotGfn;
   /** Requests in flight per slot: the page cache does not evict a page under I/O. */
   private short[] inFlight;
 
@@ -44,7 +44,7 @@ public final class StorageIo implements Activity {
     device.alloc(vm, pages.allocRun(SQ_BYTES / GuestPages.PAGE) << GuestPages.PAGE_SHIFT, SQ_BYTES);
     device.alloc(vm, pages.allocRun(CQ_BYTES / GuestPages.PAGE) << GuestPages.PAGE_SHIFT, CQ_BYTES);
     int slots = (int) Math.max(SIZES_PAGES[SIZES_PAGES.length - 1], workingSetBytes / GuestPages.PAGE);
-    slotGfn = new long[slots];
+    slotGfn = new int[slots];
     Arrays.fill(slotGfn, -1);
     inFlight = new short[slots];
     if (iops > 0) {
@@ -69,7 +69,7 @@ public final class StorageIo implements Activity {
         if (slotGfn[slot] >= 0) {
           vm.pages().freePage(slotGfn[slot]);
         }
-        slotGfn[slot] = fresh;
+        slotGfn[slot] = Math.toIntExact(fresh);
       }
       inFlight[slot]++;
       gfns[i] = slotGfn[slot];

@@ -1,0 +1,73 @@
+package io.coiommu.producer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TraceArchiveTest {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void anArchiveReplaysExactlyWhatWasRecorded() throws IOException {
+    String spec = "fleet:hosts=2,vms=4,duration=2s,seed=3";
+    Path archive = dir.resolve("fleet.avro");
+    ProduceStats written;
+    try (TraceSource s = Workloads.open(spec)) {
+      written = TraceArchive.write(s, archive);
+    }
+    assertThat(TraceFiles.detect(archive)).isEqualTo(TraceFormat.AVRO);
+    Map<String, List<VmEvent>> original = perVm(Workloads.open(spec));
+    Map<String, List<VmEvent>> replayed;
+    RejectStats rejects;
+    try (TraceSource s = TraceFiles.open(archive, null, null, RejectPolicy.STRICT)) {
+      assertThat(s.describe()).contains("fleet: 4 VMs");
+      replayed = perVm(s);
+      rejects = s.rejects();
+    }
+    assertThat(replayed).isEqualTo(original);
+    assertThat(written.events()).isEqualTo(original.values().stream().mapToLong(List::size).sum());
+    assertThat(rejects.rejected()).isZero();
+    assertThat(rejects.linesRead()).isEqualTo(written.batches());
+    assertThat(dir.toFile().list()).containsExactly("fleet.avro");
+  }
+
+  @Test
+  void aDamagedArchiveIsReportedNotCrashed() throws IOException {
+    Path archive = dir.resolve("nic.avro");
+    try (TraceSource s = Workloads.open("nic:duration=1s")) {
+      TraceArchive.write(s, archive);
+    }
+    byte[] bytes = Files.readAllBytes(archive);
+    for (int i = bytes.length / 2; i < bytes.length / 2 + 64; i++) {
+      bytes[i] = (byte) 0xA5;
+    }
+    Files.write(archive, bytes);
+    Path rejects = dir.resolve("nic.rejects");
+    long events = 0;
+    try (TraceSource s = TraceFiles.open(archive, "avro", null, RejectPolicy.keepIn(rejects))) {
+      while (s.hasNext()) {
+        s.next();
+        events++;
+      }
+      assertThat(s.rejects().rejected()).isPositive();
+    }
+    assertThat(events).isPositive();
+    assertThat(Files.readString(rejects)).contains("BINARY");
+  }
+
+  private static Map<String, List<VmEvent>> perVm(TraceSource s) {
+    Map<String, List<VmEvent>> m = new HashMap<>();
+    s.forEachRemaining(e -> m.computeIfAbsent(e.vm(), k -> new ArrayList<>()).add(e));
+    return m;
+  }
+}

@@ -132,6 +132,7 @@ public final class SummaryJson {
       n.put("p90", VmColumn.decimal(d.p90()));
       n.put("p99", VmColumn.decimal(d.p99()));
       n.put("max", VmColumn.decimal(d.max()));
+      n.put("rejected", d.rejected());
     });
     ArrayNode vms = o.putArray("vms");
     for (VmRun vm : sc.vms()) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -68,11 +69,12 @@ public final class ResultsConsumer {
       Set<String> expectedVms, int expectedScenarios, Duration timeout, RunSummary into,
       Consumer<WindowResult> listener) throws TimeoutException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    List<TopicPartition> partitions = awaitPartitions(consumer, deadline);
-    consumer.assign(partitions);
-    consumer.seekToBeginning(partitions);
+    BooleanSupplier timedOut = () -> System.nanoTime() - deadline > 0;
+    if (!assignAll(consumer, timedOut)) {
+      throw new TimeoutException("topic " + Topics.WINDOW_RESULTS + " does not exist");
+    }
     while (!isComplete(into, expectedVms, expectedScenarios)) {
-      if (System.nanoTime() - deadline > 0) {
+      if (timedOut.getAsBoolean()) {
         List<String> missing;
         synchronized (into) {
           missing = into.missing(expectedVms);
@@ -80,23 +82,51 @@ public final class ResultsConsumer {
         throw new TimeoutException("results incomplete after " + timeout + ": " + into.scenarios().size()
             + " of " + expectedScenarios + " scenarios seen; missing last record of " + missing);
       }
-      try {
-        for (ConsumerRecord<String, WindowResult> record : consumer.poll(POLL)) {
-          synchronized (into) {
-            into.add(record.value());
-            listener.accept(record.value());
-          }
-        }
-      } catch (RecordDeserializationException e) {
-        // A record we cannot read is logged and stepped over: one bad record must not hide the rest.
-        LOG.error("skipping undecodable result at {} offset {}: {}", e.topicPartition(), e.offset(), e.getMessage());
-        synchronized (into) {
-          into.undecodable(e.topicPartition() + "@" + e.offset() + ": " + e.getMessage());
-        }
-        consumer.seek(e.topicPartition(), e.offset() + 1);
-      }
+      pollInto(consumer, into, listener);
     }
     return into;
+  }
+
+  /**
+   * Follows the results from the beginning, then as they arrive, until {@code stop} says so: the
+   * standalone dashboard's loop. Waits for the topic to appear if it does not exist yet.
+   */
+  public static void follow(Properties kafkaClientProps, RunSummary into, Consumer<WindowResult> listener,
+      BooleanSupplier stop) {
+    try (KafkaConsumer<String, WindowResult> consumer = new KafkaConsumer<>(consumerProps(kafkaClientProps),
+        new StringDeserializer(), AvroSerde.of(WindowResult.class))) {
+      follow(consumer, into, listener, stop);
+    }
+  }
+
+  static void follow(org.apache.kafka.clients.consumer.Consumer<String, WindowResult> consumer, RunSummary into,
+      Consumer<WindowResult> listener, BooleanSupplier stop) {
+    if (!assignAll(consumer, stop)) {
+      return;
+    }
+    while (!stop.getAsBoolean()) {
+      pollInto(consumer, into, listener);
+    }
+  }
+
+  /** One poll: each record joins the summary, under its monitor, then goes to the listener. */
+  private static void pollInto(org.apache.kafka.clients.consumer.Consumer<String, WindowResult> consumer,
+      RunSummary into, Consumer<WindowResult> listener) {
+    try {
+      for (ConsumerRecord<String, WindowResult> record : consumer.poll(POLL)) {
+        synchronized (into) {
+          into.add(record.value());
+          listener.accept(record.value());
+        }
+      }
+    } catch (RecordDeserializationException e) {
+      // A record we cannot read is logged, kept in the summary and stepped over: one bad record must not hide the rest.
+      LOG.error("skipping undecodable result at {} offset {}: {}", e.topicPartition(), e.offset(), e.getMessage());
+      synchronized (into) {
+        into.undecodable(e.topicPartition() + "@" + e.offset() + ": " + e.getMessage());
+      }
+      consumer.seek(e.topicPartition(), e.offset() + 1);
+    }
   }
 
   private static boolean isComplete(RunSummary s, Set<String> expectedVms, int expectedScenarios) {
@@ -105,23 +135,29 @@ public final class ResultsConsumer {
     }
   }
 
-  /** The topic may not exist yet when the reader starts before the processor: wait for it. */
-  private static List<TopicPartition> awaitPartitions(
-      org.apache.kafka.clients.consumer.Consumer<String, WindowResult> consumer, long deadline)
-      throws TimeoutException {
+  /**
+   * Assigns every partition of the results topic from its beginning. The topic may not exist yet
+   * when the reader starts before the processor: waits for it until {@code giveUp}; false if it gave up.
+   */
+  private static boolean assignAll(org.apache.kafka.clients.consumer.Consumer<String, WindowResult> consumer,
+      BooleanSupplier giveUp) {
     while (true) {
       var infos = consumer.partitionsFor(Topics.WINDOW_RESULTS, POLL);
       if (infos != null && !infos.isEmpty()) {
-        return infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).collect(Collectors.toList());
+        List<TopicPartition> partitions = infos.stream()
+            .map(p -> new TopicPartition(p.topic(), p.partition())).collect(Collectors.toList());
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return true;
       }
-      if (System.nanoTime() - deadline > 0) {
-        throw new TimeoutException("topic " + Topics.WINDOW_RESULTS + " does not exist");
+      if (giveUp.getAsBoolean()) {
+        return false;
       }
       try {
         Thread.sleep(POLL.toMillis());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new TimeoutException("interrupted while waiting for " + Topics.WINDOW_RESULTS);
+        return false;
       }
     }
   }

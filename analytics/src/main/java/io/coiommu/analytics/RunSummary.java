@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -28,6 +29,7 @@ public final class RunSummary {
   private final List<ContractViolation> violations = new ArrayList<>();
   private long violationCount;
   private long records;
+  private DmaTemporalLocality locality;
   private final List<String> undecodable = new ArrayList<>();
 
   public RunSummary() {
@@ -74,6 +76,15 @@ public final class RunSummary {
     if (violations.size() < KEPT_VIOLATIONS) {
       violations.add(v);
     }
+  }
+
+  /** Attaches the trace's DMA temporal locality (see {@link TraceReader}) for the report and the dashboard. */
+  public void setTemporalLocality(DmaTemporalLocality locality) {
+    this.locality = locality;
+  }
+
+  public Optional<DmaTemporalLocality> temporalLocality() {
+    return Optional.ofNullable(locality);
   }
 
   /** Records a result that could not be decoded (where and why), so reports can say results are missing. */

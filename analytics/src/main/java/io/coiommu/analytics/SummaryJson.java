@@ -53,6 +53,7 @@ public final class SummaryJson {
       scenarios.add(scenario(sc, labels.get(sc.scenario())));
     }
     chosenVm(s).ifPresent(vm -> root.put("chosen_vm", vm));
+    s.temporalLocality().ifPresent(l -> root.set("dma_temporal_locality", locality(l)));
     ArrayNode violations = root.putArray("contract_violations");
     s.violations().stream().limit(20).forEach(v -> violations.add(v.toString()));
     ArrayNode undecodable = root.putArray("undecodable_results");
@@ -131,6 +132,7 @@ public final class SummaryJson {
       n.put("p90", VmColumn.decimal(d.p90()));
       n.put("p99", VmColumn.decimal(d.p99()));
       n.put("max", VmColumn.decimal(d.max()));
+      n.put("rejected", d.rejected());
     });
     ArrayNode vms = o.putArray("vms");
     for (VmRun vm : sc.vms()) {
@@ -149,6 +151,24 @@ public final class SummaryJson {
         .limit(TOP_VMS).forEach(vm -> top.addObject().put("vm", vm.vm()).put("host", vm.host())
             .put("pinned_bytes", vm.pinnedBytesNow()).put("peak_pinned_bytes", vm.peakPinnedBytes())
             .put("guest_bytes", vm.guestBytes()).put("complete", vm.sawLast()));
+    return o;
+  }
+
+  private static ObjectNode locality(DmaTemporalLocality l) {
+    ObjectNode o = NODES.objectNode();
+    o.put("remaps", l.remaps());
+    for (int p : new int[] {50, 90, 99}) {
+      o.put("p" + p + "_ms", VmColumn.decimal(l.gapAtPercentileNs(p) / 1e6));
+    }
+    o.put("max_ms", VmColumn.decimal(l.maxGapNs() / 1e6));
+    o.put("never_remapped_pages", l.neverRemapped());
+    o.put("unresolved_unmaps", l.unresolvedUnmaps());
+    ArrayNode t = o.putArray("cdf_ms");
+    ArrayNode share = o.putArray("cdf_share");
+    for (DmaTemporalLocality.CdfStep step : l.cdfSteps()) {
+      t.add(VmColumn.decimal(step.ns() / 1e6));
+      share.add(VmColumn.decimal(step.share()));
+    }
     return o;
   }
 

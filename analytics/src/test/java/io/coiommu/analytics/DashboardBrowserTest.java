@@ -60,6 +60,7 @@ class DashboardBrowserTest {
   @Test
   void showsTheNumbersOfTheResultsWhileTheyArrive() throws Exception {
     RunSummary summary = new RunSummary();
+    summary.setTemporalLocality(SyntheticRun.locality());
     List<WindowResult> records = RunSummaryTest.interleave(SyntheticRun.perVm(), new java.util.Random(1));
     List<WindowResult> firstHalf = new ArrayList<>(records.subList(0, records.size() / 2));
     try (Dashboard dashboard = Dashboard.start(summary, 0)) {
@@ -77,7 +78,7 @@ class DashboardBrowserTest {
 
       // Every chart drew its lines, bars or points as SVG.
       for (String chart : List.of("chart-fleet-pinned", "chart-vm-pinned", "chart-notifications",
-          "chart-peak-distribution", "chart-headroom", "chart-tradeoff")) {
+          "chart-peak-distribution", "chart-headroom", "chart-tradeoff", "chart-locality")) {
         assertThat(browser.findElements(By.cssSelector("#" + chart + " svg path")).size()).as(chart).isGreaterThan(10);
       }
       assertThat(browser.findElement(By.id("chart-fleet-pinned")).getText()).contains("trace time (s)");

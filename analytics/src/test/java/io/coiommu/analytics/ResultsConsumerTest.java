@@ -93,6 +93,19 @@ class ResultsConsumerTest {
   }
 
   @Test
+  void followsUntilToldToStop() {
+    send(P0, steady(STATIC, "a", "h1", 0, S, 10).build());
+    send(P1, steady(STATIC, "b", "h1", 0, S, 10).build());
+    RunSummary s = new RunSummary();
+    List<WindowResult> seen = new ArrayList<>();
+
+    ResultsConsumer.follow(consumer, s, seen::add, () -> seen.size() >= 2);
+
+    assertThat(s.records()).isEqualTo(2);
+    assertThat(s.complete(Set.of("a", "b"), 1)).as("no last record yet: following does not need one").isFalse();
+  }
+
+  @Test
   void neverJoinsAGroupNorCommits() {
     java.util.Properties given = new java.util.Properties();
     given.put("bootstrap.servers", "127.0.0.1:1");

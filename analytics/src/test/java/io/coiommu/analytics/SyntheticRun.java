@@ -39,7 +39,30 @@ final class SyntheticRun {
   static RunSummary summary() {
     RunSummary s = new RunSummary();
     perVm().forEach(l -> l.forEach(s::add));
+    s.setTemporalLocality(locality());
     return s;
+  }
+
+  /**
+   * A trace's locality: each of 64 buffers is mapped for 50 us, then comes back after a gap drawn
+   * from a mix of short (ring reuse, ~1 ms) and long (idle, ~5 s) waits.
+   */
+  static DmaTemporalLocality locality() {
+    DmaTemporalLocality l = new DmaTemporalLocality();
+    Random random = new Random(42);
+    for (int buffer = 0; buffer < 64; buffer++) {
+      long t = random.nextInt(1_000_000);
+      long gpa = 0x100000L + buffer * 0x2000L;
+      while (t < 60 * S) {
+        l.accept("vm-nic-1", DmaTemporalLocalityTest.event(io.coiommu.schema.EventType.DMA_MAP, t, gpa, gpa, 4096));
+        t += 50_000;
+        l.accept("vm-nic-1", DmaTemporalLocalityTest.event(io.coiommu.schema.EventType.DMA_UNMAP, t, gpa, null, 4096));
+        double mean = random.nextInt(10) == 0 ? 5e9 : 1e6;
+        t += (long) (-mean * Math.log(1 - random.nextDouble()));
+      }
+    }
+    l.end("vm-nic-1");
+    return l;
   }
 
   private static List<WindowResult> vm(String scenario, int v) {

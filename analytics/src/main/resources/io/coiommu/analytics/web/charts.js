@@ -209,6 +209,8 @@
         })};
       }), false);
 
+    localityChart(doc);
+
     var c = chart('chart-tradeoff');
     if (c) {
       var o = base('Trade-off: avg pinned memory vs notifications/s (log-log; 0/s drawn at ' + ZERO_RATE + ')',
@@ -222,12 +224,35 @@
       o.grid.right = 140;
       o.series = [{type: 'scatter', symbolSize: 12, labelLayout: {moveOverlap: 'shiftY'},
         label: {show: true, position: 'right', formatter: function (p) { return p.data.name; }},
-        data: scenarios.map(function (s) {
-          return {name: s.label, spec: s.scenario.replace(/[<>&]/g, ''),
+        data: scenarios.map(function (s, i) {
+          // Alternate label sides: scenarios of one policy tend to sit close together.
+          return {name: s.label, spec: s.scenario.replace(/[<>&]/g, ''), label: {position: i % 2 ? 'bottom' : 'right'},
             value: [Math.max(s.fleet.notifications_per_s, ZERO_RATE), Math.max(s.fleet.avg_pinned_bytes / MiB, 1e-3)]};
         })}];
       c.setOption(o, true);
     }
+  }
+
+  /** Share of remaps within t of the unmap: how long lazy unpinning should wait. Absent without trace events. */
+  function localityChart(doc) {
+    var c = chart('chart-locality');
+    if (!c) { return; }
+    var l = doc.dma_temporal_locality;
+    var o = base(l ? 'DMA temporal locality: time from a page\'s unmap to its next map'
+      : 'DMA temporal locality: no trace events were read', 'share of remaps within t', false);
+    if (l) {
+      o.title.subtext = l.remaps + ' remaps; p50 ' + fmt(l.p50_ms, 3) + ' ms, p90 ' + fmt(l.p90_ms, 3) + ' ms, p99 ' +
+        fmt(l.p99_ms, 1) + ' ms; ' + l.never_remapped_pages + ' pages never remapped';
+      o.grid.top = 70;
+    }
+    o.legend = {show: false};
+    o.xAxis = {type: 'log', name: 'time since the unmap (ms, log)', nameLocation: 'middle', nameGap: 28};
+    o.yAxis.max = 1;
+    o.yAxis.min = 0;
+    o.series = l ? [{name: 'remaps', type: 'line', step: 'end', showSymbol: true, symbolSize: 4,
+      data: l.cdf_ms.map(function (t, i) { return [t, l.cdf_share[i]]; })}] : [];
+    o.grid.bottom = 60;
+    c.setOption(o, true);
   }
 
   window.CoiommuCharts = {render: render, last: null};

@@ -262,8 +262,22 @@ public final class VmEmulator {
     for (long t = nextTimer(); t <= ts; t = nextTimer()) {
       fireTimers(t, out);
     }
-    // Nothing but the stop itself left: the last record covers the whole idle stretch up to it.
+    // Nothing but the stop itself left: the last record covers the whole idle stretch up to it, unless that stretch
+    // is too long for a page-nanosecond integral (then the stretch gets its own records and the last covers a window).
+    if (!dirty && spanStart < windowStart && !integralsFit(ts - spanStart)) {
+      emitIdle(spanStart, windowStart, out);
+      spanStart = windowStart;
+    }
     dirty = true;
+  }
+
+  private boolean integralsFit(long len) {
+    for (Policy p : policies) {
+      if (!p.integralFits(len)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Fires every timer due at {@code t}, in scenario order; a timer with work ends the idle stretch before it. */

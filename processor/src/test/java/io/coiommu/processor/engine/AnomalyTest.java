@@ -22,6 +22,7 @@ class AnomalyTest {
     t.start(1 * S, GIB);
     t.start(1 * S, GIB);                                                   // duplicate start
     t.map(2 * S, 0x10000, 0, 2);                                           // zero length
+    t.map(2 * S, 0x10000, 1L << 40, 2);                                    // 1 TiB in a 1 GiB guest
     t.add(event(EventType.DMA_MAP, 2 * S).setDevice(Trace.NIC).setIova(5).setBytes(PAGE).build()); // no gpa
     t.map(2 * S, 1L << 50, PAGE, 3);                                       // beyond 46 bits
     t.map(2 * S, 0x10000, PAGE, 4);                                        // fine
@@ -35,12 +36,12 @@ class AnomalyTest {
     t.map(5 * S, 0x30000, PAGE, 8);                                        // after stop
     Collected c = t.run(SPEC);
     assertThat(c.reasons()).containsExactly(
-        "EVENT_BEFORE_VM_START", "DUPLICATE_VM_START", "BAD_LENGTH", "MISSING_GPA", "GPA_OUT_OF_RANGE",
+        "EVENT_BEFORE_VM_START", "DUPLICATE_VM_START", "BAD_LENGTH", "BAD_LENGTH", "MISSING_GPA", "GPA_OUT_OF_RANGE",
         "DOUBLE_MAP", "UNMAP_UNKNOWN_IOVA", "UNMAP_MISMATCH", "ACCESS_TO_UNMAPPED_PAGE", "UNKNOWN_EVENT_TYPE",
         "OUT_OF_ORDER_TIMESTAMP", "EVENT_AFTER_VM_STOP");
     // All but the last (after the last record) are counted in every scenario's records.
     for (String s : new String[] {"static", "coiommu", "oracle"}) {
-      assertThat(c.sum(s, WindowResult::getAnomalies)).as(s).isEqualTo(11);
+      assertThat(c.sum(s, WindowResult::getAnomalies)).as(s).isEqualTo(12);
       assertThat(c.sum(s, WindowResult::getDmaSafetyViolations)).as(s).isZero();
     }
     // The mismatching unmap still unmapped the recorded mapping; the out-of-order map was emulated.

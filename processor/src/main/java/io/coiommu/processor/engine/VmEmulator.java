@@ -21,6 +21,7 @@ public final class VmEmulator {
 
   /** Exclusive bound of guest physical addresses: 46 bits, x86-64 with 4-level paging. */
   static final long GPA_LIMIT = PageTable.GFN_LIMIT << Policy.PAGE_SHIFT;
+  private static final long MAX_SEGMENT_BYTES = 4L << 30;
 
   private enum Life { NOT_STARTED, RUNNING, STOPPED }
 
@@ -262,8 +263,22 @@ public final class VmEmulator {
     for (long t = nextTimer(); t <= ts; t = nextTimer()) {
       fireTimers(t, out);
     }
-    // Nothing but the stop itself left: the last record covers the whole idle stretch up to it.
+    // Nothing but the stop itself left: the last record covers the whole idle stretch up to it, unless that stretch
+    // is too long for a page-nanosecond integral (then the stretch gets its own records and the last covers a window).
+    if (!dirty && spanStart < windowStart && !integralsFit(ts - spanStart)) {
+      emitIdle(spanStart, windowStart, out);
+      spanStart = windowStart;
+    }
     dirty = true;
+  }
+
+  private boolean integralsFit(long len) {
+    for (Policy p : policies) {
+      if (!p.integralFits(len)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Fires every timer due at {@code t}, in scenario order; a timer with work ends the idle stretch before it. */
@@ -331,7 +346,7 @@ public final class VmEmulator {
   private void map(TraceEvent e, long ts, EmulationSink out) {
     long bytes = e.getBytes();
     Long gpa = e.getGpa();
-    if (!validBuffer(e, gpa, bytes, out)) {
+    if (!validBuffer(e, gpa, bytes, out) || !walkable(e, bytes, out)) {
       return;
     }
     IovaTable table = deviceTable(e.getDevice(), true);
@@ -415,7 +430,7 @@ public final class VmEmulator {
   }
 
   private void access(TraceEvent e, EmulationSink out) {
-    if (!validBuffer(e, e.getGpa(), e.getBytes(), out)) {
+    if (!validBuffer(e, e.getGpa(), e.getBytes(), out) || !walkable(e, e.getBytes(), out)) {
       return;
     }
     long gfn = firstPage(e);
@@ -460,6 +475,18 @@ public final class VmEmulator {
   private static long pageCount(TraceEvent e) {
     long gpa = e.getGpa();
     return ((gpa + e.getBytes() - 1) >>> Policy.PAGE_SHIFT) - (gpa >>> Policy.PAGE_SHIFT) + 1;
+  }
+
+  /**
+   * Maps and accesses are walked page by page: a buffer larger than the guest (and than 4 GiB, the largest DMA
+   * segment drivers use) is a corrupt length, and walking it could take the engine down.
+   */
+  private boolean walkable(TraceEvent e, long bytes, EmulationSink out) {
+    if (bytes > Math.max(guestBytes, MAX_SEGMENT_BYTES)) {
+      vmAnomaly(out, AnomalyReason.BAD_LENGTH, "length " + bytes + " is larger than the guest's memory", e);
+      return false;
+    }
+    return true;
   }
 
   private boolean validBuffer(TraceEvent e, Long gpa, long bytes, EmulationSink out) {

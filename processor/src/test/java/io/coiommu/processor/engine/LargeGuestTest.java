@@ -31,6 +31,24 @@ class LargeGuestTest {
   }
 
   @Test
+  void idleStretchesOfAHugeGuestAreSplitBeforeTheirIntegralOverflows() {
+    // 2^28 pages x 1000 s = 2.7e20 page-ns does not fit a long (9.2e18): the stretch [1 s, 1000 s] is cut at window
+    // boundaries into pieces of at most 34 s (Long.MAX_VALUE / 2^28 ns), each exact.
+    Collected c = new Trace().start(0, TIB).stop(1000 * S).run("static");
+    List<WindowResult> w = c.of("static");
+    assertThat(w.size()).isBetween(30, 40);
+    for (int k = 0; k < w.size(); k++) {
+      WindowResult r = w.get(k);
+      long len = r.getWindowEndNs() - r.getWindowStartNs();
+      assertThat(r.getPinnedPageNanos()).isEqualTo(Math.multiplyExact(TIB / PAGE, len));
+      if (k > 0) {
+        assertThat(r.getWindowStartNs()).isEqualTo(w.get(k - 1).getWindowEndNs());
+      }
+    }
+    assertThat(w.get(w.size() - 1).getWindowEndNs()).isEqualTo(1000 * S);
+  }
+
+  @Test
   void aHundredGibibyteBalloonOverFewPinnedPagesIsExact() {
     // 3 pages pinned and unmapped near 50 GiB, one page still mapped at 200 GiB (outside the request).
     // coiommu: the 3 pinned pages in the request are unpinned, all 100 GiB reclaimed.

@@ -86,6 +86,9 @@ public final class Pipeline {
             produced = producer.produce(source, options.pacing(), options.progress());
           }
         }
+        if (source.rejects().rejected() > 0) {
+          log.println(source.rejects().summary());
+        }
         log.printf("waiting for the results of %d scenarios x %d VMs%n",
             options.processor().scenarios().size(), source.vms().size());
         RunSummary summary = ResultsConsumer.consumeUntilComplete(client, source.vms(),

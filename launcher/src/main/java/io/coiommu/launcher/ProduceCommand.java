@@ -38,7 +38,10 @@ final class ProduceCommand implements Callable<Integer> {
     try (TraceProducer producer = new TraceProducer(client, Topics.TRACE_EVENTS);
          TraceSource source = trace.open()) {
       ProduceStats stats = producer.produce(source, Pacing.parse(speed), ProgressListener.forConsole());
-      System.out.println(stats);
+      System.out.println(stats.summary());
+      if (source.rejects().rejected() > 0) {
+        System.out.println(source.rejects().summary());
+      }
     }
     return 0;
   }

@@ -1,6 +1,5 @@
 package io.coiommu.launcher;
 
-import io.coiommu.analytics.ResultsConsumer;
 import io.coiommu.analytics.RunSummary;
 import io.coiommu.launcher.kafka.EmbeddedKafkaCluster;
 import io.coiommu.processor.EmulationTopology;
@@ -40,9 +39,19 @@ public final class Pipeline {
    * @param client Kafka client settings (bootstrap servers, security); null starts an embedded broker
    * @param trace opens the trace to replay
    * @param partitions partitions of the trace topic: bounds the processor's parallelism
+   * @param results filled while results arrive, so a dashboard or metrics endpoint can serve it live
    */
   public record Options(Properties client, Callable<TraceSource> trace, ProcessorConfig processor,
-                        int partitions, Pacing pacing, Duration timeout, ProgressListener progress) {}
+                        int partitions, Pacing pacing, Duration timeout, ProgressListener progress,
+                        RunSummary results) {
+
+    /** Options with a fresh summary windowed like the processor's results. */
+    public Options(Properties client, Callable<TraceSource> trace, ProcessorConfig processor, int partitions,
+                   Pacing pacing, Duration timeout, ProgressListener progress) {
+      this(client, trace, processor, partitions, pacing, timeout, progress,
+          new RunSummary(Duration.ofNanos(processor.engine().windowNs())));
+    }
+  }
 
   /** What a run produced and how long its stages took. */
   public record Result(RunSummary summary, ProduceStats produced, Set<String> vms, String trace,
@@ -76,25 +85,32 @@ public final class Pipeline {
               .SHUTDOWN_CLIENT;
         });
         streams.start();
-
-        ProduceStats produced;
-        VmRecorder source;
-        try (TraceProducer producer = new TraceProducer(client, Topics.TRACE_EVENTS)) {
-          source = new VmRecorder(options.trace().call());
-          log.println("trace: " + source.describe());
-          try (source) {
-            produced = producer.produce(source, options.pacing(), options.progress());
+        RunSummary summary = options.results();
+        try (ResultsFollower results = ResultsFollower.start(client, summary)) {
+          ProduceStats produced;
+          VmRecorder source;
+          try (TraceProducer producer = new TraceProducer(client, Topics.TRACE_EVENTS)) {
+            source = new VmRecorder(options.trace().call());
+            log.println("trace: " + source.describe());
+            try (source) {
+              produced = producer.produce(source, options.pacing(), options.progress());
+            }
           }
+          if (source.rejects().rejected() > 0) {
+            log.println(source.rejects().summary());
+          }
+          int scenarios = options.processor().scenarios().size();
+          log.printf("waiting for the results of %d scenarios x %d VMs%n", scenarios, source.vms().size());
+          results.awaitComplete(source.vms(), scenarios, options.timeout(), () -> {
+            KafkaStreams.State state = streams.state();
+            if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR
+                || state == KafkaStreams.State.NOT_RUNNING) {
+              throw new IllegalStateException("the processor stopped (" + state + ") before all results arrived");
+            }
+          });
+          return new Result(summary, produced, source.vms(), source.describe(), brokerStart,
+              Duration.ofNanos(System.nanoTime() - t0));
         }
-        if (source.rejects().rejected() > 0) {
-          log.println(source.rejects().summary());
-        }
-        log.printf("waiting for the results of %d scenarios x %d VMs%n",
-            options.processor().scenarios().size(), source.vms().size());
-        RunSummary summary = ResultsConsumer.consumeUntilComplete(client, source.vms(),
-            options.processor().scenarios().size(), options.timeout());
-        return new Result(summary, produced, source.vms(), source.describe(), brokerStart,
-            Duration.ofNanos(System.nanoTime() - t0));
       }
     } finally {
       if (embedded != null) {

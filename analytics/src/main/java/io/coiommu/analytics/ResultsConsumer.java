@@ -68,6 +68,9 @@ public final class ResultsConsumer {
   static RunSummary consume(org.apache.kafka.clients.consumer.Consumer<String, WindowResult> consumer,
       Set<String> expectedVms, int expectedScenarios, Duration timeout, RunSummary into,
       Consumer<WindowResult> listener) throws TimeoutException {
+    synchronized (into) {
+      into.expect(expectedVms, expectedScenarios);
+    }
     long deadline = System.nanoTime() + timeout.toNanos();
     BooleanSupplier timedOut = () -> System.nanoTime() - deadline > 0;
     if (!assignAll(consumer, timedOut)) {

@@ -87,6 +87,7 @@ public final class SummaryJson {
     p.put("scenarios", s.scenarios().size());
     p.put("vm_runs", runs);
     p.put("vm_runs_complete", complete);
+    p.put("expected_vm_runs", s.expectedVmRuns());
     p.put("trace_s", VmColumn.decimal(runs == 0 ? 0 : Units.seconds(traceEnd - traceStart)));
     p.put("contract_violations", s.violationCount());
     p.put("undecodable_results", s.undecodable().size());

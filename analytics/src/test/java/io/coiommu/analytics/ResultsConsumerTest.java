@@ -60,6 +60,7 @@ class ResultsConsumerTest {
         new RunSummary(), seen::add);
 
     assertThat(s.complete(Set.of("a", "b"), 2)).isTrue();
+    assertThat(s.expectedVmRuns()).isEqualTo(4);
     assertThat(seen).hasSize(5);
     assertThat(consumer.assignment()).containsExactlyInAnyOrder(P0, P1);
     assertThat(s.scenario(STATIC).vm("a").durationNs()).isEqualTo(2 * S);

@@ -100,7 +100,7 @@
     var el = document.getElementById('progress');
     if (!el) { return; }
     var p = doc.progress;
-    el.textContent = p.records + ' results, ' + p.vm_runs_complete + ' of ' + p.vm_runs +
+    el.textContent = p.records + ' results, ' + p.vm_runs_complete + ' of ' + Math.max(p.vm_runs, p.expected_vm_runs) +
       ' (scenario, VM) runs complete, ' + fmt(p.trace_s, 1) + ' s of trace time' +
       (p.contract_violations > 0 ? ', ' + p.contract_violations + ' contract violations' : '') +
       (p.undecodable_results > 0 ? ', ' + p.undecodable_results + ' undecodable results' : '');

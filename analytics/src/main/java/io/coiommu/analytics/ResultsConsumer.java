@@ -62,6 +62,8 @@ public final class ResultsConsumer {
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    // A reader that starts before the topics exist must wait for them, not have the broker create them with default settings.
+    props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
     return props;
   }
 

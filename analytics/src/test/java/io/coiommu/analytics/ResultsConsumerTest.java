@@ -115,6 +115,7 @@ class ResultsConsumerTest {
     assertThat(props).doesNotContainKey("group.id")
         .containsEntry("enable.auto.commit", "false")
         .containsEntry("auto.offset.reset", "earliest")
+        .containsEntry("allow.auto.create.topics", "false")
         .containsEntry("bootstrap.servers", "127.0.0.1:1");
   }
 }

@@ -48,7 +48,8 @@
     var c = chart(id);
     if (!c) { return; }
     var o = base(title, yName, log);
-    o.xAxis = {type: 'value', name: 'trace time (s)', nameLocation: 'middle', nameGap: 28, scale: true};
+    o.xAxis = {type: 'value', name: 'trace time (s)', nameLocation: 'middle', nameGap: 28, scale: true,
+      min: 'dataMin', max: 'dataMax'};
     o.series = series.map(function (s) {
       return {name: s.name, type: 'line', showSymbol: false, connectNulls: false, data: s.data};
     });
@@ -223,7 +224,7 @@
       o.grid.bottom = 60;
       o.grid.right = 140;
       o.series = [{type: 'scatter', symbolSize: 12, labelLayout: {moveOverlap: 'shiftY'},
-        label: {show: true, position: 'right', formatter: function (p) { return p.data.name; }},
+        label: {show: true, position: 'right', fontSize: 10, formatter: function (p) { return p.data.name; }},
         data: scenarios.map(function (s, i) {
           // Alternate label sides: scenarios of one policy tend to sit close together.
           return {name: s.label, spec: s.scenario.replace(/[<>&]/g, ''), label: {position: i % 2 ? 'bottom' : 'right'},

@@ -9,12 +9,12 @@ import java.util.TreeSet;
 
 /**
  * The terminal comparison of scenarios: one row per scenario with fleet figures, the full scenario
- * spec wrapped at its commas inside its column so every parameter stays visible within 110 columns.
+ * spec wrapped at its commas inside its column so every parameter stays visible within 115 columns.
  */
 public final class ComparisonTable {
 
   static final int SCENARIO_WIDTH = 38;
-  private static final String ROW = "%-" + SCENARIO_WIDTH + "s %9s %6s %9s %6s %11s %9s %11s %6s%n";
+  private static final String ROW = "%-" + SCENARIO_WIDTH + "s %9s %6s %9s %6s %13s %9s %11s %6s%n";
 
   private ComparisonTable() {}
 
@@ -31,9 +31,9 @@ public final class ComparisonTable {
     out.append(String.format(Locale.ROOT, "Fleet of %d VMs on %d hosts, %.1f s of trace time, %d scenarios.%n",
         vms.size(), hosts.size(), Units.seconds(traceNs), s.scenarios().size()));
     out.append(String.format(Locale.ROOT, ROW, "scenario", "peak", "peak", "avg", "avg",
-        "notifica-", "notif.", "", "unsafe"));
-    out.append(String.format(Locale.ROOT, ROW, "", "MiB", "%", "MiB", "%", "tions", "per s", "exits", "DMA"));
-    out.append("-".repeat(SCENARIO_WIDTH + 75)).append('\n');
+        "notifications", "notif.", "", "unsafe"));
+    out.append(String.format(Locale.ROOT, ROW, "", "MiB", "%", "MiB", "%", "", "per s", "exits", "DMA"));
+    out.append("-".repeat(SCENARIO_WIDTH + 77)).append('\n');
     for (ScenarioRun sc : s.scenarios()) {
       VmGroup f = sc.fleet();
       List<String> spec = wrap(sc.scenario(), SCENARIO_WIDTH);

@@ -62,12 +62,17 @@ public final class ResultsConsumer {
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    // A reader that starts before the topics exist must wait for them, not have the broker create them with default settings.
+    props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
     return props;
   }
 
   static RunSummary consume(org.apache.kafka.clients.consumer.Consumer<String, WindowResult> consumer,
       Set<String> expectedVms, int expectedScenarios, Duration timeout, RunSummary into,
       Consumer<WindowResult> listener) throws TimeoutException {
+    synchronized (into) {
+      into.expect(expectedVms, expectedScenarios);
+    }
     long deadline = System.nanoTime() + timeout.toNanos();
     BooleanSupplier timedOut = () -> System.nanoTime() - deadline > 0;
     if (!assignAll(consumer, timedOut)) {

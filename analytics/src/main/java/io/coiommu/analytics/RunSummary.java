@@ -30,6 +30,8 @@ public final class RunSummary {
   private long violationCount;
   private long records;
   private DmaTemporalLocality locality;
+  private Set<String> expectedVms = Set.of();
+  private int expectedScenarios;
   private final List<String> undecodable = new ArrayList<>();
 
   public RunSummary() {
@@ -76,6 +78,17 @@ public final class RunSummary {
     if (violations.size() < KEPT_VIOLATIONS) {
       violations.add(v);
     }
+  }
+
+  /** What the run will hold once complete, so progress can say how far along it is. */
+  public void expect(Set<String> vms, int scenarios) {
+    this.expectedVms = Set.copyOf(vms);
+    this.expectedScenarios = scenarios;
+  }
+
+  /** (scenario, VM) runs the run will hold, or 0 when not told (see {@link #expect}). */
+  public long expectedVmRuns() {
+    return (long) expectedVms.size() * expectedScenarios;
   }
 
   /** Attaches the trace's DMA temporal locality (see {@link TraceReader}) for the report and the dashboard. */

@@ -87,6 +87,7 @@ public final class SummaryJson {
     p.put("scenarios", s.scenarios().size());
     p.put("vm_runs", runs);
     p.put("vm_runs_complete", complete);
+    p.put("expected_vm_runs", s.expectedVmRuns());
     p.put("trace_s", VmColumn.decimal(runs == 0 ? 0 : Units.seconds(traceEnd - traceStart)));
     p.put("contract_violations", s.violationCount());
     p.put("undecodable_results", s.undecodable().size());
@@ -147,7 +148,9 @@ public final class SummaryJson {
         .limit(VM_SERIES_LIMIT).sorted(Comparator.comparing(VmRun::vm))
         .forEach(vm -> vmSeries.set(vm.vm(), series(vm.series())));
     ArrayNode top = o.putArray("top_vms");
-    sc.vms().stream().sorted(Comparator.comparingLong(VmRun::pinnedBytesNow).reversed().thenComparing(VmRun::vm))
+    // Pinned now first (what a live view wants); after the run every VM has released its pages, so then by peak.
+    sc.vms().stream().sorted(Comparator.comparingLong(VmRun::pinnedBytesNow).reversed()
+            .thenComparing(Comparator.comparingLong(VmRun::peakPinnedBytes).reversed()).thenComparing(VmRun::vm))
         .limit(TOP_VMS).forEach(vm -> top.addObject().put("vm", vm.vm()).put("host", vm.host())
             .put("pinned_bytes", vm.pinnedBytesNow()).put("peak_pinned_bytes", vm.peakPinnedBytes())
             .put("guest_bytes", vm.guestBytes()).put("complete", vm.sawLast()));

@@ -60,6 +60,7 @@ class ResultsConsumerTest {
         new RunSummary(), seen::add);
 
     assertThat(s.complete(Set.of("a", "b"), 2)).isTrue();
+    assertThat(s.expectedVmRuns()).isEqualTo(4);
     assertThat(seen).hasSize(5);
     assertThat(consumer.assignment()).containsExactlyInAnyOrder(P0, P1);
     assertThat(s.scenario(STATIC).vm("a").durationNs()).isEqualTo(2 * S);
@@ -114,6 +115,7 @@ class ResultsConsumerTest {
     assertThat(props).doesNotContainKey("group.id")
         .containsEntry("enable.auto.commit", "false")
         .containsEntry("auto.offset.reset", "earliest")
+        .containsEntry("allow.auto.create.topics", "false")
         .containsEntry("bootstrap.servers", "127.0.0.1:1");
   }
 }

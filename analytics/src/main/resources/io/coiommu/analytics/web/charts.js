@@ -48,7 +48,8 @@
     var c = chart(id);
     if (!c) { return; }
     var o = base(title, yName, log);
-    o.xAxis = {type: 'value', name: 'trace time (s)', nameLocation: 'middle', nameGap: 28, scale: true};
+    o.xAxis = {type: 'value', name: 'trace time (s)', nameLocation: 'middle', nameGap: 28, scale: true,
+      min: 'dataMin', max: 'dataMax'};
     o.series = series.map(function (s) {
       return {name: s.name, type: 'line', showSymbol: false, connectNulls: false, data: s.data};
     });
@@ -100,7 +101,7 @@
     var el = document.getElementById('progress');
     if (!el) { return; }
     var p = doc.progress;
-    el.textContent = p.records + ' results, ' + p.vm_runs_complete + ' of ' + p.vm_runs +
+    el.textContent = p.records + ' results, ' + p.vm_runs_complete + ' of ' + Math.max(p.vm_runs, p.expected_vm_runs) +
       ' (scenario, VM) runs complete, ' + fmt(p.trace_s, 1) + ' s of trace time' +
       (p.contract_violations > 0 ? ', ' + p.contract_violations + ' contract violations' : '') +
       (p.undecodable_results > 0 ? ', ' + p.undecodable_results + ' undecodable results' : '');
@@ -223,7 +224,7 @@
       o.grid.bottom = 60;
       o.grid.right = 140;
       o.series = [{type: 'scatter', symbolSize: 12, labelLayout: {moveOverlap: 'shiftY'},
-        label: {show: true, position: 'right', formatter: function (p) { return p.data.name; }},
+        label: {show: true, position: 'right', fontSize: 10, formatter: function (p) { return p.data.name; }},
         data: scenarios.map(function (s, i) {
           // Alternate label sides: scenarios of one policy tend to sit close together.
           return {name: s.label, spec: s.scenario.replace(/[<>&]/g, ''), label: {position: i % 2 ? 'bottom' : 'right'},

@@ -1,0 +1,35 @@
+package io.coiommu.analytics;
+
+import static io.coiommu.analytics.Results.S;
+import static io.coiommu.analytics.Results.STATIC;
+import static io.coiommu.analytics.Results.span;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+
+class SummaryJsonTest {
+
+  /** After the run every VM released its pages: the top list falls back to the peaks. */
+  @Test
+  void topVmsArePinnedNowThenPeak() {
+    RunSummary s = new RunSummary();
+    s.add(span(STATIC, "small", "h1", 0, S).setPeakPinnedPages(5).setLast(true).build());
+    s.add(span(STATIC, "big", "h1", 0, S).setPeakPinnedPages(9).setLast(true).build());
+    s.add(span(STATIC, "busy", "h1", 0, S).setPinnedPages(1).setPeakPinnedPages(1).build());
+
+    JsonNode top = SummaryJson.of(s).get("scenarios").get(0).get("top_vms");
+    assertThat(top).extracting(v -> v.get("vm").asText()).containsExactly("busy", "big", "small");
+    assertThat(top.get(1).get("peak_pinned_bytes").asLong()).isEqualTo(9 * 4096);
+  }
+
+  @Test
+  void labelsKeepOnlyTheParametersThatDifferWithinAPolicy() {
+    var labels = ScenarioLabels.of(java.util.List.of("static", "coiommu:unpin=lru,interval=1s,gen=10",
+        "coiommu:unpin=lru,interval=10s,gen=10", "viommu-lazy:queue=256,timeout=10ms"));
+    assertThat(labels).containsEntry("static", "static")
+        .containsEntry("coiommu:unpin=lru,interval=1s,gen=10", "coiommu interval=1s")
+        .containsEntry("coiommu:unpin=lru,interval=10s,gen=10", "coiommu interval=10s")
+        .containsEntry("viommu-lazy:queue=256,timeout=10ms", "viommu-lazy");
+  }
+}

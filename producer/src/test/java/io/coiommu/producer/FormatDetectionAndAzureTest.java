@@ -31,14 +31,7 @@ class FormatDetectionAndAzureTest {
     assertThat(TraceFiles.detect(f.write("h", AZURE_ROWS))).isEqualTo(TraceFormat.AZURE);
   }
 
-  static final String[] AZURE_ROWS = {
-      "x1Ab2Cd3Ef4Gh5Ij6Kl7Mn8Op9Qr0St,sub1,dep1,0,2592000,99.3,10.2,80.1,Interactive,2,4",
-      "y1Ab2Cd3Ef4Gh5Ij6Kl7Mn8Op9Qr0St,sub1,dep1,0,43200,50.0,5.0,30.0,Delay-insensitive,4,8",
-      "z1Ab2Cd3Ef4Gh5Ij6Kl7Mn8Op9Qr0St,sub2,dep2,21600,64800,50.0,5.0,30.0,Unknown,8,>64",
-      "late1b2Cd3Ef4Gh5Ij6Kl7Mn8Op9Qr0,sub2,dep3,90000,95000,1,1,1,Interactive,2,2",
-      "bad1,sub2,dep3,5000,4000,1,1,1,Interactive,2,2",
-      "bad2,sub2,dep3,5000,6000,1,1,1,Interactive,2,48",
-      "bad3,sub2,dep3,5000"};
+  private static final String[] AZURE_ROWS = io.coiommu.producer.trace.AzureVmTableTest.ROWS.toArray(String[]::new);
 
   @Test
   void anAzureVmTableOpensAsAFleet() throws IOException {

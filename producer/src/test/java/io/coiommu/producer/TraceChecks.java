@@ -1,7 +1,5 @@
 package io.coiommu.producer;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.coiommu.schema.EventType;
 import io.coiommu.schema.TraceEvent;
 import java.util.HashMap;
@@ -28,26 +26,30 @@ final class TraceChecks {
     String vm = e.vm();
     events++;
     byType.merge(ev.getType(), 1L, Long::sum);
-    assertThat(stopped).as("event after VM_STOP of %s", vm).doesNotContain(vm);
+    check(!stopped.contains(vm), "event after VM_STOP of %s: %s", vm, ev);
     if (ev.getType() == EventType.VM_START) {
-      assertThat(started.add(vm)).as("second VM_START of %s", vm).isTrue();
-      assertThat(ev.getGuestMemoryBytes()).isPositive();
-      assertThat(ev.getHost()).isNotEmpty();
+      check(started.add(vm), "second VM_START of %s", vm);
+      check(ev.getGuestMemoryBytes() > 0 && !ev.getHost().isEmpty(), "VM_START without memory or host: %s", ev);
     } else {
-      assertThat(started).as("%s before VM_START of %s", ev.getType(), vm).contains(vm);
+      check(started.contains(vm), "%s before VM_START of %s", ev.getType(), vm);
     }
     Long prev = lastTs.put(vm, ev.getTsNs());
-    if (prev != null) {
-      assertThat(ev.getTsNs()).as("timestamp of %s goes back", vm).isGreaterThanOrEqualTo(prev);
-    }
+    check(prev == null || ev.getTsNs() >= prev, "timestamp of %s goes back: %s", vm, ev);
     String key = vm + "/" + ev.getDevice();
     switch (ev.getType()) {
-      case DMA_MAP, DMA_ALLOC -> assertThat(live.computeIfAbsent(key, k -> new HashMap<>()).put(ev.getIova(), ev.getGpa()))
-          .as("%s maps iova 0x%x twice", key, ev.getIova()).isNull();
-      case DMA_UNMAP, DMA_FREE -> assertThat(live.getOrDefault(key, Map.of()).remove(ev.getIova()))
-          .as("%s unmaps iova 0x%x that is not mapped", key, ev.getIova()).isNotNull();
+      case DMA_MAP, DMA_ALLOC -> check(live.computeIfAbsent(key, k -> new HashMap<>()).put(ev.getIova(), ev.getGpa())
+          == null, "%s maps iova 0x%x twice", key, ev.getIova());
+      case DMA_UNMAP, DMA_FREE -> check(live.containsKey(key) && live.get(key).remove(ev.getIova()) != null,
+          "%s unmaps iova 0x%x that is not mapped", key, ev.getIova());
       case VM_STOP -> stopped.add(vm);
       default -> { }
+    }
+  }
+
+  /** Plain checks: millions of events go through here, and AssertJ per event would dominate the test time. */
+  private static void check(boolean ok, String format, Object... args) {
+    if (!ok) {
+      throw new AssertionError(String.format(format, args));
     }
   }
 

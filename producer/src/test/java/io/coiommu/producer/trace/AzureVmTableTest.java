@@ -15,7 +15,17 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class AzureVmTableTest {
+public class AzureVmTableTest {
+
+  /** Three VMs alive on day one, one created later, and three bad rows (5: deleted before created, 6: no such memory bucket, 7: cut short). */
+  public static final java.util.List<String> ROWS = java.util.List.of(
+      "x1Ab2Cd3Ef4Gh5Ij6Kl7Mn8Op9Qr0St,sub1,dep1,0,2592000,99.3,10.2,80.1,Interactive,2,4",
+      "y1Ab2Cd3Ef4Gh5Ij6Kl7Mn8Op9Qr0St,sub1,dep1,0,43200,50.0,5.0,30.0,Delay-insensitive,4,8",
+      "z1Ab2Cd3Ef4Gh5Ij6Kl7Mn8Op9Qr0St,sub2,dep2,21600,64800,50.0,5.0,30.0,Unknown,8,>64",
+      "late1b2Cd3Ef4Gh5Ij6Kl7Mn8Op9Qr0,sub2,dep3,90000,95000,1,1,1,Interactive,2,2",
+      "bad1,sub2,dep3,5000,4000,1,1,1,Interactive,2,2",
+      "bad2,sub2,dep3,5000,6000,1,1,1,Interactive,2,48",
+      "bad3,sub2,dep3,5000");
 
   @TempDir
   Path dir;
@@ -23,14 +33,7 @@ class AzureVmTableTest {
   @Test
   void vmTableRowsBecomeVmLifecyclesScaledIntoTraceTime() throws IOException {
     Path table = dir.resolve("vmtable.csv");
-    Files.write(table, java.util.List.of(
-        "x1Ab2Cd3Ef4Gh5Ij6Kl7Mn8Op9Qr0St,sub1,dep1,0,2592000,99.3,10.2,80.1,Interactive,2,4",
-        "y1Ab2Cd3Ef4Gh5Ij6Kl7Mn8Op9Qr0St,sub1,dep1,0,43200,50.0,5.0,30.0,Delay-insensitive,4,8",
-        "z1Ab2Cd3Ef4Gh5Ij6Kl7Mn8Op9Qr0St,sub2,dep2,21600,64800,50.0,5.0,30.0,Unknown,8,>64",
-        "late1b2Cd3Ef4Gh5Ij6Kl7Mn8Op9Qr0,sub2,dep3,90000,95000,1,1,1,Interactive,2,2",
-        "bad1,sub2,dep3,5000,4000,1,1,1,Interactive,2,2",
-        "bad2,sub2,dep3,5000,6000,1,1,1,Interactive,2,48",
-        "bad3,sub2,dep3,5000"));
+    Files.write(table, ROWS);
     // One day of the table in 8.64 s of trace: 10,000 s of the table per second, at a tenth of the load.
     AzureVmTable.Plan plan = new AzureVmTable.Plan(64, 2, 86_400, 8_640_000_000L, 1, 0.1);
     Map<String, Long> start = new HashMap<>();

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 final class FtraceParser implements LineParser {
 
   static final Pattern LINE = Pattern.compile(
-      "^\\s*(.+)-(\\d+)\\s+(?:\\(\\s*(?:\\d+|-+)\\)\\s+)?\\[(\\d{1,5})\\]\\s+(?:(\\S{4,5})\\s+)?"
+      "^\\s*(.+?)-(\\d+)\\s+(?:\\(\\s*(?:\\d+|-+)\\)\\s+)?\\[(\\d{1,5})\\]\\s+(?:(\\S{4,5})\\s+)?"
           + "(\\d+\\.\\d+):\\s+(?:(\\w+):)?(\\w+):(?: (.*))?$");
   private static final Pattern LOST = Pattern.compile("^\\s*CPU:\\s*(\\d+) \\[LOST (\\d+) EVENTS\\]\\s*$");
   private static final Pattern HEADER = Pattern.compile("^(?:#.*|\\s*|cpus=\\d+|version = .*|CPU \\d+ is empty|"

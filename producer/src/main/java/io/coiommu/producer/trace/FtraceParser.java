@@ -11,13 +11,13 @@ import java.util.regex.Pattern;
  * {@code TASK-PID [(TGID)] [CPU] [FLAGS] SECONDS.FRACTION: [SYSTEM:]EVENT: PAYLOAD}. The task name
  * may hold '-', '/', '(' and spaces, so the PID is the last {@code -digits} before the CPU column;
  * the flags column has 4 characters before Linux 5.17 and 5 since, and trace-cmd omits it unless
- * asked. Header lines ({@code #...}, {@code cpus=N}, {@code version = N}) are ignored.
+ * asked; trace-cmd also pads the event name with spaces. Header lines ({@code #...}, {@code cpus=N}, {@code version = N}) are ignored.
  */
 final class FtraceParser implements LineParser {
 
   static final Pattern LINE = Pattern.compile(
       "^\\s*(.+?)-(\\d+)\\s+(?:\\(\\s*(?:\\d+|-+)\\)\\s+)?\\[(\\d{1,5})\\]\\s+(?:(\\S{4,5})\\s+)?"
-          + "(\\d+\\.\\d+):\\s+(?:(\\w+):)?(\\w+):(?: (.*))?$");
+          + "(\\d+\\.\\d+):\\s+(?:(\\w+):)?(\\w+):(?:\\s+(.*))?$");
   private static final Pattern LOST = Pattern.compile("^\\s*CPU:\\s*(\\d+) \\[LOST (\\d+) EVENTS\\]\\s*$");
   private static final Pattern HEADER = Pattern.compile("^(?:#.*|\\s*|cpus=\\d+|version = .*|CPU \\d+ is empty|"
       + "CPU\\d+ data recorded at offset=.*|\\s+\\d+ bytes in size.*)$");

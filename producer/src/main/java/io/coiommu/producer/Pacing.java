@@ -38,10 +38,6 @@ public final class Pacing {
     return new Pacing(factor);
   }
 
-  public static Pacing times(double factor) {
-    return parse(factor + "x");
-  }
-
   public boolean isMax() {
     return speed == 0;
   }

@@ -39,7 +39,7 @@ final class TraceChecks {
     switch (ev.getType()) {
       case DMA_MAP, DMA_ALLOC -> check(live.computeIfAbsent(key, k -> new HashMap<>()).put(ev.getIova(), ev.getGpa())
           == null, "%s maps iova 0x%x twice", key, ev.getIova());
-      case DMA_UNMAP, DMA_FREE -> check(live.getOrDefault(key, Map.of()).remove(ev.getIova()) != null,
+      case DMA_UNMAP, DMA_FREE -> check(live.containsKey(key) && live.get(key).remove(ev.getIova()) != null,
           "%s unmaps iova 0x%x that is not mapped", key, ev.getIova());
       case VM_STOP -> stopped.add(vm);
       default -> { }

@@ -58,10 +58,6 @@ public final class DmaDevice {
     live.clear();
   }
 
-  public int liveMappings() {
-    return live.size();
-  }
-
   private void release(VmSimulation vm, long iova, Mapping m) {
     if (m.coherent) {
       vm.emit(Events.free(vm.now(), bdf, iova, m.gpa, m.bytes));

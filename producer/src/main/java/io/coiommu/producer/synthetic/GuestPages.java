@@ -1,35 +1,45 @@
 package io.coiommu.producer.synthetic;
 
 import java.util.Arrays;
+import java.util.SplittableRandom;
 
 /**
- * The guest's page allocator, as far as DMA buffers and the balloon see it. Freed pages are handed
- * out again last-in first-out, as the kernel's per-CPU page lists do: a page that just held a DMA
- * buffer is the next one to be reused, which is what makes lazily unpinned pages matter.
- * Fresh pages come from a bump pointer above the low memory the kernel itself occupies. Free pages
- * are kept as runs of consecutive frames, so a deflated balloon of gigabytes costs one entry.
+ * The guest's page allocator, as far as DMA buffers and the balloon see it. Most allocations reuse
+ * the most recently freed page, as the kernel's per-CPU page lists do: a page that just held a DMA
+ * buffer is likely the next one to hold another, which is what makes lazily unpinned pages matter.
+ * The rest come from memory DMA has not touched yet (the rest of the kernel takes the other freed
+ * pages), so over a long run the set of pages that ever held DMA buffers slowly grows, as it does
+ * in a real guest. Untouched memory is a bump pointer above the low memory the kernel itself
+ * occupies; free pages are kept as runs of consecutive frames, so a deflated balloon of gigabytes
+ * costs one entry.
  */
 public final class GuestPages {
 
   public static final int PAGE = 4096;
   public static final int PAGE_SHIFT = 12;
 
+  /** Share of single-page allocations served by the most recently freed page. */
+  static final double REUSE = 0.9;
+
   private final long endGfn;
+  private final SplittableRandom random;
   private long bumpGfn;
   /** Stack of free runs: first frame and length; allocation takes the last frame of the top run. */
   private long[] runFirst = new long[64];
   private long[] runLength = new long[64];
   private int runs;
 
-  GuestPages(long guestBytes) {
+  GuestPages(long guestBytes, SplittableRandom random) {
     this.endGfn = guestBytes >>> PAGE_SHIFT;
+    this.random = random;
     // Kernel image, page tables and early allocations live low; leave them an eighth, at least 16 MiB.
     this.bumpGfn = Math.max(4096, endGfn / 8);
   }
 
-  /** One free page, the most recently freed first. */
+  /** One free page: usually the most recently freed one, else one DMA has not used yet while there is any. */
   public long allocPage() {
-    if (runs > 0) {
+    boolean untouchedLeft = bumpGfn < endGfn;
+    if (runs > 0 && (!untouchedLeft || random.nextDouble() < REUSE)) {
       int top = runs - 1;
       long gfn = runFirst[top] + --runLength[top];
       if (runLength[top] == 0) {
@@ -74,8 +84,5 @@ public final class GuestPages {
     runs++;
   }
 
-  /** Free runs held: what the allocator's memory grows with. */
-  int freeRuns() {
-    return runs;
-  }
+
 }

@@ -132,7 +132,7 @@ public final class VmSimulation implements Iterator<TraceEvent> {
     while (ready.isEmpty() && phase != Phase.STOPPED) {
       if (phase == Phase.NOT_STARTED) {
         now = startNs;
-        pages = new GuestPages(guestBytes);
+        pages = new GuestPages(guestBytes, random);
         emit(Events.vmStart(now, host, guestBytes));
         for (Activity a : activities) {
           a.start(this);

@@ -67,8 +67,4 @@ final class VmOrder {
     }
     state.lastTs = ts;
   }
-
-  int vms() {
-    return vms.size();
-  }
 }

@@ -181,7 +181,7 @@ class KernelTraceFormatsTest {
         "  kworker/u16:2-123   [002] ..s1.   100.000003: dma:dma_map_page: " + body,
         "  <...>-1234          [003] d.h2.   100.000004: dma_map_page: " + body,
         "  bash-1977    (   1977) [000] .....   100.000005: dma_map_page: " + body,
-        "  irq/12-i8042-5      [000]  100.000006: dma_map_page: " + body,
+        "  irq/12-i8042-5      [000]  100.000006: dma_map_page:         " + body,
         "  bash-1977 [000] ..... 100.000007: sched_switch: prev_comm=bash prev_pid=1977 prev_prio=120",
         "  my-task-with-dash-99 [001] ....  100.000008123: iommu:map: IOMMU: iova=0x0000000000001000 "
             + "paddr=0x0000000000002000 size=4096");

@@ -1,6 +1,7 @@
 package io.coiommu.launcher.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,6 +76,10 @@ class EmbeddedKafkaClusterTest {
                 TopicPartitionInfo during = partitionZero(admin, "replicated");
                 assertThat(during.leader().id()).isNotEqualTo(leader);
                 assertThat(during.isr()).hasSize(2);
+                int another = during.leader().id();
+                assertThatThrownBy(() -> cluster.stopNode(another))
+                        .isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("less than a quorum");
 
                 cluster.startNode(leader);
                 producer.send(new ProducerRecord<>("replicated", "k", "after")).get(30, TimeUnit.SECONDS);

@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -40,11 +41,17 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     private final String bootstrapServers;
     private final int replicationFactor;
 
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Thread closeOnExit = new Thread(this::close, "embedded-kafka-close-on-exit");
+
     private EmbeddedKafkaCluster(Path root, List<KafkaNode> nodes, String bootstrapServers) {
         this.root = root;
         this.nodes = nodes;
         this.bootstrapServers = bootstrapServers;
         this.replicationFactor = Math.min(nodes.size(), 3);
+        // A run interrupted with Ctrl-C skips the launcher's finally blocks; without this every such run would
+        // leave its log segments in the temp directory.
+        Runtime.getRuntime().addShutdownHook(closeOnExit);
     }
 
     /**
@@ -62,10 +69,14 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             cluster.startAll();
             return cluster;
         } catch (Exception | Error e) {
-            if (cluster != null) {
-                cluster.close();
-            } else {
-                Utils.delete(root.toFile());
+            try {
+                if (cluster != null) {
+                    cluster.close();
+                } else {
+                    Utils.delete(root.toFile());
+                }
+            } catch (RuntimeException | IOException cleanup) {
+                e.addSuppressed(cleanup);
             }
             throw e;
         }
@@ -225,6 +236,16 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (Thread.currentThread() != closeOnExit) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(closeOnExit);
+            } catch (IllegalStateException jvmExiting) {
+                // Closed from another shutdown hook: ours is about to run and will find the cluster closed.
+            }
+        }
         ExecutorService stopper = nodeThreads("embedded-kafka-stop");
         List<Exception> failures = new ArrayList<>();
         try {

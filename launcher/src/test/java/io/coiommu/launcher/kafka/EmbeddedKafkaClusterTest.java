@@ -3,6 +3,7 @@ package io.coiommu.launcher.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,7 +23,7 @@ class EmbeddedKafkaClusterTest {
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(20);
 
     @Test
-    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    @Timeout(value = 120, unit = TimeUnit.SECONDS) // a hang guard, not a speed check: they take 5-30 s
     void singleNodeServesExactlyOnceTransactionsAndLeavesNoFilesBehind() throws Exception {
         Path directory;
         try (EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.start(1)) {
@@ -56,7 +57,26 @@ class EmbeddedKafkaClusterTest {
     }
 
     @Test
-    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    @Timeout(value = 120, unit = TimeUnit.SECONDS) // a hang guard, not a speed check: they take 5-30 s
+    void aClusterLeftOpenIsClosedWhenItsJvmExits() throws Exception {
+        Process jvm = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"),
+                ExitWithoutClosing.class.getName())
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(jvm.waitFor()).as(output).isZero();
+        Path directory = output.lines()
+                .filter(line -> line.startsWith(ExitWithoutClosing.DIRECTORY_PREFIX))
+                .map(line -> Path.of(line.substring(ExitWithoutClosing.DIRECTORY_PREFIX.length())))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no directory in the output of the child JVM: " + output));
+        assertThat(directory).doesNotExist();
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS) // a hang guard, not a speed check: they take 5-30 s
     void threeNodesKeepAcceptingAcksAllWritesWithOneNodeDown() throws Exception {
         try (EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.start(3);
              Admin admin = Admin.create(cluster.clientProperties())) {

@@ -30,7 +30,7 @@ class StreamsExactlyOnceTest {
     Path stateDir;
 
     @Test
-    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    @Timeout(value = 120, unit = TimeUnit.SECONDS) // a hang guard, not a speed check: they take 5-30 s
     void statefulExactlyOnceV2ApplicationCommitsItsOutput() throws Exception {
         kafka.createTopics(Map.of("eos-in", 1, "eos-counts", 1));
         try (KafkaProducer<String, String> producer = TestClients.producer(kafka.clientProperties(), null)) {

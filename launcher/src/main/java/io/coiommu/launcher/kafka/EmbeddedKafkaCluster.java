@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,6 +22,7 @@ import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.Node;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Utils;
 
@@ -163,11 +165,6 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         return properties;
     }
 
-    /** Number of nodes this cluster was started with. */
-    public int size() {
-        return nodes.size();
-    }
-
     /**
      * Creates the topics with {@code min(nodes, 3)} replicas each and returns once every partition has a leader and
      * a full in-sync replica set, so that a producer started right after never sees a missing leader.
@@ -213,17 +210,15 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
      * brokers appear in describeCluster.
      */
     private void awaitRunningBrokersServe() throws Exception {
-        List<String> expected = nodes.stream()
+        Set<Integer> expected = nodes.stream()
                 .filter(node -> node.state() == KafkaNode.State.RUNNING)
-                .map(node -> Integer.toString(node.id()))
-                .sorted()
-                .collect(Collectors.toList());
+                .map(KafkaNode::id)
+                .collect(Collectors.toSet());
         try (Admin admin = Admin.create(clientProperties())) {
             Polling.await(READY_TIMEOUT, "brokers " + expected + " serving at " + bootstrapServers, () -> {
-                List<String> serving = admin.describeCluster().nodes().get().stream()
-                        .map(node -> Integer.toString(node.id()))
-                        .sorted()
-                        .collect(Collectors.toList());
+                Set<Integer> serving = admin.describeCluster().nodes().get().stream()
+                        .map(Node::id)
+                        .collect(Collectors.toSet());
                 return serving.equals(expected);
             });
         }

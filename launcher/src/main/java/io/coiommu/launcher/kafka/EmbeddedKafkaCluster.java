@@ -10,16 +10,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.Node;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Utils;
 
@@ -40,11 +43,17 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     private final String bootstrapServers;
     private final int replicationFactor;
 
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Thread closeOnExit = new Thread(this::close, "embedded-kafka-close-on-exit");
+
     private EmbeddedKafkaCluster(Path root, List<KafkaNode> nodes, String bootstrapServers) {
         this.root = root;
         this.nodes = nodes;
         this.bootstrapServers = bootstrapServers;
         this.replicationFactor = Math.min(nodes.size(), 3);
+        // A run interrupted with Ctrl-C skips the launcher's finally blocks; without this every such run would
+        // leave its log segments in the temp directory.
+        Runtime.getRuntime().addShutdownHook(closeOnExit);
     }
 
     /**
@@ -62,10 +71,14 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             cluster.startAll();
             return cluster;
         } catch (Exception | Error e) {
-            if (cluster != null) {
-                cluster.close();
-            } else {
-                Utils.delete(root.toFile());
+            try {
+                if (cluster != null) {
+                    cluster.close();
+                } else {
+                    Utils.delete(root.toFile());
+                }
+            } catch (RuntimeException | IOException cleanup) {
+                e.addSuppressed(cleanup);
             }
             throw e;
         }
@@ -152,11 +165,6 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         return properties;
     }
 
-    /** Number of nodes this cluster was started with. */
-    public int size() {
-        return nodes.size();
-    }
-
     /**
      * Creates the topics with {@code min(nodes, 3)} replicas each and returns once every partition has a leader and
      * a full in-sync replica set, so that a producer started right after never sees a missing leader.
@@ -202,17 +210,15 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
      * brokers appear in describeCluster.
      */
     private void awaitRunningBrokersServe() throws Exception {
-        List<String> expected = nodes.stream()
+        Set<Integer> expected = nodes.stream()
                 .filter(node -> node.state() == KafkaNode.State.RUNNING)
-                .map(node -> Integer.toString(node.id()))
-                .sorted()
-                .collect(Collectors.toList());
+                .map(KafkaNode::id)
+                .collect(Collectors.toSet());
         try (Admin admin = Admin.create(clientProperties())) {
             Polling.await(READY_TIMEOUT, "brokers " + expected + " serving at " + bootstrapServers, () -> {
-                List<String> serving = admin.describeCluster().nodes().get().stream()
-                        .map(node -> Integer.toString(node.id()))
-                        .sorted()
-                        .collect(Collectors.toList());
+                Set<Integer> serving = admin.describeCluster().nodes().get().stream()
+                        .map(Node::id)
+                        .collect(Collectors.toSet());
                 return serving.equals(expected);
             });
         }
@@ -225,6 +231,16 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (Thread.currentThread() != closeOnExit) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(closeOnExit);
+            } catch (IllegalStateException jvmExiting) {
+                // Closed from another shutdown hook: ours is about to run and will find the cluster closed.
+            }
+        }
         ExecutorService stopper = nodeThreads("embedded-kafka-stop");
         List<Exception> failures = new ArrayList<>();
         try {

@@ -1,7 +1,9 @@
 package io.coiommu.launcher.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -21,7 +23,7 @@ class EmbeddedKafkaClusterTest {
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(20);
 
     @Test
-    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    @Timeout(value = 120, unit = TimeUnit.SECONDS) // a hang guard, not a speed check: they take 5-30 s
     void singleNodeServesExactlyOnceTransactionsAndLeavesNoFilesBehind() throws Exception {
         Path directory;
         try (EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.start(1)) {
@@ -46,8 +48,7 @@ class EmbeddedKafkaClusterTest {
                 producer.commitTransaction();
             }
 
-            // Waiting for 4 proves the aborted record is not delivered, rather than merely not yet read.
-            assertThat(TestClients.readCommitted(cluster.clientProperties(), "events", 4, Duration.ofSeconds(3)))
+            assertThat(TestClients.readAllCommitted(cluster.clientProperties(), "events", READ_TIMEOUT))
                     .containsExactly("a", "b", "c");
             assertThat(directory).isDirectory();
         }
@@ -55,7 +56,26 @@ class EmbeddedKafkaClusterTest {
     }
 
     @Test
-    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    @Timeout(value = 120, unit = TimeUnit.SECONDS) // a hang guard, not a speed check: they take 5-30 s
+    void aClusterLeftOpenIsClosedWhenItsJvmExits() throws Exception {
+        Process jvm = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"),
+                ExitWithoutClosing.class.getName())
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(jvm.waitFor()).as(output).isZero();
+        Path directory = output.lines()
+                .filter(line -> line.startsWith(ExitWithoutClosing.DIRECTORY_PREFIX))
+                .map(line -> Path.of(line.substring(ExitWithoutClosing.DIRECTORY_PREFIX.length())))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no directory in the output of the child JVM: " + output));
+        assertThat(directory).doesNotExist();
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS) // a hang guard, not a speed check: they take 5-30 s
     void threeNodesKeepAcceptingAcksAllWritesWithOneNodeDown() throws Exception {
         try (EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.start(3);
              Admin admin = Admin.create(cluster.clientProperties())) {
@@ -75,6 +95,10 @@ class EmbeddedKafkaClusterTest {
                 TopicPartitionInfo during = partitionZero(admin, "replicated");
                 assertThat(during.leader().id()).isNotEqualTo(leader);
                 assertThat(during.isr()).hasSize(2);
+                int another = during.leader().id();
+                assertThatThrownBy(() -> cluster.stopNode(another))
+                        .isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("less than a quorum");
 
                 cluster.startNode(leader);
                 producer.send(new ProducerRecord<>("replicated", "k", "after")).get(30, TimeUnit.SECONDS);
@@ -82,7 +106,7 @@ class EmbeddedKafkaClusterTest {
                         () -> partitionZero(admin, "replicated").isr().size() == 3);
             }
 
-            assertThat(TestClients.readCommitted(cluster.clientProperties(), "replicated", 3, READ_TIMEOUT))
+            assertThat(TestClients.readAllCommitted(cluster.clientProperties(), "replicated", READ_TIMEOUT))
                     .containsExactly("before", "during", "after");
         }
     }

@@ -30,8 +30,8 @@ class KafkaContainerFixtureTest {
                 producer.send(new ProducerRecord<>("container-topic", "k", "v"));
                 producer.commitTransaction();
             }
-            assertThat(TestClients.readCommitted(
-                    fixture.clientProperties(), "container-topic", 1, Duration.ofSeconds(20)))
+            assertThat(TestClients.readAllCommitted(
+                    fixture.clientProperties(), "container-topic", Duration.ofSeconds(20)))
                     .containsExactly("v");
         } finally {
             fixture.afterAll(null);

@@ -21,7 +21,7 @@ class KafkaFixtureTest {
         try (KafkaProducer<String, String> producer = TestClients.producer(kafka.clientProperties(), null)) {
             producer.send(new ProducerRecord<>("fixture-topic", "k", "v")).get();
         }
-        assertThat(TestClients.readCommitted(kafka.clientProperties(), "fixture-topic", 1, Duration.ofSeconds(20)))
+        assertThat(TestClients.readAllCommitted(kafka.clientProperties(), "fixture-topic", Duration.ofSeconds(20)))
                 .containsExactly("v");
     }
 

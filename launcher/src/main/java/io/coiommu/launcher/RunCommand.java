@@ -2,6 +2,7 @@ package io.coiommu.launcher;
 
 import io.coiommu.analytics.ComparisonTable;
 import io.coiommu.analytics.Report;
+import io.coiommu.analytics.RunSummary;
 import io.coiommu.processor.ProcessorConfig;
 import io.coiommu.producer.Pacing;
 import io.coiommu.producer.ProgressListener;
@@ -40,6 +41,13 @@ final class RunCommand implements Callable<Integer> {
       description = "Replay pace against trace time: max (default), 1x, 10x ...")
   String speed = "max";
 
+  @Option(names = "--dashboard",
+      description = "Serve the live dashboard while the trace replays (see --port); it stays up until Enter or Ctrl-C.")
+  boolean dashboard;
+
+  @Mixin
+  ServeOptions serve = new ServeOptions();
+
   @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
       description = "Give up waiting for results after this long. Default: 30m")
   Duration timeout = Duration.ofMinutes(30);
@@ -48,10 +56,24 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintStream out = System.out;
     ProcessorConfig processor = scenarios.processorConfig();
-    Callable<TraceSource> source = trace::open;
-    Pipeline.Result result = Pipeline.run(new Pipeline.Options(kafka.clientProperties(), source, processor,
-        partitions, Pacing.parse(speed), timeout, ProgressListener.forConsole()), out);
-    out.println();
+    // Opened before any broker starts, so a wrong path or spec fails at once.
+    TraceSource opened = trace.open();
+    Callable<TraceSource> source = () -> opened;
+    RunSummary summary = new RunSummary(scenarios.window);
+    Pipeline.Result result;
+    try (AutoCloseable views = serve.serve(summary, dashboard, out)) {
+      result = Pipeline.run(new Pipeline.Options(kafka.clientProperties(), source, processor,
+          partitions, Pacing.parse(speed), timeout, ProgressListener.forConsole(), summary), out);
+      report(result, out);
+      if (dashboard && System.console() != null) {
+        out.println("the dashboard stays up: press Enter to quit");
+        System.console().readLine();
+      }
+    }
+    return 0;
+  }
+
+  private void report(Pipeline.Result result, PrintStream out) throws java.io.IOException {    out.println();
     out.print(ComparisonTable.render(result.summary()));
     if (report != null) {
       Report.write(result.summary(), report);
@@ -59,6 +81,5 @@ final class RunCommand implements Callable<Integer> {
     }
     out.printf("%nwhole run: %.1f s (broker start %.1f s)%n", result.total().toMillis() / 1000.0,
         result.brokerStart().toMillis() / 1000.0);
-    return 0;
   }
 }

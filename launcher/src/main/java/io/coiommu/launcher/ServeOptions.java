@@ -1,0 +1,42 @@
+package io.coiommu.launcher;
+
+import io.coiommu.analytics.Dashboard;
+import io.coiommu.analytics.MetricsEndpoint;
+import io.coiommu.analytics.RunSummary;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** The live views of a summary: the dashboard page and the Prometheus endpoint, both on 127.0.0.1. */
+final class ServeOptions {
+
+  @Option(names = "--port", paramLabel = "PORT",
+      description = "Dashboard port on 127.0.0.1 (0: any free port). Default: ${DEFAULT-VALUE}")
+  int port = 8080;
+
+  @Option(names = "--metrics-port", paramLabel = "PORT",
+      description = "Also serve Prometheus metrics on 127.0.0.1:PORT/metrics (0: any free port).")
+  Integer metricsPort;
+
+  /** Starts what was asked for and says where; closing the result stops them. */
+  AutoCloseable serve(RunSummary summary, boolean dashboard, PrintStream log) throws IOException {
+    List<AutoCloseable> started = new ArrayList<>();
+    if (dashboard) {
+      Dashboard d = Dashboard.start(summary, port);
+      started.add(d);
+      log.println("dashboard: " + d.uri());
+    }
+    if (metricsPort != null) {
+      MetricsEndpoint m = MetricsEndpoint.start(summary, metricsPort);
+      started.add(m);
+      log.println("prometheus metrics: http://127.0.0.1:" + m.port() + "/metrics");
+    }
+    return () -> {
+      for (AutoCloseable c : started) {
+        c.close();
+      }
+    };
+  }
+}

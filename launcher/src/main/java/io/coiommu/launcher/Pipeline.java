@@ -1,6 +1,10 @@
 package io.coiommu.launcher;
 
+import io.coiommu.analytics.AnalyticsPublisher;
+import io.coiommu.analytics.AnalyticsTopics;
+import io.coiommu.analytics.DmaTemporalLocality;
 import io.coiommu.analytics.RunSummary;
+import io.coiommu.analytics.TraceReader;
 import io.coiommu.launcher.kafka.EmbeddedKafkaCluster;
 import io.coiommu.processor.EmulationTopology;
 import io.coiommu.processor.ProcessorConfig;
@@ -108,6 +112,14 @@ public final class Pipeline {
               throw new IllegalStateException("the processor stopped (" + state + ") before all results arrived");
             }
           });
+          // The gap between a page's unmap and its next map says how long lazy unpinning should wait.
+          DmaTemporalLocality locality = TraceReader.temporalLocality(client, options.timeout());
+          synchronized (summary) {
+            summary.setTemporalLocality(locality);
+          }
+          int published = AnalyticsPublisher.publish(summary, client);
+          log.printf("published %d host and fleet records on %s and %s%n", published,
+              AnalyticsTopics.GROUP_WINDOWS, AnalyticsTopics.GROUP_SUMMARIES);
           return new Result(summary, produced, source.vms(), source.describe(), brokerStart,
               Duration.ofNanos(System.nanoTime() - t0));
         }

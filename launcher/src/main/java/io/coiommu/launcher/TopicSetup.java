@@ -1,5 +1,6 @@
 package io.coiommu.launcher;
 
+import io.coiommu.analytics.AnalyticsTopics;
 import io.coiommu.schema.Topics;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +18,8 @@ final class TopicSetup {
     try (Admin admin = Admin.create(client)) {
       Set<String> existing = admin.listTopics().names().get();
       List<NewTopic> missing = new ArrayList<>();
-      for (String topic : List.of(Topics.TRACE_EVENTS, Topics.WINDOW_RESULTS, Topics.ANOMALIES, Topics.DEAD_LETTERS)) {
+      for (String topic : List.of(Topics.TRACE_EVENTS, Topics.WINDOW_RESULTS, Topics.ANOMALIES, Topics.DEAD_LETTERS,
+          AnalyticsTopics.GROUP_WINDOWS, AnalyticsTopics.GROUP_SUMMARIES)) {
         if (!existing.contains(topic)) {
           // Results keep the trace's partitioning by VM; side topics are small.
           int n = topic.equals(Topics.TRACE_EVENTS) || topic.equals(Topics.WINDOW_RESULTS) ? partitions : 1;

@@ -46,6 +46,9 @@ public final class Dashboard implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
   private final byte[] page;
+  /** The document is rebuilt only when results arrived since: every open page polls it each second. */
+  private long documentVersion = -1;
+  private byte[] document;
 
   private Dashboard(RunSummary summary, int port) throws IOException {
     this.summary = summary;
@@ -88,11 +91,7 @@ public final class Dashboard implements AutoCloseable {
       if (path.equals("/") || path.equals("/index.html")) {
         send(exchange, 200, WebAssets.contentType(".html"), page);
       } else if (path.equals(API)) {
-        String json;
-        synchronized (summary) {
-          json = SummaryJson.toJson(summary);
-        }
-        send(exchange, 200, WebAssets.contentType(".json"), json.getBytes(StandardCharsets.UTF_8));
+        send(exchange, 200, WebAssets.contentType(".json"), document());
       } else if (path.startsWith(STATIC)) {
         String name = path.substring(STATIC.length());
         Optional<byte[]> asset = WebAssets.asset(name);
@@ -107,6 +106,16 @@ public final class Dashboard implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.error("dashboard request {} failed", exchange.getRequestURI(), e);
       throw e;
+    }
+  }
+
+  private byte[] document() {
+    synchronized (summary) {
+      if (document == null || documentVersion != summary.version()) {
+        document = SummaryJson.toJson(summary).getBytes(StandardCharsets.UTF_8);
+        documentVersion = summary.version();
+      }
+      return document;
     }
   }
 

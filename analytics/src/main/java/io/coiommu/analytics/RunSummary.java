@@ -29,6 +29,7 @@ public final class RunSummary {
   private final List<ContractViolation> violations = new ArrayList<>();
   private long violationCount;
   private long records;
+  private long version;
   private DmaTemporalLocality locality;
   private Set<String> expectedVms = Set.of();
   private int expectedScenarios;
@@ -48,6 +49,7 @@ public final class RunSummary {
 
   public void add(WindowResult r) {
     records++;
+    version++;
     scenarios.computeIfAbsent(r.getScenario(), s -> new ScenarioRun(s, windowNanos)).add(r, this::violation);
   }
 
@@ -84,6 +86,7 @@ public final class RunSummary {
   public void expect(Set<String> vms, int scenarios) {
     this.expectedVms = Set.copyOf(vms);
     this.expectedScenarios = scenarios;
+    version++;
   }
 
   /** (scenario, VM) runs the run will hold, or 0 when not told (see {@link #expect}). */
@@ -94,6 +97,7 @@ public final class RunSummary {
   /** Attaches the trace's DMA temporal locality (see {@link TraceReader}) for the report and the dashboard. */
   public void setTemporalLocality(DmaTemporalLocality locality) {
     this.locality = locality;
+    version++;
   }
 
   public Optional<DmaTemporalLocality> temporalLocality() {
@@ -102,6 +106,7 @@ public final class RunSummary {
 
   /** Records a result that could not be decoded (where and why), so reports can say results are missing. */
   public void undecodable(String where) {
+    version++;
     if (undecodable.size() < KEPT_VIOLATIONS) {
       undecodable.add(where);
     }
@@ -109,6 +114,11 @@ public final class RunSummary {
 
   public List<String> undecodable() {
     return Collections.unmodifiableList(undecodable);
+  }
+
+  /** Changes whenever anything in the summary does, so views can tell whether to redraw. */
+  public long version() {
+    return version;
   }
 
   public long windowNanos() {

@@ -31,6 +31,7 @@ public final class RunSummary {
   private long records;
   private long version;
   private DmaTemporalLocality locality;
+  private String costModel = "";
   private Set<String> expectedVms = Set.of();
   private int expectedScenarios;
   private final List<String> undecodable = new ArrayList<>();
@@ -92,6 +93,19 @@ public final class RunSummary {
   /** (scenario, VM) runs the run will hold, or 0 when not told (see {@link #expect}). */
   public long expectedVmRuns() {
     return (long) expectedVms.size() * expectedScenarios;
+  }
+
+  /**
+   * Names the cost model the engine estimated CPU cost with (its parameters and values, e.g.
+   * "exit.mmio=12us,pin=300ns,..."), so every report says what its CPU figures assume.
+   */
+  public void setCostModel(String description) {
+    this.costModel = description == null ? "" : description;
+    version++;
+  }
+
+  public String costModel() {
+    return costModel;
   }
 
   /** Attaches the trace's DMA temporal locality (see {@link TraceReader}) for the report and the dashboard. */

@@ -46,6 +46,7 @@ public final class SummaryJson {
     ObjectNode root = NODES.objectNode();
     root.put("window_s", VmColumn.decimal(Units.seconds(s.windowNanos())));
     root.set("progress", progress(s));
+    root.put("cost_model", s.costModel().isEmpty() ? "not given" : s.costModel());
     root.set("legend", legend());
     Map<String, String> labels = ScenarioLabels.of(s.scenarios().stream().map(ScenarioRun::scenario).toList());
     ArrayNode scenarios = root.putArray("scenarios");
@@ -103,7 +104,7 @@ public final class SummaryJson {
     l.put("avg_pinned_pct", "pinned memory-time / guest memory-time (guest memory alive at the time)");
     l.put("reclaimable_bytes", "guest memory - pinned: the overcommit headroom the policy leaves");
     l.put("distributions", "across the scenario's VMs; p50/p90/p99 from HdrHistogram (3 significant digits)");
-    l.put("cpu_cost_ns", "host CPU time estimated by the engine's cost model; its parameters are in the scenario spec");
+    l.put("cpu_cost_ns", "host CPU time estimated by the engine's cost model (see cost_model)");
     return l;
   }
 

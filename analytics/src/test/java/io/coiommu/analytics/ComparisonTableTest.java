@@ -55,6 +55,15 @@ class ComparisonTableTest {
   }
 
   @Test
+  void namesTheCostModelWhenGiven() {
+    RunSummary s = twoScenarios();
+    assertThat(ComparisonTable.render(s)).doesNotContain("cost model");
+    s.setCostModel("exit.mmio=12us,pin=300ns");
+    assertThat(ComparisonTable.render(s)).contains("CPU cost model: exit.mmio=12us,pin=300ns");
+    assertThat(SummaryJson.of(s).get("cost_model").asText()).isEqualTo("exit.mmio=12us,pin=300ns");
+  }
+
+  @Test
   void fitsA120ColumnTerminal() {
     assertThat(Arrays.stream(ComparisonTable.render(twoScenarios()).split("\n")).mapToInt(String::length).max()
         .orElseThrow()).isLessThanOrEqualTo(120);

@@ -106,6 +106,8 @@
       (p.contract_violations > 0 ? ', ' + p.contract_violations + ' contract violations' : '') +
       (p.undecodable_results > 0 ? ', ' + p.undecodable_results + ' undecodable results' : '');
     el.dataset.records = p.records;
+    var cost = document.getElementById('cost-model');
+    if (cost) { cost.textContent = 'CPU cost model: ' + doc.cost_model; }
   }
 
   function topVms(doc) {

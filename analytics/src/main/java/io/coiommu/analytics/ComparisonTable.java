@@ -52,7 +52,10 @@ public final class ComparisonTable {
     out.append("avg: time-weighted over the run. %: of the fleet's guest memory (avg: of guest memory alive).\n");
     out.append("unsafe DMA: dma_safety_violations, must be 0.\n");
     if (!s.costModel().isEmpty()) {
-      out.append("CPU cost model: ").append(s.costModel()).append('\n');
+      // Wrapped like the specs: a cost model lists a dozen parameters.
+      List<String> lines = wrap("CPU cost model: " + s.costModel(), SCENARIO_WIDTH + 70);
+      out.append(lines.get(0)).append('\n');
+      lines.subList(1, lines.size()).forEach(l -> out.append("  ").append(l).append('\n'));
     }
     long unsafe = s.scenarios().stream().mapToLong(sc -> sc.fleet().total(WindowMetric.DMA_SAFETY_VIOLATIONS)).sum();
     if (unsafe > 0) {

@@ -53,7 +53,8 @@ public final class Dashboard implements AutoCloseable {
   private Dashboard(RunSummary summary, int port) throws IOException {
     this.summary = summary;
     this.page = WebAssets.page(TITLE, "static/", BOOT).getBytes(StandardCharsets.UTF_8);
-    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+    // 127.0.0.1 itself, not "the loopback address", which is ::1 on a JVM that prefers IPv6.
+    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), port), 0);
     this.executor = Executors.newFixedThreadPool(2, r -> {
       Thread t = new Thread(r, "coiommu-dashboard");
       t.setDaemon(true);

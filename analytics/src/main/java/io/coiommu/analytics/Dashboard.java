@@ -113,7 +113,7 @@ public final class Dashboard implements AutoCloseable {
   private byte[] document() {
     synchronized (summary) {
       if (document == null || documentVersion != summary.version()) {
-        document = SummaryJson.toJson(summary).getBytes(StandardCharsets.UTF_8);
+        document = SummaryJson.toJson(summary, SummaryJson.Detail.LIVE).getBytes(StandardCharsets.UTF_8);
         documentVersion = summary.version();
       }
       return document;

@@ -51,6 +51,12 @@ public final class ComparisonTable {
         .append(" windows of the fleet-wide pinned sum (not a sum of per-VM peaks).\n");
     out.append("avg: time-weighted over the run. %: of the fleet's guest memory (avg: of guest memory alive).\n");
     out.append("unsafe DMA: dma_safety_violations, must be 0.\n");
+    if (!s.costModel().isEmpty()) {
+      // Wrapped like the specs: a cost model lists a dozen parameters.
+      List<String> lines = wrap("CPU cost model: " + s.costModel(), SCENARIO_WIDTH + 70);
+      out.append(lines.get(0)).append('\n');
+      lines.subList(1, lines.size()).forEach(l -> out.append("  ").append(l).append('\n'));
+    }
     long unsafe = s.scenarios().stream().mapToLong(sc -> sc.fleet().total(WindowMetric.DMA_SAFETY_VIOLATIONS)).sum();
     if (unsafe > 0) {
       out.append("WARNING: ").append(unsafe).append(" DMA safety violations: the emulator has a bug.\n");

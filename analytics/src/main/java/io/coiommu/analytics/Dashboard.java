@@ -46,11 +46,15 @@ public final class Dashboard implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
   private final byte[] page;
+  /** The document is rebuilt only when results arrived since: every open page polls it each second. */
+  private long documentVersion = -1;
+  private byte[] document;
 
   private Dashboard(RunSummary summary, int port) throws IOException {
     this.summary = summary;
     this.page = WebAssets.page(TITLE, "static/", BOOT).getBytes(StandardCharsets.UTF_8);
-    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+    // 127.0.0.1 itself, not "the loopback address", which is ::1 on a JVM that prefers IPv6.
+    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), port), 0);
     this.executor = Executors.newFixedThreadPool(2, r -> {
       Thread t = new Thread(r, "coiommu-dashboard");
       t.setDaemon(true);
@@ -88,11 +92,7 @@ public final class Dashboard implements AutoCloseable {
       if (path.equals("/") || path.equals("/index.html")) {
         send(exchange, 200, WebAssets.contentType(".html"), page);
       } else if (path.equals(API)) {
-        String json;
-        synchronized (summary) {
-          json = SummaryJson.toJson(summary);
-        }
-        send(exchange, 200, WebAssets.contentType(".json"), json.getBytes(StandardCharsets.UTF_8));
+        send(exchange, 200, WebAssets.contentType(".json"), document());
       } else if (path.startsWith(STATIC)) {
         String name = path.substring(STATIC.length());
         Optional<byte[]> asset = WebAssets.asset(name);
@@ -107,6 +107,16 @@ public final class Dashboard implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.error("dashboard request {} failed", exchange.getRequestURI(), e);
       throw e;
+    }
+  }
+
+  private byte[] document() {
+    synchronized (summary) {
+      if (document == null || documentVersion != summary.version()) {
+        document = SummaryJson.toJson(summary, SummaryJson.Detail.LIVE).getBytes(StandardCharsets.UTF_8);
+        documentVersion = summary.version();
+      }
+      return document;
     }
   }
 

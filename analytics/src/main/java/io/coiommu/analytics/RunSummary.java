@@ -29,7 +29,9 @@ public final class RunSummary {
   private final List<ContractViolation> violations = new ArrayList<>();
   private long violationCount;
   private long records;
+  private long version;
   private DmaTemporalLocality locality;
+  private String costModel = "";
   private Set<String> expectedVms = Set.of();
   private int expectedScenarios;
   private final List<String> undecodable = new ArrayList<>();
@@ -48,6 +50,7 @@ public final class RunSummary {
 
   public void add(WindowResult r) {
     records++;
+    version++;
     scenarios.computeIfAbsent(r.getScenario(), s -> new ScenarioRun(s, windowNanos)).add(r, this::violation);
   }
 
@@ -84,6 +87,7 @@ public final class RunSummary {
   public void expect(Set<String> vms, int scenarios) {
     this.expectedVms = Set.copyOf(vms);
     this.expectedScenarios = scenarios;
+    version++;
   }
 
   /** (scenario, VM) runs the run will hold, or 0 when not told (see {@link #expect}). */
@@ -91,9 +95,23 @@ public final class RunSummary {
     return (long) expectedVms.size() * expectedScenarios;
   }
 
+  /**
+   * Names the cost model the engine estimated CPU cost with (its parameters and values, e.g.
+   * "exit.mmio=12us,pin=300ns,..."), so every report says what its CPU figures assume.
+   */
+  public void setCostModel(String description) {
+    this.costModel = description == null ? "" : description;
+    version++;
+  }
+
+  public String costModel() {
+    return costModel;
+  }
+
   /** Attaches the trace's DMA temporal locality (see {@link TraceReader}) for the report and the dashboard. */
   public void setTemporalLocality(DmaTemporalLocality locality) {
     this.locality = locality;
+    version++;
   }
 
   public Optional<DmaTemporalLocality> temporalLocality() {
@@ -102,6 +120,7 @@ public final class RunSummary {
 
   /** Records a result that could not be decoded (where and why), so reports can say results are missing. */
   public void undecodable(String where) {
+    version++;
     if (undecodable.size() < KEPT_VIOLATIONS) {
       undecodable.add(where);
     }
@@ -109,6 +128,11 @@ public final class RunSummary {
 
   public List<String> undecodable() {
     return Collections.unmodifiableList(undecodable);
+  }
+
+  /** Changes whenever anything in the summary does, so views can tell whether to redraw. */
+  public long version() {
+    return version;
   }
 
   public long windowNanos() {

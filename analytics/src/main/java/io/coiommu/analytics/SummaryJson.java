@@ -41,16 +41,29 @@ public final class SummaryJson {
 
   private SummaryJson() {}
 
-  /** The document; callers that share the summary with a consuming thread hold its monitor. */
+  /** How much a document holds. */
+  public enum Detail {
+    /** Everything: summary.json and the report. */
+    FULL,
+    /** What the dashboard page draws, without the per-VM rows and host series that make a big fleet's document heavy. */
+    LIVE
+  }
+
   public static ObjectNode of(RunSummary s) {
+    return of(s, Detail.FULL);
+  }
+
+  /** The document; callers that share the summary with a consuming thread hold its monitor. */
+  public static ObjectNode of(RunSummary s, Detail detail) {
     ObjectNode root = NODES.objectNode();
     root.put("window_s", VmColumn.decimal(Units.seconds(s.windowNanos())));
     root.set("progress", progress(s));
+    root.put("cost_model", s.costModel().isEmpty() ? "not given" : s.costModel());
     root.set("legend", legend());
     Map<String, String> labels = ScenarioLabels.of(s.scenarios().stream().map(ScenarioRun::scenario).toList());
     ArrayNode scenarios = root.putArray("scenarios");
     for (ScenarioRun sc : s.scenarios()) {
-      scenarios.add(scenario(sc, labels.get(sc.scenario())));
+      scenarios.add(scenario(sc, labels.get(sc.scenario()), detail));
     }
     chosenVm(s).ifPresent(vm -> root.put("chosen_vm", vm));
     s.temporalLocality().ifPresent(l -> root.set("dma_temporal_locality", locality(l)));
@@ -62,8 +75,12 @@ public final class SummaryJson {
   }
 
   public static String toJson(RunSummary s) {
+    return toJson(s, Detail.FULL);
+  }
+
+  public static String toJson(RunSummary s, Detail detail) {
     try {
-      return MAPPER.writeValueAsString(of(s));
+      return MAPPER.writeValueAsString(of(s, detail));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException("a tree of plain values always serializes", e);
     }
@@ -103,7 +120,7 @@ public final class SummaryJson {
     l.put("avg_pinned_pct", "pinned memory-time / guest memory-time (guest memory alive at the time)");
     l.put("reclaimable_bytes", "guest memory - pinned: the overcommit headroom the policy leaves");
     l.put("distributions", "across the scenario's VMs; p50/p90/p99 from HdrHistogram (3 significant digits)");
-    l.put("cpu_cost_ns", "host CPU time estimated by the engine's cost model; its parameters are in the scenario spec");
+    l.put("cpu_cost_ns", "host CPU time estimated by the engine's cost model (see cost_model)");
     return l;
   }
 
@@ -115,7 +132,7 @@ public final class SummaryJson {
         .thenComparing(Map.Entry.comparingByKey(Comparator.reverseOrder()))).map(Map.Entry::getKey);
   }
 
-  private static ObjectNode scenario(ScenarioRun sc, String label) {
+  private static ObjectNode scenario(ScenarioRun sc, String label, Detail detail) {
     ObjectNode o = NODES.objectNode();
     o.put("scenario", sc.scenario());
     o.put("label", label);
@@ -135,14 +152,16 @@ public final class SummaryJson {
       n.put("max", VmColumn.decimal(d.max()));
       n.put("rejected", d.rejected());
     });
-    ArrayNode vms = o.putArray("vms");
-    for (VmRun vm : sc.vms()) {
-      ObjectNode row = vms.addObject();
-      VmColumn.ALL.stream().filter(c -> !c.name().equals("scenario")).forEach(c -> put(row, c.name(), c.of(vm)));
+    if (detail == Detail.FULL) {
+      ArrayNode vms = o.putArray("vms");
+      for (VmRun vm : sc.vms()) {
+        ObjectNode row = vms.addObject();
+        VmColumn.ALL.stream().filter(c -> !c.name().equals("scenario")).forEach(c -> put(row, c.name(), c.of(vm)));
+      }
+      ArrayNode hostSeries = o.putArray("host_series");
+      sc.hosts().forEach(h -> hostSeries.addObject().put("host", h.name()).set("series", series(h.series())));
     }
     o.set("series", series(sc.fleet().series()));
-    ArrayNode hostSeries = o.putArray("host_series");
-    sc.hosts().forEach(h -> hostSeries.addObject().put("host", h.name()).set("series", series(h.series())));
     ObjectNode vmSeries = o.putObject("vm_series");
     sc.vms().stream().sorted(Comparator.comparingLong(VmRun::peakPinnedBytes).reversed().thenComparing(VmRun::vm))
         .limit(VM_SERIES_LIMIT).sorted(Comparator.comparing(VmRun::vm))

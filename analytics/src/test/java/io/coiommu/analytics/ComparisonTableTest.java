@@ -55,6 +55,19 @@ class ComparisonTableTest {
   }
 
   @Test
+  void namesTheCostModelWhenGiven() {
+    RunSummary s = twoScenarios();
+    assertThat(ComparisonTable.render(s)).doesNotContain("cost model");
+    s.setCostModel("exit.mmio=12us,pin=300ns");
+    assertThat(ComparisonTable.render(s)).contains("CPU cost model: exit.mmio=12us,pin=300ns");
+    assertThat(SummaryJson.of(s).get("cost_model").asText()).isEqualTo("exit.mmio=12us,pin=300ns");
+    s.setCostModel("exit.ioeventfd=2us,exit.mmio=12us,exit.kick=3us,pin=300ns,unpin=200ns,vfio.map=1us,"
+        + "vfio.unmap=1us,iotlb.inv=500ns,iopf=300us,lru.scan=10ns");
+    assertThat(ComparisonTable.render(s).lines().mapToInt(String::length).max().orElseThrow()).isLessThanOrEqualTo(120);
+    assertThat(ComparisonTable.render(s).replaceAll("\\n  ", "")).contains("lru.scan=10ns");
+  }
+
+  @Test
   void fitsA120ColumnTerminal() {
     assertThat(Arrays.stream(ComparisonTable.render(twoScenarios()).split("\n")).mapToInt(String::length).max()
         .orElseThrow()).isLessThanOrEqualTo(120);

@@ -50,6 +50,13 @@ class DashboardTest {
     JsonNode doc = json();
     assertThat(doc.get("progress").get("records").asLong()).isEqualTo(1);
     assertThat(doc.get("scenarios").get(0).get("fleet").get("notifications").asLong()).isEqualTo(3);
+    assertThat(doc.get("scenarios").get(0).has("vms")).as("the page draws no per-VM rows").isFalse();
+    assertThat(doc.get("scenarios").get(0).get("top_vms")).hasSize(1);
+    assertThat(doc.has("dma_temporal_locality")).isFalse();
+    synchronized (summary) {
+      summary.setTemporalLocality(new DmaTemporalLocality());
+    }
+    assertThat(json().has("dma_temporal_locality")).as("a change without new results shows too").isTrue();
   }
 
   private JsonNode json() throws Exception {

@@ -106,6 +106,8 @@
       (p.contract_violations > 0 ? ', ' + p.contract_violations + ' contract violations' : '') +
       (p.undecodable_results > 0 ? ', ' + p.undecodable_results + ' undecodable results' : '');
     el.dataset.records = p.records;
+    var cost = document.getElementById('cost-model');
+    if (cost) { cost.textContent = 'CPU cost model: ' + doc.cost_model; }
   }
 
   function topVms(doc) {
@@ -219,17 +221,13 @@
       o.tooltip = {trigger: 'item', confine: true, formatter: function (p) {
         return p.data.spec + '<br>' + fmt(p.data.value[0], 1) + ' notifications/s, ' + fmt(p.data.value[1], 1) + ' MiB';
       }};
-      o.legend = {show: false};
       o.xAxis = {type: 'log', name: 'notifications per second', nameLocation: 'middle', nameGap: 28};
-      o.grid.bottom = 60;
-      o.grid.right = 140;
-      o.series = [{type: 'scatter', symbolSize: 12, labelLayout: {moveOverlap: 'shiftY'},
-        label: {show: true, position: 'right', fontSize: 10, formatter: function (p) { return p.data.name; }},
-        data: scenarios.map(function (s, i) {
-          // Alternate label sides: scenarios of one policy tend to sit close together.
-          return {name: s.label, spec: s.scenario.replace(/[<>&]/g, ''), label: {position: i % 2 ? 'bottom' : 'right'},
-            value: [Math.max(s.fleet.notifications_per_s, ZERO_RATE), Math.max(s.fleet.avg_pinned_bytes / MiB, 1e-3)]};
-        })}];
+      // One series per scenario: the legend names the points, in the same colours as the other charts,
+      // where labels on points that sit close together would overwrite each other.
+      o.series = scenarios.map(function (s) {
+        return {name: s.label, type: 'scatter', symbolSize: 12, itemStyle: {opacity: 0.75}, data: [{spec: s.scenario.replace(/[<>&]/g, ''),
+          value: [Math.max(s.fleet.notifications_per_s, ZERO_RATE), Math.max(s.fleet.avg_pinned_bytes / MiB, 1e-3)]}]};
+      });
       c.setOption(o, true);
     }
   }

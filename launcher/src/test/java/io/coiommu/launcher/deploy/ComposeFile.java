@@ -31,7 +31,7 @@ final class ComposeFile {
     if (!(s instanceof Map<?, ?> all)) {
       throw new IllegalArgumentException("compose file has no services");
     }
-    all.forEach((name, body) -> services.put((String) name, asMap(body)));
+    all.forEach((name, body) -> services.put((String) name, asMap(resolved(body))));
   }
 
   static ComposeFile read(Path file) throws IOException {
@@ -62,9 +62,9 @@ final class ComposeFile {
     Object c = services.get(service).get("command");
     List<String> args = new ArrayList<>();
     if (c instanceof List<?> list) {
-      list.forEach(a -> args.add(resolve(String.valueOf(a))));
+      list.forEach(a -> args.add(String.valueOf(a)));
     } else if (c != null) {
-      for (String a : resolve(c.toString()).trim().split("\\s+")) {
+      for (String a : c.toString().trim().split("\\s+")) {
         args.add(a);
       }
     }
@@ -92,7 +92,7 @@ final class ComposeFile {
   Optional<String> hostPath(String service, String containerPath) {
     if (services.get(service).get("volumes") instanceof List<?> volumes) {
       for (Object v : volumes) {
-        String[] parts = resolve(v.toString()).split(":");
+        String[] parts = v.toString().split(":");
         if (parts.length >= 2 && parts[1].equals(containerPath) && parts[0].startsWith(".")) {
           return Optional.of(parts[0]);
         }
@@ -112,8 +112,21 @@ final class ComposeFile {
     } else if (node instanceof List<?> l) {
       l.forEach(v -> collect(v, out));
     } else if (node != null) {
-      out.add(resolve(node.toString()));
+      out.add(node.toString());
     }
+  }
+
+  /** Every string of the tree with its variables replaced (Compose interpolates values, not keys). */
+  private Object resolved(Object node) {
+    if (node instanceof Map<?, ?> m) {
+      Map<Object, Object> out = new LinkedHashMap<>();
+      m.forEach((k, v) -> out.put(k, resolved(v)));
+      return out;
+    }
+    if (node instanceof List<?> l) {
+      return l.stream().map(this::resolved).toList();
+    }
+    return node instanceof String text ? resolve(text) : node;
   }
 
   private String resolve(String text) {

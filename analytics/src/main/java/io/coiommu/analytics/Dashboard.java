@@ -42,6 +42,9 @@ public final class Dashboard implements AutoCloseable {
       })();
       </script>""";
 
+  /** 127.0.0.1 itself, not "the loopback address", which is ::1 on a JVM that prefers IPv6. */
+  public static final String LOOPBACK = "127.0.0.1";
+
   private final RunSummary summary;
   private final HttpServer server;
   private final ExecutorService executor;
@@ -50,11 +53,10 @@ public final class Dashboard implements AutoCloseable {
   private long documentVersion = -1;
   private byte[] document;
 
-  private Dashboard(RunSummary summary, int port) throws IOException {
+  private Dashboard(RunSummary summary, InetAddress bind, int port) throws IOException {
     this.summary = summary;
     this.page = WebAssets.page(TITLE, "static/", BOOT).getBytes(StandardCharsets.UTF_8);
-    // 127.0.0.1 itself, not "the loopback address", which is ::1 on a JVM that prefers IPv6.
-    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), port), 0);
+    this.server = HttpServer.create(new InetSocketAddress(bind, port), 0);
     this.executor = Executors.newFixedThreadPool(2, r -> {
       Thread t = new Thread(r, "coiommu-dashboard");
       t.setDaemon(true);
@@ -67,7 +69,15 @@ public final class Dashboard implements AutoCloseable {
 
   /** Serves the dashboard of this summary on 127.0.0.1:port (0: any free port; see {@link #uri()}). */
   public static Dashboard start(RunSummary summary, int port) throws IOException {
-    Dashboard d = new Dashboard(summary, port);
+    return start(summary, LOOPBACK, port);
+  }
+
+  /**
+   * Serves on another address, for a dashboard that must be reached from other hosts or containers;
+   * the user names that address explicitly.
+   */
+  public static Dashboard start(RunSummary summary, String bindAddress, int port) throws IOException {
+    Dashboard d = new Dashboard(summary, InetAddress.getByName(bindAddress), port);
     LOG.info("dashboard at {}", d.uri());
     return d;
   }
@@ -77,7 +87,9 @@ public final class Dashboard implements AutoCloseable {
   }
 
   public URI uri() {
-    return URI.create("http://127.0.0.1:" + port() + "/");
+    InetAddress a = server.getAddress().getAddress();
+    String host = a.isAnyLocalAddress() ? "127.0.0.1" : a.getHostAddress();
+    return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port() + "/");
   }
 
   private void handle(HttpExchange exchange) throws IOException {

@@ -24,7 +24,12 @@ public final class MetricsEndpoint implements AutoCloseable {
 
   /** Serves on 127.0.0.1:port (0: any free port, see {@link #port()}). */
   public static MetricsEndpoint start(RunSummary summary, int port) throws IOException {
-    return new MetricsEndpoint(HTTPServer.builder().hostname("127.0.0.1").port(port)
+    return start(summary, Dashboard.LOOPBACK, port);
+  }
+
+  /** Serves on another address, for a Prometheus server on another host or container. */
+  public static MetricsEndpoint start(RunSummary summary, String bindAddress, int port) throws IOException {
+    return new MetricsEndpoint(HTTPServer.builder().hostname(bindAddress).port(port)
         .registry(registry(summary)).buildAndStart());
   }
 

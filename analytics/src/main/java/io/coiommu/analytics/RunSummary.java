@@ -23,6 +23,7 @@ public final class RunSummary {
 
   private final long windowNanos;
   private final SortedMap<String, ScenarioRun> scenarios = new TreeMap<>();
+  private List<String> scenarioOrder = List.of();
   /** The first breaches are kept for the report; past that they are only counted, so a broken engine cannot exhaust memory. */
   static final int KEPT_VIOLATIONS = 1000;
 
@@ -143,8 +144,26 @@ public final class RunSummary {
     return records;
   }
 
+  /**
+   * Scenarios in the order they were asked for (see {@link #setScenarioOrder}), then any others by
+   * name: reports list them as the user wrote them, whatever order the results arrived in.
+   */
   public Collection<ScenarioRun> scenarios() {
-    return Collections.unmodifiableCollection(scenarios.values());
+    if (scenarioOrder.isEmpty()) {
+      return Collections.unmodifiableCollection(scenarios.values());
+    }
+    List<ScenarioRun> ordered = new ArrayList<>(scenarios.values());
+    ordered.sort(java.util.Comparator.comparingInt((ScenarioRun r) -> {
+      int i = scenarioOrder.indexOf(r.scenario());
+      return i < 0 ? Integer.MAX_VALUE : i;
+    }).thenComparing(ScenarioRun::scenario));
+    return Collections.unmodifiableList(ordered);
+  }
+
+  /** The scenarios' names in the order the run evaluates them. */
+  public void setScenarioOrder(List<String> names) {
+    this.scenarioOrder = List.copyOf(names);
+    version++;
   }
 
   public ScenarioRun scenario(String scenario) {

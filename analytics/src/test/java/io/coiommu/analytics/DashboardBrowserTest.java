@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,7 +19,6 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -99,23 +99,31 @@ class DashboardBrowserTest {
         ((JavascriptExecutor) d).executeScript("return document.body.dataset.records;")));
   }
 
-  /** Each scenario row shows its fleet's notifications, exits and pinned peak as the summary has them. */
+  /**
+   * Each scenario row shows its fleet's notifications, exits and pinned peak as the summary has them.
+   * The page redraws its table every second, so the rows are read in one script call: element by
+   * element, a redraw in between would leave stale references.
+   */
+  @SuppressWarnings("unchecked")
   private static void assertTableMatches(RunSummary summary) {
-    List<WebElement> rows = browser.findElements(By.cssSelector("#scenario-rows tr"));
+    List<Map<String, String>> rows = (List<Map<String, String>>) ((JavascriptExecutor) browser).executeScript("""
+        return Array.from(document.querySelectorAll('#scenario-rows tr')).map(function (tr) {
+          var row = {scenario: tr.getAttribute('data-scenario')};
+          tr.querySelectorAll('td[data-field]').forEach(function (td) {
+            row[td.getAttribute('data-field')] = td.textContent.trim();
+          });
+          return row;
+        });""");
     assertThat(rows).hasSize(summary.scenarios().size());
-    for (WebElement row : rows) {
-      String scenario = row.getAttribute("data-scenario");
+    for (Map<String, String> row : rows) {
+      String scenario = row.get("scenario");
       VmGroup fleet = summary.scenario(scenario).fleet();
-      assertThat(field(row, "notifications")).as(scenario)
+      assertThat(row.get("notifications")).as(scenario)
           .isEqualTo(Long.toString(fleet.total(WindowMetric.NOTIFICATIONS)));
-      assertThat(field(row, "exits")).as(scenario).isEqualTo(Long.toString(fleet.total(WindowMetric.EXITS)));
-      assertThat(field(row, "peak_pinned_mib").replace(",", "")).as(scenario)
+      assertThat(row.get("exits")).as(scenario).isEqualTo(Long.toString(fleet.total(WindowMetric.EXITS)));
+      assertThat(row.get("peak_pinned_mib").replace(",", "")).as(scenario)
           .isEqualTo(String.format(Locale.ROOT, "%.1f", fleet.peakPinnedBytes() / Units.MIB));
-      assertThat(field(row, "dma_safety_violations")).isEqualTo("0");
+      assertThat(row.get("dma_safety_violations")).isEqualTo("0");
     }
-  }
-
-  private static String field(WebElement row, String name) {
-    return row.findElement(By.cssSelector("td[data-field='" + name + "']")).getText();
   }
 }

@@ -9,6 +9,7 @@ import io.coiommu.launcher.kafka.EmbeddedKafkaCluster;
 import io.coiommu.processor.EmulationTopology;
 import io.coiommu.processor.ProcessorConfig;
 import io.coiommu.processor.StreamsSettings;
+import io.coiommu.processor.engine.Scenario;
 import io.coiommu.producer.Pacing;
 import io.coiommu.producer.ProduceStats;
 import io.coiommu.producer.ProgressListener;
@@ -90,6 +91,10 @@ public final class Pipeline {
         });
         streams.start();
         RunSummary summary = options.results();
+        synchronized (summary) {
+          summary.setScenarioOrder(options.processor().scenarios().stream().map(Scenario::name).toList());
+          summary.setCostModel(options.processor().engine().costs().describe());
+        }
         try (ResultsFollower results = ResultsFollower.start(client, summary)) {
           ProduceStats produced;
           VmRecorder source;

@@ -16,6 +16,11 @@ final class ServeOptions {
       description = "Dashboard port on 127.0.0.1 (0: any free port). Default: ${DEFAULT-VALUE}")
   int port = 8080;
 
+  @Option(names = "--bind", paramLabel = "ADDRESS",
+      description = "Address the dashboard and metrics listen on. Default: ${DEFAULT-VALUE} (this machine only); "
+          + "0.0.0.0 to be reached from other hosts or containers.")
+  String bind = Dashboard.LOOPBACK;
+
   @Option(names = "--metrics-port", paramLabel = "PORT",
       description = "Also serve Prometheus metrics on 127.0.0.1:PORT/metrics (0: any free port).")
   Integer metricsPort;
@@ -24,14 +29,14 @@ final class ServeOptions {
   AutoCloseable serve(RunSummary summary, boolean dashboard, PrintStream log) throws IOException {
     List<AutoCloseable> started = new ArrayList<>();
     if (dashboard) {
-      Dashboard d = Dashboard.start(summary, port);
+      Dashboard d = Dashboard.start(summary, bind, port);
       started.add(d);
       log.println("dashboard: " + d.uri());
     }
     if (metricsPort != null) {
-      MetricsEndpoint m = MetricsEndpoint.start(summary, metricsPort);
+      MetricsEndpoint m = MetricsEndpoint.start(summary, bind, metricsPort);
       started.add(m);
-      log.println("prometheus metrics: http://127.0.0.1:" + m.port() + "/metrics");
+      log.println("prometheus metrics: http://" + bind + ":" + m.port() + "/metrics");
     }
     return () -> {
       for (AutoCloseable c : started) {

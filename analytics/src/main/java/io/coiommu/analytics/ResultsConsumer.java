@@ -5,6 +5,7 @@ import io.coiommu.schema.Topics;
 import io.coiommu.schema.WindowResult;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
@@ -75,7 +76,7 @@ public final class ResultsConsumer {
     }
     long deadline = System.nanoTime() + timeout.toNanos();
     BooleanSupplier timedOut = () -> System.nanoTime() - deadline > 0;
-    if (!assignAll(consumer, timedOut)) {
+    if (!assignAll(consumer, timedOut, Map.of())) {
       throw new TimeoutException("topic " + Topics.WINDOW_RESULTS + " does not exist");
     }
     while (!isComplete(into, expectedVms, expectedScenarios)) {
@@ -98,15 +99,29 @@ public final class ResultsConsumer {
    */
   public static void follow(Properties kafkaClientProps, RunSummary into, Consumer<WindowResult> listener,
       BooleanSupplier stop) {
+    follow(kafkaClientProps, into, listener, stop, Map.of());
+  }
+
+  /**
+   * Follows from the given offsets (partitions not named: from the beginning), so a run on a shared
+   * cluster reads its own results and not those of earlier runs.
+   */
+  public static void follow(Properties kafkaClientProps, RunSummary into, Consumer<WindowResult> listener,
+      BooleanSupplier stop, Map<TopicPartition, Long> from) {
     try (KafkaConsumer<String, WindowResult> consumer = new KafkaConsumer<>(consumerProps(kafkaClientProps),
         new StringDeserializer(), AvroSerde.of(WindowResult.class))) {
-      follow(consumer, into, listener, stop);
+      follow(consumer, into, listener, stop, from);
     }
   }
 
   static void follow(org.apache.kafka.clients.consumer.Consumer<String, WindowResult> consumer, RunSummary into,
       Consumer<WindowResult> listener, BooleanSupplier stop) {
-    if (!assignAll(consumer, stop)) {
+    follow(consumer, into, listener, stop, Map.of());
+  }
+
+  static void follow(org.apache.kafka.clients.consumer.Consumer<String, WindowResult> consumer, RunSummary into,
+      Consumer<WindowResult> listener, BooleanSupplier stop, Map<TopicPartition, Long> from) {
+    if (!assignAll(consumer, stop, from)) {
       return;
     }
     while (!stop.getAsBoolean()) {
@@ -145,7 +160,7 @@ public final class ResultsConsumer {
    * when the reader starts before the processor: waits for it until {@code giveUp}; false if it gave up.
    */
   private static boolean assignAll(org.apache.kafka.clients.consumer.Consumer<String, WindowResult> consumer,
-      BooleanSupplier giveUp) {
+      BooleanSupplier giveUp, Map<TopicPartition, Long> from) {
     while (true) {
       var infos = consumer.partitionsFor(Topics.WINDOW_RESULTS, POLL);
       if (infos != null && !infos.isEmpty()) {
@@ -153,6 +168,11 @@ public final class ResultsConsumer {
             .map(p -> new TopicPartition(p.topic(), p.partition())).collect(Collectors.toList());
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
+        from.forEach((p, offset) -> {
+          if (partitions.contains(p)) {
+            consumer.seek(p, offset);
+          }
+        });
         return true;
       }
       if (giveUp.getAsBoolean()) {

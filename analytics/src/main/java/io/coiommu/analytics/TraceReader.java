@@ -31,14 +31,25 @@ public final class TraceReader {
 
   public static DmaTemporalLocality temporalLocality(Properties kafkaClientProps, Duration timeout)
       throws TimeoutException {
+    return temporalLocality(kafkaClientProps, timeout, Map.of());
+  }
+
+  /** Reads from the given offsets (partitions not named: from the beginning) to the current end. */
+  public static DmaTemporalLocality temporalLocality(Properties kafkaClientProps, Duration timeout,
+      Map<TopicPartition, Long> from) throws TimeoutException {
     try (KafkaConsumer<String, EventBatch> consumer = new KafkaConsumer<>(
         ResultsConsumer.consumerProps(kafkaClientProps), new StringDeserializer(), AvroSerde.of(EventBatch.class))) {
-      return temporalLocality(consumer, timeout);
+      return temporalLocality(consumer, timeout, from);
     }
   }
 
   static DmaTemporalLocality temporalLocality(Consumer<String, EventBatch> consumer, Duration timeout)
       throws TimeoutException {
+    return temporalLocality(consumer, timeout, Map.of());
+  }
+
+  static DmaTemporalLocality temporalLocality(Consumer<String, EventBatch> consumer, Duration timeout,
+      Map<TopicPartition, Long> from) throws TimeoutException {
     DmaTemporalLocality locality = new DmaTemporalLocality();
     var infos = consumer.partitionsFor(Topics.TRACE_EVENTS, timeout);
     if (infos == null || infos.isEmpty()) {
@@ -47,6 +58,11 @@ public final class TraceReader {
     List<TopicPartition> partitions = infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
     consumer.assign(partitions);
     consumer.seekToBeginning(partitions);
+    from.forEach((p, offset) -> {
+      if (partitions.contains(p)) {
+        consumer.seek(p, offset);
+      }
+    });
     Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
     long deadline = System.nanoTime() + timeout.toNanos();
     while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {

@@ -81,6 +81,7 @@ public final class Pipeline {
       TopicSetup.ensure(client, options.partitions());
 
       String appId = StreamsSettings.DEFAULT_APPLICATION_ID + "-" + UUID.randomUUID();
+      RunStart start = RunStart.mark(client, appId);
       try (KafkaStreams streams = new KafkaStreams(
           EmulationTopology.buildTopology(options.processor()),
           StreamsSettings.properties(client, appId, stateDir))) {
@@ -95,7 +96,7 @@ public final class Pipeline {
           summary.setScenarioOrder(options.processor().scenarios().stream().map(Scenario::name).toList());
           summary.setCostModel(options.processor().engine().costs().describe());
         }
-        try (ResultsFollower results = ResultsFollower.start(client, summary)) {
+        try (ResultsFollower results = ResultsFollower.start(client, summary, start.results())) {
           ProduceStats produced;
           VmRecorder source;
           try (TraceProducer producer = new TraceProducer(client, Topics.TRACE_EVENTS)) {
@@ -118,7 +119,8 @@ public final class Pipeline {
             }
           });
           // The gap between a page's unmap and its next map says how long lazy unpinning should wait.
-          DmaTemporalLocality locality = TraceReader.temporalLocality(client, options.timeout());
+          DmaTemporalLocality locality = TraceReader.temporalLocality(client, options.timeout(),
+              start.trace());
           synchronized (summary) {
             summary.setTemporalLocality(locality);
           }

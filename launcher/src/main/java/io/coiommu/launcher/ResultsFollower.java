@@ -3,10 +3,12 @@ package io.coiommu.launcher;
 import io.coiommu.analytics.ResultsConsumer;
 import io.coiommu.analytics.RunSummary;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * Reads the result topic into a summary on its own thread from the start of a run, so the
@@ -19,11 +21,11 @@ final class ResultsFollower implements AutoCloseable {
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private volatile boolean stop;
 
-  private ResultsFollower(Properties client, RunSummary summary) {
+  private ResultsFollower(Properties client, RunSummary summary, Map<TopicPartition, Long> from) {
     this.summary = summary;
     this.thread = new Thread(() -> {
       try {
-        ResultsConsumer.follow(client, summary, r -> {}, () -> stop);
+        ResultsConsumer.follow(client, summary, r -> {}, () -> stop, from);
       } catch (Throwable t) {
         failure.set(t);
       }
@@ -31,8 +33,8 @@ final class ResultsFollower implements AutoCloseable {
     thread.setDaemon(true);
   }
 
-  static ResultsFollower start(Properties client, RunSummary summary) {
-    ResultsFollower f = new ResultsFollower(client, summary);
+  static ResultsFollower start(Properties client, RunSummary summary, Map<TopicPartition, Long> from) {
+    ResultsFollower f = new ResultsFollower(client, summary, from);
     f.thread.start();
     return f;
   }

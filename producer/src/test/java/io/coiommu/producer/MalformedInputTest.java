@@ -103,12 +103,13 @@ class MalformedInputTest {
         text("3,,DMA_MAP,0000:01:00.0,0x1000,0x2000,4096"),                       // 6 no vm, no identity
         text("4,b,DMA_MAP,0000:01:00.0,zzz,0x2000,4096"),                         // 7 bad number
         text("5,b,DMA_MAP,0000:01:00.0,0x1000,0x2000,4096,extra"),                // 8 too many fields
-        GARBAGE);                                                                  // 9 binary
+        GARBAGE,                                                                   // 9 binary
+        text("6,b,DMA_MAP," + "d".repeat(100) + ",0x1000,0x2000,4096"));         // 10 device name too long
     TraceFilesFixture f = new TraceFilesFixture(dir).read(csv, "csv", null);
     assertThat(f.events).isEmpty();
-    assertThat(f.stats.rejected()).isEqualTo(8);
+    assertThat(f.stats.rejected()).isEqualTo(9);
     assertThat(f.rejectLines()).extracting(l -> l.split("\t")[2]).containsExactly("TRUNCATED", "TRUNCATED", "NO_VM",
-        "UNKNOWN_EVENT", "NO_VM", "BAD_NUMBER", "MALFORMED", "BINARY");
+        "UNKNOWN_EVENT", "NO_VM", "BAD_NUMBER", "MALFORMED", "BINARY", "OUT_OF_RANGE");
     System.out.println("malformed csv: " + f.stats.summary());
 
     Path jsonl = mixed("bad.jsonl",

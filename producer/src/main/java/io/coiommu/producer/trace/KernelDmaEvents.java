@@ -66,7 +66,7 @@ final class KernelDmaEvents {
       case "unmap" -> iommuUnmap(body, ts, out);
       case "io_page_fault" -> pageFault(body, ts, out);
       case "attach_device_to_domain" -> {
-        attachedDevice = Fields.name(Fields.required(Fields.keyValues(iommuBody(body)), "device"), "device");
+        attachedDevice = Fields.required(Fields.keyValues(iommuBody(body)), "device");
         return LineParser.Outcome.IGNORED;
       }
       case "dma_map_page", "dma_map_phys", "dma_map_resource" -> mapSingle(body, ts, out);
@@ -124,7 +124,7 @@ final class KernelDmaEvents {
       throw new BadLine(RejectReason.TRUNCATED, "io_page_fault needs a device and iova=");
     }
     long iova = Fields.address(tokens[iovaAt].substring(5), "iova");
-    out.add(new VmEvent(null, Events.ioPageFault(ts, Fields.name(tokens[iovaAt - 1], "device"), iova)));
+    out.add(new VmEvent(null, Events.ioPageFault(ts, tokens[iovaAt - 1], iova)));
   }
 
   // ---- dma: "%s dir=%s dma_addr=%llx size=%zu phys_addr=%llx attrs=%s" and relatives ----
@@ -136,7 +136,7 @@ final class KernelDmaEvents {
     if (device.isEmpty() || device.contains("=")) {
       throw new BadLine(RejectReason.MALFORMED, "dma event without its leading device name");
     }
-    return Fields.name(device, "device");
+    return device;
   }
 
   private void mapSingle(String body, long ts, List<VmEvent> out) throws BadLine {

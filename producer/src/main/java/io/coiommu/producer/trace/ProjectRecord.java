@@ -60,16 +60,15 @@ final class ProjectRecord {
       }
       vm = identity.vm();
     }
-    Fields.name(vm, "vm");
     long ts = Fields.decimal(need(s, "tsNs", type).trim(), "tsNs");
-    String device = s.get("device") == null ? "" : Fields.name(s.get("device").trim(), "device");
+    String device = s.get("device") == null ? "" : s.get("device").trim();
     long iova = 0;
     Long gpa = null;
     long bytes = 0;
     DmaDirection dir = DmaDirection.BIDIRECTIONAL;
     long callId = s.get("callId") == null ? 0 : Fields.number(s.get("callId"), "callId");
     long guestBytes = 0;
-    String host = s.get("host") == null ? "" : Fields.name(s.get("host").trim(), "host");
+    String host = s.get("host") == null ? "" : s.get("host").trim();
     switch (type) {
       case VM_START -> guestBytes = Fields.size(Fields.number(need(s, "guestMemoryBytes", type), "guestMemoryBytes"),
           "guestMemoryBytes");

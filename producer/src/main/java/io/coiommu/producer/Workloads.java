@@ -105,8 +105,10 @@ public final class Workloads {
         if (balloon > mem / 2) {
           throw new IllegalArgumentException("workload '" + s.text() + "': balloon larger than half the guest");
         }
+        long at = s.nanos("at", duration / 3);
+        long hold = s.nanos("hold", duration / 3);
         if (s.has("balloon") || kind.equals("balloon")) {
-          activities.add(new BalloonEpisode(balloon, s.nanos("at", duration / 3), s.nanos("hold", duration / 3)));
+          activities.add(new BalloonEpisode(balloon, at, hold));
         }
       }
       default -> throw new AssertionError(kind);

@@ -27,6 +27,16 @@ public final class TraceReaders {
 
   private TraceReaders() {}
 
+  /**
+   * An Azure vmtable.csv as a fleet with a chosen plan (the {@code azure:} workload): the first
+   * {@code vms} VMs alive in the table's first {@code windowSeconds}, scaled into {@code durationNs}.
+   */
+  public static TraceSource azure(Path file, int vms, int hosts, long windowSeconds, long durationNs, long seed,
+                                  double load, RejectPolicy policy) throws IOException {
+    return AzureVmTable.read(file, new AzureVmTable.Plan(vms, hosts, windowSeconds, durationNs, seed, load),
+        new Rejects(file.toString(), policy));
+  }
+
   /** An empty file, whatever its supposed format: a source without events. */
   public static TraceSource empty(Path file) {
     return new EmptyTraceSource("empty file " + file.getFileName());

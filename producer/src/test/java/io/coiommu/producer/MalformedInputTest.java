@@ -187,4 +187,26 @@ class MalformedInputTest {
     assertThatThrownBy(() -> TraceFiles.open(trace, "pcap", null, RejectPolicy.STRICT))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown trace format 'pcap'");
   }
+
+  @Test
+  void gzippedTracesAreReadAndACutShortOneIsReported() throws IOException {
+    ByteArrayOutputStream zipped = new ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(zipped)) {
+      for (int i = 0; i < 2000; i++) {
+        gz.write(text(GOOD_FTRACE.replace("10.000001", String.format("10.%06d", i)) + "\n"));
+      }
+    }
+    Path whole = dir.resolve("trace.txt.gz");
+    Files.write(whole, zipped.toByteArray());
+    TraceFilesFixture f = new TraceFilesFixture(dir).read(whole, null, TraceFilesFixture.GUEST);
+    assertThat(f.dmaEvents()).hasSize(2000);
+    assertThat(f.stats.rejected()).isZero();
+
+    Path cut = dir.resolve("cut.txt.gz");
+    Files.write(cut, java.util.Arrays.copyOf(zipped.toByteArray(), zipped.size() / 2));
+    TraceFilesFixture c = new TraceFilesFixture(dir).read(cut, "ftrace", TraceFilesFixture.GUEST);
+    assertThat(c.dmaEvents().size()).isBetween(1, 1999);
+    assertThat(c.stats.byReason()).containsKey(RejectReason.BINARY);
+    assertThat(c.rejectLines()).last().satisfies(l -> assertThat(l).contains("unreadable input"));
+  }
 }

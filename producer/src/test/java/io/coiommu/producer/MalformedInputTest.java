@@ -153,6 +153,14 @@ class MalformedInputTest {
   }
 
   @Test
+  void aCounterClockTraceIsRejectedWithTheReason() throws IOException {
+    Path file = mixed("tsc.trace", text("  bash-1 [000] ..... 123456789012: dma_map_page: 0000:00:04.0 dir=TO_DEVICE "
+        + "dma_addr=fff00000 size=4096 phys_addr=1000 attrs="));
+    TraceFilesFixture f = new TraceFilesFixture(dir).read(file, "ftrace", TraceFilesFixture.GUEST);
+    assertThat(f.rejectLines()).singleElement().satisfies(l -> assertThat(l).contains("counter clock"));
+  }
+
+  @Test
   void strictStopsAtTheFirstBadLineNamingFileAndLine() throws IOException {
     Path file = mixed("strict.trace", text(GOOD_FTRACE), text(GOOD_FTRACE), GARBAGE, text(GOOD_FTRACE));
     try (TraceSource s = TraceFiles.open(file, "ftrace", TraceFilesFixture.GUEST, RejectPolicy.STRICT)) {

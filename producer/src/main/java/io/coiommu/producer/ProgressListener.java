@@ -11,7 +11,10 @@ public interface ProgressListener {
 
   void started(String description, OptionalLong expectedEvents);
 
-  /** {@code events} sent so far; {@code traceNs} the trace time of the latest one. */
+  /**
+   * {@code events} sent so far; {@code traceNs} the trace time they cover, from the first event
+   * (traces start at arbitrary clocks: uptime, epoch).
+   */
   void progressed(long events, long traceNs);
 
   void finished(ProduceStats stats);

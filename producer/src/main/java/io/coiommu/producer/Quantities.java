@@ -25,7 +25,7 @@ public final class Quantities {
     return scale(m.group(1), unit, text);
   }
 
-  /** Nanoseconds; units ns, us, ms, s, m (minutes), h; no unit means seconds. */
+  /** Nanoseconds; units ns, us, ms, s, m (minutes), h, d; no unit means seconds. */
   public static long nanos(String text) {
     Matcher m = match(text, "duration", "90s, 10m, 250ms");
     long unit = switch (m.group(2)) {
@@ -35,7 +35,8 @@ public final class Quantities {
       case "", "s" -> 1_000_000_000L;
       case "m", "min" -> 60_000_000_000L;
       case "h" -> 3_600_000_000_000L;
-      default -> throw new IllegalArgumentException("unknown time unit in '" + text + "' (use ms, s, m or h)");
+      case "d" -> 86_400_000_000_000L;
+      default -> throw new IllegalArgumentException("unknown time unit in '" + text + "' (use ms, s, m, h or d)");
     };
     return scale(m.group(1), unit, text);
   }

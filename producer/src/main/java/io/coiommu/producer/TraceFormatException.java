@@ -9,6 +9,8 @@ import java.io.IOException;
  */
 public final class TraceFormatException extends UncheckedIOException {
 
+  private static final long serialVersionUID = 1L;
+
   private final String file;
   private final long line;
   private final RejectReason reason;

@@ -87,7 +87,7 @@ public final class TraceProducer implements AutoCloseable {
       batcher.add(event);
       events++;
       if (events % PROGRESS_EVERY == 0) {
-        progress.progressed(events, lastTs);
+        progress.progressed(events, lastTs - firstTs);
         failIfFailed(failure);
       }
     }

@@ -11,8 +11,8 @@ public record VmIdentity(String vm, String host, long guestMemoryBytes) {
   public VmIdentity {
     Objects.requireNonNull(vm, "vm");
     Objects.requireNonNull(host, "host");
-    if (vm.isBlank()) {
-      throw new IllegalArgumentException("VM name must not be blank");
+    if (vm.isBlank() || vm.length() > 64 || host.length() > 64) {
+      throw new IllegalArgumentException("VM and host names must be 1 to 64 characters");
     }
     if (guestMemoryBytes <= 0) {
       throw new IllegalArgumentException("guest memory must be positive, got " + guestMemoryBytes);

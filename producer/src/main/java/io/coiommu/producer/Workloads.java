@@ -8,6 +8,10 @@ import io.coiommu.producer.synthetic.NicTraffic;
 import io.coiommu.producer.synthetic.SimulatedVms;
 import io.coiommu.producer.synthetic.StorageIo;
 import io.coiommu.producer.synthetic.VmSimulation;
+import io.coiommu.producer.trace.TraceReaders;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -32,7 +36,7 @@ public final class Workloads {
 
   /** The workload names {@link #open} knows. */
   public static List<String> names() {
-    return List.of("sample", "nic", "storage", "nvme", "gpu", "idle", "balloon", "fleet");
+    return List.of("sample", "nic", "storage", "nvme", "gpu", "idle", "balloon", "fleet", "azure");
   }
 
   public static TraceSource open(String spec) {
@@ -41,6 +45,7 @@ public final class Workloads {
       case "sample" -> sample(s);
       case "nic", "storage", "nvme", "gpu", "idle", "balloon" -> single(s);
       case "fleet" -> fleet(s);
+      case "azure" -> azure(s);
       default -> throw new IllegalArgumentException("unknown workload '" + s.name() + "' in '" + spec
           + "' (known: " + String.join(", ", names()) + ")");
     };
@@ -105,8 +110,10 @@ public final class Workloads {
         if (balloon > mem / 2) {
           throw new IllegalArgumentException("workload '" + s.text() + "': balloon larger than half the guest");
         }
+        long at = s.nanos("at", duration / 3);
+        long hold = s.nanos("hold", duration / 3);
         if (s.has("balloon") || kind.equals("balloon")) {
-          activities.add(new BalloonEpisode(balloon, s.nanos("at", duration / 3), s.nanos("hold", duration / 3)));
+          activities.add(new BalloonEpisode(balloon, at, hold));
         }
       }
       default -> throw new AssertionError(kind);
@@ -153,6 +160,29 @@ public final class Workloads {
     }
     return new SimulatedVms("fleet: " + vmCount + " VMs on " + hosts + " hosts, " + seconds(duration) + ", seed "
         + seed, vms);
+  }
+
+  /**
+   * A fleet whose VM lifecycles come from an Azure Public Dataset V2 vmtable.csv ({@code file=}),
+   * with the plan in the user's hands. Bad rows are kept in {@code <file>.rejects}.
+   */
+  private static TraceSource azure(WorkloadSpec s) {
+    String file = s.string("file", null);
+    if (file == null) {
+      throw new IllegalArgumentException("workload '" + s.text() + "': azure needs file=PATH of a vmtable.csv");
+    }
+    Path table = Path.of(file);
+    long window = s.nanos("window", 86_400 * SECOND) / SECOND;
+    if (window <= 0) {
+      throw new IllegalArgumentException("workload '" + s.text() + "': window must be at least 1 s");
+    }
+    try {
+      return TraceReaders.azure(table, s.count("vms", 64, 1), s.count("hosts", 8, 1), window,
+          s.nanos("duration", 10 * 60 * SECOND), (long) s.number("seed", 1), s.number("load", 1),
+          RejectPolicy.keepBeside(table));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + table, e);
+    }
   }
 
   private static VmSimulation vm(String name, String host, long mem, long start, long stop, long seed, int index,

@@ -42,4 +42,17 @@ class FormatDetectionAndAzureTest {
       assertThat(s.rejects().rejected()).isEqualTo(3);
     }
   }
+
+  @Test
+  void theAzureWorkloadTakesItsPlanFromTheSpec() throws IOException {
+    Path table = new TraceFilesFixture(dir).write("vmtable.csv", AZURE_ROWS);
+    TraceChecks checks = new TraceChecks();
+    try (TraceSource s = Workloads.open("azure:file=" + table + ",vms=10,hosts=3,window=1d,duration=4s,load=0.05")) {
+      assertThat(s.describe()).contains("3 VMs of the first 86400 s on 3 hosts, in 4 s of trace");
+      s.forEachRemaining(checks::accept);
+      assertThat(s.rejects().rejected()).isEqualTo(3);
+    }
+    assertThat(checks.started).hasSize(3);
+    assertThat(java.nio.file.Files.readString(dir.resolve("vmtable.csv.rejects"))).contains("\t7\tTRUNCATED\t");
+  }
 }

@@ -103,12 +103,13 @@ class MalformedInputTest {
         text("3,,DMA_MAP,0000:01:00.0,0x1000,0x2000,4096"),                       // 6 no vm, no identity
         text("4,b,DMA_MAP,0000:01:00.0,zzz,0x2000,4096"),                         // 7 bad number
         text("5,b,DMA_MAP,0000:01:00.0,0x1000,0x2000,4096,extra"),                // 8 too many fields
-        GARBAGE);                                                                  // 9 binary
+        GARBAGE,                                                                   // 9 binary
+        text("6,b,DMA_MAP," + "d".repeat(100) + ",0x1000,0x2000,4096"));         // 10 device name too long
     TraceFilesFixture f = new TraceFilesFixture(dir).read(csv, "csv", null);
     assertThat(f.events).isEmpty();
-    assertThat(f.stats.rejected()).isEqualTo(8);
+    assertThat(f.stats.rejected()).isEqualTo(9);
     assertThat(f.rejectLines()).extracting(l -> l.split("\t")[2]).containsExactly("TRUNCATED", "TRUNCATED", "NO_VM",
-        "UNKNOWN_EVENT", "NO_VM", "BAD_NUMBER", "MALFORMED", "BINARY");
+        "UNKNOWN_EVENT", "NO_VM", "BAD_NUMBER", "MALFORMED", "BINARY", "OUT_OF_RANGE");
     System.out.println("malformed csv: " + f.stats.summary());
 
     Path jsonl = mixed("bad.jsonl",
@@ -152,6 +153,14 @@ class MalformedInputTest {
   }
 
   @Test
+  void aCounterClockTraceIsRejectedWithTheReason() throws IOException {
+    Path file = mixed("tsc.trace", text("  bash-1 [000] ..... 123456789012: dma_map_page: 0000:00:04.0 dir=TO_DEVICE "
+        + "dma_addr=fff00000 size=4096 phys_addr=1000 attrs="));
+    TraceFilesFixture f = new TraceFilesFixture(dir).read(file, "ftrace", TraceFilesFixture.GUEST);
+    assertThat(f.rejectLines()).singleElement().satisfies(l -> assertThat(l).contains("counter clock"));
+  }
+
+  @Test
   void strictStopsAtTheFirstBadLineNamingFileAndLine() throws IOException {
     Path file = mixed("strict.trace", text(GOOD_FTRACE), text(GOOD_FTRACE), GARBAGE, text(GOOD_FTRACE));
     try (TraceSource s = TraceFiles.open(file, "ftrace", TraceFilesFixture.GUEST, RejectPolicy.STRICT)) {
@@ -185,5 +194,27 @@ class MalformedInputTest {
         .isInstanceOf(IOException.class).hasMessageContaining("cannot tell the format");
     assertThatThrownBy(() -> TraceFiles.open(trace, "pcap", null, RejectPolicy.STRICT))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown trace format 'pcap'");
+  }
+
+  @Test
+  void gzippedTracesAreReadAndACutShortOneIsReported() throws IOException {
+    ByteArrayOutputStream zipped = new ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(zipped)) {
+      for (int i = 0; i < 2000; i++) {
+        gz.write(text(GOOD_FTRACE.replace("10.000001", String.format("10.%06d", i)) + "\n"));
+      }
+    }
+    Path whole = dir.resolve("trace.txt.gz");
+    Files.write(whole, zipped.toByteArray());
+    TraceFilesFixture f = new TraceFilesFixture(dir).read(whole, null, TraceFilesFixture.GUEST);
+    assertThat(f.dmaEvents()).hasSize(2000);
+    assertThat(f.stats.rejected()).isZero();
+
+    Path cut = dir.resolve("cut.txt.gz");
+    Files.write(cut, java.util.Arrays.copyOf(zipped.toByteArray(), zipped.size() / 2));
+    TraceFilesFixture c = new TraceFilesFixture(dir).read(cut, "ftrace", TraceFilesFixture.GUEST);
+    assertThat(c.dmaEvents().size()).isBetween(1, 1999);
+    assertThat(c.stats.byReason()).containsKey(RejectReason.BINARY);
+    assertThat(c.rejectLines()).last().satisfies(l -> assertThat(l).contains("unreadable input"));
   }
 }

@@ -5,9 +5,7 @@ import io.coiommu.producer.TraceSource;
 import io.coiommu.producer.synthetic.FleetMix;
 import io.coiommu.producer.synthetic.SimulatedVms;
 import io.coiommu.producer.synthetic.VmSimulation;
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +45,7 @@ final class AzureVmTable {
     List<VmSimulation> vms = new ArrayList<>();
     SplittableRandom draw = new SplittableRandom(plan.seed());
     double scale = plan.durationNs() / (double) plan.windowSeconds();
-    try (LineReader reader = new LineReader(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+    try (LineReader reader = new LineReader(TextInput.open(file))) {
       for (LineReader.Line line = reader.next(); line != null && vms.size() < plan.vms(); line = reader.next()) {
         rejects.countLine();
         if (line.problem() != null) {

@@ -17,6 +17,20 @@ final class Fields {
 
   private Fields() {}
 
+  /**
+   * Names (VM, host, device) are at most this long: thousands of events share a Kafka record, which
+   * must stay under the producer's 1 MiB request limit however long the names in a bad trace are.
+   */
+  static final int MAX_NAME_CHARS = 64;
+
+  static String name(String text, String field) throws BadLine {
+    if (text.length() > MAX_NAME_CHARS) {
+      throw new BadLine(RejectReason.OUT_OF_RANGE, field + " '" + shorten(text) + "' is longer than "
+          + MAX_NAME_CHARS + " characters");
+    }
+    return text;
+  }
+
   /** {@code key=value} tokens of a space-separated body; other tokens are skipped. */
   static Map<String, String> keyValues(String body) {
     Map<String, String> map = new HashMap<>();

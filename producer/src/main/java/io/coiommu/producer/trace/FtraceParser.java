@@ -23,6 +23,9 @@ final class FtraceParser implements LineParser {
   static final Pattern LINE = Pattern.compile(
       "^\\s*(.+?)-(\\d+)\\s+(?:\\(\\s*(?:\\d+|-+)\\)\\s+)?\\[(\\d{1,5})\\]\\s+(?:(\\S{4,5})\\s+)?"
           + "(\\d+\\.\\d+):\\s+(?:(\\w+):)?(\\w+):(?:\\s+(.*))?$");
+  /** The line shape with a bare integer timestamp: what counter trace clocks (counter, x86-tsc) print. */
+  private static final Pattern COUNTER_CLOCK = Pattern.compile(
+      "^\\s*(.+?)-(\\d+)\\s+(?:\\(\\s*(?:\\d+|-+)\\)\\s+)?\\[(\\d{1,5})\\]\\s+(?:(\\S{4,5})\\s+)?(\\d+):\\s.*$");
   private static final Pattern LOST = Pattern.compile("^\\s*CPU:\\s*(\\d+) \\[LOST (\\d+) EVENTS\\]\\s*$");
   private static final Pattern HEADER = Pattern.compile("^(?:#.*|\\s*|cpus=\\d+|version = .*|CPU \\d+ is empty|"
       + "CPU\\d+ data recorded at offset=.*|\\s+\\d+ bytes in size.*)$");
@@ -53,6 +56,10 @@ final class FtraceParser implements LineParser {
     if (lost.matches()) {
       throw new BadLine(RejectReason.TRUNCATED, "the kernel lost " + lost.group(2) + " events of CPU "
           + lost.group(1) + " here: the trace has a gap");
+    }
+    if (COUNTER_CLOCK.matcher(line).matches()) {
+      throw new BadLine(RejectReason.MALFORMED, "timestamp without a fraction: the trace used a counter clock "
+          + "(trace_clock counter or x86-tsc) whose unit is unknown; record with trace_clock local, global or mono");
     }
     throw new BadLine(RejectReason.MALFORMED, "not an ftrace line (TASK-PID [CPU] TIMESTAMP: EVENT: ...)");
   }

@@ -28,7 +28,16 @@ final class LineTraceSource extends RecordedTraceSource {
 
   @Override
   protected boolean readMore() throws IOException {
-    LineReader.Line line = reader.next();
+    LineReader.Line line;
+    try {
+      line = reader.next();
+    } catch (IOException e) {
+      // A damaged compressed trace, cut short or corrupt: what was read stands, the rest is lost.
+      rejects.countLine();
+      rejects.reject(reader.linesRead() + 1, RejectReason.BINARY, "unreadable input, the rest of the file is lost: "
+          + e.getMessage(), "");
+      return false;
+    }
     if (line == null) {
       return false;
     }

@@ -4,7 +4,6 @@ import io.coiommu.producer.RejectPolicy;
 import io.coiommu.producer.TraceFormat;
 import io.coiommu.producer.TraceSource;
 import io.coiommu.producer.VmIdentity;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +25,16 @@ public final class TraceReaders {
   private static final Pattern QEMU_EVENT = Pattern.compile("^(?:\\d+@\\d+\\.\\d+:)?(?:virtio_|vtd_)[a-z0-9_]+(?: .*)?$");
 
   private TraceReaders() {}
+
+  /**
+   * An Azure vmtable.csv as a fleet with a chosen plan (the {@code azure:} workload): the first
+   * {@code vms} VMs alive in the table's first {@code windowSeconds}, scaled into {@code durationNs}.
+   */
+  public static TraceSource azure(Path file, int vms, int hosts, long windowSeconds, long durationNs, long seed,
+                                  double load, RejectPolicy policy) throws IOException {
+    return AzureVmTable.read(file, new AzureVmTable.Plan(vms, hosts, windowSeconds, durationNs, seed, load),
+        new Rejects(file.toString(), policy));
+  }
 
   /** An empty file, whatever its supposed format: a source without events. */
   public static TraceSource empty(Path file) {
@@ -54,7 +63,7 @@ public final class TraceReaders {
 
   private static TraceSource lines(Path file, String description, LineParser parser, VmIdentity identity,
                                    Rejects rejects) throws IOException {
-    LineReader reader = new LineReader(new BufferedInputStream(Files.newInputStream(file), 1 << 16));
+    LineReader reader = new LineReader(TextInput.open(file));
     return new LineTraceSource(description, reader, parser, new VmOrder(identity), rejects);
   }
 
@@ -63,13 +72,19 @@ public final class TraceReaders {
    * the format whose line shape most of the first lines have.
    */
   public static TraceFormat detect(Path file) throws IOException {
-    byte[] head;
+    byte[] magic;
     try (InputStream in = Files.newInputStream(file)) {
-      head = in.readNBytes(SNIFF_BYTES);
+      magic = in.readNBytes(4);
     }
-    if (head.length >= 4 && head[0] == AVRO_MAGIC[0] && head[1] == AVRO_MAGIC[1] && head[2] == AVRO_MAGIC[2]
-        && head[3] == AVRO_MAGIC[3]) {
+    if (magic.length >= 4 && magic[0] == AVRO_MAGIC[0] && magic[1] == AVRO_MAGIC[1] && magic[2] == AVRO_MAGIC[2]
+        && magic[3] == AVRO_MAGIC[3]) {
       return TraceFormat.AVRO;
+    }
+    byte[] head;
+    try (InputStream in = TextInput.open(file)) {
+      head = in.readNBytes(SNIFF_BYTES);
+    } catch (IOException e) {
+      throw new IOException("cannot tell the format of " + file + ": " + e.getMessage(), e);
     }
     List<String> lines = new ArrayList<>();
     for (String line : new String(head, StandardCharsets.ISO_8859_1).split("\n")) {

@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * Holds a recorded trace to the contract every source keeps: per VM, VM_START first (supplied from
  * the user's VM identity when the trace has none), nothing after VM_STOP but a new VM_START, and
- * timestamps that never go back. Memory grows with the number of VMs, not of events.
+ * timestamps that never go back; and names short enough for batching ({@link Fields#MAX_NAME_CHARS}).
+ * Memory grows with the number of VMs, not of events.
  */
 final class VmOrder {
 
@@ -38,6 +39,11 @@ final class VmOrder {
     }
     VmEvent first = line.get(0);
     String vm = first.vm() != null ? first.vm() : identity.vm();
+    Fields.name(vm, "vm");
+    for (VmEvent e : line) {
+      Fields.name(e.event().getDevice(), "device");
+      Fields.name(e.event().getHost(), "host");
+    }
     long ts = first.event().getTsNs();
     VmState state = vms.computeIfAbsent(vm, k -> new VmState());
     if (ts < state.lastTs) {

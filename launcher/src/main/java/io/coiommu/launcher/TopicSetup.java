@@ -1,34 +1,36 @@
 package io.coiommu.launcher;
 
 import io.coiommu.analytics.AnalyticsTopics;
+import io.coiommu.launcher.kafka.KafkaTopics;
 import io.coiommu.schema.Topics;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 
-/** Creates the pipeline's topics on a cluster where they do not exist yet; existing ones are left as they are. */
+/**
+ * Creates the pipeline's topics where they do not exist yet (existing ones are left as they are)
+ * and waits until every partition has a leader, so no role races a topic that is still being born.
+ */
 final class TopicSetup {
+
+  private static final Duration READY = Duration.ofMinutes(1);
 
   private TopicSetup() {}
 
   static void ensure(Properties client, int partitions) throws Exception {
+    Map<String, Integer> topics = new LinkedHashMap<>();
+    // Results keep the trace's partitioning by VM; the side topics are small.
+    topics.put(Topics.TRACE_EVENTS, partitions);
+    topics.put(Topics.WINDOW_RESULTS, partitions);
+    topics.put(Topics.ANOMALIES, 1);
+    topics.put(Topics.DEAD_LETTERS, 1);
+    topics.put(AnalyticsTopics.GROUP_WINDOWS, 1);
+    topics.put(AnalyticsTopics.GROUP_SUMMARIES, 1);
     try (Admin admin = Admin.create(client)) {
-      Set<String> existing = admin.listTopics().names().get();
-      List<NewTopic> missing = new ArrayList<>();
-      for (String topic : List.of(Topics.TRACE_EVENTS, Topics.WINDOW_RESULTS, Topics.ANOMALIES, Topics.DEAD_LETTERS,
-          AnalyticsTopics.GROUP_WINDOWS, AnalyticsTopics.GROUP_SUMMARIES)) {
-        if (!existing.contains(topic)) {
-          // Results keep the trace's partitioning by VM; side topics are small.
-          int n = topic.equals(Topics.TRACE_EVENTS) || topic.equals(Topics.WINDOW_RESULTS) ? partitions : 1;
-          missing.add(new NewTopic(topic, java.util.Optional.of(n), java.util.Optional.empty()));
-        }
-      }
-      if (!missing.isEmpty()) {
-        admin.createTopics(missing).all().get();
-      }
+      int brokers = admin.describeCluster().nodes().get().size();
+      KafkaTopics.createAndAwait(admin, topics, (short) Math.min(3, brokers), READY);
     }
   }
 }

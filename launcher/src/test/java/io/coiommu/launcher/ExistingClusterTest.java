@@ -26,14 +26,17 @@ class ExistingClusterTest {
     Path report = dir.resolve(name);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     PrintStream original = System.out;
+    PrintStream originalErr = System.err;
     int exit;
     try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
       System.setOut(out);
+      System.setErr(out);
       exit = Main.commandLine().execute("run", "--bootstrap-servers", kafka.bootstrapServers(),
           "--workload", "nic:duration=10s", "--scenarios", "static,coiommu:unpin=lru,interval=1s",
           "--report", report.toString());
     } finally {
       System.setOut(original);
+      System.setErr(originalErr);
     }
     String printed = bytes.toString(StandardCharsets.UTF_8);
     assertThat(exit).as(printed).isZero();

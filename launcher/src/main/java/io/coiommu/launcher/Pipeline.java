@@ -13,6 +13,7 @@ import io.coiommu.processor.engine.Scenario;
 import io.coiommu.producer.Pacing;
 import io.coiommu.producer.ProduceStats;
 import io.coiommu.producer.ProgressListener;
+import io.coiommu.producer.ForwardingTraceSource;
 import io.coiommu.producer.TraceProducer;
 import io.coiommu.producer.TraceSource;
 import io.coiommu.producer.VmEvent;
@@ -25,7 +26,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.NoSuchElementException;
-import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -148,22 +148,16 @@ public final class Pipeline {
   }
 
   /** Remembers which VMs a trace contains, so the run knows whose results to wait for. */
-  private static final class VmRecorder implements TraceSource {
-    private final TraceSource delegate;
+  private static final class VmRecorder extends ForwardingTraceSource {
     private final Set<String> vms = new TreeSet<>();
     private String lastVm;
 
     VmRecorder(TraceSource delegate) {
-      this.delegate = delegate;
+      super(delegate);
     }
 
     Set<String> vms() {
       return vms;
-    }
-
-    @Override
-    public boolean hasNext() {
-      return delegate.hasNext();
     }
 
     @Override
@@ -178,26 +172,6 @@ public final class Pipeline {
         lastVm = e.vm();
       }
       return e;
-    }
-
-    @Override
-    public String describe() {
-      return delegate.describe();
-    }
-
-    @Override
-    public OptionalLong expectedEvents() {
-      return delegate.expectedEvents();
-    }
-
-    @Override
-    public io.coiommu.producer.RejectStats rejects() {
-      return delegate.rejects();
-    }
-
-    @Override
-    public void close() {
-      delegate.close();
     }
   }
 }

@@ -6,7 +6,6 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.OptionalLong;
 import java.util.TreeMap;
 
 /**
@@ -17,9 +16,8 @@ import java.util.TreeMap;
  * no trace time, so every metric keeps the value the recording supports. VMs are stopped in
  * name order so the appended events are the same on every replay.
  */
-public final class EndOfTrace implements TraceSource {
+public final class EndOfTrace extends ForwardingTraceSource {
 
-  private final TraceSource delegate;
   /** VMs started and not stopped, with their latest event time (a holder: no boxing per event). */
   private final Map<String, long[]> running = new HashMap<>();
   private String lastVm;
@@ -27,7 +25,7 @@ public final class EndOfTrace implements TraceSource {
   private Deque<VmEvent> stops;
 
   private EndOfTrace(TraceSource delegate) {
-    this.delegate = delegate;
+    super(delegate);
   }
 
   public static TraceSource stopOpenVms(TraceSource source) {
@@ -73,25 +71,5 @@ public final class EndOfTrace implements TraceSource {
       }
     }
     return e;
-  }
-
-  @Override
-  public String describe() {
-    return delegate.describe();
-  }
-
-  @Override
-  public OptionalLong expectedEvents() {
-    return delegate.expectedEvents();
-  }
-
-  @Override
-  public RejectStats rejects() {
-    return delegate.rejects();
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
   }
 }

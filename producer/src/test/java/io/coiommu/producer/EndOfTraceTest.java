@@ -5,41 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.coiommu.schema.DmaDirection;
 import io.coiommu.schema.EventType;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class EndOfTraceTest {
-
-  private static TraceSource of(List<VmEvent> events) {
-    Iterator<VmEvent> it = events.iterator();
-    return new TraceSource() {
-      @Override
-      public boolean hasNext() {
-        return it.hasNext();
-      }
-
-      @Override
-      public VmEvent next() {
-        return it.next();
-      }
-
-      @Override
-      public String describe() {
-        return "list";
-      }
-
-      @Override
-      public java.util.OptionalLong expectedEvents() {
-        return java.util.OptionalLong.empty();
-      }
-
-      @Override
-      public RejectStats rejects() {
-        return RejectStats.NONE;
-      }
-    };
-  }
 
   @Test
   void vmsLeftRunningAreStoppedAtTheirLastEventInNameOrder() {
@@ -52,7 +21,7 @@ class EndOfTraceTest {
         new VmEvent("c", Events.vmStop(30)),
         new VmEvent("b", Events.unmap(40, "0000:03:00.0", 4096, null, 4096, 1)));
     List<VmEvent> out = new ArrayList<>();
-    EndOfTrace.stopOpenVms(of(in)).forEachRemaining(out::add);
+    EndOfTrace.stopOpenVms(TraceProducerTest.listSource(in)).forEachRemaining(out::add);
 
     assertThat(out.subList(0, in.size())).isEqualTo(in);
     List<VmEvent> added = out.subList(in.size(), out.size());
@@ -66,7 +35,7 @@ class EndOfTraceTest {
     List<VmEvent> in = List.of(new VmEvent("a", Events.vmStart(0, "h", 1L << 30)),
         new VmEvent("a", Events.vmStop(9)));
     List<VmEvent> out = new ArrayList<>();
-    EndOfTrace.stopOpenVms(of(in)).forEachRemaining(out::add);
+    EndOfTrace.stopOpenVms(TraceProducerTest.listSource(in)).forEachRemaining(out::add);
     assertThat(out).isEqualTo(in);
   }
 }

@@ -62,6 +62,9 @@ public final class ResultsConsumer {
     props.putAll(kafkaClientProps);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    // The processor writes results in exactly-once transactions: an aborted attempt's records must
+    // never count, or a crash would count a window twice.
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.remove(ConsumerConfig.GROUP_ID_CONFIG);
     // A reader that starts before the topics exist must wait for them, not have the broker create them with default settings.
     props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");

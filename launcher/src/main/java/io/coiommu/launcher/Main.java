@@ -1,6 +1,7 @@
 package io.coiommu.launcher;
 
 import io.coiommu.schema.KnownSchemas;
+import io.coiommu.launcher.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,7 +9,8 @@ import picocli.CommandLine.Command;
 @Command(name = "coiommu", mixinStandardHelpOptions = true, version = "coiommu-pipeline 0.1.0",
     description = "How much guest memory does each DMA-pinning policy keep pinned, and how many "
         + "guest-to-host notifications does it cost, on real traffic?",
-    subcommands = {RunCommand.class, ProduceCommand.class, ProcessCommand.class, RecordCommand.class, DashboardCommand.class,
+    subcommands = {RunCommand.class, ProduceCommand.class, ProcessCommand.class, RecordCommand.class,
+        DashboardCommand.class, BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -1,0 +1,259 @@
+package io.coiommu.launcher.bench;
+
+import io.coiommu.launcher.kafka.EmbeddedKafkaCluster;
+import io.coiommu.processor.ProcessorConfig;
+import io.coiommu.processor.engine.EngineConfig;
+import io.coiommu.processor.engine.Scenario;
+import io.coiommu.processor.engine.ScenarioSpec;
+import io.coiommu.producer.Pacing;
+import io.coiommu.producer.VmEvent;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Measures, on one generated trace and in one run, what issue #7 asks: the engine alone, the whole Kafka path,
+ * Kafka's own ProducerPerformance on the same broker, heap per tracked page, and window-result latency at 1x.
+ * Every throughput figure is taken once per repeat (a fresh embedded broker each time) and reported as the median;
+ * ratios are taken within a repeat, then their median.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = {"Measures throughput (engine alone, end to end, Kafka's ProducerPerformance), heap per tracked "
+        + "page and window-result latency on one generated trace, and compares them with issue #7's targets.",
+        "--jmh runs the JMH microbenchmarks of each policy's hot path instead."})
+public final class BenchCommand implements Callable<Integer> {
+
+  /** The coIOMMU scenario whose engine speed has its own target: crosvm's documented LRU example. */
+  static final String COIOMMU_LRU = "coiommu:unpin=lru,interval=10s,limit=8192";
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--workload", paramLabel = "SPEC",
+      description = "Synthetic workload to generate (docs/traces.md). Default: ${DEFAULT-VALUE}")
+  String workload = "sample";
+
+  @Option(names = "--repeats", paramLabel = "N", description = "Throughput repeats. Default: ${DEFAULT-VALUE}")
+  int repeats = 3;
+
+  @Option(names = "--latency-seconds", paramLabel = "S",
+      description = "Trace seconds replayed at 1x for the latency figures (0 skips them). Default: ${DEFAULT-VALUE}")
+  int latencySeconds = 20;
+
+  @Option(names = "--perf-records", paramLabel = "N",
+      description = "Records ProducerPerformance sends per repeat. Default: ${DEFAULT-VALUE}")
+  long perfRecords = 2_000_000;
+
+  @Option(names = "--heap-pages", paramLabel = "N",
+      description = "Distinct pages mapped for the all-live heap figure. Default: ${DEFAULT-VALUE}")
+  int heapPages = 1_000_000;
+
+  @Option(names = "--partitions", paramLabel = "N",
+      description = "Partitions of the trace and result topics. Default: ${DEFAULT-VALUE}")
+  int partitions = 2;
+
+  @Option(names = "--timeout", paramLabel = "SECONDS",
+      description = "Give up on an end-to-end run after this many seconds. Default: ${DEFAULT-VALUE}")
+  int timeoutSeconds = 600;
+
+  @Option(names = "--jmh", description = "Run the JMH microbenchmarks (PolicyHotPath) and nothing else.")
+  boolean jmh;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    if (jmh) {
+      new Runner(new OptionsBuilder().include(PolicyHotPath.class.getName()).build()).run();
+      return 0;
+    }
+    if (repeats < 1) {
+      throw new IllegalArgumentException("--repeats must be at least 1");
+    }
+    ProcessorConfig config = ProcessorConfig.defaults();
+    List<Scenario> lru = ScenarioSpec.parse(COIOMMU_LRU);
+    out.println("generating the trace ...");
+    out.flush();
+    BenchTrace trace = BenchTrace.generate(workload);
+    out.printf(Locale.ROOT, "trace: %s, %d VMs; %d default scenarios; %d cores, machine shared with other work%n",
+        trace.describe(), trace.vms().size(), config.scenarios().size(), Runtime.getRuntime().availableProcessors());
+
+    // A first pass compiles the engine's hot paths, so the first repeat is not a measure of the JIT.
+    EngineBench.eventsPerSecond(trace, config.scenarios(), config.engine());
+    EngineBench.eventsPerSecond(trace, lru, config.engine());
+
+    Throughput t = new Throughput();
+    Duration timeout = Duration.ofSeconds(timeoutSeconds);
+    for (int r = 1; r <= repeats; r++) {
+      t.engine.add(EngineBench.eventsPerSecond(trace, config.scenarios(), config.engine()));
+      t.engineLru.add(EngineBench.eventsPerSecond(trace, lru, config.engine()));
+      try (EmbeddedKafkaCluster broker = EmbeddedKafkaCluster.start(1)) {
+        Properties client = broker.clientProperties();
+        EndToEndBench.createTopics(client, partitions, ProducerPerformanceBench.TOPIC);
+        t.endToEnd.add(EndToEndBench.run(client, trace, config, Pacing.MAX, i -> {}, (res, at) -> {}, timeout)
+            .eventsPerSecond());
+        t.producerPerf.add(ProducerPerformanceBench.recordsPerSecond(broker.bootstrapServers(), perfRecords));
+      }
+      out.printf(Locale.ROOT, "repeat %d/%d: engine %s ev/s, coiommu lru %s ev/s, end to end %s ev/s, "
+              + "ProducerPerformance %s rec/s%n", r, repeats, Figures.format(t.engine.get(r - 1)),
+          Figures.format(t.engineLru.get(r - 1)), Figures.format(t.endToEnd.get(r - 1)),
+          Figures.format(t.producerPerf.get(r - 1)));
+      out.flush();
+    }
+
+    out.println("measuring heap per tracked page ...");
+    out.flush();
+    Heap heap = heap(trace, config);
+
+    Latencies latency = new Latencies();
+    if (latencySeconds > 0) {
+      BenchTrace paced = trace.firstNanos(latencySeconds * 1_000_000_000L);
+      for (int r = 1; r <= repeats; r++) {
+        out.printf(Locale.ROOT, "latency %d/%d: replaying %s at 1x ...%n", r, repeats, paced.describe());
+        out.flush();
+        WindowLatency run = new WindowLatency(paced.events());
+        try (EmbeddedKafkaCluster broker = EmbeddedKafkaCluster.start(1)) {
+          Properties client = broker.clientProperties();
+          EndToEndBench.createTopics(client, partitions);
+          EndToEndBench.run(client, paced, config, Pacing.parse("1x"), run::produced, run, timeout);
+        }
+        latency.add(run);
+      }
+    }
+    print(out, t, heap, config.scenarios(), latency);
+    return 0;
+  }
+
+  private Heap heap(BenchTrace trace, ProcessorConfig config) {
+    EngineConfig engine = config.engine();
+    List<VmEvent> running = HeapPerPage.withoutStops(trace.events());
+    List<VmEvent> dense = HeapPerPage.mapDistinctPages(heapPages);
+    Heap heap = new Heap(HeapPerPage.trackedPages(running), heapPages);
+    for (Scenario s : config.scenarios()) {
+      heap.trace.add(HeapPerPage.bytesRetained(running, List.of(s), engine) / (double) heap.tracked);
+      heap.dense.add(HeapPerPage.bytesRetained(dense, List.of(s), engine) / (double) heap.densePages);
+    }
+    heap.allTrace = HeapPerPage.bytesRetained(running, config.scenarios(), engine) / (double) heap.tracked;
+    heap.allDense = HeapPerPage.bytesRetained(dense, config.scenarios(), engine) / (double) heap.densePages;
+    return heap;
+  }
+
+  private void print(PrintWriter out, Throughput t, Heap heap, List<Scenario> scenarios, Latencies latency) {
+    double engine = Figures.median(t.engine);
+    double engineLru = Figures.median(t.engineLru);
+    double endToEnd = Figures.median(t.endToEnd);
+    List<Double> overEngine = new ArrayList<>();
+    List<Double> overPerf = new ArrayList<>();
+    for (int i = 0; i < t.endToEnd.size(); i++) {
+      overEngine.add(t.endToEnd.get(i) / t.engine.get(i));
+      overPerf.add(t.endToEnd.get(i) / t.producerPerf.get(i));
+    }
+    out.println();
+    out.printf("== throughput: median of %d repeats (each repeat in parentheses) ==%n", t.engine.size());
+    out.printf("  1. engine only, %d default scenarios, 1 thread   %s events/s%n", scenarios.size(),
+        Figures.withRepeats(t.engine));
+    out.printf("     engine only, %s alone   %s events/s%n", COIOMMU_LRU, Figures.withRepeats(t.engineLru));
+    out.printf("  2. end to end, %d default scenarios              %s events/s%n", scenarios.size(),
+        Figures.withRepeats(t.endToEnd));
+    out.printf("  3. ProducerPerformance, %d-byte records        %s records/s%n", ProducerPerformanceBench.RECORD_BYTES,
+        Figures.withRepeats(t.producerPerf));
+    out.printf("  2/1 end to end / engine only                    %s%n", Figures.withRepeats(overEngine));
+    out.printf("  2/3 end to end / ProducerPerformance            %s%n", Figures.withRepeats(overPerf));
+
+    out.println();
+    out.printf(Locale.ROOT, "== 4. heap per tracked page (retained after full GC; each scenario alone, then its own "
+        + "share beyond the VM-level state) ==%n");
+    out.printf(Locale.ROOT, "  %-78s %8s %8s %8s %8s%n", "", "trace", "own", "live", "own");
+    out.printf(Locale.ROOT, "  %-78s %17d %17d%n", "(tracked pages)", heap.tracked, heap.densePages);
+    // Static pinning keeps no per-page state: alone, it measures what the VM keeps for all its scenarios.
+    int shared = scenarios.indexOf(ScenarioSpec.parse("static").get(0));
+    double sharedTrace = shared < 0 ? 0 : heap.trace.get(shared);
+    double sharedDense = shared < 0 ? 0 : heap.dense.get(shared);
+    double worstOwn = 0;
+    for (int i = 0; i < scenarios.size(); i++) {
+      double ownTrace = heap.trace.get(i) - sharedTrace;
+      double ownDense = heap.dense.get(i) - sharedDense;
+      out.printf(Locale.ROOT, "  %-78s %8.1f %8.1f %8.1f %8.1f%n", scenarios.get(i).name(), heap.trace.get(i),
+          ownTrace, heap.dense.get(i), ownDense);
+      worstOwn = Math.max(worstOwn, Math.max(ownTrace, ownDense));
+    }
+    double allPerScenario = Math.max(heap.allTrace, heap.allDense) / scenarios.size();
+    out.printf(Locale.ROOT, "  %-78s %8.1f %8s %8.1f%n", "all " + scenarios.size() + " together, per scenario",
+        heap.allTrace / scenarios.size(), "", heap.allDense / scenarios.size());
+    out.println("  trace: the bench trace without its VM_STOPs (state at its end); live: " + heap.densePages
+        + " distinct pages mapped and never unmapped.");
+    out.println("  own: minus static alone, which keeps no per-page state and so measures the VM-level state "
+        + "(iova tables, map counts) that every scenario shares.");
+
+    if (!latency.p50.isEmpty()) {
+      out.println();
+      out.printf(Locale.ROOT, "== 5. window-result latency at 1x, %d events a repeat: median of %d repeats ==%n",
+          latency.events, latency.p50.size());
+      out.printf(Locale.ROOT, "  p50 %s s, p99 %s s, max %s s%n", Figures.withRepeats(latency.p50),
+          Figures.withRepeats(latency.p99), Figures.withRepeats(latency.max));
+      out.println("  from TraceProducer taking the event from the trace to the results consumer (read_committed) "
+          + "receiving its window's first result");
+    }
+
+    out.println();
+    out.println("== targets (issue #7) ==");
+    out.println(Target.END_TO_END.line(endToEnd));
+    out.println(Target.END_TO_END_OVER_ENGINE.line(Figures.median(overEngine)));
+    out.println(Target.END_TO_END_OVER_PRODUCER_PERF.line(Figures.median(overPerf)));
+    out.println(Target.ENGINE_COIOMMU_LRU.line(engineLru));
+    out.println(Target.HEAP_PER_PAGE.line(allPerScenario) + "  (all together / scenarios)");
+    out.println(Target.HEAP_PER_PAGE.line(worstOwn) + "  (worst scenario's own state)");
+    if (!latency.p99.isEmpty()) {
+      out.println(Target.P99_LATENCY.line(Figures.median(latency.p99)));
+    }
+    out.printf(Locale.ROOT, "  (engine only, %d scenarios: %s events/s)%n", scenarios.size(), Figures.format(engine));
+    out.flush();
+  }
+
+  /** Per repeat, in repeat order. */
+  private static final class Throughput {
+    final List<Double> engine = new ArrayList<>();
+    final List<Double> engineLru = new ArrayList<>();
+    final List<Double> endToEnd = new ArrayList<>();
+    final List<Double> producerPerf = new ArrayList<>();
+  }
+
+  /** Per latency repeat, in seconds. */
+  private static final class Latencies {
+    final List<Double> p50 = new ArrayList<>();
+    final List<Double> p99 = new ArrayList<>();
+    final List<Double> max = new ArrayList<>();
+    long events;
+
+    void add(WindowLatency run) {
+      p50.add(run.seconds(50));
+      p99.add(run.seconds(99));
+      max.add(run.seconds(100));
+      events = run.count();
+    }
+  }
+
+  /** Bytes per page, per default scenario in order, over the trace and over all-live pages. */
+  private static final class Heap {
+    final long tracked;
+    final long densePages;
+    final List<Double> trace = new ArrayList<>();
+    final List<Double> dense = new ArrayList<>();
+    double allTrace;
+    double allDense;
+
+    Heap(long tracked, long densePages) {
+      this.tracked = tracked;
+      this.densePages = densePages;
+    }
+  }
+}

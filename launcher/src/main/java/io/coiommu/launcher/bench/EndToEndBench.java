@@ -1,0 +1,155 @@
+package io.coiommu.launcher.bench;
+
+import io.coiommu.launcher.kafka.KafkaTopics;
+import io.coiommu.processor.EmulationTopology;
+import io.coiommu.processor.ProcessorConfig;
+import io.coiommu.processor.StreamsSettings;
+import io.coiommu.producer.Pacing;
+import io.coiommu.producer.ProgressListener;
+import io.coiommu.producer.TraceProducer;
+import io.coiommu.schema.AvroSerde;
+import io.coiommu.schema.Topics;
+import io.coiommu.schema.WindowResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * The whole path on one broker: trace -> {@link TraceProducer} -> trace topic -> the Streams emulation (as
+ * {@code coiommu run} builds it) -> window-results, read back by a read_committed consumer, which is what a reader of
+ * the exactly-once processor's output must use.
+ *
+ * <p>The clock starts when the producer takes the first event from the trace and stops when the consumer receives
+ * the last of the {@code last = true} results (one per VM and scenario). The Streams application is started and
+ * has its partitions before the clock starts: its start-up is not part of the throughput.
+ */
+final class EndToEndBench {
+
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration POLL = Duration.ofMillis(20);
+
+  /** Hears every result as the consumer receives it, with the {@link System#nanoTime()} of its poll. */
+  interface ResultListener {
+    void received(WindowResult result, long receivedNanos);
+  }
+
+  /** @param firstTakenNanos when the producer took the first event; @param lastResultNanos when the last result came */
+  record Outcome(long events, long firstTakenNanos, long lastResultNanos) {
+    double eventsPerSecond() {
+      return events / ((lastResultNanos - firstTakenNanos) / 1e9);
+    }
+  }
+
+  private EndToEndBench() {}
+
+  static void createTopics(Properties client, int partitions, String... extra) throws Exception {
+    Map<String, Integer> topics = new java.util.LinkedHashMap<>();
+    topics.put(Topics.TRACE_EVENTS, partitions);
+    topics.put(Topics.WINDOW_RESULTS, partitions);
+    topics.put(Topics.ANOMALIES, 1);
+    topics.put(Topics.DEAD_LETTERS, 1);
+    for (String topic : extra) {
+      topics.put(topic, partitions);
+    }
+    try (Admin admin = Admin.create(client)) {
+      KafkaTopics.createAndAwait(admin, topics, (short) 1, READY_TIMEOUT);
+    }
+  }
+
+  /**
+   * Replays {@code trace} through the pipeline at {@code pacing}. {@code taken} hears the index of each event as the
+   * producer takes it; {@code listener} hears each result.
+   */
+  static Outcome run(Properties client, BenchTrace trace, ProcessorConfig config, Pacing pacing,
+                     java.util.function.LongConsumer taken, ResultListener listener, Duration timeout)
+      throws Exception {
+    Path stateDir = Files.createTempDirectory("coiommu-bench-streams-");
+    String appId = StreamsSettings.DEFAULT_APPLICATION_ID + "-bench-" + UUID.randomUUID();
+    try (KafkaStreams streams = new KafkaStreams(EmulationTopology.buildTopology(config),
+        StreamsSettings.properties(client, appId, stateDir));
+         KafkaConsumer<String, WindowResult> consumer = resultsConsumer(client)) {
+      streams.start();
+      awaitRunning(streams);
+      long expectedLast = (long) trace.vms().size() * config.scenarios().size();
+      AtomicLong firstTaken = new AtomicLong();
+      CompletableFuture<Long> lastResult = CompletableFuture.supplyAsync(
+          () -> consumeUntil(consumer, expectedLast, listener, timeout));
+      try (TraceProducer producer = new TraceProducer(client, Topics.TRACE_EVENTS)) {
+        producer.produce(trace.replay(i -> {
+          if (i == 0) {
+            firstTaken.set(System.nanoTime());
+          }
+          taken.accept(i);
+        }), pacing, ProgressListener.NONE);
+      }
+      long last = lastResult.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      streams.close(Duration.ofSeconds(30));
+      return new Outcome(trace.size(), firstTaken.get(), last);
+    } finally {
+      Utils.delete(stateDir.toFile());
+    }
+  }
+
+  private static KafkaConsumer<String, WindowResult> resultsConsumer(Properties client) {
+    Properties props = new Properties();
+    props.putAll(client);
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+    KafkaConsumer<String, WindowResult> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+        AvroSerde.of(WindowResult.class).deserializer());
+    List<TopicPartition> partitions = consumer.partitionsFor(Topics.WINDOW_RESULTS).stream()
+        .map(p -> new TopicPartition(p.topic(), p.partition())).collect(Collectors.toList());
+    consumer.assign(partitions);
+    consumer.seekToBeginning(partitions);
+    return consumer;
+  }
+
+  /** Returns the nanoTime of the poll that brought the last expected {@code last = true} result. */
+  private static long consumeUntil(KafkaConsumer<String, WindowResult> consumer, long expectedLast,
+                                   ResultListener listener, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long lastSeen = 0;
+    while (System.nanoTime() - deadline < 0) {
+      ConsumerRecords<String, WindowResult> records = consumer.poll(POLL);
+      long now = System.nanoTime();
+      for (ConsumerRecord<String, WindowResult> r : records) {
+        listener.received(r.value(), now);
+        if (r.value().getLast()) {
+          lastSeen++;
+        }
+      }
+      if (lastSeen >= expectedLast) {
+        return now;
+      }
+    }
+    throw new IllegalStateException("only " + lastSeen + " of " + expectedLast + " final results within " + timeout);
+  }
+
+  private static void awaitRunning(KafkaStreams streams) throws InterruptedException {
+    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+    while (streams.state() != KafkaStreams.State.RUNNING) {
+      if (System.nanoTime() - deadline > 0 || !streams.state().isRunningOrRebalancing()) {
+        throw new IllegalStateException("the Streams processor did not reach RUNNING: " + streams.state());
+      }
+      Thread.sleep(50);
+    }
+  }
+}

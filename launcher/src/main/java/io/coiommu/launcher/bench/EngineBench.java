@@ -1,0 +1,76 @@
+package io.coiommu.launcher.bench;
+
+import io.coiommu.processor.engine.EmulationSink;
+import io.coiommu.processor.engine.EngineConfig;
+import io.coiommu.processor.engine.Scenario;
+import io.coiommu.processor.engine.VmEmulator;
+import io.coiommu.producer.VmEvent;
+import io.coiommu.schema.Anomaly;
+import io.coiommu.schema.WindowResult;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The engine alone: the trace's events handed to one {@link VmEmulator} per VM on one thread, in memory, results
+ * counted and dropped. This is the limit the Kafka pipeline is measured against.
+ */
+final class EngineBench {
+
+  /** Counts what the engine emits, so that the JIT cannot drop the work that produced it. */
+  static final class CountingSink implements EmulationSink {
+    long windows;
+    long anomalies;
+
+    @Override
+    public void window(WindowResult r) {
+      windows++;
+    }
+
+    @Override
+    public void anomaly(Anomaly a) {
+      anomalies++;
+    }
+  }
+
+  private EngineBench() {}
+
+  /** Events per second of one pass over the trace, every VM's emulation finished at the end. */
+  static double eventsPerSecond(BenchTrace trace, List<Scenario> scenarios, EngineConfig config) {
+    CountingSink sink = new CountingSink();
+    long t0 = System.nanoTime();
+    run(trace.events(), scenarios, config, sink);
+    long elapsed = System.nanoTime() - t0;
+    if (sink.windows == 0) {
+      throw new IllegalStateException("the engine emitted no result for " + trace.describe());
+    }
+    return trace.size() / (elapsed / 1e9);
+  }
+
+  /** What {@code EmulationProcessor} does per batch, without Kafka: an emulator per VM, dropped once it stops. */
+  static void run(List<VmEvent> events, List<Scenario> scenarios, EngineConfig config, EmulationSink sink) {
+    for (VmEmulator emulator : feed(events, scenarios, config, sink).values()) {
+      emulator.finish(sink);
+    }
+  }
+
+  /** Hands the events to their VMs' emulators and returns those still running at the end. */
+  static Map<String, VmEmulator> feed(List<VmEvent> events, List<Scenario> scenarios, EngineConfig config,
+                                      EmulationSink sink) {
+    Map<String, VmEmulator> emulators = new HashMap<>();
+    String lastVm = null;
+    VmEmulator last = null;
+    for (VmEvent e : events) {
+      if (!e.vm().equals(lastVm)) {
+        lastVm = e.vm();
+        last = emulators.computeIfAbsent(lastVm, vm -> new VmEmulator(vm, scenarios, config));
+      }
+      last.onEvent(e.event(), sink);
+      if (last.finished()) {
+        emulators.remove(lastVm);
+        lastVm = null;
+      }
+    }
+    return emulators;
+  }
+}

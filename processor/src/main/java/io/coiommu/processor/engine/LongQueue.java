@@ -1,5 +1,9 @@
 package io.coiommu.processor.engine;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 /** A FIFO of primitive longs in a growable ring, for the LRU lists without one object per page. */
 final class LongQueue {
 
@@ -37,6 +41,24 @@ final class LongQueue {
       head = 0;
     }
     return v;
+  }
+
+  /** The entries in queue order: the LRU lists' order decides which pages a scan reaches first. */
+  void writeTo(DataOutput out) throws IOException {
+    out.writeInt(size);
+    for (int k = 0; k < size; k++) {
+      out.writeLong(ring[(head + k) & (ring.length - 1)]);
+    }
+  }
+
+  void readFrom(DataInput in) throws IOException {
+    int n = in.readInt();
+    ring = new long[Math.max(16, Integer.highestOneBit(Math.max(1, n - 1)) << 1)];
+    head = 0;
+    size = n;
+    for (int k = 0; k < n; k++) {
+      ring[k] = in.readLong();
+    }
   }
 
   void clear() {

@@ -1,5 +1,8 @@
 package io.coiommu.processor.engine;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.Arrays;
 
 /**
@@ -191,6 +194,33 @@ final class PageTable {
       }
     }
     return best;
+  }
+
+  /** The present entries only (8 bytes each), so a snapshot costs what the working set does. */
+  void writeTo(DataOutput out) throws IOException {
+    out.writeInt(slots.length);
+    out.writeInt(size);
+    for (long s : slots) {
+      if (s != 0) {
+        out.writeLong(s);
+      }
+    }
+  }
+
+  void readFrom(DataInput in) throws IOException {
+    int capacity = in.readInt();
+    int n = in.readInt();
+    slots = new long[capacity];
+    mask = capacity - 1;
+    size = n;
+    for (int k = 0; k < n; k++) {
+      long s = in.readLong();
+      int i = index((s >>> VALUE_BITS) - 1);
+      while (slots[i] != 0) {
+        i = (i + 1) & mask;
+      }
+      slots[i] = s;
+    }
   }
 
   private static long tag(long gfn) {

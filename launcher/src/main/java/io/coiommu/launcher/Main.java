@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "coiommu", mixinStandardHelpOptions = true, version = "coiommu-pipeline 0.1.0",
     description = "How much guest memory does each DMA-pinning policy keep pinned, and how many "
         + "guest-to-host notifications does it cost, on real traffic?",
-    subcommands = {RunCommand.class, ProduceCommand.class, ProcessCommand.class, RecordCommand.class,
+    subcommands = {RunCommand.class, ProduceCommand.class, ProcessCommand.class, RecordCommand.class, SoakCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main {
 

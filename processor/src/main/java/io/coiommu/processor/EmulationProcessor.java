@@ -1,11 +1,12 @@
 package io.coiommu.processor;
 
 import io.coiommu.processor.engine.EmulationSink;
-import io.coiommu.processor.engine.VmEmulator;
 import io.coiommu.schema.Anomaly;
 import io.coiommu.schema.EventBatch;
+import io.coiommu.schema.EventType;
 import io.coiommu.schema.TraceEvent;
 import io.coiommu.schema.WindowResult;
+import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -14,6 +15,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -25,10 +27,18 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <p>State: live emulators stay in task memory, where batches update them at full speed; right before the task
  * commits, the state of every VM changed since the last commit is written to the changelogged {@link VmStateStore}
  * (see there why the hook sits in the store), in the same transaction as the input offsets. After a crash, a restart
- * or a rebalance, a VM's state is read back from the store when its next batch arrives, so the results are exactly
- * those of an uninterrupted run.
+ * or a rebalance, the task reads every VM's state back from the store, so the results are exactly those of an
+ * uninterrupted run.
+ *
+ * <p>Event time: each VM's events are put back in timestamp order within the reorder bound (see {@link VmState});
+ * the partition's largest trace time is the watermark that closes the windows of VMs that fell silent.
  */
 final class EmulationProcessor implements Processor<String, EventBatch, String, SpecificRecord> {
+
+  /** How far the partition's trace time must be past a silent VM's before its windows are closed. */
+  static final long SILENCE_NS = 60_000_000_000L;
+  /** Store key of the partition's watermark: no VM id starts with a NUL character. */
+  private static final String WATERMARK_KEY = "\u0000watermark";
 
   private final ProcessorConfig config;
   private final String resultsChild;
@@ -39,6 +49,11 @@ final class EmulationProcessor implements Processor<String, EventBatch, String, 
   private final Set<String> dirty = new HashSet<>();
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, byte[]> store;
+  /** Largest trace time seen on this task's partition. */
+  private long watermarkNs = Long.MIN_VALUE;
+  /** Where {@link #closeSilentVms} last released every VM to. */
+  private long closedNs = Long.MIN_VALUE;
+  private boolean loaded;
 
   EmulationProcessor(ProcessorConfig config, String resultsChild, String anomaliesChild) {
     this.config = config;
@@ -53,14 +68,40 @@ final class EmulationProcessor implements Processor<String, EventBatch, String, 
     // init also follows a resume after suspension: the store, not this object's memory, is what was committed.
     vms.clear();
     dirty.clear();
+    loaded = false;
     VmStateStore.beforeCommit(store, this::saveDirty);
   }
 
+  /**
+   * Reads every VM's state before the first batch, not only the state of those whose batches come next: the
+   * watermark must close silent VMs' windows too.
+   */
+  private void load() {
+    loaded = true;
+    watermarkNs = Long.MIN_VALUE;
+    closedNs = Long.MIN_VALUE;
+    try (KeyValueIterator<String, byte[]> all = store.all()) {
+      all.forEachRemaining(kv -> {
+        if (kv.key.equals(WATERMARK_KEY)) {
+          ByteBuffer b = ByteBuffer.wrap(kv.value);
+          watermarkNs = b.getLong();
+          closedNs = b.getLong();
+        } else {
+          vms.put(kv.key, VmState.fromBytes(kv.key, config, kv.value));
+        }
+      });
+    }
+  }
+
   private void saveDirty() {
+    if (dirty.isEmpty()) {
+      return;
+    }
     for (String vm : dirty) {
       store.put(vm, vms.get(vm).toBytes());
     }
     dirty.clear();
+    store.put(WATERMARK_KEY, ByteBuffer.allocate(16).putLong(watermarkNs).putLong(closedNs).array());
   }
 
   @Override
@@ -70,13 +111,7 @@ final class EmulationProcessor implements Processor<String, EventBatch, String, 
   }
 
   private VmState state(String vm) {
-    VmState s = vms.get(vm);
-    if (s == null) {
-      byte[] saved = store.get(vm);
-      s = saved == null ? new VmState() : VmState.fromBytes(vm, config, saved);
-      vms.put(vm, s);
-    }
-    return s;
+    return vms.computeIfAbsent(vm, id -> new VmState());
   }
 
   @Override
@@ -84,6 +119,9 @@ final class EmulationProcessor implements Processor<String, EventBatch, String, 
     EventBatch batch = record.value();
     if (batch == null) {
       return;
+    }
+    if (!loaded) {
+      load();
     }
     String vm = batch.getVm();
     long timestamp = record.timestamp();
@@ -93,16 +131,41 @@ final class EmulationProcessor implements Processor<String, EventBatch, String, 
     if (!inSequence(state, batch, out)) {
       return;
     }
-    if (state.emulator == null) {
-      state.emulator = new VmEmulator(vm, config.scenarios(), config.engine());
-    }
     for (TraceEvent event : batch.getEvents()) {
-      state.emulator.onEvent(event, out);
+      boolean onTime = event.getTsNs() >= state.frontierNs;
+      state.hold(event, vm, config, out);
+      watermarkNs = Math.max(watermarkNs, event.getTsNs());
+      if (onTime && event.getType() == EventType.VM_STOP) {
+        state.releaseAll(vm, config, out);
+      }
     }
-    if (state.emulator.finished()) {
-      // VM_STOP released everything; a later VM with the same id starts from scratch.
-      state.emulator = null;
+    state.release(saturatedMinus(state.maxTsNs, config.reorderBoundNs()), vm, config, out);
+    closeSilentVms(timestamp);
+  }
+
+  /**
+   * Each time the partition's watermark, less {@link #SILENCE_NS}, enters a new window, every VM of the task is
+   * released up to it, so a VM that fell silent gets its windows closed. The lag must cover how far apart in trace
+   * time the producer sends different VMs' batches of one partition (it batches per VM), or their events would be
+   * late; it depends only on the input order, so a replay gives the same records.
+   */
+  private void closeSilentVms(long timestamp) {
+    long closeNs = saturatedMinus(watermarkNs, SILENCE_NS);
+    if (closeNs == Long.MIN_VALUE
+        || Math.floorDiv(closeNs, config.engine().windowNs()) <= Math.floorDiv(closedNs, config.engine().windowNs())) {
+      return;
     }
+    closedNs = closeNs;
+    for (Map.Entry<String, VmState> e : vms.entrySet()) {
+      if (e.getValue().frontierNs < closeNs) {
+        e.getValue().release(closeNs, e.getKey(), config, new Forwarder(e.getKey(), timestamp));
+        dirty.add(e.getKey());
+      }
+    }
+  }
+
+  private static long saturatedMinus(long a, long b) {
+    return a < Long.MIN_VALUE + b ? Long.MIN_VALUE : a - b;
   }
 
   /**

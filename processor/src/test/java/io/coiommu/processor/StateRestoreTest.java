@@ -14,6 +14,8 @@ import io.coiommu.schema.WindowResult;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Properties;
 import java.util.Random;
 import org.apache.kafka.common.serialization.Serdes;
@@ -44,24 +46,24 @@ class StateRestoreTest {
   @Test
   void aTopologyRestartedFromTheStoreEmitsWhatAnUninterruptedOneDoes() {
     List<EventBatch> batches = trace(4, 60, 25);
-    List<Object> reference;
+    Map<String, List<Object>> reference = new TreeMap<>();
     try (Run whole = new Run("whole")) {
       batches.forEach(whole::pipe);
-      reference = whole.output();
+      whole.output(reference);
     }
     for (int cut : new int[] {1, batches.size() / 3, batches.size() / 2 + 1, batches.size() - 1}) {
-      List<Object> interrupted = new ArrayList<>();
+      Map<String, List<Object>> interrupted = new TreeMap<>();
       List<KeyValue<String, byte[]>> saved;
       try (Run first = new Run("first-" + cut)) {
         batches.subList(0, cut).forEach(first::pipe);
-        interrupted.addAll(first.output());
+        first.output(interrupted);
         saved = first.store();
       }
       assertThat(saved).as("state after %d batches", cut).isNotEmpty();
       try (Run second = new Run("second-" + cut)) {
         saved.forEach(kv -> second.storeHandle().put(kv.key, kv.value));
         batches.subList(cut, batches.size()).forEach(second::pipe);
-        interrupted.addAll(second.output());
+        second.output(interrupted);
       }
       assertThat(interrupted).as("cut after %d batches", cut).isEqualTo(reference);
     }
@@ -126,13 +128,14 @@ class StateRestoreTest {
       in.pipeInput(b.getVm(), b, 0L);
     }
 
-    List<Object> output() {
-      List<Object> out = new ArrayList<>();
-      out.addAll(driver.createOutputTopic(Topics.WINDOW_RESULTS, Serdes.String().deserializer(),
-          AvroSerde.of(WindowResult.class)).readValuesToList());
-      out.addAll(driver.createOutputTopic(Topics.ANOMALIES, Serdes.String().deserializer(),
-          AvroSerde.of(Anomaly.class)).readValuesToList());
-      return out;
+    /** Window results by scenario and VM, then anomalies by VM: the order within each is part of the contract. */
+    void output(Map<String, List<Object>> into) {
+      driver.createOutputTopic(Topics.WINDOW_RESULTS, Serdes.String().deserializer(), AvroSerde.of(WindowResult.class))
+          .readValuesToList().forEach(r -> into.computeIfAbsent(r.getScenario() + " | " + r.getVm(),
+              k -> new ArrayList<>()).add(r));
+      driver.createOutputTopic(Topics.ANOMALIES, Serdes.String().deserializer(), AvroSerde.of(Anomaly.class))
+          .readValuesToList().forEach(a -> into.computeIfAbsent("anomalies | " + a.getVm(),
+              k -> new ArrayList<>()).add(a));
     }
 
     KeyValueStore<String, byte[]> storeHandle() {

@@ -298,6 +298,28 @@ public final class VmEmulator {
     }
   }
 
+  /**
+   * No event of this VM before {@code ts} will come any more (the processor's watermark): timers due before it fire and
+   * the windows that end at or before it are emitted, so a VM that falls silent still gets its windows closed. The same
+   * events give the same records whether or not this is called in between (a stop exactly at {@code ts} still ends
+   * the window before it).
+   */
+  public void advanceTime(long ts, EmulationSink out) {
+    if (life == Life.RUNNING && ts - 1 > lastTs) {
+      advanceTo(ts - 1, out);
+    }
+  }
+
+  /** An event that arrived after {@link #advanceTime} had passed it: reported, counted, not emulated. */
+  public void late(TraceEvent e, long frontierNs, EmulationSink out) {
+    String detail = "ts " + e.getTsNs() + " ns arrived after trace time had reached " + frontierNs + " ns; not emulated";
+    if (life == Life.RUNNING) {
+      vmAnomaly(out, AnomalyReason.LATE_EVENT, detail, e);
+    } else {
+      out.anomaly(anomaly("", AnomalyReason.LATE_EVENT, detail, e));
+    }
+  }
+
   /** End of the trace without VM_STOP: releases everything at the last seen timestamp and emits the last records. */
   public void finish(EmulationSink out) {
     if (life == Life.RUNNING) {

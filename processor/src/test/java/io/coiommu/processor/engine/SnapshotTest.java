@@ -36,6 +36,27 @@ class SnapshotTest {
     assertThat(interrupted.anomalies).isEqualTo(reference.anomalies);
   }
 
+  /** Moving trace time forward between events (the processor's watermark) changes no record. */
+  @Property(tries = 200)
+  void advancingTimeBetweenEventsChangesNothing(@ForAll @Size(max = 300) List<Integer> ops,
+      @ForAll @IntRange(min = 0, max = 1000) int fraction) {
+    List<TraceEvent> trace = RandomTrace.decode(ops);
+    Collected reference = run(trace, List.of());
+    VmEmulator emu = new VmEmulator("vm", SCENARIOS, CONFIG);
+    Collected out = new Collected();
+    long previous = Long.MIN_VALUE;
+    for (TraceEvent e : trace) {
+      if (previous != Long.MIN_VALUE && e.getTsNs() > previous) {
+        emu.advanceTime(previous + (e.getTsNs() - previous) * fraction / 1000, out);
+        emu.advanceTime(e.getTsNs(), out);
+      }
+      emu.onEvent(e, out);
+      previous = Math.max(previous, e.getTsNs());
+    }
+    emu.finish(out);
+    assertThat(out.windows).isEqualTo(reference.windows);
+  }
+
   /** Mid-window, with a queued lazy flush and both LRU lists populated, then restored twice in a row. */
   @Test
   void pendingFlushesAndLruListsSurvive() {

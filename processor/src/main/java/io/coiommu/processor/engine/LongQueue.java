@@ -3,6 +3,7 @@ package io.coiommu.processor.engine;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 
 /** A FIFO of primitive longs in a growable ring, for the LRU lists without one object per page. */
 final class LongQueue {
@@ -46,9 +47,11 @@ final class LongQueue {
   /** The entries in queue order: the LRU lists' order decides which pages a scan reaches first. */
   void writeTo(DataOutput out) throws IOException {
     out.writeInt(size);
+    ByteBuffer entries = ByteBuffer.allocate(size * Long.BYTES);
     for (int k = 0; k < size; k++) {
-      out.writeLong(ring[(head + k) & (ring.length - 1)]);
+      entries.putLong(ring[(head + k) & (ring.length - 1)]);
     }
+    out.write(entries.array());
   }
 
   void readFrom(DataInput in) throws IOException {
@@ -56,9 +59,9 @@ final class LongQueue {
     ring = new long[Math.max(16, Integer.highestOneBit(Math.max(1, n - 1)) << 1)];
     head = 0;
     size = n;
-    for (int k = 0; k < n; k++) {
-      ring[k] = in.readLong();
-    }
+    byte[] bytes = new byte[n * Long.BYTES];
+    in.readFully(bytes);
+    ByteBuffer.wrap(bytes).asLongBuffer().get(ring, 0, n);
   }
 
   void clear() {

@@ -3,6 +3,7 @@ package io.coiommu.processor.engine;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
@@ -200,11 +201,14 @@ final class PageTable {
   void writeTo(DataOutput out) throws IOException {
     out.writeInt(slots.length);
     out.writeInt(size);
+    // One bulk write: DataOutput's writeLong per entry would dominate the cost of a commit.
+    ByteBuffer entries = ByteBuffer.allocate(size * Long.BYTES);
     for (long s : slots) {
       if (s != 0) {
-        out.writeLong(s);
+        entries.putLong(s);
       }
     }
+    out.write(entries.array());
   }
 
   void readFrom(DataInput in) throws IOException {
@@ -213,8 +217,11 @@ final class PageTable {
     slots = new long[capacity];
     mask = capacity - 1;
     size = n;
+    byte[] bytes = new byte[n * Long.BYTES];
+    in.readFully(bytes);
+    ByteBuffer entries = ByteBuffer.wrap(bytes);
     for (int k = 0; k < n; k++) {
-      long s = in.readLong();
+      long s = entries.getLong();
       int i = index((s >>> VALUE_BITS) - 1);
       while (slots[i] != 0) {
         i = (i + 1) & mask;

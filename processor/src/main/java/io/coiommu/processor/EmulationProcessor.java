@@ -6,6 +6,7 @@ import io.coiommu.schema.EventBatch;
 import io.coiommu.schema.EventType;
 import io.coiommu.schema.TraceEvent;
 import io.coiommu.schema.WindowResult;
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -54,6 +55,8 @@ final class EmulationProcessor implements Processor<String, EventBatch, String, 
   /** Where {@link #closeSilentVms} last released every VM to. */
   private long closedNs = Long.MIN_VALUE;
   private boolean loaded;
+  /** Reused by every commit: it grows to the largest VM's state once instead of for every VM. */
+  private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(1 << 16);
 
   EmulationProcessor(ProcessorConfig config, String resultsChild, String anomaliesChild) {
     this.config = config;
@@ -98,7 +101,9 @@ final class EmulationProcessor implements Processor<String, EventBatch, String, 
       return;
     }
     for (String vm : dirty) {
-      store.put(vm, vms.get(vm).toBytes());
+      buffer.reset();
+      vms.get(vm).writeTo(buffer);
+      store.put(vm, buffer.toByteArray());
     }
     dirty.clear();
     store.put(WATERMARK_KEY, ByteBuffer.allocate(16).putLong(watermarkNs).putLong(closedNs).array());

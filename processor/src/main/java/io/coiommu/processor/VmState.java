@@ -25,7 +25,7 @@ import java.util.List;
  */
 final class VmState {
 
-  private static final int FORMAT = 2;
+  private static final int FORMAT = 3;
 
   long nextSeq;
   VmEmulator emulator;
@@ -90,8 +90,8 @@ final class VmState {
     return emulator;
   }
 
-  byte[] toBytes() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+  /** Writes this state into {@code bytes} (which the caller resets and reuses, so a commit copies each state once). */
+  void writeTo(ByteArrayOutputStream bytes) {
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeInt(FORMAT);
       out.writeLong(nextSeq);
@@ -103,15 +103,13 @@ final class VmState {
         out.writeInt(b.remaining());
         out.write(b.array(), b.arrayOffset() + b.position(), b.remaining());
       }
-      byte[] snapshot = emulator == null ? null : emulator.snapshot();
-      out.writeInt(snapshot == null ? -1 : snapshot.length);
-      if (snapshot != null) {
-        out.write(snapshot);
+      out.writeBoolean(emulator != null);
+      if (emulator != null) {
+        emulator.writeTo(out);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return bytes.toByteArray();
   }
 
   static VmState fromBytes(String vm, ProcessorConfig config, byte[] bytes) {
@@ -127,9 +125,11 @@ final class VmState {
       for (int k = in.readInt(); k > 0; k--) {
         s.held.add(TraceEvent.fromByteBuffer(ByteBuffer.wrap(in.readNBytes(in.readInt()))));
       }
-      int n = in.readInt();
-      if (n >= 0) {
-        s.emulator = VmEmulator.restore(vm, config.scenarios(), config.engine(), in.readNBytes(n));
+      if (in.readBoolean()) {
+        s.emulator = VmEmulator.restore(vm, config.scenarios(), config.engine(), in);
+      }
+      if (in.available() != 0) {
+        throw new IllegalStateException("VM " + vm + ": " + in.available() + " bytes left over in its state");
       }
     } catch (IOException e) {
       throw new UncheckedIOException("VM " + vm + ": corrupt state", e);

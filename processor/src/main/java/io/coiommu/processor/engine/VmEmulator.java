@@ -5,6 +5,7 @@ import io.coiommu.schema.EventType;
 import io.coiommu.schema.TraceEvent;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInput;
 import java.io.DataInputStream;
 import java.io.DataOutput;
 import java.io.DataOutputStream;
@@ -112,35 +113,40 @@ public final class VmEmulator {
   public byte[] snapshot() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + 16 * (int) Math.min(mapped.mapped(), 1 << 24));
     try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeInt(SNAPSHOT_FORMAT);
-      out.writeLong(windowNs);
-      out.writeInt(policies.length);
-      for (Policy p : policies) {
-        out.writeUTF(p.scenario.name());
-      }
-      out.writeByte(life.ordinal());
-      out.writeUTF(host);
-      out.writeLong(guestBytes);
-      out.writeLong(lastTs);
-      out.writeLong(anomaliesBeforeStart);
-      out.writeLong(spanStart);
-      out.writeLong(windowStart);
-      out.writeLong(windowEnd);
-      out.writeBoolean(dirty);
-      out.writeByte(callKind.ordinal());
-      out.writeLong(callId);
-      mapped.writeTo(out);
-      if (footprint != null) {
-        footprint.writeTo(out);
-      }
-      writeDevices(out);
-      for (Policy p : policies) {
-        p.writeTo(out);
-      }
+      writeTo(out);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return bytes.toByteArray();
+  }
+
+  /** {@link #snapshot()} into a stream of the caller's (which can then hold other state and reuse its buffer). */
+  public void writeTo(DataOutput out) throws IOException {
+    out.writeInt(SNAPSHOT_FORMAT);
+    out.writeLong(windowNs);
+    out.writeInt(policies.length);
+    for (Policy p : policies) {
+      out.writeUTF(p.scenario.name());
+    }
+    out.writeByte(life.ordinal());
+    out.writeUTF(host);
+    out.writeLong(guestBytes);
+    out.writeLong(lastTs);
+    out.writeLong(anomaliesBeforeStart);
+    out.writeLong(spanStart);
+    out.writeLong(windowStart);
+    out.writeLong(windowEnd);
+    out.writeBoolean(dirty);
+    out.writeByte(callKind.ordinal());
+    out.writeLong(callId);
+    mapped.writeTo(out);
+    if (footprint != null) {
+      footprint.writeTo(out);
+    }
+    writeDevices(out);
+    for (Policy p : policies) {
+      p.writeTo(out);
+    }
   }
 
   private void writeDevices(DataOutput out) throws IOException {
@@ -156,52 +162,59 @@ public final class VmEmulator {
    * one scenario set means nothing to another, so a mismatch is refused rather than silently mixed.
    */
   public static VmEmulator restore(String vm, List<Scenario> scenarios, EngineConfig config, byte[] snapshot) {
-    VmEmulator e = new VmEmulator(vm, scenarios, config);
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(snapshot))) {
-      int format = in.readInt();
-      if (format != SNAPSHOT_FORMAT) {
-        throw new IllegalStateException("VM " + vm + ": emulator snapshot format " + format + ", this engine reads "
-            + SNAPSHOT_FORMAT);
-      }
-      long windowNs = in.readLong();
-      int n = in.readInt();
-      List<String> names = new java.util.ArrayList<>(n);
-      for (int i = 0; i < n; i++) {
-        names.add(in.readUTF());
-      }
-      List<String> expected = scenarios.stream().map(Scenario::name).toList();
-      if (windowNs != e.windowNs || !names.equals(expected)) {
-        throw new IllegalStateException("VM " + vm + ": saved state is for window " + Durations.format(windowNs)
-            + " and scenarios " + names + ", not " + Durations.format(e.windowNs) + " and " + expected
-            + "; run other settings under another application id");
-      }
-      e.life = Life.values()[in.readByte()];
-      e.host = in.readUTF();
-      e.guestBytes = in.readLong();
-      e.lastTs = in.readLong();
-      e.anomaliesBeforeStart = in.readLong();
-      e.spanStart = in.readLong();
-      e.windowStart = in.readLong();
-      e.windowEnd = in.readLong();
-      e.dirty = in.readBoolean();
-      e.callKind = CallKind.values()[in.readByte()];
-      e.callId = in.readLong();
-      e.mapped.readFrom(in);
-      if (e.footprint != null) {
-        e.footprint.readFrom(in);
-      }
-      for (int d = in.readInt(); d > 0; d--) {
-        String device = in.readUTF();
-        e.devices.put(device, IovaTable.readFrom(in));
-      }
-      for (Policy p : e.policies) {
-        p.readFrom(in);
-      }
+      VmEmulator e = restore(vm, scenarios, config, in);
       if (in.available() != 0) {
         throw new IllegalStateException("VM " + vm + ": " + in.available() + " bytes left over in its snapshot");
       }
+      return e;
     } catch (IOException ex) {
       throw new UncheckedIOException("VM " + vm + ": corrupt emulator snapshot", ex);
+    }
+  }
+
+  /** {@link #restore(String, List, EngineConfig, byte[])} from what {@link #writeTo} wrote to a stream. */
+  public static VmEmulator restore(String vm, List<Scenario> scenarios, EngineConfig config, DataInput in)
+      throws IOException {
+    VmEmulator e = new VmEmulator(vm, scenarios, config);
+    int format = in.readInt();
+    if (format != SNAPSHOT_FORMAT) {
+      throw new IllegalStateException("VM " + vm + ": emulator snapshot format " + format + ", this engine reads "
+          + SNAPSHOT_FORMAT);
+    }
+    long windowNs = in.readLong();
+    int n = in.readInt();
+    List<String> names = new java.util.ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      names.add(in.readUTF());
+    }
+    List<String> expected = scenarios.stream().map(Scenario::name).toList();
+    if (windowNs != e.windowNs || !names.equals(expected)) {
+      throw new IllegalStateException("VM " + vm + ": saved state is for window " + Durations.format(windowNs)
+          + " and scenarios " + names + ", not " + Durations.format(e.windowNs) + " and " + expected
+          + "; run other settings under another application id");
+    }
+    e.life = Life.values()[in.readByte()];
+    e.host = in.readUTF();
+    e.guestBytes = in.readLong();
+    e.lastTs = in.readLong();
+    e.anomaliesBeforeStart = in.readLong();
+    e.spanStart = in.readLong();
+    e.windowStart = in.readLong();
+    e.windowEnd = in.readLong();
+    e.dirty = in.readBoolean();
+    e.callKind = CallKind.values()[in.readByte()];
+    e.callId = in.readLong();
+    e.mapped.readFrom(in);
+    if (e.footprint != null) {
+      e.footprint.readFrom(in);
+    }
+    for (int d = in.readInt(); d > 0; d--) {
+      String device = in.readUTF();
+      e.devices.put(device, IovaTable.readFrom(in));
+    }
+    for (Policy p : e.policies) {
+      p.readFrom(in);
     }
     return e;
   }

@@ -1,33 +1,62 @@
 package io.coiommu.processor;
 
 import io.coiommu.processor.engine.EmulationSink;
-import io.coiommu.processor.engine.VmEmulator;
 import io.coiommu.schema.Anomaly;
 import io.coiommu.schema.EventBatch;
+import io.coiommu.schema.EventType;
 import io.coiommu.schema.TraceEvent;
 import io.coiommu.schema.WindowResult;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Feeds each VM's batches, in order, to that VM's emulator and forwards what it emits.
  *
  * <p>Results carry the batch's record timestamp, not wall-clock time, so output depends only on the
- * input. Emulator state lives in this task's memory: a restart replays the trace topic from the
- * last committed offset with fresh emulators, which issue #6 replaces with changelogged stores.
+ * input.
+ *
+ * <p>State: live emulators stay in task memory, where batches update them at full speed; right before the task
+ * commits, the state of every VM changed since the last commit is written to the changelogged {@link VmStateStore}
+ * (see there why the hook sits in the store), in the same transaction as the input offsets. After a crash, a restart
+ * or a rebalance, the task reads every VM's state back from the store, so the results are exactly those of an
+ * uninterrupted run.
+ *
+ * <p>Event time: each VM's events are put back in timestamp order within the reorder bound (see {@link VmState});
+ * the partition's largest trace time is the watermark that closes the windows of VMs that fell silent.
  */
 final class EmulationProcessor implements Processor<String, EventBatch, String, SpecificRecord> {
+
+  /** How far the partition's trace time must be past a silent VM's before its windows are closed. */
+  static final long SILENCE_NS = 60_000_000_000L;
+  /** Store key of the partition's watermark: no VM id starts with a NUL character. */
+  private static final String WATERMARK_KEY = "\u0000watermark";
 
   private final ProcessorConfig config;
   private final String resultsChild;
   private final String anomaliesChild;
-  private final Map<String, VmEmulator> emulators = new HashMap<>();
-  private final Map<String, Long> nextSeq = new HashMap<>();
+  /** The VMs this task has seen since init, as in the store plus every batch since the last commit. */
+  private final Map<String, VmState> vms = new HashMap<>();
+  /** VMs changed since the last commit. */
+  private final Set<String> dirty = new HashSet<>();
   private ProcessorContext<String, SpecificRecord> context;
+  private KeyValueStore<String, byte[]> store;
+  /** Largest trace time seen on this task's partition. */
+  private long watermarkNs = Long.MIN_VALUE;
+  /** Where {@link #closeSilentVms} last released every VM to. */
+  private long closedNs = Long.MIN_VALUE;
+  private boolean loaded;
+  /** Reused by every commit: it grows to the largest VM's state once instead of for every VM. */
+  private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(1 << 16);
 
   EmulationProcessor(ProcessorConfig config, String resultsChild, String anomaliesChild) {
     this.config = config;
@@ -38,6 +67,56 @@ final class EmulationProcessor implements Processor<String, EventBatch, String, 
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
+    this.store = context.getStateStore(VmStateStore.NAME);
+    // init also follows a resume after suspension: the store, not this object's memory, is what was committed.
+    vms.clear();
+    dirty.clear();
+    loaded = false;
+    VmStateStore.beforeCommit(store, this::saveDirty);
+  }
+
+  /**
+   * Reads every VM's state before the first batch, not only the state of those whose batches come next: the
+   * watermark must close silent VMs' windows too.
+   */
+  private void load() {
+    loaded = true;
+    watermarkNs = Long.MIN_VALUE;
+    closedNs = Long.MIN_VALUE;
+    try (KeyValueIterator<String, byte[]> all = store.all()) {
+      all.forEachRemaining(kv -> {
+        if (kv.key.equals(WATERMARK_KEY)) {
+          ByteBuffer b = ByteBuffer.wrap(kv.value);
+          watermarkNs = b.getLong();
+          closedNs = b.getLong();
+        } else {
+          vms.put(kv.key, VmState.fromBytes(kv.key, config, kv.value));
+        }
+      });
+    }
+  }
+
+  private void saveDirty() {
+    if (dirty.isEmpty()) {
+      return;
+    }
+    for (String vm : dirty) {
+      buffer.reset();
+      vms.get(vm).writeTo(buffer);
+      store.put(vm, buffer.toByteArray());
+    }
+    dirty.clear();
+    store.put(WATERMARK_KEY, ByteBuffer.allocate(16).putLong(watermarkNs).putLong(closedNs).array());
+  }
+
+  @Override
+  public void close() {
+    vms.clear();
+    dirty.clear();
+  }
+
+  private VmState state(String vm) {
+    return vms.computeIfAbsent(vm, id -> new VmState());
   }
 
   @Override
@@ -46,29 +125,60 @@ final class EmulationProcessor implements Processor<String, EventBatch, String, 
     if (batch == null) {
       return;
     }
+    if (!loaded) {
+      load();
+    }
     String vm = batch.getVm();
     long timestamp = record.timestamp();
     Forwarder out = new Forwarder(vm, timestamp);
-    if (!inSequence(batch, out)) {
+    VmState state = state(vm);
+    dirty.add(vm);
+    if (!inSequence(state, batch, out)) {
       return;
     }
-    VmEmulator emulator = emulators.computeIfAbsent(vm,
-        id -> new VmEmulator(id, config.scenarios(), config.engine()));
     for (TraceEvent event : batch.getEvents()) {
-      emulator.onEvent(event, out);
+      boolean onTime = event.getTsNs() >= state.frontierNs;
+      state.hold(event, vm, config, out);
+      watermarkNs = Math.max(watermarkNs, event.getTsNs());
+      if (onTime && event.getType() == EventType.VM_STOP) {
+        state.releaseAll(vm, config, out);
+      }
     }
-    if (emulator.finished()) {
-      // VM_STOP released everything; a later VM with the same id starts from scratch.
-      emulators.remove(vm);
+    state.release(saturatedMinus(state.maxTsNs, config.reorderBoundNs()), vm, config, out);
+    closeSilentVms(timestamp);
+  }
+
+  /**
+   * Each time the partition's watermark, less {@link #SILENCE_NS}, enters a new window, every VM of the task is
+   * released up to it, so a VM that fell silent gets its windows closed. The lag must cover how far apart in trace
+   * time the producer sends different VMs' batches of one partition (it batches per VM), or their events would be
+   * late; it depends only on the input order, so a replay gives the same records.
+   */
+  private void closeSilentVms(long timestamp) {
+    long closeNs = saturatedMinus(watermarkNs, SILENCE_NS);
+    if (closeNs == Long.MIN_VALUE
+        || Math.floorDiv(closeNs, config.engine().windowNs()) <= Math.floorDiv(closedNs, config.engine().windowNs())) {
+      return;
     }
+    closedNs = closeNs;
+    for (Map.Entry<String, VmState> e : vms.entrySet()) {
+      if (e.getValue().frontierNs < closeNs) {
+        e.getValue().release(closeNs, e.getKey(), config, new Forwarder(e.getKey(), timestamp));
+        dirty.add(e.getKey());
+      }
+    }
+  }
+
+  private static long saturatedMinus(long a, long b) {
+    return a < Long.MIN_VALUE + b ? Long.MIN_VALUE : a - b;
   }
 
   /**
    * A repeated batch would apply its events twice, so it is reported and skipped; a gap means
    * events were lost upstream, which is reported but cannot be undone.
    */
-  private boolean inSequence(EventBatch batch, Forwarder out) {
-    long expected = nextSeq.getOrDefault(batch.getVm(), 0L);
+  private boolean inSequence(VmState state, EventBatch batch, Forwarder out) {
+    long expected = state.nextSeq;
     long seq = batch.getSeq();
     if (seq < expected) {
       out.anomaly(BatchAnomalies.repeated(batch, expected));
@@ -77,7 +187,7 @@ final class EmulationProcessor implements Processor<String, EventBatch, String, 
     if (seq > expected) {
       out.anomaly(BatchAnomalies.gap(batch, expected));
     }
-    nextSeq.put(batch.getVm(), seq + 1);
+    state.nextSeq = seq + 1;
     return true;
   }
 

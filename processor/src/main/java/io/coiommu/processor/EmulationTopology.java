@@ -12,7 +12,9 @@ import org.apache.kafka.streams.Topology;
  * trace-events (EventBatch by VM) -> emulation of every scenario per VM -> window-results and anomalies.
  *
  * <p>Records are keyed by VM id end to end, so one VM's batches reach one task in order and
- * different VMs spread over partitions without sharing state.
+ * different VMs spread over partitions without sharing state. Each task's emulation state is
+ * changelogged ({@link VmStateStore}), so a restarted or rebalanced instance goes on where the
+ * last commit left off.
  */
 public final class EmulationTopology {
 
@@ -28,6 +30,7 @@ public final class EmulationTopology {
     topology.addSource(SOURCE, Serdes.String().deserializer(), AvroSerde.of(EventBatch.class),
         Topics.TRACE_EVENTS);
     topology.addProcessor(EMULATOR, () -> new EmulationProcessor(config, RESULTS_SINK, ANOMALIES_SINK), SOURCE);
+    topology.addStateStore(VmStateStore.builder(), EMULATOR);
     topology.addSink(RESULTS_SINK, Topics.WINDOW_RESULTS, Serdes.String().serializer(),
         AvroSerde.of(WindowResult.class), EMULATOR);
     topology.addSink(ANOMALIES_SINK, Topics.ANOMALIES, Serdes.String().serializer(),

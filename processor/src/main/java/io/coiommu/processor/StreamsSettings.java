@@ -29,6 +29,10 @@ public final class StreamsSettings {
     // commit together.
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+    // Each commit writes the state of every VM changed since the previous one: once a second keeps
+    // that cost small against the batches in between (the exactly-once default is 100 ms). Fleets of
+    // VMs with large DMA working sets may want it longer: the client properties may say so.
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, client.getOrDefault(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000));
     // A record that does not decode (bad bytes, unknown schema fingerprint) must not stop the
     // pipeline: it is logged, counted in the Streams metrics and kept byte for byte, with the
     // exception in its headers, on the dead-letter topic.
@@ -39,6 +43,8 @@ public final class StreamsSettings {
     p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
     p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 20);
     p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), VmStateStore.MAX_STATE_BYTES + 1024);
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.BUFFER_MEMORY_CONFIG), 2L * VmStateStore.MAX_STATE_BYTES);
     return p;
   }
 }

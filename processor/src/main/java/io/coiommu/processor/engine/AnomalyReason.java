@@ -33,5 +33,10 @@ public enum AnomalyReason {
   /** A VM_START with zero or negative guest memory; the VM starts with 0 bytes. */
   BAD_GUEST_MEMORY,
   /** An event type the emulation does not know. */
-  UNKNOWN_EVENT_TYPE
+  UNKNOWN_EVENT_TYPE,
+  /**
+   * An event that came after the processor had moved the VM's trace time past it (out of order beyond the reorder
+   * bound, or behind the partition's watermark); not emulated.
+   */
+  LATE_EVENT
 }

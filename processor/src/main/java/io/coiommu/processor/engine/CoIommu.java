@@ -1,5 +1,9 @@
 package io.coiommu.processor.engine;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 /**
  * coIOMMU with crosvm's semantics (devices/src/pci/coiommu.rs and the ChromeOS guest driver kernel/dma/coiommu.c).
  *
@@ -245,6 +249,32 @@ final class CoIommu extends Policy {
     }
     setPinned(ts, pinnedPages.size());
     return refused;
+  }
+
+  @Override
+  void writeState(DataOutput out) throws IOException {
+    pinnedPages.writeTo(out);
+    newGen.writeTo(out);
+    oldGen.writeTo(out);
+    out.writeLong(genTick);
+    out.writeLong(nextScan);
+    out.writeBoolean(callNotified);
+    out.writeLong(callSpan);
+    out.writeBoolean(unmapCallNotified);
+    out.writeBoolean(released);
+  }
+
+  @Override
+  void readState(DataInput in) throws IOException {
+    pinnedPages.readFrom(in);
+    newGen.readFrom(in);
+    oldGen.readFrom(in);
+    genTick = in.readLong();
+    nextScan = in.readLong();
+    callNotified = in.readBoolean();
+    callSpan = in.readLong();
+    unmapCallNotified = in.readBoolean();
+    released = in.readBoolean();
   }
 
   @Override

@@ -1,5 +1,9 @@
 package io.coiommu.processor.engine;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 /**
  * Memory of coIOMMU's DMA tracking table, as the ChromeOS guest driver lays it out: a radix tree whose leaves hold
  * 1024 32-bit entries (one per guest page) and whose upper levels hold 512 64-bit entries, each table one 4 KiB page.
@@ -41,6 +45,20 @@ final class DttFootprint {
   /** Whether the leaf holding {@code gfn}'s entry exists: the host cannot set P on a page without one. */
   boolean hasEntry(long gfn) {
     return tables[0].contains(gfn >>> LEAF_SHIFT);
+  }
+
+  void writeTo(DataOutput out) throws IOException {
+    for (PageTable t : tables) {
+      t.writeTo(out);
+    }
+    out.writeLong(lastLeaf);
+  }
+
+  void readFrom(DataInput in) throws IOException {
+    for (PageTable t : tables) {
+      t.readFrom(in);
+    }
+    lastLeaf = in.readLong();
   }
 
   long bytes() {

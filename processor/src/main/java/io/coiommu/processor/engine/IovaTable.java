@@ -1,5 +1,9 @@
 package io.coiommu.processor.engine;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 /**
  * The live mappings of one (VM, device): iova to (gpa, bytes). Unmaps in real traces often carry only the iova, so
  * this is what resolves them to guest pages. Open addressing on primitive arrays; a length of 0 marks an empty slot
@@ -69,6 +73,40 @@ final class IovaTable {
     if (lengths.length > MIN_CAPACITY && size < lengths.length >> 3) {
       rehash(lengths.length >> 1);
     }
+  }
+
+  void writeTo(DataOutput out) throws IOException {
+    out.writeInt(lengths.length);
+    out.writeInt(size);
+    for (int k = 0; k < lengths.length; k++) {
+      if (lengths[k] != 0) {
+        out.writeLong(iovas[k]);
+        out.writeLong(gpas[k]);
+        out.writeLong(lengths[k]);
+      }
+    }
+  }
+
+  static IovaTable readFrom(DataInput in) throws IOException {
+    IovaTable t = new IovaTable();
+    int capacity = in.readInt();
+    int n = in.readInt();
+    t.iovas = new long[capacity];
+    t.gpas = new long[capacity];
+    t.lengths = new long[capacity];
+    t.mask = capacity - 1;
+    t.size = n;
+    for (int k = 0; k < n; k++) {
+      long iova = in.readLong();
+      int i = t.index(iova);
+      while (t.lengths[i] != 0) {
+        i = (i + 1) & t.mask;
+      }
+      t.iovas[i] = iova;
+      t.gpas[i] = in.readLong();
+      t.lengths[i] = in.readLong();
+    }
+    return t;
   }
 
   private int index(long iova) {

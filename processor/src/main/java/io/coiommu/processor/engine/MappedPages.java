@@ -1,5 +1,9 @@
 package io.coiommu.processor.engine;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 /**
  * The guest's view of its DMA mappings, shared by every scenario of one VM: per page, how many live mappings refer to
  * it. It is the same for every policy (they all see the same map and unmap calls), so it is kept once per VM; the
@@ -88,6 +92,18 @@ final class MappedPages {
 
   long transition(int k) {
     return transitions[k];
+  }
+
+  /** The counts and the peak; the transitions are scratch, read right after the map or unmap that wrote them. */
+  void writeTo(DataOutput out) throws IOException {
+    counts.writeTo(out);
+    out.writeLong(peak);
+  }
+
+  void readFrom(DataInput in) throws IOException {
+    counts.readFrom(in);
+    peak = in.readLong();
+    transitionCount = 0;
   }
 
   void clear() {

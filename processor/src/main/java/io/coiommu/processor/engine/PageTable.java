@@ -1,5 +1,9 @@
 package io.coiommu.processor.engine;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
@@ -191,6 +195,39 @@ final class PageTable {
       }
     }
     return best;
+  }
+
+  /** The present entries only (8 bytes each), so a snapshot costs what the working set does. */
+  void writeTo(DataOutput out) throws IOException {
+    out.writeInt(slots.length);
+    out.writeInt(size);
+    // One bulk write: DataOutput's writeLong per entry would dominate the cost of a commit.
+    ByteBuffer entries = ByteBuffer.allocate(size * Long.BYTES);
+    for (long s : slots) {
+      if (s != 0) {
+        entries.putLong(s);
+      }
+    }
+    out.write(entries.array());
+  }
+
+  void readFrom(DataInput in) throws IOException {
+    int capacity = in.readInt();
+    int n = in.readInt();
+    slots = new long[capacity];
+    mask = capacity - 1;
+    size = n;
+    byte[] bytes = new byte[n * Long.BYTES];
+    in.readFully(bytes);
+    ByteBuffer entries = ByteBuffer.wrap(bytes);
+    for (int k = 0; k < n; k++) {
+      long s = entries.getLong();
+      int i = index((s >>> VALUE_BITS) - 1);
+      while (slots[i] != 0) {
+        i = (i + 1) & mask;
+      }
+      slots[i] = s;
+    }
   }
 
   private static long tag(long gfn) {

@@ -1,6 +1,9 @@
 package io.coiommu.processor.engine;
 
 import io.coiommu.schema.WindowResult;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 
 /**
  * The state of one scenario for one VM: what the policy keeps pinned, and the counters of the current record span.
@@ -203,6 +206,49 @@ abstract class Policy {
     spanSeq++;
     return r;
   }
+
+  /** Everything of the open span and the gauge, then the policy's own state: a restored policy goes on exactly. */
+  final void writeTo(DataOutput out) throws IOException {
+    long[] v = {notifications, exits, pins, unpins, vfioMaps, vfioUnmaps, iotlbInvalidations, mapCalls,
+        mapCallsNoExit, ioPageFaults, balloonRequestedBytes, balloonReclaimedBytes, balloonRefusedBytes,
+        bootPinnedPages, dmaSafetyViolations, anomalies, scanVisits, pinned, peakPinned, pinnedPageNanos,
+        lastChangeNs, spanSeq};
+    for (long x : v) {
+      out.writeLong(x);
+    }
+    writeState(out);
+  }
+
+  final void readFrom(DataInput in) throws IOException {
+    notifications = in.readLong();
+    exits = in.readLong();
+    pins = in.readLong();
+    unpins = in.readLong();
+    vfioMaps = in.readLong();
+    vfioUnmaps = in.readLong();
+    iotlbInvalidations = in.readLong();
+    mapCalls = in.readLong();
+    mapCallsNoExit = in.readLong();
+    ioPageFaults = in.readLong();
+    balloonRequestedBytes = in.readLong();
+    balloonReclaimedBytes = in.readLong();
+    balloonRefusedBytes = in.readLong();
+    bootPinnedPages = in.readLong();
+    dmaSafetyViolations = in.readLong();
+    anomalies = in.readLong();
+    scanVisits = in.readLong();
+    pinned = in.readLong();
+    peakPinned = in.readLong();
+    pinnedPageNanos = in.readLong();
+    lastChangeNs = in.readLong();
+    spanSeq = in.readLong();
+    readState(in);
+  }
+
+  /** The policy's own state beyond the VM's mapped pages (none for the policies that pin exactly those). */
+  void writeState(DataOutput out) throws IOException {}
+
+  void readState(DataInput in) throws IOException {}
 
   /** Whether an idle span of {@code len} ns would overflow the page-nanosecond integral. */
   final boolean integralFits(long len) {

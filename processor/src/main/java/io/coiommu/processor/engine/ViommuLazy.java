@@ -1,5 +1,9 @@
 package io.coiommu.processor.engine;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 /**
  * Emulated VT-d with Linux's deferred flushing (the IOVA flush queue). Maps trap as in strict mode. An unmap call
  * only clears the guest's page tables and queues one entry; the queue is flushed, with one exit and one domain-wide
@@ -93,6 +97,22 @@ final class ViommuLazy extends Policy {
   long balloonInflate(long ts, long gfn, long pages) {
     long end = gfn + pages;
     return refusePinnedPages(pages, mapped.table().countInRange(gfn, end) + held.countInRange(gfn, end));
+  }
+
+  @Override
+  void writeState(DataOutput out) throws IOException {
+    held.writeTo(out);
+    out.writeInt(queuedEntries);
+    out.writeLong(queuedRanges);
+    out.writeLong(deadline);
+  }
+
+  @Override
+  void readState(DataInput in) throws IOException {
+    held.readFrom(in);
+    queuedEntries = in.readInt();
+    queuedRanges = in.readLong();
+    deadline = in.readLong();
   }
 
   @Override

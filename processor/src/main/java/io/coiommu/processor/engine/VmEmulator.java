@@ -3,6 +3,14 @@ package io.coiommu.processor.engine;
 import io.coiommu.schema.Anomaly;
 import io.coiommu.schema.EventType;
 import io.coiommu.schema.TraceEvent;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInput;
+import java.io.DataInputStream;
+import java.io.DataOutput;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +30,8 @@ public final class VmEmulator {
   /** Exclusive bound of guest physical addresses: 46 bits, x86-64 with 4-level paging. */
   static final long GPA_LIMIT = PageTable.GFN_LIMIT << Policy.PAGE_SHIFT;
   private static final long MAX_SEGMENT_BYTES = 4L << 30;
+  /** Version of the {@link #snapshot()} layout; a restore refuses any other. */
+  private static final int SNAPSHOT_FORMAT = 1;
 
   private enum Life { NOT_STARTED, RUNNING, STOPPED }
 
@@ -92,6 +102,121 @@ public final class VmEmulator {
       }
     }
     this.footprint = footprint;
+  }
+
+  /**
+   * Everything this emulator needs to go on exactly where it is, as bytes: the open span's counters, the timers, the
+   * LRU lists in order, the iova tables, the per-page tables (present entries only, so the size follows the DMA
+   * working set; static pinning adds a constant). {@link #restore} of these bytes fed the rest of a trace emits exactly
+   * what this emulator would.
+   */
+  public byte[] snapshot() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + 16 * (int) Math.min(mapped.mapped(), 1 << 24));
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      writeTo(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  /** {@link #snapshot()} into a stream of the caller's (which can then hold other state and reuse its buffer). */
+  public void writeTo(DataOutput out) throws IOException {
+    out.writeInt(SNAPSHOT_FORMAT);
+    out.writeLong(windowNs);
+    out.writeInt(policies.length);
+    for (Policy p : policies) {
+      out.writeUTF(p.scenario.name());
+    }
+    out.writeByte(life.ordinal());
+    out.writeUTF(host);
+    out.writeLong(guestBytes);
+    out.writeLong(lastTs);
+    out.writeLong(anomaliesBeforeStart);
+    out.writeLong(spanStart);
+    out.writeLong(windowStart);
+    out.writeLong(windowEnd);
+    out.writeBoolean(dirty);
+    out.writeByte(callKind.ordinal());
+    out.writeLong(callId);
+    mapped.writeTo(out);
+    if (footprint != null) {
+      footprint.writeTo(out);
+    }
+    writeDevices(out);
+    for (Policy p : policies) {
+      p.writeTo(out);
+    }
+  }
+
+  private void writeDevices(DataOutput out) throws IOException {
+    out.writeInt(devices.size());
+    for (Map.Entry<String, IovaTable> d : devices.entrySet()) {
+      out.writeUTF(d.getKey());
+      d.getValue().writeTo(out);
+    }
+  }
+
+  /**
+   * The emulator a {@link #snapshot()} describes. The scenarios and window must be those it was taken with: state of
+   * one scenario set means nothing to another, so a mismatch is refused rather than silently mixed.
+   */
+  public static VmEmulator restore(String vm, List<Scenario> scenarios, EngineConfig config, byte[] snapshot) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(snapshot))) {
+      VmEmulator e = restore(vm, scenarios, config, in);
+      if (in.available() != 0) {
+        throw new IllegalStateException("VM " + vm + ": " + in.available() + " bytes left over in its snapshot");
+      }
+      return e;
+    } catch (IOException ex) {
+      throw new UncheckedIOException("VM " + vm + ": corrupt emulator snapshot", ex);
+    }
+  }
+
+  /** {@link #restore(String, List, EngineConfig, byte[])} from what {@link #writeTo} wrote to a stream. */
+  public static VmEmulator restore(String vm, List<Scenario> scenarios, EngineConfig config, DataInput in)
+      throws IOException {
+    VmEmulator e = new VmEmulator(vm, scenarios, config);
+    int format = in.readInt();
+    if (format != SNAPSHOT_FORMAT) {
+      throw new IllegalStateException("VM " + vm + ": emulator snapshot format " + format + ", this engine reads "
+          + SNAPSHOT_FORMAT);
+    }
+    long windowNs = in.readLong();
+    int n = in.readInt();
+    List<String> names = new java.util.ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      names.add(in.readUTF());
+    }
+    List<String> expected = scenarios.stream().map(Scenario::name).toList();
+    if (windowNs != e.windowNs || !names.equals(expected)) {
+      throw new IllegalStateException("VM " + vm + ": saved state is for window " + Durations.format(windowNs)
+          + " and scenarios " + names + ", not " + Durations.format(e.windowNs) + " and " + expected
+          + "; run other settings under another application id");
+    }
+    e.life = Life.values()[in.readByte()];
+    e.host = in.readUTF();
+    e.guestBytes = in.readLong();
+    e.lastTs = in.readLong();
+    e.anomaliesBeforeStart = in.readLong();
+    e.spanStart = in.readLong();
+    e.windowStart = in.readLong();
+    e.windowEnd = in.readLong();
+    e.dirty = in.readBoolean();
+    e.callKind = CallKind.values()[in.readByte()];
+    e.callId = in.readLong();
+    e.mapped.readFrom(in);
+    if (e.footprint != null) {
+      e.footprint.readFrom(in);
+    }
+    for (int d = in.readInt(); d > 0; d--) {
+      String device = in.readUTF();
+      e.devices.put(device, IovaTable.readFrom(in));
+    }
+    for (Policy p : e.policies) {
+      p.readFrom(in);
+    }
+    return e;
   }
 
   /** True after VM_STOP or {@link #finish}. */
@@ -183,6 +308,28 @@ public final class VmEmulator {
         callKind = CallKind.NONE;
         vmAnomaly(out, AnomalyReason.UNKNOWN_EVENT_TYPE, "event type " + type + " is not emulated", e);
         break;
+    }
+  }
+
+  /**
+   * No event of this VM before {@code ts} will come any more (the processor's watermark): timers due before it fire and
+   * the windows that end at or before it are emitted, so a VM that falls silent still gets its windows closed. The same
+   * events give the same records whether or not this is called in between (a stop exactly at {@code ts} still ends
+   * the window before it).
+   */
+  public void advanceTime(long ts, EmulationSink out) {
+    if (life == Life.RUNNING && ts - 1 > lastTs) {
+      advanceTo(ts - 1, out);
+    }
+  }
+
+  /** An event that arrived after {@link #advanceTime} had passed it: reported, counted, not emulated. */
+  public void late(TraceEvent e, long frontierNs, EmulationSink out) {
+    String detail = "ts " + e.getTsNs() + " ns arrived after trace time had reached " + frontierNs + " ns; not emulated";
+    if (life == Life.RUNNING) {
+      vmAnomaly(out, AnomalyReason.LATE_EVENT, detail, e);
+    } else {
+      out.anomaly(anomaly("", AnomalyReason.LATE_EVENT, detail, e));
     }
   }
 

@@ -1,0 +1,158 @@
+package io.coiommu.processor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.coiommu.processor.engine.EngineConfig;
+import io.coiommu.processor.engine.ScenarioSpec;
+import io.coiommu.schema.Anomaly;
+import io.coiommu.schema.AvroSerde;
+import io.coiommu.schema.EventBatch;
+import io.coiommu.schema.EventType;
+import io.coiommu.schema.Topics;
+import io.coiommu.schema.TraceEvent;
+import io.coiommu.schema.WindowResult;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.Properties;
+import java.util.Random;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a task commits is enough to go on: a second topology that starts from the first one's store (as a restarted
+ * instance restores it from the changelog) and gets the rest of the trace emits exactly the records of one
+ * uninterrupted run.
+ */
+class StateRestoreTest {
+
+  private static final long MS = 1_000_000L;
+  private static final ProcessorConfig CONFIG = new ProcessorConfig(ScenarioSpec.parse(ScenarioSpec.DEFAULTS
+      + ",viommu-lazy:queue=4,timeout=5ms,coiommu:unpin=lru,interval=1s,limit=3,gen=2"),
+      EngineConfig.defaults().withWindowNs(200 * MS));
+
+  @TempDir
+  Path stateDir;
+
+  @Test
+  void aTopologyRestartedFromTheStoreEmitsWhatAnUninterruptedOneDoes() {
+    List<EventBatch> batches = trace(4, 60, 25);
+    Map<String, List<Object>> reference = new TreeMap<>();
+    try (Run whole = new Run("whole")) {
+      batches.forEach(whole::pipe);
+      whole.output(reference);
+    }
+    for (int cut : new int[] {1, batches.size() / 3, batches.size() / 2 + 1, batches.size() - 1}) {
+      Map<String, List<Object>> interrupted = new TreeMap<>();
+      List<KeyValue<String, byte[]>> saved;
+      try (Run first = new Run("first-" + cut)) {
+        batches.subList(0, cut).forEach(first::pipe);
+        first.output(interrupted);
+        saved = first.store();
+      }
+      assertThat(saved).as("state after %d batches", cut).isNotEmpty();
+      try (Run second = new Run("second-" + cut)) {
+        saved.forEach(kv -> second.storeHandle().put(kv.key, kv.value));
+        batches.subList(cut, batches.size()).forEach(second::pipe);
+        second.output(interrupted);
+      }
+      assertThat(interrupted).as("cut after %d batches", cut).isEqualTo(reference);
+    }
+  }
+
+  /** VMs interleaved batch by batch, each mapping and unmapping over a small page space, every 1..30 ms. */
+  static List<EventBatch> trace(int vms, int batchesPerVm, int eventsPerBatch) {
+    Random random = new Random(7);
+    List<EventBatch> out = new ArrayList<>();
+    long[] ts = new long[vms];
+    List<List<long[]>> live = new ArrayList<>();
+    for (int v = 0; v < vms; v++) {
+      live.add(new ArrayList<>());
+    }
+    long nextIova = 1L << 32;
+    for (int b = 0; b < batchesPerVm; b++) {
+      for (int v = 0; v < vms; v++) {
+        List<TraceEvent> events = new ArrayList<>();
+        if (b == 0) {
+          events.add(TraceEvent.newBuilder().setType(EventType.VM_START).setTsNs(ts[v])
+              .setGuestMemoryBytes(1L << 30).setHost("h" + v % 2).build());
+        }
+        for (int e = 0; e < eventsPerBatch; e++) {
+          ts[v] += (1 + random.nextInt(30)) * MS;
+          List<long[]> mine = live.get(v);
+          TraceEvent.Builder ev = TraceEvent.newBuilder().setTsNs(ts[v]).setDevice("nic");
+          if (mine.isEmpty() || random.nextInt(5) < 3) {
+            long iova = nextIova;
+            nextIova += 1 << 16;
+            long gpa = random.nextInt(200) * 4096L;
+            long bytes = 1 + random.nextInt(12_000);
+            mine.add(new long[] {iova, gpa, bytes});
+            ev.setType(EventType.DMA_MAP).setIova(iova).setGpa(gpa).setBytes(bytes);
+          } else {
+            long[] m = mine.remove(random.nextInt(mine.size()));
+            ev.setType(EventType.DMA_UNMAP).setIova(m[0]);
+          }
+          events.add(ev.build());
+        }
+        if (b == batchesPerVm - 1 && v % 2 == 0) {
+          events.add(TraceEvent.newBuilder().setType(EventType.VM_STOP).setTsNs(ts[v] + 1).build());
+        }
+        out.add(new EventBatch("vm" + v, (long) b, events));
+      }
+    }
+    return out;
+  }
+
+  private final class Run implements AutoCloseable {
+    private final TopologyTestDriver driver;
+    private final TestInputTopic<String, EventBatch> in;
+
+    Run(String name) {
+      Properties client = new Properties();
+      client.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+      driver = new TopologyTestDriver(EmulationTopology.buildTopology(CONFIG),
+          StreamsSettings.properties(client, "restore-" + name, stateDir.resolve(name)));
+      in = driver.createInputTopic(Topics.TRACE_EVENTS, Serdes.String().serializer(), AvroSerde.of(EventBatch.class));
+    }
+
+    void pipe(EventBatch b) {
+      in.pipeInput(b.getVm(), b, 0L);
+    }
+
+    /** Window results by scenario and VM, then anomalies by VM: the order within each is part of the contract. */
+    void output(Map<String, List<Object>> into) {
+      driver.createOutputTopic(Topics.WINDOW_RESULTS, Serdes.String().deserializer(), AvroSerde.of(WindowResult.class))
+          .readValuesToList().forEach(r -> into.computeIfAbsent(r.getScenario() + " | " + r.getVm(),
+              k -> new ArrayList<>()).add(r));
+      driver.createOutputTopic(Topics.ANOMALIES, Serdes.String().deserializer(), AvroSerde.of(Anomaly.class))
+          .readValuesToList().forEach(a -> into.computeIfAbsent("anomalies | " + a.getVm(),
+              k -> new ArrayList<>()).add(a));
+    }
+
+    KeyValueStore<String, byte[]> storeHandle() {
+      return driver.getKeyValueStore(VmStateStore.NAME);
+    }
+
+    List<KeyValue<String, byte[]>> store() {
+      List<KeyValue<String, byte[]>> all = new ArrayList<>();
+      try (KeyValueIterator<String, byte[]> it = storeHandle().all()) {
+        it.forEachRemaining(all::add);
+      }
+      return all;
+    }
+
+    @Override
+    public void close() {
+      driver.close();
+    }
+  }
+}

@@ -8,10 +8,12 @@ import io.coiommu.schema.TraceEvent;
 import io.coiommu.schema.WindowResult;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -40,6 +42,8 @@ final class EmulationProcessor implements Processor<String, EventBatch, String, 
   static final long SILENCE_NS = 60_000_000_000L;
   /** Store key of the partition's watermark: no VM id starts with a NUL character. */
   private static final String WATERMARK_KEY = "\u0000watermark";
+  /** Store keys of a VM's state: the VM id, this separator, the chunk number. */
+  private static final char CHUNK_SEPARATOR = '\u0000';
 
   private final ProcessorConfig config;
   private final String resultsChild;
@@ -48,6 +52,8 @@ final class EmulationProcessor implements Processor<String, EventBatch, String, 
   private final Map<String, VmState> vms = new HashMap<>();
   /** VMs changed since the last commit. */
   private final Set<String> dirty = new HashSet<>();
+  /** How many chunks each VM's state has in the store, so that a state that shrank deletes the rest. */
+  private final Map<String, Integer> chunkCounts = new HashMap<>();
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, byte[]> store;
   /** Largest trace time seen on this task's partition. */
@@ -71,6 +77,7 @@ final class EmulationProcessor implements Processor<String, EventBatch, String, 
     // init also follows a resume after suspension: the store, not this object's memory, is what was committed.
     vms.clear();
     dirty.clear();
+    chunkCounts.clear();
     loaded = false;
     VmStateStore.beforeCommit(store, this::saveDirty);
   }
@@ -83,6 +90,7 @@ final class EmulationProcessor implements Processor<String, EventBatch, String, 
     loaded = true;
     watermarkNs = Long.MIN_VALUE;
     closedNs = Long.MIN_VALUE;
+    Map<String, TreeMap<Integer, byte[]>> chunks = new HashMap<>();
     try (KeyValueIterator<String, byte[]> all = store.all()) {
       all.forEachRemaining(kv -> {
         if (kv.key.equals(WATERMARK_KEY)) {
@@ -90,10 +98,26 @@ final class EmulationProcessor implements Processor<String, EventBatch, String, 
           watermarkNs = b.getLong();
           closedNs = b.getLong();
         } else {
-          vms.put(kv.key, VmState.fromBytes(kv.key, config, kv.value));
+          int sep = kv.key.lastIndexOf(CHUNK_SEPARATOR);
+          chunks.computeIfAbsent(kv.key.substring(0, sep), vm -> new TreeMap<>())
+              .put(Integer.parseInt(kv.key.substring(sep + 1)), kv.value);
         }
       });
     }
+    chunks.forEach((vm, parts) -> {
+      if (parts.lastKey() != parts.size() - 1) {
+        throw new IllegalStateException("VM " + vm + ": state chunks " + parts.keySet() + " are not 0.." + (parts.size()
+            - 1));
+      }
+      ByteArrayOutputStream whole = new ByteArrayOutputStream(parts.values().stream().mapToInt(p -> p.length).sum());
+      parts.values().forEach(whole::writeBytes);
+      vms.put(vm, VmState.fromBytes(vm, config, whole.toByteArray()));
+      chunkCounts.put(vm, parts.size());
+    });
+  }
+
+  private static String chunkKey(String vm, int i) {
+    return vm + CHUNK_SEPARATOR + i;
   }
 
   private void saveDirty() {
@@ -103,7 +127,17 @@ final class EmulationProcessor implements Processor<String, EventBatch, String, 
     for (String vm : dirty) {
       buffer.reset();
       vms.get(vm).writeTo(buffer);
-      store.put(vm, buffer.toByteArray());
+      // A VM's state follows its working set and can pass any record size limit: it goes in chunks.
+      byte[] bytes = buffer.toByteArray();
+      int n = Math.max(1, (bytes.length + VmStateStore.CHUNK_BYTES - 1) / VmStateStore.CHUNK_BYTES);
+      for (int i = 0; i < n; i++) {
+        store.put(chunkKey(vm, i), Arrays.copyOfRange(bytes, i * VmStateStore.CHUNK_BYTES,
+            Math.min(bytes.length, (i + 1) * VmStateStore.CHUNK_BYTES)));
+      }
+      Integer before = chunkCounts.put(vm, n);
+      for (int i = n; before != null && i < before; i++) {
+        store.delete(chunkKey(vm, i));
+      }
     }
     dirty.clear();
     store.put(WATERMARK_KEY, ByteBuffer.allocate(16).putLong(watermarkNs).putLong(closedNs).array());

@@ -69,6 +69,50 @@ class StateRestoreTest {
     }
   }
 
+  /** A VM whose state is larger than a store record may be is saved in several chunks and restored from them. */
+  @Test
+  void aLargeStateIsSavedInChunksAndRestored() {
+    List<EventBatch> batches = new ArrayList<>();
+    List<TraceEvent> start = new ArrayList<>();
+    start.add(TraceEvent.newBuilder().setType(EventType.VM_START).setTsNs(0).setGuestMemoryBytes(8L << 30).build());
+    batches.add(new EventBatch("big", 0L, start));
+    for (int b = 1; b <= 6; b++) {
+      List<TraceEvent> events = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        long n = (b - 1) * 10 + i;
+        events.add(TraceEvent.newBuilder().setType(EventType.DMA_MAP).setTsNs(n * 30 * MS).setDevice("nvme")
+            .setIova(n << 24).setGpa(n << 24).setBytes(4L << 20).build());
+        if (n % 3 == 2) {
+          events.add(TraceEvent.newBuilder().setType(EventType.DMA_UNMAP).setTsNs(n * 30 * MS + MS)
+              .setDevice("nvme").setIova((n - 1) << 24).build());
+        }
+      }
+      if (b == 6) {
+        events.add(TraceEvent.newBuilder().setType(EventType.VM_STOP).setTsNs(5 * 1000 * MS).build());
+      }
+      batches.add(new EventBatch("big", (long) b, events));
+    }
+    Map<String, List<Object>> reference = new TreeMap<>();
+    try (Run whole = new Run("big-whole")) {
+      batches.forEach(whole::pipe);
+      whole.output(reference);
+    }
+    Map<String, List<Object>> interrupted = new TreeMap<>();
+    List<KeyValue<String, byte[]>> saved;
+    try (Run first = new Run("big-first")) {
+      batches.subList(0, 4).forEach(first::pipe);
+      first.output(interrupted);
+      saved = first.store();
+    }
+    assertThat(saved.stream().filter(kv -> kv.key.startsWith("big\u0000"))).hasSizeGreaterThan(2);
+    try (Run second = new Run("big-second")) {
+      saved.forEach(kv -> second.storeHandle().put(kv.key, kv.value));
+      batches.subList(4, batches.size()).forEach(second::pipe);
+      second.output(interrupted);
+    }
+    assertThat(interrupted).isEqualTo(reference);
+  }
+
   /** VMs interleaved batch by batch, each mapping and unmapping over a small page space, every 1..30 ms. */
   static List<EventBatch> trace(int vms, int batchesPerVm, int eventsPerBatch) {
     Random random = new Random(7);

@@ -25,11 +25,17 @@ final class ScenarioOptions {
       description = "Window of trace time of the results. Default: 1s")
   Duration window = Duration.ofSeconds(1);
 
+  @Option(names = "--reorder-bound", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "Events of one VM this far out of trace-time order are put back in order; older ones become "
+          + "LATE_EVENT anomalies. Default: 10ms")
+  Duration reorderBound = Duration.ofNanos(ProcessorConfig.DEFAULT_REORDER_BOUND_NS);
+
   ProcessorConfig processorConfig() {
     List<Scenario> all = new ArrayList<>(ScenarioSpec.parse(scenarios));
     for (String sweep : sweeps) {
       all.addAll(ScenarioSpec.sweep(sweep));
     }
-    return new ProcessorConfig(all, EngineConfig.defaults().withWindowNs(window.toNanos()));
+    return new ProcessorConfig(all, EngineConfig.defaults().withWindowNs(window.toNanos()),
+        reorderBound.toNanos());
   }
 }

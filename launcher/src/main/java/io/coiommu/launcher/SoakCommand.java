@@ -5,12 +5,11 @@ import io.coiommu.processor.EmulationTopology;
 import io.coiommu.processor.StreamsSettings;
 import io.coiommu.producer.EndOfTrace;
 import io.coiommu.producer.Pacing;
+import io.coiommu.producer.ForwardingTraceSource;
 import io.coiommu.producer.ProduceStats;
 import io.coiommu.producer.ProgressListener;
-import io.coiommu.producer.RejectStats;
 import io.coiommu.producer.TraceProducer;
 import io.coiommu.producer.TraceSource;
-import io.coiommu.producer.VmEvent;
 import io.coiommu.producer.Workloads;
 import io.coiommu.schema.Topics;
 import java.lang.management.ManagementFactory;
@@ -146,12 +145,11 @@ final class SoakCommand implements java.util.concurrent.Callable<Integer> {
   }
 
   /** The workload's events until a wall-clock deadline: the soak is bounded in time, not in trace. */
-  private static final class Until implements TraceSource {
-    private final TraceSource delegate;
+  private static final class Until extends ForwardingTraceSource {
     private final long endNanos;
 
     Until(TraceSource delegate, long endNanos) {
-      this.delegate = delegate;
+      super(delegate);
       this.endNanos = endNanos;
     }
 
@@ -161,28 +159,8 @@ final class SoakCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     @Override
-    public VmEvent next() {
-      return delegate.next();
-    }
-
-    @Override
-    public String describe() {
-      return delegate.describe();
-    }
-
-    @Override
     public OptionalLong expectedEvents() {
       return OptionalLong.empty();
-    }
-
-    @Override
-    public RejectStats rejects() {
-      return delegate.rejects();
-    }
-
-    @Override
-    public void close() {
-      delegate.close();
     }
   }
 

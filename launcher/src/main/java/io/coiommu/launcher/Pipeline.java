@@ -18,20 +18,17 @@ import io.coiommu.producer.TraceProducer;
 import io.coiommu.producer.TraceSource;
 import io.coiommu.producer.VmEvent;
 import io.coiommu.schema.Topics;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.NoSuchElementException;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
@@ -135,15 +132,7 @@ public final class Pipeline {
       if (embedded != null) {
         embedded.close();
       }
-      deleteRecursively(stateDir);
-    }
-  }
-
-  private static void deleteRecursively(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      Utils.delete(stateDir.toFile());
     }
   }
 

@@ -4,12 +4,15 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The terminal comparison of scenarios: one row per scenario with fleet figures, the full scenario
- * spec wrapped at its commas inside its column so every parameter stays visible within 115 columns.
+ * The terminal comparison of scenarios: one row per scenario with fleet figures. A row is labelled by its policy and
+ * the parameters it does not share with the other scenarios of that policy; the shared ones follow once per policy
+ * under the table ({@link ScenarioLabels}), so every parameter stays visible within 115 columns. A label still too
+ * long for its column wraps at its commas.
  */
 public final class ComparisonTable {
 
@@ -34,9 +37,11 @@ public final class ComparisonTable {
         "notifications", "notif.", "", "unsafe"));
     out.append(String.format(Locale.ROOT, ROW, "", "MiB", "%", "MiB", "%", "", "per s", "exits", "DMA"));
     out.append("-".repeat(SCENARIO_WIDTH + 77)).append('\n');
+    List<String> specs = s.scenarios().stream().map(ScenarioRun::scenario).toList();
+    Map<String, String> labels = ScenarioLabels.of(specs);
     for (ScenarioRun sc : s.scenarios()) {
       VmGroup f = sc.fleet();
-      List<String> spec = wrap(sc.scenario(), SCENARIO_WIDTH);
+      List<String> spec = wrap(labels.get(sc.scenario()), SCENARIO_WIDTH);
       out.append(String.format(Locale.ROOT, ROW, spec.get(0),
           mib(f.peakPinnedBytes()), percent(f.peakPinnedShare()),
           mib(f.avgPinnedBytes()), percent(f.avgPinnedShare()),
@@ -47,15 +52,14 @@ public final class ComparisonTable {
         out.append("  ").append(more).append('\n');
       }
     }
+    ScenarioLabels.shared(specs).forEach(line -> appendWrapped(out, line));
     out.append("peak: max over ").append(seconds(s.windowNanos()))
         .append(" windows of the fleet-wide pinned sum (not a sum of per-VM peaks).\n");
     out.append("avg: time-weighted over the run. %: of the fleet's guest memory (avg: of guest memory alive).\n");
     out.append("unsafe DMA: dma_safety_violations, must be 0.\n");
     if (!s.costModel().isEmpty()) {
       // Wrapped like the specs: a cost model lists a dozen parameters.
-      List<String> lines = wrap("CPU cost model: " + s.costModel(), SCENARIO_WIDTH + 70);
-      out.append(lines.get(0)).append('\n');
-      lines.subList(1, lines.size()).forEach(l -> out.append("  ").append(l).append('\n'));
+      appendWrapped(out, "CPU cost model: " + s.costModel());
     }
     long unsafe = s.scenarios().stream().mapToLong(sc -> sc.fleet().total(WindowMetric.DMA_SAFETY_VIOLATIONS)).sum();
     if (unsafe > 0) {
@@ -66,6 +70,12 @@ public final class ComparisonTable {
           .append(s.violations().get(0)).append('\n');
     }
     return out.toString();
+  }
+
+  private static void appendWrapped(StringBuilder out, String text) {
+    List<String> lines = wrap(text, SCENARIO_WIDTH + 70);
+    out.append(lines.get(0)).append('\n');
+    lines.subList(1, lines.size()).forEach(l -> out.append("  ").append(l).append('\n'));
   }
 
   /** Splits a spec after its commas into lines that fit the column; a piece longer than the column is cut hard. */

@@ -43,14 +43,12 @@ class ComparisonTableTest {
     String staticRow = line(table, "static ");
     assertThat(staticRow.trim().split(" +")).containsExactly(
         "static", "2048.0", "100.00", "2048.0", "100.00", "0", "0.0", "0", "0");
-    String ablationRow = line(table, "coiommu:");
+    String ablationRow = line(table, "coiommu ");
     assertThat(ablationRow.trim().split(" +")).containsExactly(
-        "coiommu:unpin=lru,interval=10s,", "30.0", "1.46", "12.0", "0.59", "40", "4.0", "40", "0");
-    // The rest of the spec wraps into the lines below its row: no parameter is lost.
-    List<String> lines = List.of(table.split("\n"));
-    int row = lines.indexOf(ablationRow);
-    assertThat(lines.subList(row + 1, row + 3)).containsExactly(
-        "  limit=8192,gen=10,smart=off,lazy=off,", "  pin-ahead=0,cost-exit-ns=1500");
+        "coiommu", "30.0", "1.46", "12.0", "0.59", "40", "4.0", "40", "0");
+    // The only coiommu row shares all its parameters with itself: they go in the legend, none is lost.
+    assertThat(table).contains("\ncoiommu: unpin=lru,interval=10s,limit=8192,gen=10,smart=off,lazy=off,pin-ahead=0,"
+        + "cost-exit-ns=1500\n");
     assertThat(table).contains("not a sum of per-VM peaks").doesNotContain("WARNING");
   }
 

@@ -32,4 +32,17 @@ class SummaryJsonTest {
         .containsEntry("coiommu:unpin=lru,interval=10s,gen=10", "coiommu interval=10s")
         .containsEntry("viommu-lazy:queue=256,timeout=10ms", "viommu-lazy");
   }
+
+  @Test
+  void theSharedParametersAreNamedOncePerPolicy() {
+    String lru = "coiommu:unpin=lru,interval=10s,limit=8192,gen=10,";
+    var specs = java.util.List.of("static", "viommu-lazy:queue=256,timeout=10ms", lru + "smart=on,lazy=on,pinahead=0",
+        lru + "smart=off,lazy=on,pinahead=0", lru + "smart=on,lazy=off,pinahead=0");
+    assertThat(ScenarioLabels.of(specs)).containsEntry(lru + "smart=off,lazy=on,pinahead=0", "coiommu smart=off,lazy=on");
+    assertThat(ScenarioLabels.shared(specs)).containsExactly("viommu-lazy: queue=256,timeout=10ms",
+        "coiommu: unpin=lru,interval=10s,limit=8192,gen=10,pinahead=0");
+    // A parameter that one spec lacks is not shared.
+    assertThat(ScenarioLabels.shared(java.util.List.of("coiommu:unpin=off", "coiommu:unpin=lru,interval=1s")))
+        .isEmpty();
+  }
 }

@@ -33,7 +33,7 @@ class RunCommandTest {
     String printed = bytes.toString(StandardCharsets.UTF_8);
 
     assertThat(exit).as(printed).isZero();
-    assertThat(printed).contains("static", "viommu-strict", "coiommu:unpin=lru,interval=2s", "unsafe");
+    assertThat(printed).contains("static", "viommu-strict", "coiommu: unpin=lru,interval=2s", "unsafe");
     List<String> csv = Files.readAllLines(report.resolve("summary.csv"));
     assertThat(csv.get(0)).startsWith(
         "scenario,vm,guest_bytes,peak_pinned_bytes,avg_pinned_bytes,notifications,exits,pins,unpins,"

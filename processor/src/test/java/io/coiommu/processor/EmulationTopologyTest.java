@@ -7,6 +7,7 @@ import io.coiommu.processor.engine.ScenarioSpec;
 import io.coiommu.schema.Anomaly;
 import io.coiommu.schema.AvroSerde;
 import io.coiommu.schema.EventBatch;
+import io.coiommu.schema.EventColumns;
 import io.coiommu.schema.EventType;
 import io.coiommu.schema.Topics;
 import io.coiommu.schema.TraceEvent;
@@ -88,7 +89,7 @@ class EmulationTopologyTest {
 
   @Test
   void everyScenarioEmulatesTheVmAndEndsWithALastRecord() {
-    trace.pipeInput("vm1", new EventBatch("vm1", 0L, oneMapOneUnmap()), 0L);
+    trace.pipeInput("vm1", EventColumns.encode("vm1", 0L, oneMapOneUnmap()), 0L);
 
     Map<String, List<WindowResult>> by = byScenario();
     assertThat(by).hasSize(3);
@@ -120,9 +121,9 @@ class EmulationTopologyTest {
   @Test
   void aRepeatedBatchIsReportedAndNotAppliedTwice() {
     List<TraceEvent> events = oneMapOneUnmap();
-    trace.pipeInput("vm1", new EventBatch("vm1", 0L, events.subList(0, 2)), 0L);
-    trace.pipeInput("vm1", new EventBatch("vm1", 0L, events.subList(0, 2)), 0L);
-    trace.pipeInput("vm1", new EventBatch("vm1", 1L, events.subList(2, 4)), 0L);
+    trace.pipeInput("vm1", EventColumns.encode("vm1", 0L, events.subList(0, 2)), 0L);
+    trace.pipeInput("vm1", EventColumns.encode("vm1", 0L, events.subList(0, 2)), 0L);
+    trace.pipeInput("vm1", EventColumns.encode("vm1", 1L, events.subList(2, 4)), 0L);
 
     List<Anomaly> found = anomalies.readValuesToList();
     assertThat(found).extracting(Anomaly::getReason).contains(BatchAnomalies.BATCH_REPEATED);
@@ -132,13 +133,13 @@ class EmulationTopologyTest {
 
   @Test
   void vmsAreIndependent() {
-    trace.pipeInput("vm1", new EventBatch("vm1", 0L, oneMapOneUnmap()), 0L);
+    trace.pipeInput("vm1", EventColumns.encode("vm1", 0L, oneMapOneUnmap()), 0L);
     List<WindowResult> vm1 = results.readValuesToList();
     List<TraceEvent> vm2 = List.of(
         event(EventType.VM_START, 0).setGuestMemoryBytes(2 * GIB).setHost("h2").build(),
         event(EventType.VM_STOP, 5000 * MS).build());
-    trace.pipeInput("vm2", new EventBatch("vm2", 0L, vm2), 0L);
-    trace.pipeInput("vm1", new EventBatch("vm1", 0L, oneMapOneUnmap()), 0L);
+    trace.pipeInput("vm2", EventColumns.encode("vm2", 0L, vm2), 0L);
+    trace.pipeInput("vm1", EventColumns.encode("vm1", 0L, oneMapOneUnmap()), 0L);
 
     List<WindowResult> after = results.readValuesToList();
     assertThat(after).extracting(WindowResult::getVm).contains("vm2");
@@ -154,7 +155,7 @@ class EmulationTopologyTest {
     TestInputTopic<String, byte[]> raw = driver.createInputTopic(Topics.TRACE_EVENTS,
         Serdes.String().serializer(), Serdes.ByteArray().serializer());
     raw.pipeInput("vm1", "not an avro single-object record".getBytes(StandardCharsets.UTF_8), 0L);
-    trace.pipeInput("vm1", new EventBatch("vm1", 0L, oneMapOneUnmap()), 0L);
+    trace.pipeInput("vm1", EventColumns.encode("vm1", 0L, oneMapOneUnmap()), 0L);
 
     assertThat(byScenario()).hasSize(3);
   }

@@ -34,6 +34,7 @@ public final class EventColumns {
   private static final int MAX_VARINT = 10;
 
   static {
+    KnownSchemas.allowGeneratedPackage();
     if (TYPES.length > TYPE_MASK + 1 || DIRECTIONS.length > DIRECTION_MASK + 1) {
       throw new ExceptionInInitializerError("EventType or DmaDirection outgrew its bits in EventBatch.flags");
     }
@@ -55,6 +56,8 @@ public final class EventColumns {
   private long[] guestMemoryBytes;
   /** Null stands for the default, the empty string. */
   private String[] host;
+  /** Encoding scratch, kept so that a buffer encoded batch after batch allocates it once. */
+  private Varints varints;
 
   /** An empty buffer, not tied to a batch. */
   public EventColumns() {
@@ -239,7 +242,10 @@ public final class EventColumns {
 
   /** The events as an EventBatch of version 2 (see EventBatch.avsc for the encoding). */
   public EventBatch toBatch(String vm, long seq) {
-    Varints out = new Varints(size);
+    if (varints == null || varints.capacity() < size) {
+      varints = new Varints(Math.max(size, flags.length));
+    }
+    Varints out = varints;
     ByteBuffer tsColumn = out.deltas(tsNs, size);
     ByteBuffer iovaColumn = out.deltas(iova, size);
     for (int i = 0; i < size; i++) {
@@ -275,10 +281,9 @@ public final class EventColumns {
         extras.add(new EventExtra(i, guestMemoryBytes[i], host[i] == null ? "" : host[i]));
       }
     }
-    return EventBatch.newBuilder().setVm(vm).setSeq(seq).setEvents(List.of()).setCount(size)
-        .setFlags(ByteBuffer.wrap(Arrays.copyOf(flags, size))).setTsNs(tsColumn).setIova(iovaColumn)
-        .setGpa(gpaColumn).setBytes(bytesColumn).setCallId(callColumn).setDevices(devices).setDevice(deviceColumn)
-        .setExtras(extras).build();
+    // The all-fields constructor, not the builder: the builder deep-copies defaults through Avro's reflection.
+    return new EventBatch(vm, seq, List.of(), size, ByteBuffer.wrap(Arrays.copyOf(flags, size)), tsColumn, iovaColumn,
+        gpaColumn, bytesColumn, callColumn, devices, deviceColumn, extras);
   }
 
   /** Encodes {@code events} as one EventBatch of version 2. */
@@ -386,6 +391,10 @@ public final class EventColumns {
 
     Varints(int events) {
       scratch = new byte[Math.max(1, events) * MAX_VARINT];
+    }
+
+    int capacity() {
+      return scratch.length / MAX_VARINT;
     }
 
     void put(long v) {

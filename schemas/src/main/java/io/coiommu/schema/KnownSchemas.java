@@ -16,6 +16,11 @@ public final class KnownSchemas {
   /** The system property Avro 1.12.2 consults before it instantiates generated classes. */
   public static final String SERIALIZABLE_PACKAGES = "org.apache.avro.SERIALIZABLE_PACKAGES";
 
+  static {
+    // Before anything below touches a generated class: Avro reads the allow-list once, when it first needs it.
+    allowGeneratedPackage();
+  }
+
   /**
    * EventBatch version 1: events as a list of TraceEvent records. Its file names TraceEvent, which has not changed
    * since; should it change, its version of that time must be shipped and parsed here first.
@@ -25,7 +30,6 @@ public final class KnownSchemas {
   private static final SchemaStore.Cache STORE = new SchemaStore.Cache();
 
   static {
-    allowGeneratedPackage();
     STORE.addSchema(TraceEvent.getClassSchema());
     STORE.addSchema(EventBatch.getClassSchema());
     STORE.addSchema(WindowResult.getClassSchema());

@@ -9,6 +9,7 @@ import io.coiommu.schema.AvroSerde;
 import io.coiommu.schema.EventBatch;
 import io.coiommu.schema.EventColumns;
 import io.coiommu.schema.EventType;
+import io.coiommu.schema.KnownSchemas;
 import io.coiommu.schema.Topics;
 import io.coiommu.schema.TraceEvent;
 import io.coiommu.schema.WindowResult;
@@ -116,6 +117,26 @@ class EmulationTopologyTest {
     assertThat(sum(by.get(coiommu), WindowResult::getNotifications)).isEqualTo(1);
     assertThat(by.get(coiommu).stream().mapToLong(WindowResult::getPeakPinnedPages).max().getAsLong())
         .isEqualTo(2);
+  }
+
+  @Test
+  void aVersionOneBatchIsEmulatedLikeItsVersionTwoForm() throws Exception {
+    // Version 1 and 2 share the positions of vm, seq and events, so the v1 encoder takes today's record.
+    EventBatch v1 = EventBatch.newBuilder().setVm("vm1").setSeq(0).setEvents(oneMapOneUnmap()).build();
+    java.nio.ByteBuffer bytes = new org.apache.avro.message.BinaryMessageEncoder<EventBatch>(
+        org.apache.avro.specific.SpecificData.getForClass(EventBatch.class), KnownSchemas.EVENT_BATCH_V1).encode(v1);
+    driver.createInputTopic(Topics.TRACE_EVENTS, Serdes.String().serializer(), Serdes.ByteBuffer().serializer())
+        .pipeInput("vm1", bytes, 0L);
+    List<WindowResult> fromV1 = results.readValuesToList();
+
+    trace.pipeInput("vm2", EventColumns.encode("vm2", 0L, oneMapOneUnmap()), 0L);
+    List<WindowResult> fromV2 = results.readValuesToList();
+
+    assertThat(fromV1).isNotEmpty().hasSameSizeAs(fromV2);
+    for (int i = 0; i < fromV1.size(); i++) {
+      fromV2.get(i).setVm("vm1");
+      assertThat(fromV1.get(i)).isEqualTo(fromV2.get(i));
+    }
   }
 
   @Test

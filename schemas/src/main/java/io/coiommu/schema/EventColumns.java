@@ -248,9 +248,11 @@ public final class EventColumns {
     Varints out = varints;
     ByteBuffer tsColumn = out.deltas(tsNs, size);
     ByteBuffer iovaColumn = out.deltas(iova, size);
+    long offset = 0;
     for (int i = 0; i < size; i++) {
       if ((flags[i] & HAS_GPA) != 0) {
-        out.put(gpa[i] - iova[i]);
+        out.put(gpa[i] - iova[i] - offset);
+        offset = gpa[i] - iova[i];
       }
     }
     ByteBuffer gpaColumn = out.take();
@@ -325,9 +327,11 @@ public final class EventColumns {
     in.deltas("tsNs", batch.getTsNs(), c.tsNs, count);
     in.deltas("iova", batch.getIova(), c.iova, count);
     in.open("gpa", batch.getGpa());
+    long offset = 0;
     for (int i = 0, seen = 0; i < count && seen < withGpa; i++) {
       if ((c.flags[i] & HAS_GPA) != 0) {
-        c.gpa[i] = c.iova[i] + in.next(i);
+        offset += in.next(i);
+        c.gpa[i] = c.iova[i] + offset;
         seen++;
       }
     }

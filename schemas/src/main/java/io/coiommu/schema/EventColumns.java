@@ -154,6 +154,7 @@ public final class EventColumns {
 
   private void set(int i, TraceEvent e) {
     Long g = e.getGpa();
+    String h = Objects.requireNonNull(e.getHost(), "event host");
     flags[i] = (byte) (Objects.requireNonNull(e.getType(), "event type").ordinal()
         | Objects.requireNonNull(e.getDirection(), "event direction").ordinal() << DIRECTION_SHIFT
         | (g == null ? 0 : HAS_GPA));
@@ -164,7 +165,7 @@ public final class EventColumns {
     callId[i] = e.getCallId();
     device[i] = Objects.requireNonNull(e.getDevice(), "event device");
     guestMemoryBytes[i] = e.getGuestMemoryBytes();
-    host[i] = Objects.requireNonNull(e.getHost(), "event host").isEmpty() ? null : e.getHost();
+    host[i] = h.isEmpty() ? null : h;
   }
 
   /** Appends event {@code i} of {@code from}. */

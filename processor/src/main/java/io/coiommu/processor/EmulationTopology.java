@@ -9,7 +9,8 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 
 /**
- * trace-events (EventBatch by VM, decoded into EventColumns) -> emulation of every scenario per VM -> window-results and anomalies.
+ * trace-events (EventBatch by VM, decoded into EventColumns) -> emulation of every scenario per VM -> window-results
+ * and anomalies.
  *
  * <p>Records are keyed by VM id end to end, so one VM's batches reach one task in order and
  * different VMs spread over partitions without sharing state. Each task's emulation state is

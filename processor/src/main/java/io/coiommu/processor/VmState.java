@@ -39,7 +39,9 @@ final class VmState {
   /** The one event object through which held events reach the emulator, which copies what it keeps. */
   private final TraceEvent current = new TraceEvent();
 
-  /** Holds event {@code i} of {@code batch} in timestamp order, or reports it late when its time was already released. */
+  /**
+   * Holds event {@code i} of {@code batch} in timestamp order, or reports it late when its time was already released.
+   */
   void hold(EventColumns batch, int i, String vm, ProcessorConfig config, EmulationSink out) {
     long ts = batch.tsNs(i);
     if (ts < frontierNs) {

@@ -25,8 +25,10 @@ import java.nio.ByteBuffer;
  */
 final class VmState {
 
-  /** 4: held events as one EventBatch of version 2 (columns) instead of one TraceEvent record each. */
+  /** Held events as one EventBatch of version 2 (columns). */
   private static final int FORMAT = 4;
+  /** The previous format, still read: held events as one single-object-encoded TraceEvent each. */
+  static final int FORMAT_EVENT_RECORDS = 3;
 
   long nextSeq;
   VmEmulator emulator;
@@ -119,13 +121,21 @@ final class VmState {
     VmState s = new VmState();
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
       int format = in.readInt();
-      if (format != FORMAT) {
-        throw new IllegalStateException("VM " + vm + ": state format " + format + ", this processor reads " + FORMAT);
+      if (format != FORMAT && format != FORMAT_EVENT_RECORDS) {
+        throw new IllegalStateException("VM " + vm + ": state format " + format + ", this processor reads "
+            + FORMAT_EVENT_RECORDS + " and " + FORMAT);
       }
       s.nextSeq = in.readLong();
       s.maxTsNs = in.readLong();
       s.frontierNs = in.readLong();
-      s.held = EventColumns.of(EventBatch.fromByteBuffer(ByteBuffer.wrap(in.readNBytes(in.readInt()))));
+      if (format == FORMAT) {
+        s.held = EventColumns.of(EventBatch.fromByteBuffer(ByteBuffer.wrap(in.readNBytes(in.readInt()))));
+      } else {
+        // A changelog written before the upgrade: its held events must still be emulated, not lost.
+        for (int k = in.readInt(); k > 0; k--) {
+          s.held.add(TraceEvent.fromByteBuffer(ByteBuffer.wrap(in.readNBytes(in.readInt()))));
+        }
+      }
       if (in.readBoolean()) {
         s.emulator = VmEmulator.restore(vm, config.scenarios(), config.engine(), in);
       }

@@ -1,6 +1,6 @@
 package io.coiommu.analytics;
 
-import io.coiommu.schema.EventBatch;
+import io.coiommu.schema.EventColumns;
 import io.coiommu.schema.TraceEvent;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,8 +37,12 @@ public final class DmaTemporalLocality {
   }
 
   /** Reads a batch of the trace topic: one VM's consecutive events. */
-  public void accept(EventBatch batch) {
-    batch.getEvents().forEach(e -> accept(batch.getVm(), e));
+  public void accept(EventColumns batch) {
+    TraceEvent reused = new TraceEvent();
+    for (int i = 0; i < batch.size(); i++) {
+      // accept keeps no reference to the event: one object serves the whole batch.
+      accept(batch.vm(), batch.event(i, reused));
+    }
   }
 
   public void accept(String vm, TraceEvent e) {

@@ -1,7 +1,7 @@
 package io.coiommu.analytics;
 
-import io.coiommu.schema.AvroSerde;
-import io.coiommu.schema.EventBatch;
+import io.coiommu.schema.EventColumns;
+import io.coiommu.schema.EventColumnsSerde;
 import io.coiommu.schema.Topics;
 import java.time.Duration;
 import java.util.List;
@@ -37,18 +37,18 @@ public final class TraceReader {
   /** Reads from the given offsets (partitions not named: from the beginning) to the current end. */
   public static DmaTemporalLocality temporalLocality(Properties kafkaClientProps, Duration timeout,
       Map<TopicPartition, Long> from) throws TimeoutException {
-    try (KafkaConsumer<String, EventBatch> consumer = new KafkaConsumer<>(
-        ResultsConsumer.consumerProps(kafkaClientProps), new StringDeserializer(), AvroSerde.of(EventBatch.class))) {
+    try (KafkaConsumer<String, EventColumns> consumer = new KafkaConsumer<>(
+        ResultsConsumer.consumerProps(kafkaClientProps), new StringDeserializer(), new EventColumnsSerde())) {
       return temporalLocality(consumer, timeout, from);
     }
   }
 
-  static DmaTemporalLocality temporalLocality(Consumer<String, EventBatch> consumer, Duration timeout)
+  static DmaTemporalLocality temporalLocality(Consumer<String, EventColumns> consumer, Duration timeout)
       throws TimeoutException {
     return temporalLocality(consumer, timeout, Map.of());
   }
 
-  static DmaTemporalLocality temporalLocality(Consumer<String, EventBatch> consumer, Duration timeout,
+  static DmaTemporalLocality temporalLocality(Consumer<String, EventColumns> consumer, Duration timeout,
       Map<TopicPartition, Long> from) throws TimeoutException {
     DmaTemporalLocality locality = new DmaTemporalLocality();
     var infos = consumer.partitionsFor(Topics.TRACE_EVENTS, timeout);
@@ -70,7 +70,7 @@ public final class TraceReader {
         throw new TimeoutException("trace not read to its end after " + timeout);
       }
       try {
-        for (ConsumerRecord<String, EventBatch> r : consumer.poll(POLL)) {
+        for (ConsumerRecord<String, EventColumns> r : consumer.poll(POLL)) {
           locality.accept(r.value());
         }
       } catch (RecordDeserializationException e) {

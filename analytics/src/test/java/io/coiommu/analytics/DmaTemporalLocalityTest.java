@@ -3,7 +3,7 @@ package io.coiommu.analytics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.coiommu.schema.EventBatch;
+import io.coiommu.schema.EventColumns;
 import io.coiommu.schema.EventType;
 import io.coiommu.schema.Topics;
 import io.coiommu.schema.TraceEvent;
@@ -77,7 +77,7 @@ class DmaTemporalLocalityTest {
   @Test
   void readsTheTraceTopicToItsEnd() throws Exception {
     TopicPartition p0 = new TopicPartition(Topics.TRACE_EVENTS, 0);
-    MockConsumer<String, EventBatch> consumer = new MockConsumer<>("earliest");
+    MockConsumer<String, EventColumns> consumer = new MockConsumer<>("earliest");
     consumer.updatePartitions(Topics.TRACE_EVENTS, List.of(
         new PartitionInfo(Topics.TRACE_EVENTS, 0, new Node(0, "localhost", 9092), new Node[0], new Node[0])));
     consumer.updateBeginningOffsets(Map.of(p0, 0L));
@@ -85,9 +85,9 @@ class DmaTemporalLocalityTest {
     List<TraceEvent> events = vm1();
     consumer.schedulePollTask(() -> {
       consumer.addRecord(new ConsumerRecord<>(Topics.TRACE_EVENTS, 0, 0, "vm1",
-          new EventBatch("vm1", 0L, events.subList(0, 4))));
+          EventColumns.of(EventColumns.encode("vm1", 0L, events.subList(0, 4)))));
       consumer.addRecord(new ConsumerRecord<>(Topics.TRACE_EVENTS, 0, 1, "vm1",
-          new EventBatch("vm1", 1L, events.subList(4, events.size()))));
+          EventColumns.of(EventColumns.encode("vm1", 1L, events.subList(4, events.size())))));
     });
 
     DmaTemporalLocality l = TraceReader.temporalLocality(consumer, Duration.ofMinutes(1));

@@ -10,6 +10,7 @@ import io.coiommu.processor.engine.EngineConfig;
 import io.coiommu.processor.engine.ScenarioSpec;
 import io.coiommu.schema.AvroSerde;
 import io.coiommu.schema.EventBatch;
+import io.coiommu.schema.EventColumns;
 import io.coiommu.schema.EventType;
 import io.coiommu.schema.Topics;
 import io.coiommu.schema.TraceEvent;
@@ -45,11 +46,11 @@ class DeadLetterTest {
   Path stateDir;
 
   @Test
-  void badBytesAndUnknownSchemasAreKeptAndGoodRecordsStillProcessed() throws Exception {
+  void badBytesUnknownSchemasAndBadColumnsAreKeptAndGoodRecordsStillProcessed() throws Exception {
     kafka.createTopics(Map.of(Topics.TRACE_EVENTS, 1, Topics.WINDOW_RESULTS, 1, Topics.ANOMALIES, 1,
         Topics.DEAD_LETTERS, 1));
     byte[] garbage = "not an avro record".getBytes(StandardCharsets.UTF_8);
-    EventBatch good = new EventBatch("vm1", 0L, List.of(
+    EventBatch good = EventColumns.encode("vm1", 0L, List.of(
         TraceEvent.newBuilder().setType(EventType.VM_START).setTsNs(0).setGuestMemoryBytes(1L << 30)
             .setHost("h1").build(),
         TraceEvent.newBuilder().setType(EventType.VM_STOP).setTsNs(2_000_000_000L).build()));
@@ -57,12 +58,18 @@ class DeadLetterTest {
     // Same single-object marker, a fingerprint no known schema has.
     byte[] unknownSchema = goodBytes.clone();
     Arrays.fill(unknownSchema, 2, 10, (byte) 0x5a);
+    // A well-formed record whose columns do not decode: a device index past its dictionary.
+    EventBatch badColumns = EventColumns.encode("vm2", 0L, List.of(
+        TraceEvent.newBuilder().setType(EventType.DMA_ACCESS).setTsNs(1).setDevice("0000:03:00.0").build()));
+    badColumns.setDevices(List.of());
+    byte[] badColumnBytes = AvroSerde.of(EventBatch.class).serialize(Topics.TRACE_EVENTS, badColumns);
 
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.clientProperties(),
         new ByteArraySerializer(), new ByteArraySerializer())) {
       byte[] key = "vm1".getBytes(StandardCharsets.UTF_8);
       producer.send(new ProducerRecord<>(Topics.TRACE_EVENTS, key, garbage));
       producer.send(new ProducerRecord<>(Topics.TRACE_EVENTS, key, unknownSchema));
+      producer.send(new ProducerRecord<>(Topics.TRACE_EVENTS, "vm2".getBytes(StandardCharsets.UTF_8), badColumnBytes));
       producer.send(new ProducerRecord<>(Topics.TRACE_EVENTS, key, goodBytes));
     }
 
@@ -70,9 +77,11 @@ class DeadLetterTest {
     try (KafkaStreams streams = new KafkaStreams(EmulationTopology.buildTopology(config),
         StreamsSettings.properties(kafka.clientProperties(), "dead-letter-test", stateDir))) {
       streams.start();
-      List<ConsumerRecord<byte[], byte[]>> dead = read(Topics.DEAD_LETTERS, rs -> rs.size() >= 2);
-      assertThat(dead).extracting(ConsumerRecord::value).containsExactly(garbage, unknownSchema);
+      List<ConsumerRecord<byte[], byte[]>> dead = read(Topics.DEAD_LETTERS, rs -> rs.size() >= 3);
+      assertThat(dead).extracting(ConsumerRecord::value).containsExactly(garbage, unknownSchema, badColumnBytes);
       assertThat(dead.get(0).headers().toArray()).as("the exception travels in headers").isNotEmpty();
+      assertThat(dead.get(2).headers().toArray()).as("the bad column is named")
+          .anyMatch(h -> new String(h.value(), StandardCharsets.UTF_8).contains("field device, event 0"));
 
       List<ConsumerRecord<byte[], byte[]>> results = read(Topics.WINDOW_RESULTS,
           rs -> rs.stream().filter(r -> decode(r).getLast()).count() >= 2);

@@ -1,7 +1,7 @@
 package io.coiommu.processor;
 
 import io.coiommu.schema.Anomaly;
-import io.coiommu.schema.EventBatch;
+import io.coiommu.schema.EventColumns;
 import io.coiommu.schema.EventType;
 import io.coiommu.schema.TraceEvent;
 
@@ -13,20 +13,20 @@ final class BatchAnomalies {
 
   private BatchAnomalies() {}
 
-  static Anomaly repeated(EventBatch batch, long expected) {
-    return of(batch, BATCH_REPEATED, "batch seq " + batch.getSeq() + " already processed (expected "
-        + expected + "); its " + batch.getEvents().size() + " events were skipped");
+  static Anomaly repeated(EventColumns batch, long expected) {
+    return of(batch, BATCH_REPEATED, "batch seq " + batch.seq() + " already processed (expected "
+        + expected + "); its " + batch.size() + " events were skipped");
   }
 
-  static Anomaly gap(EventBatch batch, long expected) {
-    return of(batch, BATCH_GAP, "batch seq " + batch.getSeq() + " arrived while " + expected
-        + " was expected: batches " + expected + ".." + (batch.getSeq() - 1) + " are missing");
+  static Anomaly gap(EventColumns batch, long expected) {
+    return of(batch, BATCH_GAP, "batch seq " + batch.seq() + " arrived while " + expected
+        + " was expected: batches " + expected + ".." + (batch.seq() - 1) + " are missing");
   }
 
-  private static Anomaly of(EventBatch batch, String reason, String detail) {
-    TraceEvent first = batch.getEvents().isEmpty()
+  private static Anomaly of(EventColumns batch, String reason, String detail) {
+    TraceEvent first = batch.size() == 0
         ? TraceEvent.newBuilder().setType(EventType.UNKNOWN).setTsNs(0).build()
-        : batch.getEvents().get(0);
-    return Anomaly.newBuilder().setVm(batch.getVm()).setReason(reason).setDetail(detail).setEvent(first).build();
+        : batch.event(0, null);
+    return Anomaly.newBuilder().setVm(batch.vm()).setReason(reason).setDetail(detail).setEvent(first).build();
   }
 }

@@ -2,9 +2,8 @@ package io.coiommu.processor;
 
 import io.coiommu.processor.engine.EmulationSink;
 import io.coiommu.schema.Anomaly;
-import io.coiommu.schema.EventBatch;
+import io.coiommu.schema.EventColumns;
 import io.coiommu.schema.EventType;
-import io.coiommu.schema.TraceEvent;
 import io.coiommu.schema.WindowResult;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -36,7 +35,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <p>Event time: each VM's events are put back in timestamp order within the reorder bound (see {@link VmState});
  * the partition's largest trace time is the watermark that closes the windows of VMs that fell silent.
  */
-final class EmulationProcessor implements Processor<String, EventBatch, String, SpecificRecord> {
+final class EmulationProcessor implements Processor<String, EventColumns, String, SpecificRecord> {
 
   /** How far the partition's trace time must be past a silent VM's before its windows are closed. */
   static final long SILENCE_NS = 60_000_000_000L;
@@ -126,7 +125,7 @@ final class EmulationProcessor implements Processor<String, EventBatch, String, 
     }
     for (String vm : dirty) {
       buffer.reset();
-      vms.get(vm).writeTo(buffer);
+      vms.get(vm).writeTo(vm, buffer);
       // A VM's state follows its working set and can pass any record size limit: it goes in chunks.
       byte[] bytes = buffer.toByteArray();
       int n = Math.max(1, (bytes.length + VmStateStore.CHUNK_BYTES - 1) / VmStateStore.CHUNK_BYTES);
@@ -154,15 +153,15 @@ final class EmulationProcessor implements Processor<String, EventBatch, String, 
   }
 
   @Override
-  public void process(Record<String, EventBatch> record) {
-    EventBatch batch = record.value();
+  public void process(Record<String, EventColumns> record) {
+    EventColumns batch = record.value();
     if (batch == null) {
       return;
     }
     if (!loaded) {
       load();
     }
-    String vm = batch.getVm();
+    String vm = batch.vm();
     long timestamp = record.timestamp();
     Forwarder out = new Forwarder(vm, timestamp);
     VmState state = state(vm);
@@ -170,11 +169,12 @@ final class EmulationProcessor implements Processor<String, EventBatch, String, 
     if (!inSequence(state, batch, out)) {
       return;
     }
-    for (TraceEvent event : batch.getEvents()) {
-      boolean onTime = event.getTsNs() >= state.frontierNs;
-      state.hold(event, vm, config, out);
-      watermarkNs = Math.max(watermarkNs, event.getTsNs());
-      if (onTime && event.getType() == EventType.VM_STOP) {
+    for (int i = 0; i < batch.size(); i++) {
+      long ts = batch.tsNs(i);
+      boolean onTime = ts >= state.frontierNs;
+      state.hold(batch, i, vm, config, out);
+      watermarkNs = Math.max(watermarkNs, ts);
+      if (onTime && batch.type(i) == EventType.VM_STOP) {
         state.releaseAll(vm, config, out);
       }
     }
@@ -211,9 +211,9 @@ final class EmulationProcessor implements Processor<String, EventBatch, String, 
    * A repeated batch would apply its events twice, so it is reported and skipped; a gap means
    * events were lost upstream, which is reported but cannot be undone.
    */
-  private boolean inSequence(VmState state, EventBatch batch, Forwarder out) {
+  private boolean inSequence(VmState state, EventColumns batch, Forwarder out) {
     long expected = state.nextSeq;
-    long seq = batch.getSeq();
+    long seq = batch.seq();
     if (seq < expected) {
       out.anomaly(BatchAnomalies.repeated(batch, expected));
       return false;

@@ -2,14 +2,15 @@ package io.coiommu.processor;
 
 import io.coiommu.schema.Anomaly;
 import io.coiommu.schema.AvroSerde;
-import io.coiommu.schema.EventBatch;
+import io.coiommu.schema.EventColumnsSerde;
 import io.coiommu.schema.Topics;
 import io.coiommu.schema.WindowResult;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 
 /**
- * trace-events (EventBatch by VM) -> emulation of every scenario per VM -> window-results and anomalies.
+ * trace-events (EventBatch by VM, decoded into EventColumns) -> emulation of every scenario per VM -> window-results
+ * and anomalies.
  *
  * <p>Records are keyed by VM id end to end, so one VM's batches reach one task in order and
  * different VMs spread over partitions without sharing state. Each task's emulation state is
@@ -27,7 +28,7 @@ public final class EmulationTopology {
 
   public static Topology buildTopology(ProcessorConfig config) {
     Topology topology = new Topology();
-    topology.addSource(SOURCE, Serdes.String().deserializer(), AvroSerde.of(EventBatch.class),
+    topology.addSource(SOURCE, Serdes.String().deserializer(), new EventColumnsSerde(),
         Topics.TRACE_EVENTS);
     topology.addProcessor(EMULATOR, () -> new EmulationProcessor(config, RESULTS_SINK, ANOMALIES_SINK), SOURCE);
     topology.addStateStore(VmStateStore.builder(), EMULATOR);

@@ -2,6 +2,8 @@ package io.coiommu.processor;
 
 import io.coiommu.processor.engine.EmulationSink;
 import io.coiommu.processor.engine.VmEmulator;
+import io.coiommu.schema.EventBatch;
+import io.coiommu.schema.EventColumns;
 import io.coiommu.schema.TraceEvent;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -10,8 +12,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * What the processor keeps per VM: the next batch sequence number it expects, the events held back to be put in
@@ -25,7 +25,10 @@ import java.util.List;
  */
 final class VmState {
 
-  private static final int FORMAT = 3;
+  /** Held events as one EventBatch of version 2 (columns). */
+  private static final int FORMAT = 4;
+  /** The previous format, still read: held events as one single-object-encoded TraceEvent each. */
+  static final int FORMAT_EVENT_RECORDS = 3;
 
   long nextSeq;
   VmEmulator emulator;
@@ -34,20 +37,24 @@ final class VmState {
   /** Trace time released to the emulator: events before it are late. */
   long frontierNs = Long.MIN_VALUE;
   /** Held events, in timestamp order (arrival order among equal timestamps). */
-  private final List<TraceEvent> held = new ArrayList<>();
+  private EventColumns held = new EventColumns();
+  /** The one event object through which held events reach the emulator, which copies what it keeps. */
+  private final TraceEvent current = new TraceEvent();
 
-  /** Holds {@code e} in timestamp order, or reports it late when its time was already released. */
-  void hold(TraceEvent e, String vm, ProcessorConfig config, EmulationSink out) {
-    long ts = e.getTsNs();
+  /**
+   * Holds event {@code i} of {@code batch} in timestamp order, or reports it late when its time was already released.
+   */
+  void hold(EventColumns batch, int i, String vm, ProcessorConfig config, EmulationSink out) {
+    long ts = batch.tsNs(i);
     if (ts < frontierNs) {
-      emulator(vm, config).late(e, frontierNs, out);
+      emulator(vm, config).late(batch.event(i, current), frontierNs, out);
       return;
     }
-    int i = held.size();
-    while (i > 0 && held.get(i - 1).getTsNs() > ts) {
-      i--;
+    int at = held.size();
+    while (at > 0 && held.tsNs(at - 1) > ts) {
+      at--;
     }
-    held.add(i, e);
+    held.insert(at, batch, i);
     maxTsNs = Math.max(maxTsNs, ts);
   }
 
@@ -58,10 +65,10 @@ final class VmState {
     }
     frontierNs = ts;
     int n = 0;
-    while (n < held.size() && held.get(n).getTsNs() <= ts) {
+    while (n < held.size() && held.tsNs(n) <= ts) {
       n++;
     }
-    emulate(held.subList(0, n), vm, config, out);
+    emulate(n, vm, config, out);
     if (emulator != null) {
       emulator.advanceTime(ts, out);
     }
@@ -69,18 +76,19 @@ final class VmState {
 
   /** VM_STOP: everything held goes, in order (events held past the stop meet a stopped VM, as they would have). */
   void releaseAll(String vm, ProcessorConfig config, EmulationSink out) {
-    emulate(held, vm, config, out);
+    emulate(held.size(), vm, config, out);
   }
 
-  private void emulate(List<TraceEvent> events, String vm, ProcessorConfig config, EmulationSink out) {
-    for (TraceEvent e : events) {
-      emulator(vm, config).onEvent(e, out);
+  /** Emulates the first {@code n} held events and drops them. */
+  private void emulate(int n, String vm, ProcessorConfig config, EmulationSink out) {
+    for (int i = 0; i < n; i++) {
+      emulator(vm, config).onEvent(held.event(i, current), out);
       if (emulator.finished()) {
         // VM_STOP released everything; a later VM with the same id starts from scratch.
         emulator = null;
       }
     }
-    events.clear();
+    held.removeFirst(n);
   }
 
   private VmEmulator emulator(String vm, ProcessorConfig config) {
@@ -91,18 +99,15 @@ final class VmState {
   }
 
   /** Writes this state into {@code bytes} (which the caller resets and reuses, so a commit copies each state once). */
-  void writeTo(ByteArrayOutputStream bytes) {
+  void writeTo(String vm, ByteArrayOutputStream bytes) {
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeInt(FORMAT);
       out.writeLong(nextSeq);
       out.writeLong(maxTsNs);
       out.writeLong(frontierNs);
-      out.writeInt(held.size());
-      for (TraceEvent e : held) {
-        ByteBuffer b = e.toByteBuffer();
-        out.writeInt(b.remaining());
-        out.write(b.array(), b.arrayOffset() + b.position(), b.remaining());
-      }
+      ByteBuffer b = held.toBatch(vm, 0).toByteBuffer();
+      out.writeInt(b.remaining());
+      out.write(b.array(), b.arrayOffset() + b.position(), b.remaining());
       out.writeBoolean(emulator != null);
       if (emulator != null) {
         emulator.writeTo(out);
@@ -116,14 +121,20 @@ final class VmState {
     VmState s = new VmState();
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
       int format = in.readInt();
-      if (format != FORMAT) {
-        throw new IllegalStateException("VM " + vm + ": state format " + format + ", this processor reads " + FORMAT);
+      if (format != FORMAT && format != FORMAT_EVENT_RECORDS) {
+        throw new IllegalStateException("VM " + vm + ": state format " + format + ", this processor reads "
+            + FORMAT_EVENT_RECORDS + " and " + FORMAT);
       }
       s.nextSeq = in.readLong();
       s.maxTsNs = in.readLong();
       s.frontierNs = in.readLong();
-      for (int k = in.readInt(); k > 0; k--) {
-        s.held.add(TraceEvent.fromByteBuffer(ByteBuffer.wrap(in.readNBytes(in.readInt()))));
+      if (format == FORMAT) {
+        s.held = EventColumns.of(EventBatch.fromByteBuffer(ByteBuffer.wrap(in.readNBytes(in.readInt()))));
+      } else {
+        // A changelog written before the upgrade: its held events must still be emulated, not lost.
+        for (int k = in.readInt(); k > 0; k--) {
+          s.held.add(TraceEvent.fromByteBuffer(ByteBuffer.wrap(in.readNBytes(in.readInt()))));
+        }
       }
       if (in.readBoolean()) {
         s.emulator = VmEmulator.restore(vm, config.scenarios(), config.engine(), in);

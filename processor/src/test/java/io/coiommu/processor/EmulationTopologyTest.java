@@ -7,7 +7,9 @@ import io.coiommu.processor.engine.ScenarioSpec;
 import io.coiommu.schema.Anomaly;
 import io.coiommu.schema.AvroSerde;
 import io.coiommu.schema.EventBatch;
+import io.coiommu.schema.EventColumns;
 import io.coiommu.schema.EventType;
+import io.coiommu.schema.KnownSchemas;
 import io.coiommu.schema.Topics;
 import io.coiommu.schema.TraceEvent;
 import io.coiommu.schema.WindowResult;
@@ -88,7 +90,7 @@ class EmulationTopologyTest {
 
   @Test
   void everyScenarioEmulatesTheVmAndEndsWithALastRecord() {
-    trace.pipeInput("vm1", new EventBatch("vm1", 0L, oneMapOneUnmap()), 0L);
+    trace.pipeInput("vm1", EventColumns.encode("vm1", 0L, oneMapOneUnmap()), 0L);
 
     Map<String, List<WindowResult>> by = byScenario();
     assertThat(by).hasSize(3);
@@ -118,11 +120,31 @@ class EmulationTopologyTest {
   }
 
   @Test
+  void aVersionOneBatchIsEmulatedLikeItsVersionTwoForm() throws Exception {
+    // Version 1 and 2 share the positions of vm, seq and events, so the v1 encoder takes today's record.
+    EventBatch v1 = EventBatch.newBuilder().setVm("vm1").setSeq(0).setEvents(oneMapOneUnmap()).build();
+    java.nio.ByteBuffer bytes = new org.apache.avro.message.BinaryMessageEncoder<EventBatch>(
+        org.apache.avro.specific.SpecificData.getForClass(EventBatch.class), KnownSchemas.EVENT_BATCH_V1).encode(v1);
+    driver.createInputTopic(Topics.TRACE_EVENTS, Serdes.String().serializer(), Serdes.ByteBuffer().serializer())
+        .pipeInput("vm1", bytes, 0L);
+    List<WindowResult> fromV1 = results.readValuesToList();
+
+    trace.pipeInput("vm2", EventColumns.encode("vm2", 0L, oneMapOneUnmap()), 0L);
+    List<WindowResult> fromV2 = results.readValuesToList();
+
+    assertThat(fromV1).isNotEmpty().hasSameSizeAs(fromV2);
+    for (int i = 0; i < fromV1.size(); i++) {
+      fromV2.get(i).setVm("vm1");
+      assertThat(fromV1.get(i)).isEqualTo(fromV2.get(i));
+    }
+  }
+
+  @Test
   void aRepeatedBatchIsReportedAndNotAppliedTwice() {
     List<TraceEvent> events = oneMapOneUnmap();
-    trace.pipeInput("vm1", new EventBatch("vm1", 0L, events.subList(0, 2)), 0L);
-    trace.pipeInput("vm1", new EventBatch("vm1", 0L, events.subList(0, 2)), 0L);
-    trace.pipeInput("vm1", new EventBatch("vm1", 1L, events.subList(2, 4)), 0L);
+    trace.pipeInput("vm1", EventColumns.encode("vm1", 0L, events.subList(0, 2)), 0L);
+    trace.pipeInput("vm1", EventColumns.encode("vm1", 0L, events.subList(0, 2)), 0L);
+    trace.pipeInput("vm1", EventColumns.encode("vm1", 1L, events.subList(2, 4)), 0L);
 
     List<Anomaly> found = anomalies.readValuesToList();
     assertThat(found).extracting(Anomaly::getReason).contains(BatchAnomalies.BATCH_REPEATED);
@@ -132,13 +154,13 @@ class EmulationTopologyTest {
 
   @Test
   void vmsAreIndependent() {
-    trace.pipeInput("vm1", new EventBatch("vm1", 0L, oneMapOneUnmap()), 0L);
+    trace.pipeInput("vm1", EventColumns.encode("vm1", 0L, oneMapOneUnmap()), 0L);
     List<WindowResult> vm1 = results.readValuesToList();
     List<TraceEvent> vm2 = List.of(
         event(EventType.VM_START, 0).setGuestMemoryBytes(2 * GIB).setHost("h2").build(),
         event(EventType.VM_STOP, 5000 * MS).build());
-    trace.pipeInput("vm2", new EventBatch("vm2", 0L, vm2), 0L);
-    trace.pipeInput("vm1", new EventBatch("vm1", 0L, oneMapOneUnmap()), 0L);
+    trace.pipeInput("vm2", EventColumns.encode("vm2", 0L, vm2), 0L);
+    trace.pipeInput("vm1", EventColumns.encode("vm1", 0L, oneMapOneUnmap()), 0L);
 
     List<WindowResult> after = results.readValuesToList();
     assertThat(after).extracting(WindowResult::getVm).contains("vm2");
@@ -154,7 +176,7 @@ class EmulationTopologyTest {
     TestInputTopic<String, byte[]> raw = driver.createInputTopic(Topics.TRACE_EVENTS,
         Serdes.String().serializer(), Serdes.ByteArray().serializer());
     raw.pipeInput("vm1", "not an avro single-object record".getBytes(StandardCharsets.UTF_8), 0L);
-    trace.pipeInput("vm1", new EventBatch("vm1", 0L, oneMapOneUnmap()), 0L);
+    trace.pipeInput("vm1", EventColumns.encode("vm1", 0L, oneMapOneUnmap()), 0L);
 
     assertThat(byScenario()).hasSize(3);
   }

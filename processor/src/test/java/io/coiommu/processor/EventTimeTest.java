@@ -8,6 +8,7 @@ import io.coiommu.processor.engine.ScenarioSpec;
 import io.coiommu.schema.Anomaly;
 import io.coiommu.schema.AvroSerde;
 import io.coiommu.schema.EventBatch;
+import io.coiommu.schema.EventColumns;
 import io.coiommu.schema.EventType;
 import io.coiommu.schema.Topics;
 import io.coiommu.schema.TraceEvent;
@@ -128,7 +129,7 @@ class EventTimeTest {
     @SafeVarargs
     final void pipe(String vm, List<TraceEvent>... batches) {
       for (List<TraceEvent> b : batches) {
-        in.pipeInput(vm, new EventBatch(vm, vm.equals("vm1") ? seq++ : 0L, new ArrayList<>(b)), 0L);
+        in.pipeInput(vm, EventColumns.encode(vm, vm.equals("vm1") ? seq++ : 0L, new ArrayList<>(b)), 0L);
       }
     }
 

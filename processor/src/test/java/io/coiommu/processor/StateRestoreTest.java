@@ -7,6 +7,7 @@ import io.coiommu.processor.engine.ScenarioSpec;
 import io.coiommu.schema.Anomaly;
 import io.coiommu.schema.AvroSerde;
 import io.coiommu.schema.EventBatch;
+import io.coiommu.schema.EventColumns;
 import io.coiommu.schema.EventType;
 import io.coiommu.schema.Topics;
 import io.coiommu.schema.TraceEvent;
@@ -75,7 +76,7 @@ class StateRestoreTest {
     List<EventBatch> batches = new ArrayList<>();
     List<TraceEvent> start = new ArrayList<>();
     start.add(TraceEvent.newBuilder().setType(EventType.VM_START).setTsNs(0).setGuestMemoryBytes(8L << 30).build());
-    batches.add(new EventBatch("big", 0L, start));
+    batches.add(EventColumns.encode("big", 0L, start));
     for (int b = 1; b <= 6; b++) {
       List<TraceEvent> events = new ArrayList<>();
       for (int i = 0; i < 10; i++) {
@@ -90,7 +91,7 @@ class StateRestoreTest {
       if (b == 6) {
         events.add(TraceEvent.newBuilder().setType(EventType.VM_STOP).setTsNs(5 * 1000 * MS).build());
       }
-      batches.add(new EventBatch("big", (long) b, events));
+      batches.add(EventColumns.encode("big", (long) b, events));
     }
     Map<String, List<Object>> reference = new TreeMap<>();
     try (Run whole = new Run("big-whole")) {
@@ -150,7 +151,7 @@ class StateRestoreTest {
         if (b == batchesPerVm - 1 && v % 2 == 0) {
           events.add(TraceEvent.newBuilder().setType(EventType.VM_STOP).setTsNs(ts[v] + 1).build());
         }
-        out.add(new EventBatch("vm" + v, (long) b, events));
+        out.add(EventColumns.encode("vm" + v, (long) b, events));
       }
     }
     return out;

@@ -1,9 +1,10 @@
 package io.coiommu.producer;
 
 import io.coiommu.schema.EventBatch;
+import io.coiommu.schema.EventColumns;
 import io.coiommu.schema.EventType;
-import io.coiommu.schema.TraceEvent;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,17 +12,22 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Groups the events of each VM into {@link EventBatch}es, in order, numbered from 0 per VM. A VM's
+ * Groups the events of each VM into {@link EventBatch}es (columns, version 2), in order, numbered from 0 per VM. A VM's
  * pending batch goes out when it is full, with the VM's VM_STOP (so a stopped VM leaves nothing
  * behind), when all pending events together pass a cap (so many interleaved VMs cannot grow the
  * heap), and on {@link #flushAll()}.
  */
 final class VmBatcher {
 
+  /** Enough for the VMs that interleave in one stretch of a trace; a few buffers of 4096 events each. */
+  private static final int MAX_SPARE = 16;
+
   private final int maxBatchEvents;
   private final int maxPendingEvents;
   private final Consumer<EventBatch> sink;
-  private final Map<String, List<TraceEvent>> pending = new LinkedHashMap<>();
+  private final Map<String, EventColumns> pending = new LinkedHashMap<>();
+  /** Emptied column buffers, reused so that their arrays are grown once, not for every batch. */
+  private final Deque<EventColumns> spare = new ArrayDeque<>();
   private final Map<String, Long> nextSeq = new HashMap<>();
   private int pendingEvents;
   private long batches;
@@ -36,7 +42,7 @@ final class VmBatcher {
   }
 
   void add(VmEvent event) {
-    List<TraceEvent> events = pending.computeIfAbsent(event.vm(), vm -> new ArrayList<>());
+    EventColumns events = pending.computeIfAbsent(event.vm(), vm -> spare.isEmpty() ? new EventColumns() : spare.pop());
     events.add(event.event());
     pendingEvents++;
     if (events.size() >= maxBatchEvents || event.event().getType() == EventType.VM_STOP) {
@@ -53,14 +59,19 @@ final class VmBatcher {
   }
 
   private void flush(String vm) {
-    List<TraceEvent> events = pending.remove(vm);
-    if (events == null || events.isEmpty()) {
+    EventColumns events = pending.remove(vm);
+    if (events == null) {
       return;
     }
     long seq = nextSeq.merge(vm, 1L, Long::sum) - 1;
     pendingEvents -= events.size();
     batches++;
-    sink.accept(new EventBatch(vm, seq, events));
+    EventBatch batch = events.toBatch(vm, seq);
+    if (spare.size() < MAX_SPARE) {
+      events.clear();
+      spare.push(events);
+    }
+    sink.accept(batch);
   }
 
   long batches() {

@@ -2,6 +2,9 @@ package io.coiommu.producer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.coiommu.schema.EventBatch;
+import io.coiommu.schema.KnownSchemas;
+import io.coiommu.schema.TraceEvent;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +12,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.avro.file.DataFileWriter;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,6 +44,29 @@ class TraceArchiveTest {
     assertThat(rejects.rejected()).isZero();
     assertThat(rejects.linesRead()).isEqualTo(written.batches());
     assertThat(dir.toFile().list()).containsExactly("fleet.avro");
+  }
+
+  @Test
+  void anArchiveOfVersionOneBatchesIsStillRead() throws IOException {
+    List<VmEvent> original = new ArrayList<>();
+    try (TraceSource s = Workloads.open("nic:duration=1s")) {
+      s.forEachRemaining(original::add);
+    }
+    Path archive = dir.resolve("v1.avro");
+    // Version 1 and 2 share the positions of vm, seq and events, so a v1 writer can take today's record.
+    try (DataFileWriter<EventBatch> w = new DataFileWriter<>(new SpecificDatumWriter<>(KnownSchemas.EVENT_BATCH_V1))) {
+      w.create(KnownSchemas.EVENT_BATCH_V1, archive.toFile());
+      for (int i = 0, seq = 0; i < original.size(); i += 1000, seq++) {
+        List<TraceEvent> events = original.subList(i, Math.min(original.size(), i + 1000)).stream()
+            .map(VmEvent::event).toList();
+        w.append(EventBatch.newBuilder().setVm(original.get(0).vm()).setSeq(seq).setEvents(events).build());
+      }
+    }
+    List<VmEvent> replayed = new ArrayList<>();
+    try (TraceSource s = TraceFiles.open(archive, "avro", null, RejectPolicy.STRICT)) {
+      s.forEachRemaining(replayed::add);
+    }
+    assertThat(replayed).isEqualTo(original);
   }
 
   @Test

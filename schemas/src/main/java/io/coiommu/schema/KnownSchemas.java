@@ -1,28 +1,58 @@
 package io.coiommu.schema;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import org.apache.avro.Schema;
 import org.apache.avro.message.SchemaStore;
 
 /**
  * Writer schemas a reader can resolve by fingerprint: the current version of every record this
- * project writes. Older versions join here as the schemas evolve, so records already in topics
- * and archives stay readable.
+ * project writes, and every older version still found in topics and archives (shipped as
+ * resources beside this class, named {@code Record-vN.avsc}).
  */
 public final class KnownSchemas {
 
   /** The system property Avro 1.12.2 consults before it instantiates generated classes. */
   public static final String SERIALIZABLE_PACKAGES = "org.apache.avro.SERIALIZABLE_PACKAGES";
 
+  static {
+    // Before anything below touches a generated class: Avro reads the allow-list once, when it first needs it.
+    allowGeneratedPackage();
+  }
+
+  /**
+   * EventBatch version 1: events as a list of TraceEvent records. Its file names TraceEvent, which has not changed
+   * since; should it change, its version of that time must be shipped and parsed here first.
+   */
+  public static final Schema EVENT_BATCH_V1 = previous("EventBatch-v1.avsc", TraceEvent.getClassSchema());
+
   private static final SchemaStore.Cache STORE = new SchemaStore.Cache();
 
   static {
-    allowGeneratedPackage();
     STORE.addSchema(TraceEvent.getClassSchema());
     STORE.addSchema(EventBatch.getClassSchema());
     STORE.addSchema(WindowResult.getClassSchema());
     STORE.addSchema(Anomaly.getClassSchema());
+    STORE.addSchema(EVENT_BATCH_V1);
   }
 
   private KnownSchemas() {}
+
+  private static Schema previous(String resource, Schema... namedTypes) {
+    Schema.Parser parser = new Schema.Parser();
+    for (Schema s : namedTypes) {
+      parser.parse(s.toString());
+    }
+    try (InputStream in = KnownSchemas.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("schema resource " + resource + " is missing from the jar");
+      }
+      return parser.parse(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read schema resource " + resource, e);
+    }
+  }
 
   public static SchemaStore store() {
     return STORE;

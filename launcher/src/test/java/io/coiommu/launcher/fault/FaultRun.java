@@ -12,7 +12,7 @@ import io.coiommu.producer.TraceProducer;
 import io.coiommu.producer.Workloads;
 import io.coiommu.schema.Anomaly;
 import io.coiommu.schema.AvroSerde;
-import io.coiommu.schema.EventBatch;
+import io.coiommu.schema.EventColumnsSerde;
 import io.coiommu.schema.Topics;
 import io.coiommu.schema.TraceEvent;
 import io.coiommu.schema.WindowResult;
@@ -97,10 +97,10 @@ final class FaultRun {
       @Override
       public void anomaly(Anomaly a) {}
     };
-    readAll(client, Topics.TRACE_EVENTS, AvroSerde.of(EventBatch.class).deserializer(), batch -> {
-      VmEmulator emulator = emulators.computeIfAbsent(batch.getVm(),
+    readAll(client, Topics.TRACE_EVENTS, new EventColumnsSerde(), batch -> {
+      VmEmulator emulator = emulators.computeIfAbsent(batch.vm(),
           vm -> new VmEmulator(vm, CONFIG.scenarios(), CONFIG.engine()));
-      for (TraceEvent e : batch.getEvents()) {
+      for (TraceEvent e : batch.events()) {
         emulator.onEvent(e, sink);
       }
     });

@@ -6,6 +6,8 @@ import io.coiommu.producer.TraceSource;
 import io.coiommu.producer.VmEvent;
 import io.coiommu.producer.VmIdentity;
 import io.coiommu.schema.EventBatch;
+import io.coiommu.schema.EventColumns;
+import io.coiommu.schema.InvalidBatchException;
 import io.coiommu.schema.KnownSchemas;
 import io.coiommu.schema.TraceEvent;
 import java.io.IOException;
@@ -70,7 +72,15 @@ final class ArchiveTraceSource extends RecordedTraceSource {
     }
     record++;
     rejects.countLine();
-    for (TraceEvent event : batch.getEvents()) {
+    List<TraceEvent> events;
+    try {
+      // Archives of either EventBatch version: the file names its writer schema, which Avro resolves to today's.
+      events = EventColumns.of(batch).events();
+    } catch (InvalidBatchException e) {
+      rejects.reject(record, RejectReason.BINARY, e.getMessage(), "");
+      return true;
+    }
+    for (TraceEvent event : events) {
       one.clear();
       checked.clear();
       one.add(new VmEvent(batch.getVm(), event));

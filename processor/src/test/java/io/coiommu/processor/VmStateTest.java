@@ -1,0 +1,103 @@
+package io.coiommu.processor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.coiommu.processor.engine.EmulationSink;
+import io.coiommu.processor.engine.EngineConfig;
+import io.coiommu.processor.engine.ScenarioSpec;
+import io.coiommu.schema.Anomaly;
+import io.coiommu.schema.EventColumns;
+import io.coiommu.schema.EventType;
+import io.coiommu.schema.TraceEvent;
+import io.coiommu.schema.WindowResult;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The held events survive the state's round trip, in the current format and in the previous one. */
+class VmStateTest {
+
+  private static final ProcessorConfig CONFIG = new ProcessorConfig(ScenarioSpec.parse("oracle"),
+      EngineConfig.defaults());
+
+  private static List<TraceEvent> events() {
+    return List.of(
+        TraceEvent.newBuilder().setType(EventType.VM_START).setTsNs(10).setGuestMemoryBytes(1L << 30).setHost("h")
+            .build(),
+        TraceEvent.newBuilder().setType(EventType.DMA_MAP).setTsNs(20).setDevice("0000:03:00.0").setIova(0x1000)
+            .setGpa(0x1000L).setBytes(4096).setCallId(1).build(),
+        TraceEvent.newBuilder().setType(EventType.DMA_UNMAP).setTsNs(30).setDevice("0000:03:00.0").setIova(0x1000)
+            .setBytes(4096).build(),
+        TraceEvent.newBuilder().setType(EventType.VM_STOP).setTsNs(40).build());
+  }
+
+  /** Releases everything the state holds (the events end with VM_STOP) and returns what the emulator emitted. */
+  private static List<Object> drain(VmState s) {
+    List<Object> out = new ArrayList<>();
+    s.releaseAll("vm", CONFIG, new EmulationSink() {
+      @Override
+      public void window(WindowResult r) {
+        out.add(r);
+      }
+
+      @Override
+      public void anomaly(Anomaly a) {
+        out.add(a);
+      }
+    });
+    return out;
+  }
+
+  private static VmState holding(List<TraceEvent> events) {
+    VmState s = new VmState();
+    EventColumns batch = EventColumns.of(EventColumns.encode("vm", 0, events));
+    for (int i = 0; i < batch.size(); i++) {
+      s.hold(batch, i, "vm", CONFIG, null);
+    }
+    return s;
+  }
+
+  @Test
+  void heldEventsSurviveTheCurrentFormat() {
+    VmState s = holding(events());
+    s.nextSeq = 5;
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    s.writeTo("vm", bytes);
+    VmState back = VmState.fromBytes("vm", CONFIG, bytes.toByteArray());
+    assertThat(back.nextSeq).isEqualTo(5);
+    assertThat(back.maxTsNs).isEqualTo(40);
+    assertThat(drain(back)).isEqualTo(drain(holding(events()))).isNotEmpty();
+  }
+
+  @Test
+  void heldEventsOfTheFormatBeforeColumnsAreStillRead() throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeInt(VmState.FORMAT_EVENT_RECORDS);
+      out.writeLong(5);
+      out.writeLong(40);
+      out.writeLong(Long.MIN_VALUE);
+      out.writeInt(events().size());
+      for (TraceEvent e : events()) {
+        ByteBuffer b = e.toByteBuffer();
+        out.writeInt(b.remaining());
+        out.write(b.array(), b.arrayOffset() + b.position(), b.remaining());
+      }
+      out.writeBoolean(false);
+    }
+    VmState back = VmState.fromBytes("vm", CONFIG, bytes.toByteArray());
+    assertThat(back.nextSeq).isEqualTo(5);
+    assertThat(drain(back)).isEqualTo(drain(holding(events()))).isNotEmpty();
+  }
+
+  @Test
+  void anUnknownFormatIsRefusedWithItsNumber() {
+    byte[] bytes = ByteBuffer.allocate(4).putInt(2).array();
+    assertThatThrownBy(() -> VmState.fromBytes("vm", CONFIG, bytes)).hasMessageContaining("state format 2");
+  }
+}

@@ -176,6 +176,9 @@ final class EmulationProcessor implements Processor<String, EventColumns, String
       watermarkNs = Math.max(watermarkNs, ts);
       if (onTime && batch.type(i) == EventType.VM_STOP) {
         state.releaseAll(vm, config, out);
+        // The VM's last records are complete: commit soon rather than at the next interval, so that readers (who see
+        // committed results only) get a finished VM's totals at once; VM stops are rare, so commits stay few.
+        context.commit();
       }
     }
     state.release(saturatedMinus(state.maxTsNs, config.reorderBoundNs()), vm, config, out);

@@ -28,7 +28,10 @@ public final class StreamsSettings {
     // A crash or a rebalance must not change the answer: each batch's results and its input offset
     // commit together.
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+    // The emulation is CPU-bound: one stream thread per core (threads beyond the partitions idle); the client
+    // properties may say otherwise.
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, client.getOrDefault(StreamsConfig.NUM_STREAM_THREADS_CONFIG,
+        Runtime.getRuntime().availableProcessors()));
     // Each commit writes the state of every VM changed since the previous one: once a second keeps
     // that cost small against the batches in between (the exactly-once default is 100 ms). Fleets of
     // VMs with large DMA working sets may want it longer: the client properties may say so.

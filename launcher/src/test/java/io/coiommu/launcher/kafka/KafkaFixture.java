@@ -1,11 +1,19 @@
 package io.coiommu.launcher.kafka;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Predicate;
 
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -102,6 +110,27 @@ public final class KafkaFixture implements BeforeAllCallback, AfterAllCallback {
         try (Admin admin = Admin.create(clientProperties())) {
             KafkaTopics.createAndAwait(admin, partitionsByTopic, (short) 1, TOPIC_TIMEOUT);
         }
+    }
+
+    /**
+     * Reads partition 0 of {@code topic} from the start, as a read_committed consumer (what readers of the
+     * exactly-once processor's output use), until {@code enough} holds or {@code timeout} passes.
+     */
+    public List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic,
+            Predicate<List<ConsumerRecord<byte[], byte[]>>> enough, Duration timeout) {
+        Properties config = clientProperties();
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.assign(List.of(new TopicPartition(topic, 0)));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!enough.test(out) && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        return out;
     }
 
     private void running() {

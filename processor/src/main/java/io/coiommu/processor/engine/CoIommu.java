@@ -145,8 +145,13 @@ final class CoIommu extends Policy {
     }
     // The pages of the range no longer mapped are exactly those whose count this unmap dropped to 0.
     long end = gfn + pages;
-    accessed.clearAndNot(gfn, end, mapped.pages());
-    countUnpins(pinnedPages.clearAndNot(gfn, end, mapped.pages()));
+    for (long wi = gfn >>> 6, last = (end - 1) >>> 6; wi <= last; wi++) {
+      long unmapped = PageBitmap.mask(wi, gfn, end) & ~mapped.pages().word(wi);
+      if (unmapped != 0) {
+        accessed.clearWord(wi, unmapped);
+        countUnpins(Long.bitCount(pinnedPages.clearWord(wi, unmapped) & unmapped));
+      }
+    }
     setPinned(ts, pinnedPages.cardinality());
   }
 

@@ -8,8 +8,9 @@ import java.nio.ByteBuffer;
 /**
  * A set of guest frame numbers as bitmap words, grouped in chunks of 512 pages held in a primitive open-addressing map
  * from chunk index to its 8 words. Range operations work 64 pages per step and report how many bits they changed,
- * which is what the policies count (pins, unpins); a chunk whose words all become 0 is freed, so the memory follows the
- * DMA working set and not the guest's size.
+ * which is what the policies count (pins, unpins). Chunks whose words all became 0 are freed once they outnumber the
+ * others by 128 (not at once: a set that empties and refills a chunk, as the A bits between scans do, would otherwise
+ * free and allocate it every time), so the memory follows the DMA working set and not the guest's size.
  *
  * <p>Not RoaringBitmap: its keys are 32-bit (frame numbers here are 34-bit) and its range operations do not say which
  * or how many bits changed, which every call here needs.
@@ -20,12 +21,17 @@ final class PageBitmap {
   private static final int CHUNK_WORD_SHIFT = 3;
   private static final int CHUNK_WORDS = 1 << CHUNK_WORD_SHIFT;
   private static final int MIN_CAPACITY = 16;
+  private static final int REUSED_CAPACITY = 1024;
 
   /** Chunk index + 1 per slot; 0 marks an empty slot. */
   private long[] keys;
   /** Offset in {@link #pool} of the slot's words. */
   private int[] offsets;
   private long[] pool;
+  /** Set bits per word block, indexed by offset / 8: tells a chunk that became empty without reading its words. */
+  private int[] population;
+  /** Chunks in the map whose words are all 0. */
+  private int emptyChunks;
   /** Offsets of freed word blocks, reused before the pool grows. */
   private int[] freeBlocks;
   private int freeCount;
@@ -41,14 +47,26 @@ final class PageBitmap {
     clear();
   }
 
+  /**
+   * Empties the set. A small map keeps its arrays: viommu-lazy's held pages are emptied at every flush and refilled
+   * right after, and growing the map again each time would cost more than the flush.
+   */
   void clear() {
-    keys = new long[MIN_CAPACITY];
-    offsets = new int[MIN_CAPACITY];
-    pool = new long[4 * CHUNK_WORDS];
-    freeBlocks = new int[4];
+    if (keys != null && keys.length <= REUSED_CAPACITY) {
+      java.util.Arrays.fill(keys, 0);
+      java.util.Arrays.fill(pool, 0, poolUsed, 0);
+      java.util.Arrays.fill(population, 0, poolUsed >>> CHUNK_WORD_SHIFT, 0);
+    } else {
+      keys = new long[MIN_CAPACITY];
+      offsets = new int[MIN_CAPACITY];
+      pool = new long[4 * CHUNK_WORDS];
+      population = new int[4];
+      freeBlocks = new int[4];
+      mask = MIN_CAPACITY - 1;
+    }
+    emptyChunks = 0;
     freeCount = 0;
     poolUsed = 0;
-    mask = MIN_CAPACITY - 1;
     chunks = 0;
     cardinality = 0;
     cachedChunk = -1;
@@ -71,28 +89,35 @@ final class PageBitmap {
 
   /** ORs {@code bits} into a word; returns the word before. */
   long orWord(long wordIndex, long bits) {
-    int i = offset(wordIndex >>> CHUNK_WORD_SHIFT, true) + (int) (wordIndex & (CHUNK_WORDS - 1));
+    int base = offset(wordIndex >>> CHUNK_WORD_SHIFT, true);
+    int i = base + (int) (wordIndex & (CHUNK_WORDS - 1));
     long w = pool[i];
-    pool[i] = w | bits;
-    cardinality += Long.bitCount(bits & ~w);
+    int added = Long.bitCount(bits & ~w);
+    if (added != 0) {
+      pool[i] = w | bits;
+      cardinality += added;
+      if (population[base >>> CHUNK_WORD_SHIFT] == 0) {
+        emptyChunks--;
+      }
+      population[base >>> CHUNK_WORD_SHIFT] += added;
+    }
     return w;
   }
 
   /** Clears {@code bits} of a word; returns the word before. */
   long clearWord(long wordIndex, long bits) {
-    long chunk = wordIndex >>> CHUNK_WORD_SHIFT;
-    int base = offset(chunk, false);
+    int base = offset(wordIndex >>> CHUNK_WORD_SHIFT, false);
     if (base < 0) {
       return 0;
     }
     int i = base + (int) (wordIndex & (CHUNK_WORDS - 1));
     long w = pool[i];
-    long nw = w & ~bits;
-    if (nw != w) {
-      pool[i] = nw;
-      cardinality -= Long.bitCount(w & bits);
-      if (nw == 0) {
-        freeIfEmpty(chunk, base);
+    int removed = Long.bitCount(w & bits);
+    if (removed != 0) {
+      pool[i] = w & ~bits;
+      cardinality -= removed;
+      if ((population[base >>> CHUNK_WORD_SHIFT] -= removed) == 0 && ++emptyChunks > (chunks >> 1) + 64) {
+        freeEmptyChunks();
       }
     }
     return w;
@@ -181,22 +206,6 @@ final class PageBitmap {
     return added;
   }
 
-  /** Removes the pages of [from, to) that are not in {@code other}; returns how many were in this set. */
-  long clearAndNot(long from, long to, PageBitmap other) {
-    long removed = 0;
-    for (long wi = from >>> WORD_SHIFT, last = lastWord(from, to); wi <= last; wi++) {
-      if (offset(wi >>> CHUNK_WORD_SHIFT, false) < 0) {
-        wi |= CHUNK_WORDS - 1;
-        continue;
-      }
-      long m = mask(wi, from, to) & ~other.word(wi);
-      if (m != 0) {
-        removed += Long.bitCount(m & clearWord(wi, m));
-      }
-    }
-    return removed;
-  }
-
   /** The last word of [from, to), or one before the first when the range is empty (so loops over it do nothing). */
   static long lastWord(long from, long to) {
     return from < to ? (to - 1) >>> WORD_SHIFT : (from >>> WORD_SHIFT) - 1;
@@ -209,12 +218,13 @@ final class PageBitmap {
     return (-1L << lo) & (-1L >>> (63 - ((hi - 1) & 63)));
   }
 
-  /** Present chunks only (index and 8 words each), so a snapshot costs what the working set does. */
+  /** Non-empty chunks only (index and 8 words each), so a snapshot costs what the working set does. */
   void writeTo(DataOutput out) throws IOException {
-    out.writeInt(chunks);
-    ByteBuffer b = ByteBuffer.allocate(chunks * (CHUNK_WORDS + 1) * Long.BYTES);
+    int n = chunks - emptyChunks;
+    out.writeInt(n);
+    ByteBuffer b = ByteBuffer.allocate(n * (CHUNK_WORDS + 1) * Long.BYTES);
     for (int s = 0; s < keys.length; s++) {
-      if (keys[s] != 0) {
+      if (keys[s] != 0 && population[offsets[s] >>> CHUNK_WORD_SHIFT] != 0) {
         b.putLong(keys[s] - 1);
         for (int k = 0; k < CHUNK_WORDS; k++) {
           b.putLong(pool[offsets[s] + k]);
@@ -261,6 +271,8 @@ final class PageBitmap {
     int off = allocateBlock();
     keys[i] = tag;
     offsets[i] = off;
+    // Empty until a bit is set in it.
+    emptyChunks++;
     if (++chunks > (keys.length >> 2) * 3) {
       rehash(keys.length << 1);
     }
@@ -275,51 +287,50 @@ final class PageBitmap {
     }
     if (poolUsed == pool.length) {
       pool = java.util.Arrays.copyOf(pool, pool.length << 1);
+      population = java.util.Arrays.copyOf(population, population.length << 1);
     }
     int off = poolUsed;
     poolUsed += CHUNK_WORDS;
     return off;
   }
 
-  private void freeIfEmpty(long chunk, int base) {
-    for (int k = 0; k < CHUNK_WORDS; k++) {
-      if (pool[base + k] != 0) {
-        return;
+  /** Drops every empty chunk in one pass over the map and reuses their word blocks. */
+  private void freeEmptyChunks() {
+    long[] oldKeys = keys;
+    int[] oldOffsets = offsets;
+    int capacity = keys.length;
+    while (capacity > MIN_CAPACITY && chunks - emptyChunks < capacity >> 3) {
+      capacity >>= 1;
+    }
+    keys = new long[capacity];
+    offsets = new int[capacity];
+    mask = capacity - 1;
+    for (int s = 0; s < oldKeys.length; s++) {
+      if (oldKeys[s] == 0) {
+        continue;
       }
+      int off = oldOffsets[s];
+      if (population[off >>> CHUNK_WORD_SHIFT] == 0) {
+        if (freeCount == freeBlocks.length) {
+          freeBlocks = java.util.Arrays.copyOf(freeBlocks, freeCount << 1);
+        }
+        freeBlocks[freeCount++] = off;
+        continue;
+      }
+      int i = index(oldKeys[s] - 1);
+      while (keys[i] != 0) {
+        i = (i + 1) & mask;
+      }
+      keys[i] = oldKeys[s];
+      offsets[i] = off;
     }
-    long tag = chunk + 1;
-    int i = index(chunk);
-    while (keys[i] != tag) {
-      i = (i + 1) & mask;
-    }
-    if (freeCount == freeBlocks.length) {
-      freeBlocks = java.util.Arrays.copyOf(freeBlocks, freeCount << 1);
-    }
-    freeBlocks[freeCount++] = base;
+    chunks -= emptyChunks;
+    emptyChunks = 0;
     cachedChunk = -1;
-    deleteAt(i);
   }
 
   private int index(long chunk) {
     return (int) ((chunk * 0x9E3779B97F4A7C15L) >>> 40) & mask;
-  }
-
-  private void deleteAt(int hole) {
-    // Backward-shift deletion, as in PageTable: no tombstones, so lookups of absent chunks stay short.
-    int i = hole;
-    for (int j = (i + 1) & mask; keys[j] != 0; j = (j + 1) & mask) {
-      int home = index(keys[j] - 1);
-      if (((j - home) & mask) >= ((j - i) & mask)) {
-        keys[i] = keys[j];
-        offsets[i] = offsets[j];
-        i = j;
-      }
-    }
-    keys[i] = 0;
-    chunks--;
-    if (chunks == 0) {
-      clear();
-    }
   }
 
   private void rehash(int capacity) {

@@ -135,6 +135,10 @@ abstract class Policy {
 
   /** Moves the pinned gauge to {@code value} at {@code ts}, keeping its integral and peak exact. */
   final void setPinned(long ts, long value) {
+    if (value == pinned) {
+      // The integral is linear in time: an unchanged gauge is advanced at its next change or at the span's end.
+      return;
+    }
     advanceIntegral(ts);
     pinned = value;
     if (value > peakPinned) {
@@ -253,6 +257,9 @@ abstract class Policy {
   }
 
   private static long saturatedMultiply(long a, long b) {
+    if (((a | b) >>> 31) == 0) {
+      return a * b;
+    }
     long hi = Math.multiplyHigh(a, b);
     long lo = a * b;
     if ((hi == 0 && lo >= 0) || (hi == -1 && lo < 0)) {

@@ -34,7 +34,8 @@ final class ViommuLazy extends Policy {
     vfioMaps++;
     // A page whose unmap is still queued was never unpinned: mapping it again pins nothing. Held pages were unmapped,
     // so those of the range are among the pages this map took from 0 to 1.
-    pins += mapped.transitionCount() - held.clearRange(gfn, gfn + pages);
+    long regained = held.cardinality() == 0 ? 0 : held.clearRange(gfn, gfn + pages);
+    pins += mapped.transitionCount() - regained;
     setPinned(ts, mapped.mapped() + held.cardinality());
   }
 
@@ -53,7 +54,9 @@ final class ViommuLazy extends Policy {
   void unmapRange(long ts, long gfn, long pages) {
     queuedRanges++;
     // The pages of the range no longer mapped are those this unmap took from 1 to 0.
-    held.setAndNot(gfn, gfn + pages, mapped.pages());
+    if (mapped.transitionCount() > 0) {
+      held.setAndNot(gfn, gfn + pages, mapped.pages());
+    }
     // A flush at the start of this call saw the VM's counts without this range's pages in held: restore them.
     setPinned(ts, mapped.mapped() + held.cardinality());
   }

@@ -538,12 +538,12 @@ public final class VmEmulator {
       return;
     }
     long gpa = table.gpaAt(slot);
-    long bytes = table.bytesAt(slot);
+    long bytes = table.bytesAt(slot, e.getIova());
     if ((e.getGpa() != null && e.getGpa() != gpa) || (e.getBytes() > 0 && e.getBytes() != bytes)) {
       vmAnomaly(out, AnomalyReason.UNMAP_MISMATCH, "iova 0x" + Long.toHexString(e.getIova()) + " maps gpa 0x"
           + Long.toHexString(gpa) + " for " + bytes + " bytes; that mapping is unmapped", e);
     }
-    table.removeAt(slot);
+    table.removeAt(slot, e.getIova());
     long gfn = gpa >>> Policy.PAGE_SHIFT;
     long pages = ((gpa + bytes - 1) >>> Policy.PAGE_SHIFT) - gfn + 1;
     mapped.unmap(gfn, pages);

@@ -4,13 +4,17 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
- * A set of guest frame numbers as bitmap words, grouped in chunks of 512 pages held in a primitive open-addressing map
- * from chunk index to its 8 words. Range operations work 64 pages per step and report how many bits they changed,
- * which is what the policies count (pins, unpins). Chunks whose words all became 0 are freed once they outnumber the
- * others by 128 (not at once: a set that empties and refills a chunk, as the A bits between scans do, would otherwise
- * free and allocate it every time), so the memory follows the DMA working set and not the guest's size.
+ * A set of guest frame numbers as bitmap words, in chunks of 512 pages (8 words). Range operations work 64 pages per
+ * step and report how many bits they changed, which is what the policies count (pins, unpins). A chunk is freed as
+ * soon as its last bit is cleared, so the words follow the DMA working set and not the guest's size.
+ *
+ * <p>Chunks are found through a two-level directory, as a page table does: a leaf of 1024 chunk slots covers 2 GiB
+ * of guest memory, and the leaves are found by region in a {@link PageTable}. A VM's DMA buffers sit in a few such
+ * regions, so the last leaf used almost always answers and a lookup is one array read; a leaf costs 4 KiB per region
+ * touched, which stays small next to the pages themselves.
  *
  * <p>Not RoaringBitmap: its keys are 32-bit (frame numbers here are 34-bit) and its range operations do not say which
  * or how many bits changed, which every call here needs.
@@ -20,56 +24,41 @@ final class PageBitmap {
   private static final int WORD_SHIFT = 6;
   private static final int CHUNK_WORD_SHIFT = 3;
   private static final int CHUNK_WORDS = 1 << CHUNK_WORD_SHIFT;
-  private static final int MIN_CAPACITY = 16;
-  private static final int REUSED_CAPACITY = 1024;
+  private static final int LEAF_SHIFT = 10;
+  private static final int LEAF_MASK = (1 << LEAF_SHIFT) - 1;
 
-  /** Chunk index + 1 per slot; 0 marks an empty slot. */
-  private long[] keys;
-  /** Offset in {@link #pool} of the slot's words. */
-  private int[] offsets;
-  private long[] pool;
-  /** Set bits per word block, indexed by offset / 8: tells a chunk that became empty without reading its words. */
-  private int[] population;
-  /** Chunks in the map whose words are all 0. */
-  private int emptyChunks;
-  /** Offsets of freed word blocks, reused before the pool grows. */
-  private int[] freeBlocks;
+  /** Region (chunk >>> 10) to its index in {@link #leaves}. */
+  private final PageTable regions = new PageTable();
+  /** Per leaf slot: offset of the chunk's words in {@link #pool} + 1; 0 for an absent chunk. */
+  private int[][] leaves = new int[1][];
+  /** Region of each leaf, in the order the leaves were made. */
+  private long[] leafRegions = new long[1];
+  private long cachedRegion = -1;
+  private int[] cachedLeaf;
+  private long[] pool = new long[4 * CHUNK_WORDS];
+  /** Set bits per word block, indexed by offset / 8: a chunk whose count reaches 0 is freed. */
+  private int[] population = new int[4];
+  /** Offsets of freed word blocks (all zero), reused before the pool grows. */
+  private int[] freeBlocks = new int[4];
   private int freeCount;
   private int poolUsed;
-  private int mask;
   private int chunks;
   private long cardinality;
-  /** The last chunk looked up and its offset: range operations touch one chunk for up to 8 steps in a row. */
-  private long cachedChunk;
-  private int cachedOffset;
-
-  PageBitmap() {
-    clear();
-  }
 
   /**
-   * Empties the set. A small map keeps its arrays: viommu-lazy's held pages are emptied at every flush and refilled
-   * right after, and growing the map again each time would cost more than the flush.
+   * Empties the set. The directory and the pool stay: viommu-lazy's held pages are emptied at every flush and refilled
+   * right after, and building them again each time would cost more than the flush.
    */
   void clear() {
-    if (keys != null && keys.length <= REUSED_CAPACITY) {
-      java.util.Arrays.fill(keys, 0);
-      java.util.Arrays.fill(pool, 0, poolUsed, 0);
-      java.util.Arrays.fill(population, 0, poolUsed >>> CHUNK_WORD_SHIFT, 0);
-    } else {
-      keys = new long[MIN_CAPACITY];
-      offsets = new int[MIN_CAPACITY];
-      pool = new long[4 * CHUNK_WORDS];
-      population = new int[4];
-      freeBlocks = new int[4];
-      mask = MIN_CAPACITY - 1;
+    for (int i = 0; i < regions.size(); i++) {
+      Arrays.fill(leaves[i], 0);
     }
-    emptyChunks = 0;
+    Arrays.fill(pool, 0, poolUsed, 0);
+    Arrays.fill(population, 0, poolUsed >>> CHUNK_WORD_SHIFT, 0);
     freeCount = 0;
     poolUsed = 0;
     chunks = 0;
     cardinality = 0;
-    cachedChunk = -1;
   }
 
   /** Pages in the set. */
@@ -83,22 +72,30 @@ final class PageBitmap {
 
   /** The 64 pages from {@code wordIndex << 6}, as bits. */
   long word(long wordIndex) {
-    int i = offset(wordIndex >>> CHUNK_WORD_SHIFT, false);
+    int i = offset(wordIndex >>> CHUNK_WORD_SHIFT);
     return i < 0 ? 0 : pool[i + (int) (wordIndex & (CHUNK_WORDS - 1))];
   }
 
   /** ORs {@code bits} into a word; returns the word before. */
   long orWord(long wordIndex, long bits) {
-    int base = offset(wordIndex >>> CHUNK_WORD_SHIFT, true);
+    long chunk = wordIndex >>> CHUNK_WORD_SHIFT;
+    int[] leaf = leaf(chunk >>> LEAF_SHIFT, true);
+    int slot = (int) chunk & LEAF_MASK;
+    int base = leaf[slot] - 1;
+    if (base < 0) {
+      if (bits == 0) {
+        return 0;
+      }
+      base = allocateBlock();
+      leaf[slot] = base + 1;
+      chunks++;
+    }
     int i = base + (int) (wordIndex & (CHUNK_WORDS - 1));
     long w = pool[i];
     int added = Long.bitCount(bits & ~w);
     if (added != 0) {
       pool[i] = w | bits;
       cardinality += added;
-      if (population[base >>> CHUNK_WORD_SHIFT] == 0) {
-        emptyChunks--;
-      }
       population[base >>> CHUNK_WORD_SHIFT] += added;
     }
     return w;
@@ -106,7 +103,13 @@ final class PageBitmap {
 
   /** Clears {@code bits} of a word; returns the word before. */
   long clearWord(long wordIndex, long bits) {
-    int base = offset(wordIndex >>> CHUNK_WORD_SHIFT, false);
+    long chunk = wordIndex >>> CHUNK_WORD_SHIFT;
+    int[] leaf = leaf(chunk >>> LEAF_SHIFT, false);
+    if (leaf == null) {
+      return 0;
+    }
+    int slot = (int) chunk & LEAF_MASK;
+    int base = leaf[slot] - 1;
     if (base < 0) {
       return 0;
     }
@@ -116,8 +119,14 @@ final class PageBitmap {
     if (removed != 0) {
       pool[i] = w & ~bits;
       cardinality -= removed;
-      if ((population[base >>> CHUNK_WORD_SHIFT] -= removed) == 0 && ++emptyChunks > (chunks >> 1) + 64) {
-        freeEmptyChunks();
+      if ((population[base >>> CHUNK_WORD_SHIFT] -= removed) == 0) {
+        // Its words are all 0 again: the block can be handed out as it is.
+        leaf[slot] = 0;
+        chunks--;
+        if (freeCount == freeBlocks.length) {
+          freeBlocks = Arrays.copyOf(freeBlocks, freeCount << 1);
+        }
+        freeBlocks[freeCount++] = base;
       }
     }
     return w;
@@ -145,7 +154,7 @@ final class PageBitmap {
   long clearRange(long from, long to) {
     long removed = 0;
     for (long wi = from >>> WORD_SHIFT, last = lastWord(from, to); wi <= last; wi++) {
-      if (offset(wi >>> CHUNK_WORD_SHIFT, false) < 0) {
+      if (offset(wi >>> CHUNK_WORD_SHIFT) < 0) {
         wi |= CHUNK_WORDS - 1;
         continue;
       }
@@ -164,7 +173,7 @@ final class PageBitmap {
   long countAndNot(long from, long to, PageBitmap other) {
     long n = 0;
     for (long wi = from >>> WORD_SHIFT, last = lastWord(from, to); wi <= last; wi++) {
-      int base = offset(wi >>> CHUNK_WORD_SHIFT, false);
+      int base = offset(wi >>> CHUNK_WORD_SHIFT);
       if (base < 0) {
         wi |= CHUNK_WORDS - 1;
         continue;
@@ -181,7 +190,7 @@ final class PageBitmap {
   /** The smallest page of [from, to) in the set, or -1. */
   long first(long from, long to) {
     for (long wi = from >>> WORD_SHIFT, last = lastWord(from, to); wi <= last; wi++) {
-      int base = offset(wi >>> CHUNK_WORD_SHIFT, false);
+      int base = offset(wi >>> CHUNK_WORD_SHIFT);
       if (base < 0) {
         wi |= CHUNK_WORDS - 1;
         continue;
@@ -218,16 +227,20 @@ final class PageBitmap {
     return (-1L << lo) & (-1L >>> (63 - ((hi - 1) & 63)));
   }
 
-  /** Non-empty chunks only (index and 8 words each), so a snapshot costs what the working set does. */
+  /** Present chunks only (index and 8 words each), so a snapshot costs what the working set does. */
   void writeTo(DataOutput out) throws IOException {
-    int n = chunks - emptyChunks;
-    out.writeInt(n);
-    ByteBuffer b = ByteBuffer.allocate(n * (CHUNK_WORDS + 1) * Long.BYTES);
-    for (int s = 0; s < keys.length; s++) {
-      if (keys[s] != 0 && population[offsets[s] >>> CHUNK_WORD_SHIFT] != 0) {
-        b.putLong(keys[s] - 1);
-        for (int k = 0; k < CHUNK_WORDS; k++) {
-          b.putLong(pool[offsets[s] + k]);
+    out.writeInt(chunks);
+    ByteBuffer b = ByteBuffer.allocate(chunks * (CHUNK_WORDS + 1) * Long.BYTES);
+    // Leaves in the order they were made: readFrom does not depend on the order, and this one needs no sort.
+    for (int l = 0; l < regions.size(); l++) {
+      long region = leafRegions[l];
+      int[] leaf = leaves[l];
+      for (int slot = 0; slot <= LEAF_MASK; slot++) {
+        if (leaf[slot] != 0) {
+          b.putLong(region << LEAF_SHIFT | slot);
+          for (int k = 0; k < CHUNK_WORDS; k++) {
+            b.putLong(pool[leaf[slot] - 1 + k]);
+          }
         }
       }
     }
@@ -243,42 +256,39 @@ final class PageBitmap {
     for (int c = 0; c < n; c++) {
       long chunk = b.getLong();
       for (int k = 0; k < CHUNK_WORDS; k++) {
-        long w = b.getLong();
-        if (w != 0) {
-          orWord((chunk << CHUNK_WORD_SHIFT) + k, w);
-        }
+        orWord((chunk << CHUNK_WORD_SHIFT) + k, b.getLong());
       }
     }
   }
 
-  /** Offset of the chunk's words, or -1 when absent and not {@code create}d. */
-  private int offset(long chunk, boolean create) {
-    if (chunk == cachedChunk) {
-      return cachedOffset;
+  /** Offset of the chunk's words, or -1 when absent. */
+  private int offset(long chunk) {
+    int[] leaf = leaf(chunk >>> LEAF_SHIFT, false);
+    return leaf == null ? -1 : leaf[(int) chunk & LEAF_MASK] - 1;
+  }
+
+  /** The leaf of {@code region}, or null when absent and not {@code create}d. */
+  private int[] leaf(long region, boolean create) {
+    if (region == cachedRegion) {
+      return cachedLeaf;
     }
-    long tag = chunk + 1;
-    int i = index(chunk);
-    for (; keys[i] != 0; i = (i + 1) & mask) {
-      if (keys[i] == tag) {
-        cachedChunk = chunk;
-        cachedOffset = offsets[i];
-        return cachedOffset;
+    int i = regions.get(region);
+    if (i < 0) {
+      if (!create) {
+        return null;
       }
+      i = regions.size();
+      if (i == leaves.length) {
+        leaves = Arrays.copyOf(leaves, i << 1);
+        leafRegions = Arrays.copyOf(leafRegions, i << 1);
+      }
+      leaves[i] = new int[LEAF_MASK + 1];
+      leafRegions[i] = region;
+      regions.put(region, i);
     }
-    if (!create) {
-      return -1;
-    }
-    int off = allocateBlock();
-    keys[i] = tag;
-    offsets[i] = off;
-    // Empty until a bit is set in it.
-    emptyChunks++;
-    if (++chunks > (keys.length >> 2) * 3) {
-      rehash(keys.length << 1);
-    }
-    cachedChunk = chunk;
-    cachedOffset = off;
-    return off;
+    cachedRegion = region;
+    cachedLeaf = leaves[i];
+    return cachedLeaf;
   }
 
   private int allocateBlock() {
@@ -286,68 +296,11 @@ final class PageBitmap {
       return freeBlocks[--freeCount];
     }
     if (poolUsed == pool.length) {
-      pool = java.util.Arrays.copyOf(pool, pool.length << 1);
-      population = java.util.Arrays.copyOf(population, population.length << 1);
+      pool = Arrays.copyOf(pool, pool.length << 1);
+      population = Arrays.copyOf(population, population.length << 1);
     }
     int off = poolUsed;
     poolUsed += CHUNK_WORDS;
     return off;
-  }
-
-  /** Drops every empty chunk in one pass over the map and reuses their word blocks. */
-  private void freeEmptyChunks() {
-    long[] oldKeys = keys;
-    int[] oldOffsets = offsets;
-    int capacity = keys.length;
-    while (capacity > MIN_CAPACITY && chunks - emptyChunks < capacity >> 3) {
-      capacity >>= 1;
-    }
-    keys = new long[capacity];
-    offsets = new int[capacity];
-    mask = capacity - 1;
-    for (int s = 0; s < oldKeys.length; s++) {
-      if (oldKeys[s] == 0) {
-        continue;
-      }
-      int off = oldOffsets[s];
-      if (population[off >>> CHUNK_WORD_SHIFT] == 0) {
-        if (freeCount == freeBlocks.length) {
-          freeBlocks = java.util.Arrays.copyOf(freeBlocks, freeCount << 1);
-        }
-        freeBlocks[freeCount++] = off;
-        continue;
-      }
-      int i = index(oldKeys[s] - 1);
-      while (keys[i] != 0) {
-        i = (i + 1) & mask;
-      }
-      keys[i] = oldKeys[s];
-      offsets[i] = off;
-    }
-    chunks -= emptyChunks;
-    emptyChunks = 0;
-    cachedChunk = -1;
-  }
-
-  private int index(long chunk) {
-    return (int) ((chunk * 0x9E3779B97F4A7C15L) >>> 40) & mask;
-  }
-
-  private void rehash(int capacity) {
-    long[] oldKeys = keys;
-    int[] oldOffsets = offsets;
-    keys = new long[capacity];
-    offsets = new int[capacity];
-    mask = capacity - 1;
-    for (int s = 0; s < oldKeys.length; s++) {
-      if (oldKeys[s] != 0) {
-        int i = index(oldKeys[s] - 1);
-        while (keys[i] != 0) {
-          i = (i + 1) & mask;
-        }
-        keys[i] = oldKeys[s];
-        offsets[i] = oldOffsets[s];
-      }
-    }
   }
 }

@@ -79,12 +79,13 @@ class StateRestoreTest {
     batches.add(EventColumns.encode("big", 0L, start));
     for (int b = 1; b <= 6; b++) {
       List<TraceEvent> events = new ArrayList<>();
-      for (int i = 0; i < 10; i++) {
-        long n = (b - 1) * 10 + i;
-        events.add(TraceEvent.newBuilder().setType(EventType.DMA_MAP).setTsNs(n * 30 * MS).setDevice("nvme")
-            .setIova(n << 24).setGpa(n << 24).setBytes(4L << 20).build());
+      // One page every 2 MiB: per-page state that no bitmap word or LRU run can share between pages.
+      for (int i = 0; i < 1000; i++) {
+        long n = (b - 1) * 1000 + i;
+        events.add(TraceEvent.newBuilder().setType(EventType.DMA_MAP).setTsNs(n * MS / 4).setDevice("nvme")
+            .setIova(n << 24).setGpa(n << 21).setBytes(4096).build());
         if (n % 3 == 2) {
-          events.add(TraceEvent.newBuilder().setType(EventType.DMA_UNMAP).setTsNs(n * 30 * MS + MS)
+          events.add(TraceEvent.newBuilder().setType(EventType.DMA_UNMAP).setTsNs(n * MS / 4 + 1)
               .setDevice("nvme").setIova((n - 1) << 24).build());
         }
       }

@@ -9,27 +9,26 @@ import java.io.IOException;
  *
  * <p>The DMA tracking table entry of a page holds P (pinned, host-written), A (accessed, set by the guest on map and
  * cleared by the host's scan) and the map count. The map count is the guest's and equals the VM's
- * {@link MappedPages} count, so this class stores only the pinned pages, each with its A bit: an entry is present
- * exactly when P = 1.
+ * {@link MappedPages} count, so this class keeps only P and A, as bitmaps with A set only where P is.
  *
  * <p>The LRU unpin worker is crosvm's: pages enter the NEW list when pinned; every interval a scan pops entries and
  * tries to unpin each (only an entry equal to P alone, i.e. count 0 and A clear, unpins); a page that cannot be unpinned
  * has A cleared and goes back, to the OLD list once busy for {@code gen} scans; the OLD list is scanned every
- * {@code gen}-th interval, first, and the limit is shared between the two lists.
+ * {@code gen}-th interval, first, and the limit is shared between the two lists. The lists hold runs of pages
+ * ({@link PageRuns}) and a scan handles 64 pages of a run per step, with the same outcome for each page as crosvm's
+ * page-by-page loop.
  */
 final class CoIommu extends Policy {
 
-  private static final int ACCESSED = 1;
-  private static final int BUSY_BITS = 24;
-  private static final long BUSY_MASK = (1L << BUSY_BITS) - 1;
-
-  /** Pinned pages (P = 1), value = A bit. */
-  private final PageTable pinnedPages = new PageTable();
+  /** P: pages pinned by the host. */
+  private final PageBitmap pinnedPages = new PageBitmap();
+  /** A: pinned pages the guest mapped since the last scan that reached them. */
+  private final PageBitmap accessed = new PageBitmap();
   private final DttFootprint footprint;
-  /** crosvm's new_gen_pinned_pages: (gfn << 24 | unpin_busy_cnt); a page may appear more than once, as there. */
-  private final LongQueue newGen = new LongQueue();
-  /** crosvm's old_gen_pinned_pages: gfn. */
-  private final LongQueue oldGen = new LongQueue();
+  /** crosvm's new_gen_pinned_pages, each run with its unpin_busy_cnt; a page may appear more than once, as there. */
+  private final PageRuns newGen = new PageRuns();
+  /** crosvm's old_gen_pinned_pages. */
+  private final PageRuns oldGen = new PageRuns();
   private final boolean lru;
   private long genTick;
   private long nextScan = Long.MAX_VALUE;
@@ -65,13 +64,16 @@ final class CoIommu extends Policy {
   void mapRange(long ts, long gfn, long pages) {
     boolean notifiedBefore = callNotified;
     long end = gfn + pages;
-    for (long g = gfn; g < end; g++) {
-      // The guest has raised the count (MappedPages) and sets A; a page without P joins the call's pin request.
-      if (pinnedPages.orBits(g, ACCESSED) < 0) {
+    for (long wi = gfn >>> 6, last = (end - 1) >>> 6; wi <= last; wi++) {
+      long m = PageBitmap.mask(wi, gfn, end);
+      // The guest has raised the count (MappedPages) and sets A; the pages without P form the call's pin request.
+      long toPin = m & ~pinnedPages.orWord(wi, m);
+      accessed.orWord(wi, m);
+      if (toPin != 0) {
         if (!callNotified) {
           notifyHost();
         }
-        pin(g, ACCESSED);
+        pinned(wi, toPin);
       }
     }
     if (!scenario.smart() && !callNotified) {
@@ -80,7 +82,7 @@ final class CoIommu extends Policy {
     if (callNotified && !notifiedBefore && scenario.pinAhead() > 0) {
       pinAhead(end);
     }
-    setPinned(ts, pinnedPages.size());
+    setPinned(ts, pinnedPages.cardinality());
   }
 
   private void notifyHost() {
@@ -91,13 +93,24 @@ final class CoIommu extends Policy {
     }
   }
 
-  private void pin(long gfn, int flags) {
-    pinnedPages.put(gfn, flags);
-    pins++;
+  /** Counts the pins of the pages of {@code bits} in word {@code wi}, just set in P, and lists them in NEW. */
+  private void pinned(long wi, long bits) {
+    int n = Long.bitCount(bits);
+    pins += n;
     // crosvm pins page by page: one VFIO map of 4 KiB each.
-    vfioMaps++;
+    vfioMaps += n;
     if (lru) {
-      newGen.add(gfn << BUSY_BITS);
+      addRuns(newGen, wi, bits, 0);
+    }
+  }
+
+  /** Appends the pages of {@code bits} in word {@code wi} to {@code list}, in increasing order, as runs. */
+  private static void addRuns(PageRuns list, long wi, long bits, int busy) {
+    while (bits != 0) {
+      int from = Long.numberOfTrailingZeros(bits);
+      int len = Long.numberOfTrailingZeros(~(bits >>> from));
+      list.add((wi << 6) + from, len, busy);
+      bits &= len == 64 ? 0 : ~(((1L << len) - 1) << from);
     }
   }
 
@@ -105,8 +118,9 @@ final class CoIommu extends Policy {
   private void pinAhead(long from) {
     long to = Math.min(from + scenario.pinAhead(), PageTable.GFN_LIMIT);
     for (long g = from; g < to; g++) {
-      if (footprint.hasEntry(g) && !pinnedPages.contains(g)) {
-        pin(g, 0);
+      if (footprint.hasEntry(g) && !pinnedPages.get(g)) {
+        pinnedPages.set(g);
+        pinned(g >>> 6, 1L << g);
       }
     }
   }
@@ -122,32 +136,35 @@ final class CoIommu extends Policy {
       return;
     }
     // Ablation: an unmap that drops a count to 0 notifies once per call and the host unpins those pages at once.
-    int n = mapped.transitionCount();
-    if (n == 0) {
+    if (mapped.transitionCount() == 0) {
       return;
     }
     if (!unmapCallNotified) {
       unmapCallNotified = true;
       trap(false);
     }
-    for (int k = 0; k < n; k++) {
-      if (pinnedPages.remove(mapped.transition(k)) >= 0) {
-        countUnpin();
+    // The pages of the range no longer mapped are exactly those whose count this unmap dropped to 0.
+    long end = gfn + pages;
+    for (long wi = gfn >>> 6, last = (end - 1) >>> 6; wi <= last; wi++) {
+      long unmapped = PageBitmap.mask(wi, gfn, end) & ~mapped.pages().word(wi);
+      if (unmapped != 0) {
+        accessed.clearWord(wi, unmapped);
+        countUnpins(Long.bitCount(pinnedPages.clearWord(wi, unmapped) & unmapped));
       }
     }
-    setPinned(ts, pinnedPages.size());
+    setPinned(ts, pinnedPages.cardinality());
   }
 
-  private void countUnpin() {
-    unpins++;
-    vfioUnmaps++;
+  private void countUnpins(long n) {
+    unpins += n;
+    vfioUnmaps += n;
     // Each VFIO unmap syncs the physical IOTLB.
-    iotlbInvalidations++;
+    iotlbInvalidations += n;
   }
 
   @Override
-  boolean isPinned(long gfn) {
-    return pinnedPages.contains(gfn);
+  long countMappedUnpinned(long gfn, long pages) {
+    return mapped.pages().countAndNot(gfn, gfn + pages, pinnedPages);
   }
 
   @Override
@@ -171,47 +188,73 @@ final class CoIommu extends Policy {
       unpinned = scan(oldGen, false, limit);
     }
     scan(newGen, true, limit == Scenario.UNLIMITED ? Scenario.UNLIMITED : Math.max(0, limit - unpinned));
-    setPinned(ts, pinnedPages.size());
+    setPinned(ts, pinnedPages.cardinality());
   }
 
   /**
-   * crosvm's lru_unpin_pages_in_loop over one list: visits each entry present at the start at most once, stops when
-   * {@code limit} pages were unpinned, and puts busy pages back at the tail (the unvisited rest stays in front of
-   * them, as crosvm's append after the loop leaves it).
+   * crosvm's lru_unpin_pages_in_loop over one list: visits each page listed at the start at most once, in list order,
+   * stops right after the {@code limit}-th unpin (the rest of that run goes back in front), and puts busy pages back
+   * at the tail (the unvisited rest stays in front of them, as crosvm's append after the loop leaves it).
    */
-  private long scan(LongQueue list, boolean isNew, long limit) {
+  private long scan(PageRuns list, boolean isNew, long limit) {
     int gen = scenario.gen();
     long unpinned = 0;
+    list.beginScan();
     for (int i = 0, n = list.size(); i < n; i++) {
       if (limit != Scenario.UNLIMITED && unpinned == limit) {
         break;
       }
-      long entry = list.poll();
-      scanVisits++;
-      long gfn = isNew ? entry >>> BUSY_BITS : entry;
-      int flags = pinnedPages.get(gfn);
-      if (flags < 0) {
-        // NotPinned (the balloon or lazy=off unpinned it): the entry is dropped.
-        continue;
-      }
-      if (flags == 0 && !mapped.isMapped(gfn)) {
-        pinnedPages.remove(gfn);
-        countUnpin();
-        unpinned++;
-        continue;
-      }
-      // NotUnpinned: clear A so that the next scan can tell whether the guest mapped it again.
-      pinnedPages.put(gfn, 0);
-      if (gen != 0) {
-        long busy = isNew ? (entry & BUSY_MASK) + 1 : 1;
-        if (!isNew || busy >= gen) {
-          oldGen.add(gfn);
-        } else {
-          newGen.add(gfn << BUSY_BITS | busy);
+      long run = list.poll();
+      long from = PageRuns.gfn(run);
+      long end = from + PageRuns.length(run);
+      int busy = isNew ? PageRuns.busy(run) + 1 : 1;
+      // A busy page ages: from NEW to OLD once busy gen scans in a row; with gen = 0 crosvm drops it from the lists
+      // (it stays pinned until the balloon takes it).
+      PageRuns requeue = gen == 0 ? null : !isNew || busy >= gen ? oldGen : newGen;
+      int requeueBusy = requeue == newGen ? busy : 0;
+      for (long wi = from >>> 6, last = (end - 1) >>> 6; wi <= last; wi++) {
+        long visit = PageBitmap.mask(wi, from, end);
+        // Per page, crosvm's unpin_page outcome: NotPinned (P clear: dropped), Unpinned (count 0 and A clear) or
+        // NotUnpinned (A is cleared and the page goes back on a list).
+        long p = pinnedPages.word(wi) & visit;
+        long unpin = p & ~accessed.word(wi) & ~mapped.pages().word(wi);
+        long left = limit == Scenario.UNLIMITED ? Long.MAX_VALUE : limit - unpinned;
+        if (Long.bitCount(unpin) >= left) {
+          // The limit-th unpin ends the scan: the pages after it in this run stay unvisited.
+          long lastUnpin = unpin;
+          for (long k = 1; k < left; k++) {
+            lastUnpin &= lastUnpin - 1;
+          }
+          long lastBit = Long.lowestOneBit(lastUnpin);
+          visit &= lastBit | (lastBit - 1);
+          p &= visit;
+          unpin &= visit;
+        }
+        long notUnpinned = p & ~unpin;
+        scanVisits += Long.bitCount(visit);
+        if (unpin != 0) {
+          pinnedPages.clearWord(wi, unpin);
+          long k = Long.bitCount(unpin);
+          countUnpins(k);
+          unpinned += k;
+        }
+        if (notUnpinned != 0) {
+          // Clear A so that the next scan can tell whether the guest mapped it again.
+          accessed.clearWord(wi, notUnpinned);
+          if (requeue != null) {
+            addRuns(requeue, wi, notUnpinned, requeueBusy);
+          }
+        }
+        if (limit != Scenario.UNLIMITED && unpinned == limit) {
+          long next = (wi << 6) + 64 - Long.numberOfLeadingZeros(visit);
+          if (next < end) {
+            list.pushFront(next, (int) (end - next), PageRuns.busy(run));
+          }
+          break;
         }
       }
-      // With gen = 0 crosvm drops a busy page from the lists: it stays pinned until the balloon takes it.
     }
+    list.endScan();
     return unpinned;
   }
 
@@ -222,38 +265,27 @@ final class CoIommu extends Policy {
   @Override
   long balloonInflate(long ts, long gfn, long pages) {
     long end = gfn + pages;
-    long firstMapped = mapped.table().firstInRange(gfn, end);
+    long firstMapped = mapped.pages().first(gfn, end);
     long stop = firstMapped < 0 ? end : firstMapped;
-    if (stop - gfn <= 2L * pinnedPages.capacity()) {
-      for (long g = gfn; g < stop; g++) {
-        if (pinnedPages.remove(g) >= 0) {
-          countUnpin();
-        }
-      }
-    } else {
-      for (long g : pinnedPages.keysInRange(gfn, stop)) {
-        pinnedPages.remove(g);
-        countUnpin();
-      }
-    }
+    accessed.clearRange(gfn, stop);
+    countUnpins(pinnedPages.clearRange(gfn, stop));
     balloonRequestedBytes += pages * PAGE_BYTES;
     long refused = 0;
     if (firstMapped >= 0) {
-      if (pinnedPages.contains(firstMapped)) {
-        pinnedPages.put(firstMapped, 0);
-      }
+      accessed.clear(firstMapped);
       refused = pages * PAGE_BYTES;
       balloonRefusedBytes += refused;
     } else {
       balloonReclaimedBytes += pages * PAGE_BYTES;
     }
-    setPinned(ts, pinnedPages.size());
+    setPinned(ts, pinnedPages.cardinality());
     return refused;
   }
 
   @Override
   void writeState(DataOutput out) throws IOException {
     pinnedPages.writeTo(out);
+    accessed.writeTo(out);
     newGen.writeTo(out);
     oldGen.writeTo(out);
     out.writeLong(genTick);
@@ -267,6 +299,7 @@ final class CoIommu extends Policy {
   @Override
   void readState(DataInput in) throws IOException {
     pinnedPages.readFrom(in);
+    accessed.readFrom(in);
     newGen.readFrom(in);
     oldGen.readFrom(in);
     genTick = in.readLong();
@@ -285,6 +318,7 @@ final class CoIommu extends Policy {
   @Override
   void release(long ts) {
     pinnedPages.clear();
+    accessed.clear();
     newGen.clear();
     oldGen.clear();
     nextScan = Long.MAX_VALUE;

@@ -6,132 +6,66 @@ import java.io.IOException;
 
 /**
  * The live mappings of one (VM, device): iova to (gpa, bytes). Unmaps in real traces often carry only the iova, so
- * this is what resolves them to guest pages. Open addressing on primitive arrays; a length of 0 marks an empty slot
- * (a live mapping always has at least one byte).
+ * this is what resolves them to guest pages.
+ *
+ * <p>A mapping is one long beside its iova: the 46-bit gpa and, in the low 18 bits, its length. A length that does
+ * not fit in 18 bits (256 KiB and more) is marked by the 18 bits all set and kept in a second map by iova: such a
+ * mapping covers 64 pages or more, so its second entry costs under a byte per page, and the common small mapping
+ * costs one 16-byte slot instead of three longs.
  */
 final class IovaTable {
 
-  private static final int MIN_CAPACITY = 16;
+  private static final int LENGTH_BITS = 18;
+  private static final long LONG_MAPPING = (1L << LENGTH_BITS) - 1;
 
-  private long[] iovas = new long[MIN_CAPACITY];
-  private long[] gpas = new long[MIN_CAPACITY];
-  private long[] lengths = new long[MIN_CAPACITY];
-  private int mask = MIN_CAPACITY - 1;
-  private int size;
+  private final LongLongMap mappings = new LongLongMap();
+  /** iova to length, for the mappings of {@link #LONG_MAPPING} bytes or more. */
+  private final LongLongMap longLengths = new LongLongMap();
 
   int size() {
-    return size;
+    return mappings.size();
   }
 
   /** Slot of {@code iova}, or -1. */
   int find(long iova) {
-    for (int i = index(iova); ; i = (i + 1) & mask) {
-      if (lengths[i] == 0) {
-        return -1;
-      }
-      if (iovas[i] == iova) {
-        return i;
-      }
-    }
+    return mappings.find(iova);
   }
 
   long gpaAt(int slot) {
-    return gpas[slot];
+    return mappings.valueAt(slot) >>> LENGTH_BITS;
   }
 
-  long bytesAt(int slot) {
-    return lengths[slot];
+  long bytesAt(int slot, long iova) {
+    long length = mappings.valueAt(slot) & LONG_MAPPING;
+    return length != LONG_MAPPING ? length : longLengths.valueAt(longLengths.find(iova));
   }
 
-  /** Adds a mapping for an iova that {@link #find} did not find. */
+  /** Adds a mapping for an iova that {@link #find} did not find; gpa below 2^46, bytes at least 1. */
   void add(long iova, long gpa, long bytes) {
-    int i = index(iova);
-    while (lengths[i] != 0) {
-      i = (i + 1) & mask;
-    }
-    iovas[i] = iova;
-    gpas[i] = gpa;
-    lengths[i] = bytes;
-    if (++size > (lengths.length >> 2) * 3) {
-      rehash(lengths.length << 1);
+    if (bytes >= LONG_MAPPING) {
+      longLengths.add(iova, bytes);
+      mappings.add(iova, gpa << LENGTH_BITS | LONG_MAPPING);
+    } else {
+      mappings.add(iova, gpa << LENGTH_BITS | bytes);
     }
   }
 
-  void removeAt(int hole) {
-    int i = hole;
-    for (int j = (i + 1) & mask; lengths[j] != 0; j = (j + 1) & mask) {
-      int home = index(iovas[j]);
-      if (((j - home) & mask) >= ((j - i) & mask)) {
-        iovas[i] = iovas[j];
-        gpas[i] = gpas[j];
-        lengths[i] = lengths[j];
-        i = j;
-      }
+  void removeAt(int slot, long iova) {
+    if ((mappings.valueAt(slot) & LONG_MAPPING) == LONG_MAPPING) {
+      longLengths.removeAt(longLengths.find(iova));
     }
-    lengths[i] = 0;
-    size--;
-    if (lengths.length > MIN_CAPACITY && size < lengths.length >> 3) {
-      rehash(lengths.length >> 1);
-    }
+    mappings.removeAt(slot);
   }
 
   void writeTo(DataOutput out) throws IOException {
-    out.writeInt(lengths.length);
-    out.writeInt(size);
-    for (int k = 0; k < lengths.length; k++) {
-      if (lengths[k] != 0) {
-        out.writeLong(iovas[k]);
-        out.writeLong(gpas[k]);
-        out.writeLong(lengths[k]);
-      }
-    }
+    mappings.writeTo(out);
+    longLengths.writeTo(out);
   }
 
   static IovaTable readFrom(DataInput in) throws IOException {
     IovaTable t = new IovaTable();
-    int capacity = in.readInt();
-    int n = in.readInt();
-    t.iovas = new long[capacity];
-    t.gpas = new long[capacity];
-    t.lengths = new long[capacity];
-    t.mask = capacity - 1;
-    t.size = n;
-    for (int k = 0; k < n; k++) {
-      long iova = in.readLong();
-      int i = t.index(iova);
-      while (t.lengths[i] != 0) {
-        i = (i + 1) & t.mask;
-      }
-      t.iovas[i] = iova;
-      t.gpas[i] = in.readLong();
-      t.lengths[i] = in.readLong();
-    }
+    t.mappings.readFrom(in);
+    t.longLengths.readFrom(in);
     return t;
-  }
-
-  private int index(long iova) {
-    // iovas are page aligned more often than not: mix the high bits in so aligned keys spread.
-    return (int) ((iova * 0x9E3779B97F4A7C15L) >>> 40) & mask;
-  }
-
-  private void rehash(int capacity) {
-    long[] oi = iovas;
-    long[] og = gpas;
-    long[] ol = lengths;
-    iovas = new long[capacity];
-    gpas = new long[capacity];
-    lengths = new long[capacity];
-    mask = capacity - 1;
-    for (int k = 0; k < ol.length; k++) {
-      if (ol[k] != 0) {
-        int i = index(oi[k]);
-        while (lengths[i] != 0) {
-          i = (i + 1) & mask;
-        }
-        iovas[i] = oi[k];
-        gpas[i] = og[k];
-        lengths[i] = ol[k];
-      }
-    }
   }
 }

@@ -9,34 +9,36 @@ import java.io.IOException;
  * it. It is the same for every policy (they all see the same map and unmap calls), so it is kept once per VM; the
  * policies whose pinned set is exactly the mapped set (viommu-strict, virtio-iommu, oracle) need nothing else.
  *
- * <p>Each map or unmap also records which pages crossed between 0 and 1 mappings, in a reused scratch array, so the
- * policies that react to those transitions do not walk the range again.
+ * <p>Most mapped pages have exactly one mapping, so the counts are a bitmap of mapped pages plus, only for pages with
+ * two or more, a bitmap of those and a table of the count above 1: a map or unmap touches the table only where
+ * mappings overlap. Each map or unmap also records how many pages crossed between 0 and 1 mappings; which pages they
+ * are is {@link #pages()} within the range (after a map, every page of it is mapped; after an unmap, the pages of it
+ * no longer mapped are exactly those that crossed).
  */
 final class MappedPages {
 
   /** Map count ceiling of the coIOMMU guest driver's DTT entry (DTTE_MAP_CNT_MASK). */
   static final int MAX_MAP_COUNT = 0xFFFF;
 
-  private final PageTable counts = new PageTable();
+  private final PageBitmap pages = new PageBitmap();
+  /** Pages with two or more mappings. */
+  private final PageBitmap shared = new PageBitmap();
+  /** Count - 1 of the pages in {@link #shared}. */
+  private final PageTable extra = new PageTable();
   private long peak;
-  private long[] transitions = new long[64];
-  private int transitionCount;
+  private long transitions;
 
   long mapped() {
-    return counts.size();
-  }
-
-  int count(long gfn) {
-    int c = counts.get(gfn);
-    return c < 0 ? 0 : c;
+    return pages.cardinality();
   }
 
   boolean isMapped(long gfn) {
-    return counts.contains(gfn);
+    return pages.get(gfn);
   }
 
-  PageTable table() {
-    return counts;
+  /** The mapped pages (count > 0); read only. */
+  PageBitmap pages() {
+    return pages;
   }
 
   /** Peak of {@link #mapped()} since the last {@link #resetPeak()}. */
@@ -45,76 +47,98 @@ final class MappedPages {
   }
 
   void resetPeak() {
-    peak = counts.size();
+    peak = mapped();
   }
 
   /**
    * Adds one mapping to each page of [gfn, gfn + pages). Returns false, changing nothing, when a page would exceed
    * {@link #MAX_MAP_COUNT} (the guest driver refuses such a map).
    */
-  boolean map(long gfn, long pages) {
-    transitionCount = 0;
-    long end = gfn + pages;
-    for (long g = gfn; g < end; g++) {
-      int c = counts.add(g, 1);
-      if (c > MAX_MAP_COUNT) {
-        for (long u = gfn; u <= g; u++) {
-          counts.add(u, -1);
+  boolean map(long gfn, long n) {
+    transitions = 0;
+    long end = gfn + n;
+    for (long wi = gfn >>> 6, last = (end - 1) >>> 6; wi <= last; wi++) {
+      long m = PageBitmap.mask(wi, gfn, end);
+      long again = pages.word(wi) & m;
+      for (long bits = again; bits != 0; bits &= bits - 1) {
+        long g = (wi << 6) + Long.numberOfTrailingZeros(bits);
+        if (extra.add(g, 1) + 1 > MAX_MAP_COUNT) {
+          extra.add(g, -1);
+          undoMap(gfn, wi, again & ~bits);
+          return false;
         }
-        transitionCount = 0;
-        return false;
       }
-      if (c == 1) {
-        recordTransition(g);
+      pages.orWord(wi, m);
+      if (again != 0) {
+        shared.orWord(wi, again);
       }
+      transitions += Long.bitCount(m & ~again);
     }
-    if (counts.size() > peak) {
-      peak = counts.size();
+    if (mapped() > peak) {
+      peak = mapped();
     }
     return true;
   }
 
+  /**
+   * Takes back a map that failed in word {@code failedWord}: the words before it are fully applied, and in it only the
+   * counts of {@code raisedInFailedWord} were raised.
+   */
+  private void undoMap(long gfn, long failedWord, long raisedInFailedWord) {
+    for (long bits = raisedInFailedWord; bits != 0; bits &= bits - 1) {
+      extra.add((failedWord << 6) + Long.numberOfTrailingZeros(bits), -1);
+    }
+    if (failedWord << 6 > gfn) {
+      unmap(gfn, (failedWord << 6) - gfn);
+    }
+    transitions = 0;
+  }
+
   /** Drops one mapping from each page of [gfn, gfn + pages); every page must be mapped. */
-  void unmap(long gfn, long pages) {
-    transitionCount = 0;
-    long end = gfn + pages;
-    for (long g = gfn; g < end; g++) {
-      if (counts.add(g, -1) == 0) {
-        recordTransition(g);
+  void unmap(long gfn, long n) {
+    transitions = 0;
+    long end = gfn + n;
+    for (long wi = gfn >>> 6, last = (end - 1) >>> 6; wi <= last; wi++) {
+      long m = PageBitmap.mask(wi, gfn, end);
+      long multi = shared.word(wi) & m;
+      long single = m & ~multi;
+      if (single != 0) {
+        pages.clearWord(wi, single);
+        transitions += Long.bitCount(single);
+      }
+      for (long bits = multi; bits != 0; bits &= bits - 1) {
+        int bit = Long.numberOfTrailingZeros(bits);
+        if (extra.add((wi << 6) + bit, -1) == 0) {
+          shared.clearWord(wi, 1L << bit);
+        }
       }
     }
   }
 
   /** Pages that went from 0 to 1 mapping (after {@link #map}) or from 1 to 0 (after {@link #unmap}). */
-  int transitionCount() {
-    return transitionCount;
+  long transitionCount() {
+    return transitions;
   }
 
-  long transition(int k) {
-    return transitions[k];
-  }
-
-  /** The counts and the peak; the transitions are scratch, read right after the map or unmap that wrote them. */
   void writeTo(DataOutput out) throws IOException {
-    counts.writeTo(out);
+    pages.writeTo(out);
+    shared.writeTo(out);
+    extra.writeTo(out);
     out.writeLong(peak);
   }
 
   void readFrom(DataInput in) throws IOException {
-    counts.readFrom(in);
+    pages.readFrom(in);
+    shared.readFrom(in);
+    extra.readFrom(in);
     peak = in.readLong();
-    transitionCount = 0;
+    transitions = 0;
   }
 
   void clear() {
-    counts.clear();
-    transitionCount = 0;
-  }
-
-  private void recordTransition(long g) {
-    if (transitionCount == transitions.length) {
-      transitions = java.util.Arrays.copyOf(transitions, transitionCount << 1);
-    }
-    transitions[transitionCount++] = g;
+    pages.clear();
+    shared.clear();
+    extra.clear();
+    transitions = 0;
   }
 }

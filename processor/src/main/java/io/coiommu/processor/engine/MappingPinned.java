@@ -34,17 +34,7 @@ abstract class MappingPinned extends Policy {
   }
 
   @Override
-  boolean pinsExactlyTheMappedPages() {
-    return true;
-  }
-
-  @Override
-  boolean isPinned(long gfn) {
-    return mapped.isMapped(gfn);
-  }
-
-  @Override
   long balloonInflate(long ts, long gfn, long pages) {
-    return refusePinnedPages(pages, mapped.table().countInRange(gfn, gfn + pages));
+    return refusePinnedPages(pages, mapped.pages().count(gfn, gfn + pages));
   }
 }

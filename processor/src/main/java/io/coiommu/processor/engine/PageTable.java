@@ -4,7 +4,6 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 
 /**
  * Guest frame number to small value (at most 24 bits), as an open-addressing hash table of packed longs.
@@ -35,10 +34,6 @@ final class PageTable {
 
   int size() {
     return size;
-  }
-
-  int capacity() {
-    return slots.length;
   }
 
   /** The value of {@code gfn}, or -1 when absent. */
@@ -82,17 +77,6 @@ final class PageTable {
     return v;
   }
 
-  /** ORs {@code bits} into the value of a present {@code gfn} in one probe; returns the previous value or -1 (absent). */
-  int orBits(long gfn, int bits) {
-    int i = find(gfn);
-    if (i < 0) {
-      return -1;
-    }
-    long s = slots[i];
-    slots[i] = s | bits;
-    return (int) (s & VALUE_MASK);
-  }
-
   /** Removes {@code gfn}; returns its value or -1 when it was absent. */
   int remove(long gfn) {
     int i = find(gfn);
@@ -129,72 +113,6 @@ final class PageTable {
     slots = new long[MIN_CAPACITY];
     mask = MIN_CAPACITY - 1;
     size = 0;
-  }
-
-  /** Frame numbers in [from, to), in increasing order. For rare bulk operations (balloon over a large range). */
-  long[] keysInRange(long from, long to) {
-    long[] out = new long[Math.min(size, 1024)];
-    int n = 0;
-    for (long s : slots) {
-      if (s != 0) {
-        long gfn = (s >>> VALUE_BITS) - 1;
-        if (gfn >= from && gfn < to) {
-          if (n == out.length) {
-            out = Arrays.copyOf(out, n * 2);
-          }
-          out[n++] = gfn;
-        }
-      }
-    }
-    out = Arrays.copyOf(out, n);
-    Arrays.sort(out);
-    return out;
-  }
-
-  /** How many of the frames in [from, to) are present, by whichever walk is shorter. */
-  long countInRange(long from, long to) {
-    long n = to - from;
-    if (n <= 2L * slots.length) {
-      long c = 0;
-      for (long g = from; g < to; g++) {
-        if (contains(g)) {
-          c++;
-        }
-      }
-      return c;
-    }
-    long c = 0;
-    for (long s : slots) {
-      if (s != 0) {
-        long gfn = (s >>> VALUE_BITS) - 1;
-        if (gfn >= from && gfn < to) {
-          c++;
-        }
-      }
-    }
-    return c;
-  }
-
-  /** The smallest present frame in [from, to), or -1. */
-  long firstInRange(long from, long to) {
-    if (to - from <= 2L * slots.length) {
-      for (long g = from; g < to; g++) {
-        if (contains(g)) {
-          return g;
-        }
-      }
-      return -1;
-    }
-    long best = -1;
-    for (long s : slots) {
-      if (s != 0) {
-        long gfn = (s >>> VALUE_BITS) - 1;
-        if (gfn >= from && gfn < to && (best < 0 || gfn < best)) {
-          best = gfn;
-        }
-      }
-    }
-    return best;
   }
 
   /** The present entries only (8 bytes each), so a snapshot costs what the working set does. */

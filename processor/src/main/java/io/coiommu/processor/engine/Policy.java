@@ -70,8 +70,6 @@ abstract class Policy {
   /** One range of an unmap call; {@link MappedPages#unmap} has already counted it. */
   abstract void unmapRange(long ts, long gfn, long pages);
 
-  abstract boolean isPinned(long gfn);
-
   /**
    * BALLOON_INFLATE of [gfn, gfn + pages): the host wants those pages back. Counts requested, reclaimed and refused
    * bytes and any unpins; returns the bytes refused.
@@ -111,21 +109,12 @@ abstract class Policy {
     }
   }
 
-  /** Whether the pinned set is by construction the VM's mapped set (so one safety walk serves all such policies). */
-  boolean pinsExactlyTheMappedPages() {
-    return false;
-  }
-
-  /** Pages of [gfn, gfn + pages) that are mapped but not pinned: each is a DMA safety violation. */
+  /**
+   * Pages of [gfn, gfn + pages) that are mapped but not pinned: each is a DMA safety violation. None for the policies
+   * whose pinned set contains the mapped set by construction (all but coiommu, which keeps its own P bits).
+   */
   long countMappedUnpinned(long gfn, long pages) {
-    long bad = 0;
-    long end = gfn + pages;
-    for (long g = gfn; g < end; g++) {
-      if (!isPinned(g) && mapped.isMapped(g)) {
-        bad++;
-      }
-    }
-    return bad;
+    return 0;
   }
 
   /** Estimated host CPU nanoseconds of the current span. */
@@ -146,6 +135,10 @@ abstract class Policy {
 
   /** Moves the pinned gauge to {@code value} at {@code ts}, keeping its integral and peak exact. */
   final void setPinned(long ts, long value) {
+    if (value == pinned) {
+      // The integral is linear in time: an unchanged gauge is advanced at its next change or at the span's end.
+      return;
+    }
     advanceIntegral(ts);
     pinned = value;
     if (value > peakPinned) {
@@ -264,6 +257,9 @@ abstract class Policy {
   }
 
   private static long saturatedMultiply(long a, long b) {
+    if (((a | b) >>> 31) == 0) {
+      return a * b;
+    }
     long hi = Math.multiplyHigh(a, b);
     long lo = a * b;
     if ((hi == 0 && lo >= 0) || (hi == -1 && lo < 0)) {

@@ -36,16 +36,6 @@ final class StaticPinning extends Policy {
   void unmapRange(long ts, long gfn, long pages) {}
 
   @Override
-  boolean isPinned(long gfn) {
-    return true;
-  }
-
-  @Override
-  long countMappedUnpinned(long gfn, long pages) {
-    return 0;
-  }
-
-  @Override
   long balloonInflate(long ts, long gfn, long pages) {
     return refusePinnedPages(pages, pages);
   }

@@ -13,8 +13,8 @@ import java.io.IOException;
  */
 final class ViommuLazy extends Policy {
 
-  /** Unmapped pages still pinned because their unmap waits in the flush queue. */
-  private final PageTable held = new PageTable();
+  /** Unmapped pages still pinned because their unmap waits in the flush queue; never a mapped page. */
+  private final PageBitmap held = new PageBitmap();
   private int queuedEntries;
   private long queuedRanges;
   private long deadline = Long.MAX_VALUE;
@@ -32,13 +32,11 @@ final class ViommuLazy extends Policy {
   @Override
   void mapRange(long ts, long gfn, long pages) {
     vfioMaps++;
-    for (int k = 0, n = mapped.transitionCount(); k < n; k++) {
-      // A page whose unmap is still queued was never unpinned: mapping it again pins nothing.
-      if (held.remove(mapped.transition(k)) < 0) {
-        pins++;
-      }
-    }
-    setPinned(ts, mapped.mapped() + held.size());
+    // A page whose unmap is still queued was never unpinned: mapping it again pins nothing. Held pages were unmapped,
+    // so those of the range are among the pages this map took from 0 to 1.
+    long regained = held.cardinality() == 0 ? 0 : held.clearRange(gfn, gfn + pages);
+    pins += mapped.transitionCount() - regained;
+    setPinned(ts, mapped.mapped() + held.cardinality());
   }
 
   @Override
@@ -55,17 +53,18 @@ final class ViommuLazy extends Policy {
   @Override
   void unmapRange(long ts, long gfn, long pages) {
     queuedRanges++;
-    for (int k = 0, n = mapped.transitionCount(); k < n; k++) {
-      held.put(mapped.transition(k), 0);
+    // The pages of the range no longer mapped are those this unmap took from 1 to 0.
+    if (mapped.transitionCount() > 0) {
+      held.setAndNot(gfn, gfn + pages, mapped.pages());
     }
     // A flush at the start of this call saw the VM's counts without this range's pages in held: restore them.
-    setPinned(ts, mapped.mapped() + held.size());
+    setPinned(ts, mapped.mapped() + held.cardinality());
   }
 
   private void flush(long ts) {
     trap(true);
     vfioUnmaps += queuedRanges;
-    unpins += held.size();
+    unpins += held.cardinality();
     held.clear();
     queuedEntries = 0;
     queuedRanges = 0;
@@ -89,14 +88,9 @@ final class ViommuLazy extends Policy {
   }
 
   @Override
-  boolean isPinned(long gfn) {
-    return mapped.isMapped(gfn) || held.contains(gfn);
-  }
-
-  @Override
   long balloonInflate(long ts, long gfn, long pages) {
     long end = gfn + pages;
-    return refusePinnedPages(pages, mapped.table().countInRange(gfn, end) + held.countInRange(gfn, end));
+    return refusePinnedPages(pages, mapped.pages().count(gfn, end) + held.count(gfn, end));
   }
 
   @Override

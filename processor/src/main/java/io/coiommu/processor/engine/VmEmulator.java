@@ -31,7 +31,7 @@ public final class VmEmulator {
   static final long GPA_LIMIT = PageTable.GFN_LIMIT << Policy.PAGE_SHIFT;
   private static final long MAX_SEGMENT_BYTES = 4L << 30;
   /** Version of the {@link #snapshot()} layout; a restore refuses any other. */
-  private static final int SNAPSHOT_FORMAT = 1;
+  private static final int SNAPSHOT_FORMAT = 2;
 
   private enum Life { NOT_STARTED, RUNNING, STOPPED }
 
@@ -538,12 +538,12 @@ public final class VmEmulator {
       return;
     }
     long gpa = table.gpaAt(slot);
-    long bytes = table.bytesAt(slot);
+    long bytes = table.bytesAt(slot, e.getIova());
     if ((e.getGpa() != null && e.getGpa() != gpa) || (e.getBytes() > 0 && e.getBytes() != bytes)) {
       vmAnomaly(out, AnomalyReason.UNMAP_MISMATCH, "iova 0x" + Long.toHexString(e.getIova()) + " maps gpa 0x"
           + Long.toHexString(gpa) + " for " + bytes + " bytes; that mapping is unmapped", e);
     }
-    table.removeAt(slot);
+    table.removeAt(slot, e.getIova());
     long gfn = gpa >>> Policy.PAGE_SHIFT;
     long pages = ((gpa + bytes - 1) >>> Policy.PAGE_SHIFT) - gfn + 1;
     mapped.unmap(gfn, pages);
@@ -564,7 +564,7 @@ public final class VmEmulator {
     }
     long gfn = firstPage(e);
     long pages = pageCount(e);
-    long mappedInRange = mapped.table().countInRange(gfn, gfn + pages);
+    long mappedInRange = mapped.pages().count(gfn, gfn + pages);
     for (Policy p : policies) {
       long refused = p.balloonInflate(ts, gfn, pages);
       if (mappedInRange > 0) {
@@ -582,7 +582,7 @@ public final class VmEmulator {
     }
     long gfn = firstPage(e);
     long pages = pageCount(e);
-    long unmapped = pages - mapped.table().countInRange(gfn, gfn + pages);
+    long unmapped = pages - mapped.pages().count(gfn, gfn + pages);
     if (unmapped > 0) {
       vmAnomaly(out, AnomalyReason.ACCESS_TO_UNMAPPED_PAGE, unmapped + " of " + pages
           + " pages have no live mapping", e);
@@ -592,20 +592,11 @@ public final class VmEmulator {
 
   /**
    * The safety invariant after a map or at a device access: every mapped page of the buffer is pinned, checked
-   * against each policy's own state. The policies that pin exactly the mapped set share one walk of it.
+   * against each policy's own state.
    */
   private void checkSafety(long gfn, long pages, TraceEvent e, EmulationSink out) {
-    long sharedBad = -1;
     for (Policy p : policies) {
-      long bad;
-      if (p.pinsExactlyTheMappedPages()) {
-        if (sharedBad < 0) {
-          sharedBad = p.countMappedUnpinned(gfn, pages);
-        }
-        bad = sharedBad;
-      } else {
-        bad = p.countMappedUnpinned(gfn, pages);
-      }
+      long bad = p.countMappedUnpinned(gfn, pages);
       if (bad > 0) {
         p.dmaSafetyViolations += bad;
         p.anomalies++;

@@ -64,6 +64,16 @@ class EventColumnsTest {
   }
 
   @Test
+  void aVarintLongerThanTenBytesIsRefused() {
+    EventBatch b = good();
+    byte[] eleven = new byte[11];
+    java.util.Arrays.fill(eleven, (byte) 0x80);
+    b.setCallId(java.nio.ByteBuffer.wrap(eleven));
+    assertThatThrownBy(() -> EventColumns.of(b)).isInstanceOf(InvalidBatchException.class)
+        .hasMessageContaining("field callId, event 0").hasMessageContaining("longer than 10 bytes");
+  }
+
+  @Test
   void trailingBytesAreRefused() {
     EventBatch b = good();
     b.setBytes(append(b.getBytes(), (byte) 2));

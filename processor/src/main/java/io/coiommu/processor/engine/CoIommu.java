@@ -17,6 +17,12 @@ import java.io.IOException;
  * {@code gen}-th interval, first, and the limit is shared between the two lists. The lists hold runs of pages
  * ({@link PageRuns}) and a scan handles 64 pages of a run per step, with the same outcome for each page as crosvm's
  * page-by-page loop.
+ *
+ * <p>The {@code lazy=off} ablation unpins at unmap time, which crosvm never does, so its list rule is this project's:
+ * a page keeps at most one entry ({@link #listed}). Its eagerly unpinned pages keep their entries, and a page pinned
+ * again while its entry is still listed is not appended twice; otherwise the lists would grow with every pin of the
+ * interval (megabytes per busy NIC) instead of with the pages. Its pinned set is unaffected: with eager unpinning a
+ * pinned page is a mapped page, which no scan unpins.
  */
 final class CoIommu extends Policy {
 
@@ -29,6 +35,9 @@ final class CoIommu extends Policy {
   private final PageRuns newGen = new PageRuns();
   /** crosvm's old_gen_pinned_pages. */
   private final PageRuns oldGen = new PageRuns();
+  /** With {@code lazy=off} only: the pages that have an entry in NEW or OLD (each has exactly one). */
+  private final PageBitmap listed = new PageBitmap();
+  private final boolean onePerPage;
   private final boolean lru;
   private long genTick;
   private long nextScan = Long.MAX_VALUE;
@@ -41,6 +50,7 @@ final class CoIommu extends Policy {
     super(scenario, costs, mapped, ExitKind.IOEVENTFD);
     this.footprint = footprint;
     this.lru = scenario.unpin() == UnpinPolicy.LRU;
+    this.onePerPage = !scenario.lazy();
   }
 
   @Override
@@ -100,7 +110,7 @@ final class CoIommu extends Policy {
     // crosvm pins page by page: one VFIO map of 4 KiB each.
     vfioMaps += n;
     if (lru) {
-      addRuns(newGen, wi, bits, 0);
+      addRuns(newGen, wi, onePerPage ? bits & ~listed.orWord(wi, bits) : bits, 0);
     }
   }
 
@@ -232,6 +242,10 @@ final class CoIommu extends Policy {
         }
         long notUnpinned = p & ~unpin;
         scanVisits += Long.bitCount(visit);
+        if (onePerPage) {
+          // Every visited page leaves the list but those that go back on one.
+          listed.clearWord(wi, requeue == null ? visit : visit & ~notUnpinned);
+        }
         if (unpin != 0) {
           pinnedPages.clearWord(wi, unpin);
           long k = Long.bitCount(unpin);
@@ -288,6 +302,7 @@ final class CoIommu extends Policy {
     accessed.writeTo(out);
     newGen.writeTo(out);
     oldGen.writeTo(out);
+    listed.writeTo(out);
     out.writeLong(genTick);
     out.writeLong(nextScan);
     out.writeBoolean(callNotified);
@@ -302,6 +317,7 @@ final class CoIommu extends Policy {
     accessed.readFrom(in);
     newGen.readFrom(in);
     oldGen.readFrom(in);
+    listed.readFrom(in);
     genTick = in.readLong();
     nextScan = in.readLong();
     callNotified = in.readBoolean();
@@ -321,6 +337,7 @@ final class CoIommu extends Policy {
     accessed.clear();
     newGen.clear();
     oldGen.clear();
+    listed.clear();
     nextScan = Long.MAX_VALUE;
     released = true;
     super.release(ts);

@@ -31,7 +31,7 @@ public final class VmEmulator {
   static final long GPA_LIMIT = PageTable.GFN_LIMIT << Policy.PAGE_SHIFT;
   private static final long MAX_SEGMENT_BYTES = 4L << 30;
   /** Version of the {@link #snapshot()} layout; a restore refuses any other. */
-  private static final int SNAPSHOT_FORMAT = 2;
+  private static final int SNAPSHOT_FORMAT = 3;
 
   private enum Life { NOT_STARTED, RUNNING, STOPPED }
 

@@ -105,10 +105,16 @@ public final class SummaryJson {
     p.put("vm_runs", runs);
     p.put("vm_runs_complete", complete);
     p.put("expected_vm_runs", s.expectedVmRuns());
+    p.put("finished", finished(runs, complete, s.expectedVmRuns()));
     p.put("trace_s", VmColumn.decimal(runs == 0 ? 0 : Units.seconds(traceEnd - traceStart)));
     p.put("contract_violations", s.violationCount());
     p.put("undecodable_results", s.undecodable().size());
     return p;
+  }
+
+  /** Every (scenario, VM) run expected so far has seen its last window: nothing is pinned "now" any more. */
+  static boolean finished(long runs, long complete, long expected) {
+    return runs > 0 && complete == Math.max(runs, expected);
   }
 
   private static ObjectNode legend() {
@@ -167,9 +173,13 @@ public final class SummaryJson {
         .limit(VM_SERIES_LIMIT).sorted(Comparator.comparing(VmRun::vm))
         .forEach(vm -> vmSeries.set(vm.vm(), series(vm.series())));
     ArrayNode top = o.putArray("top_vms");
-    // Pinned now first (what a live view wants); after the run every VM has released its pages, so then by peak.
-    sc.vms().stream().sorted(Comparator.comparingLong(VmRun::pinnedBytesNow).reversed()
-            .thenComparing(Comparator.comparingLong(VmRun::peakPinnedBytes).reversed()).thenComparing(VmRun::vm))
+    // While the run is live, what is pinned now matters most; once a scenario's VMs have all finished, each released
+    // its pages and "now" is 0 everywhere, so only the peak ranks them.
+    boolean done = sc.vms().stream().allMatch(VmRun::sawLast);
+    Comparator<VmRun> byPeak = Comparator.comparingLong(VmRun::peakPinnedBytes).reversed();
+    Comparator<VmRun> order =
+        done ? byPeak : Comparator.comparingLong(VmRun::pinnedBytesNow).reversed().thenComparing(byPeak);
+    sc.vms().stream().sorted(order.thenComparing(VmRun::vm))
         .limit(TOP_VMS).forEach(vm -> top.addObject().put("vm", vm.vm()).put("host", vm.host())
             .put("pinned_bytes", vm.pinnedBytesNow()).put("peak_pinned_bytes", vm.peakPinnedBytes())
             .put("guest_bytes", vm.guestBytes()).put("complete", vm.sawLast()));

@@ -69,12 +69,18 @@ class DashboardBrowserTest {
       awaitRecords(firstHalf.size());
       assertTableMatches(summary);
       assertThat(browser.findElement(By.id("progress")).getText()).contains(firstHalf.size() + " results");
+      assertThat(browser.findElement(By.id("top-title")).getText()).contains("now").contains("live");
+      assertThat(browser.findElement(By.id("top-head")).getText()).contains("pinned MiB now", "state");
 
       feed(summary, records.subList(firstHalf.size(), records.size()));
       awaitRecords(records.size());
       assertTableMatches(summary);
       assertThat(browser.findElement(By.id("progress")).getText())
           .contains(records.size() + " results, 20 of 20 (scenario, VM) runs complete");
+      // A finished run has released every page: its top VMs rank by peak, with no "now" column.
+      assertThat(browser.findElement(By.id("top-title")).getText()).contains("by peak").contains("run finished");
+      assertThat(browser.findElement(By.id("top-head")).getText()).doesNotContain("now").doesNotContain("state");
+      assertThat(topPeaks()).isSortedAccordingTo(java.util.Comparator.reverseOrder()).isNotEmpty();
 
       // Every chart drew its lines, bars or points as SVG.
       for (String chart : List.of("chart-fleet-pinned", "chart-vm-pinned", "chart-notifications",
@@ -86,6 +92,17 @@ class DashboardBrowserTest {
       Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
       assertThat(Files.size(shot)).isGreaterThan(10_000);
     }
+  }
+
+  /** The first scenario's top-VM peaks in MiB, in the order the page lists them. */
+  @SuppressWarnings("unchecked")
+  private static List<Double> topPeaks() {
+    List<String> cells = (List<String>) ((JavascriptExecutor) browser).executeScript("""
+        var first = document.querySelector('#top-rows tr td.label').textContent;
+        return Array.from(document.querySelectorAll('#top-rows tr'))
+          .filter(function (tr) { return tr.querySelector('td.label').textContent === first; })
+          .map(function (tr) { return tr.querySelector('td[data-field=peak_mib]').textContent; });""");
+    return cells.stream().map(c -> Double.parseDouble(c.replace(",", ""))).toList();
   }
 
   private static void feed(RunSummary summary, List<WindowResult> records) {

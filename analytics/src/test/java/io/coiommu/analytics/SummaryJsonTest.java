@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class SummaryJsonTest {
 
-  /** After the run every VM released its pages: the top list falls back to the peaks. */
+  /** While a VM still runs, what is pinned now ranks first; the run is not finished. */
   @Test
   void topVmsArePinnedNowThenPeak() {
     RunSummary s = new RunSummary();
@@ -21,6 +21,21 @@ class SummaryJsonTest {
     JsonNode top = SummaryJson.of(s).get("scenarios").get(0).get("top_vms");
     assertThat(top).extracting(v -> v.get("vm").asText()).containsExactly("busy", "big", "small");
     assertThat(top.get(1).get("peak_pinned_bytes").asLong()).isEqualTo(9 * 4096);
+    assertThat(SummaryJson.of(s).get("progress").get("finished").asBoolean()).isFalse();
+  }
+
+  /** Once every VM has finished, each released its pages: "now" is 0 everywhere and the peak alone ranks them. */
+  @Test
+  void aFinishedRunRanksByPeak() {
+    RunSummary s = new RunSummary();
+    s.add(span(STATIC, "small", "h1", 0, S).setPeakPinnedPages(5).setLast(true).build());
+    s.add(span(STATIC, "big", "h1", 0, S).setPeakPinnedPages(9).setLast(true).build());
+    s.add(span(STATIC, "late", "h1", 0, S).setPinnedPages(1).setPeakPinnedPages(7).setLast(true).build());
+
+    JsonNode doc = SummaryJson.of(s);
+    assertThat(doc.get("progress").get("finished").asBoolean()).isTrue();
+    assertThat(doc.get("scenarios").get(0).get("top_vms")).extracting(v -> v.get("vm").asText())
+        .containsExactly("big", "late", "small");
   }
 
   @Test

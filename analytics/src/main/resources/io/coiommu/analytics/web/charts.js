@@ -110,9 +110,26 @@
     if (cost) { cost.textContent = 'CPU cost model: ' + doc.cost_model; }
   }
 
+  /**
+   * A live run ranks VMs by what they pin now (then by peak) and says whether each is still running; a finished
+   * run has released every page, so "now" would read 0 everywhere: it ranks by peak and shows no "now" column.
+   */
   function topVms(doc) {
     var body = document.getElementById('top-rows');
     if (!body) { return; }
+    var finished = doc.progress.finished;
+    var title = document.getElementById('top-title');
+    if (title) {
+      title.textContent = finished ? 'Top VMs by peak pinned memory, run finished (5 per scenario)'
+        : 'Top VMs by pinned memory now, then by peak, run live (5 per scenario)';
+    }
+    var head = document.getElementById('top-head');
+    if (head) {
+      head.textContent = '';
+      (finished ? ['scenario', 'VM', 'host', 'peak MiB', 'peak % of guest']
+        : ['scenario', 'VM', 'host', 'pinned MiB now', 'peak MiB', 'now % of guest', 'state'])
+        .forEach(function (h) { head.appendChild(document.createElement('th')).textContent = h; });
+    }
     body.textContent = '';
     doc.scenarios.forEach(function (s) {
       s.top_vms.slice(0, 5).forEach(function (v) {
@@ -120,10 +137,15 @@
         cell(tr, s.label, 'label');
         cell(tr, v.vm);
         cell(tr, v.host);
-        cell(tr, fmt(v.pinned_bytes / MiB, 1), 'num').dataset.field = 'pinned_mib';
-        cell(tr, fmt(v.peak_pinned_bytes / MiB, 1), 'num');
-        cell(tr, fmt(100 * v.pinned_bytes / Math.max(1, v.guest_bytes), 2), 'num');
-        cell(tr, v.complete ? 'done' : 'running');
+        if (finished) {
+          cell(tr, fmt(v.peak_pinned_bytes / MiB, 1), 'num').dataset.field = 'peak_mib';
+          cell(tr, fmt(100 * v.peak_pinned_bytes / Math.max(1, v.guest_bytes), 2), 'num');
+        } else {
+          cell(tr, fmt(v.pinned_bytes / MiB, 1), 'num').dataset.field = 'pinned_mib';
+          cell(tr, fmt(v.peak_pinned_bytes / MiB, 1), 'num');
+          cell(tr, fmt(100 * v.pinned_bytes / Math.max(1, v.guest_bytes), 2), 'num');
+          cell(tr, v.complete ? 'done' : 'running');
+        }
         body.appendChild(tr);
       });
     });

@@ -17,6 +17,8 @@ import io.coiommu.producer.ForwardingTraceSource;
 import io.coiommu.producer.TraceProducer;
 import io.coiommu.producer.TraceSource;
 import io.coiommu.producer.VmEvent;
+import io.coiommu.producer.trace.NoDmaEventsException;
+import io.coiommu.producer.trace.TraceReaders;
 import io.coiommu.schema.Topics;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -103,8 +105,13 @@ public final class Pipeline {
               produced = producer.produce(source, options.pacing(), options.progress());
             }
           }
-          if (source.rejects().rejected() > 0) {
+          if (source.rejects().anyNotReplayed()) {
             log.println(source.rejects().summary());
+          }
+          if (source.vms().isEmpty()) {
+            // No VM, no result to wait for: say why instead of waiting out the timeout.
+            throw new NoDmaEventsException("no event in " + source.describe() + ": "
+                + TraceReaders.whyNoEvents(source.rejects()));
           }
           int scenarios = options.processor().scenarios().size();
           log.printf("waiting for the results of %d scenarios x %d VMs%n", scenarios, source.vms().size());

@@ -59,7 +59,7 @@ public final class Pipeline {
 
   /** What a run produced and how long its stages took. */
   public record Result(RunSummary summary, ProduceStats produced, Set<String> vms, String trace,
-                       Duration brokerStart, Duration total) {}
+                       AnomalyCounts anomalies, Duration brokerStart, Duration total) {}
 
   private Pipeline() {}
 
@@ -122,6 +122,9 @@ public final class Pipeline {
               throw new IllegalStateException("the processor stopped (" + state + ") before all results arrived");
             }
           });
+          // Said as the rejects are: what the emulation found odd, per reason, and where it is kept.
+          AnomalyCounts anomalies = AnomalyCounts.read(client, start.anomalies(), options.timeout());
+          log.println(anomalies.summary());
           // The gap between a page's unmap and its next map says how long lazy unpinning should wait.
           DmaTemporalLocality locality = TraceReader.temporalLocality(client, options.timeout(),
               start.trace());
@@ -131,7 +134,7 @@ public final class Pipeline {
           int published = AnalyticsPublisher.publish(summary, client);
           log.printf("published %d host and fleet records on %s and %s%n", published,
               AnalyticsTopics.GROUP_WINDOWS, AnalyticsTopics.GROUP_SUMMARIES);
-          return new Result(summary, produced, source.vms(), source.describe(), brokerStart,
+          return new Result(summary, produced, source.vms(), source.describe(), anomalies, brokerStart,
               Duration.ofNanos(System.nanoTime() - t0));
         }
       }

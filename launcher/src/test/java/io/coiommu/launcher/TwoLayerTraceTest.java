@@ -63,6 +63,26 @@ class TwoLayerTraceTest {
     }
   }
 
+  @Test
+  void theAth12kTraceOfLinux612IsOneBufferOfHalfAMebibyteOneMapCallAndOneUnmapCall() throws IOException {
+    // Its lines as posted (producer test resources real/ath12k-6.12-dma-iommu.txt, SOURCES.md there).
+    Path file = dir.resolve("ath12k.txt");
+    Files.write(file, List.of(
+        "   (udev-worker)-532     [010] .....     4.878076: map: IOMMU: iova=0x00000000fe980000 - 0x00000000fea00000 "
+            + "paddr=0x000000010ec80000 size=524288",
+        "   (udev-worker)-532     [010] .....     4.878079: dma_alloc: 0000:c2:00.0 dma_addr=fe980000 size=524288 "
+            + "virt_addr=000000006cadbcb1 flags=GFP_KERNEL attrs=",
+        "   kworker/u64:0-12      [011] .....   327.747763: dma_free: 0000:c2:00.0 dma_addr=fe980000 size=524288 "
+            + "virt_addr=000000006cadbcb1 attrs=",
+        "   kworker/u64:0-12      [011] .....   327.747766: unmap: IOMMU: iova=0x00000000fe980000 - 0x00000000fea00000 "
+            + "size=524288 unmapped_size=524288"));
+    Figures f = figures(file);
+    // 128 pages of 4 KiB = 512 KiB at the peak; one map call and one unmap call.
+    assertThat(f.byScenario().get("viommu-strict")).containsExactly(128L, 2L);
+    assertThat(f.byScenario().get("oracle").get(0)).isEqualTo(128L);
+    assertThat(f.anomalies()).isZero();
+  }
+
   private Figures figures(List<Line> trace, boolean dma, boolean iommu) throws IOException {
     List<String> text = new ArrayList<>();
     for (Line l : trace) {
@@ -73,6 +93,10 @@ class TwoLayerTraceTest {
     }
     Path file = dir.resolve("t-" + System.nanoTime() + ".txt");
     Files.write(file, text);
+    return figures(file);
+  }
+
+  private Figures figures(Path file) throws IOException {
     VmEmulator emulator = new VmEmulator(GUEST.vm(), SCENARIOS, EngineConfig.defaults());
     Map<String, List<Long>> byScenario = new TreeMap<>();
     long[] anomalies = {0};

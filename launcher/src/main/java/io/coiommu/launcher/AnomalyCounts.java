@@ -49,7 +49,8 @@ record AnomalyCounts(Map<String, Long> byReason, Set<String> scenarioReasons, lo
   }
 
   /** Reads the anomaly topic from {@code from} (the ends before the run) to its current end, within {@code timeout}. */
-  static AnomalyCounts read(Properties client, Map<TopicPartition, Long> from, Duration timeout) throws TimeoutException {
+  static AnomalyCounts read(Properties client, Map<TopicPartition, Long> from, Duration timeout)
+      throws TimeoutException {
     Properties props = new Properties();
     props.putAll(client);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

@@ -75,7 +75,7 @@ public final class TraceReaders {
     throw new NoDmaEventsException("no DMA event in " + file + ": " + whyNoEvents(stats));
   }
 
-  /** Why a source with these counts gave no event, e.g. {@code "16 of 16 lines rejected (MALFORMED 16), see x.rejects"}. */
+  /** Why a source with these counts gave no event: {@code "16 of 16 lines rejected (MALFORMED 16), see x.rejects"}. */
   public static String whyNoEvents(RejectStats s) {
     if (s.linesRead() == 0) {
       return "the file is empty";

@@ -29,10 +29,14 @@ class LayerMergeTest {
   private RejectStats stats;
 
   private List<TraceEvent> read(String... lines) throws IOException {
+    return readAs("ftrace", lines);
+  }
+
+  private List<TraceEvent> readAs(String format, String... lines) throws IOException {
     Path file = dir.resolve("t-" + System.nanoTime() + ".txt");
     Files.write(file, List.of(lines));
     List<VmEvent> out = new ArrayList<>();
-    try (TraceSource s = TraceFiles.open(file, "ftrace", GUEST, RejectPolicy.STRICT)) {
+    try (TraceSource s = TraceFiles.open(file, format, GUEST, RejectPolicy.STRICT)) {
       s.forEachRemaining(out::add);
       stats = s.rejects();
     }
@@ -132,5 +136,17 @@ class LayerMergeTest {
     assertThat(e).extracting(TraceEvent::getTsNs).containsExactly(1_000_000_000L, 1_100_000_000L, 1_200_000_000L,
         1_300_000_000L);
     assertThat(stats.underDmaApi()).isZero();
+  }
+
+  @Test
+  void perfScriptOfBothLayersIsMergedAlike() throws IOException {
+    List<TraceEvent> e = readAs("perf",
+        "  qemu-system-x86  4321/4322 [003] 12345.678901:                   iommu:map: IOMMU: "
+            + "iova=0x00000000fffff000 paddr=0x0000000002000000 size=4096",
+        "  qemu-system-x86  4321/4322 [003] 12345.678902:           dma:dma_map_page: 0000:00:04.0 dir=TO_DEVICE "
+            + "dma_addr=fffff000 size=1500 phys_addr=2000000 attrs=");
+    assertThat(e).extracting(TraceEvent::getType).containsExactly(EventType.DMA_MAP);
+    assertThat(e.get(0).getDevice()).isEqualTo("0000:00:04.0");
+    assertThat(stats.underDmaApi()).isEqualTo(1);
   }
 }

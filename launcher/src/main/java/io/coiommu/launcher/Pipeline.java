@@ -17,6 +17,8 @@ import io.coiommu.producer.ForwardingTraceSource;
 import io.coiommu.producer.TraceProducer;
 import io.coiommu.producer.TraceSource;
 import io.coiommu.producer.VmEvent;
+import io.coiommu.producer.trace.NoDmaEventsException;
+import io.coiommu.producer.trace.TraceReaders;
 import io.coiommu.schema.Topics;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -57,7 +59,7 @@ public final class Pipeline {
 
   /** What a run produced and how long its stages took. */
   public record Result(RunSummary summary, ProduceStats produced, Set<String> vms, String trace,
-                       Duration brokerStart, Duration total) {}
+                       AnomalyCounts anomalies, Duration brokerStart, Duration total) {}
 
   private Pipeline() {}
 
@@ -103,8 +105,13 @@ public final class Pipeline {
               produced = producer.produce(source, options.pacing(), options.progress());
             }
           }
-          if (source.rejects().rejected() > 0) {
+          if (source.rejects().anyNotReplayed()) {
             log.println(source.rejects().summary());
+          }
+          if (source.vms().isEmpty()) {
+            // No VM, no result to wait for: say why instead of waiting out the timeout.
+            throw new NoDmaEventsException("no event in " + source.describe() + ": "
+                + TraceReaders.whyNoEvents(source.rejects()));
           }
           int scenarios = options.processor().scenarios().size();
           log.printf("waiting for the results of %d scenarios x %d VMs%n", scenarios, source.vms().size());
@@ -115,6 +122,9 @@ public final class Pipeline {
               throw new IllegalStateException("the processor stopped (" + state + ") before all results arrived");
             }
           });
+          // Said as the rejects are: what the emulation found odd, per reason, and where it is kept.
+          AnomalyCounts anomalies = AnomalyCounts.read(client, start.anomalies(), options.timeout());
+          log.println(anomalies.summary());
           // The gap between a page's unmap and its next map says how long lazy unpinning should wait.
           DmaTemporalLocality locality = TraceReader.temporalLocality(client, options.timeout(),
               start.trace());
@@ -124,7 +134,7 @@ public final class Pipeline {
           int published = AnalyticsPublisher.publish(summary, client);
           log.printf("published %d host and fleet records on %s and %s%n", published,
               AnalyticsTopics.GROUP_WINDOWS, AnalyticsTopics.GROUP_SUMMARIES);
-          return new Result(summary, produced, source.vms(), source.describe(), brokerStart,
+          return new Result(summary, produced, source.vms(), source.describe(), anomalies, brokerStart,
               Duration.ofNanos(System.nanoTime() - t0));
         }
       }

@@ -34,15 +34,21 @@ final class ProduceCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Properties client = kafka.requiredClientProperties();
-    TopicSetup.ensure(client, partitions);
-    try (TraceProducer producer = new TraceProducer(client, Topics.TRACE_EVENTS);
-         TraceSource source = trace.open()) {
+    // Opened first: a trace without events, or a wrong path, fails before any broker is contacted.
+    try (TraceSource source = trace.open()) {
+      TopicSetup.ensure(client, partitions);
+      produce(client, source);
+    }
+    return 0;
+  }
+
+  private void produce(Properties client, TraceSource source) throws Exception {
+    try (TraceProducer producer = new TraceProducer(client, Topics.TRACE_EVENTS)) {
       ProduceStats stats = producer.produce(source, Pacing.parse(speed), ProgressListener.forConsole());
       System.out.println(stats.summary());
-      if (source.rejects().rejected() > 0) {
+      if (source.rejects().anyNotReplayed()) {
         System.out.println(source.rejects().summary());
       }
     }
-    return 0;
   }
 }

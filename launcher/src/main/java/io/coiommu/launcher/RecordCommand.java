@@ -36,7 +36,7 @@ final class RecordCommand implements Callable<Integer> {
     try (TraceSource source = trace.open()) {
       ProduceStats stats = TraceArchive.write(source, output);
       System.out.println("recorded " + source.describe() + " to " + output + ": " + stats.summary());
-      if (source.rejects().rejected() > 0) {
+      if (source.rejects().anyNotReplayed()) {
         System.out.println(source.rejects().summary());
       }
     }

@@ -14,7 +14,8 @@ import org.apache.kafka.common.TopicPartition;
  * Where a run starts in topics that may already hold earlier runs (a shared cluster): the processor
  * and the readers of this run begin at the ends the topics had before it produced anything.
  */
-record RunStart(Map<TopicPartition, Long> trace, Map<TopicPartition, Long> results) {
+record RunStart(Map<TopicPartition, Long> trace, Map<TopicPartition, Long> results,
+                Map<TopicPartition, Long> anomalies) {
 
   /**
    * Reads the current ends and commits the trace ends as the starting offsets of the run's fresh
@@ -24,10 +25,11 @@ record RunStart(Map<TopicPartition, Long> trace, Map<TopicPartition, Long> resul
     try (Admin admin = Admin.create(client)) {
       Map<TopicPartition, Long> trace = ends(admin, Topics.TRACE_EVENTS);
       Map<TopicPartition, Long> results = ends(admin, Topics.WINDOW_RESULTS);
+      Map<TopicPartition, Long> anomalies = ends(admin, Topics.ANOMALIES);
       Map<TopicPartition, OffsetAndMetadata> start = trace.entrySet().stream()
           .collect(Collectors.toMap(Map.Entry::getKey, e -> new OffsetAndMetadata(e.getValue())));
       admin.alterConsumerGroupOffsets(applicationId, start).all().get();
-      return new RunStart(trace, results);
+      return new RunStart(trace, results, anomalies);
     }
   }
 

@@ -8,6 +8,7 @@ import io.coiommu.producer.TraceFormat;
 import io.coiommu.producer.TraceSource;
 import io.coiommu.producer.VmIdentity;
 import io.coiommu.producer.Workloads;
+import io.coiommu.producer.trace.TraceReaders;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -44,9 +45,13 @@ final class TraceOptions {
       description = "Where bad input lines go. Default: beside the trace, as <trace>.rejects")
   Path rejects;
 
-  /** The chosen trace; every VM it leaves running is stopped at its end, so its results complete. */
+  /**
+   * The chosen trace; every VM it leaves running is stopped at its end, so its results complete. A recorded trace
+   * that yields no event is refused here, before anything starts that would wait for its results.
+   */
   TraceSource open() throws Exception {
-    return EndOfTrace.stopOpenVms(openSource());
+    TraceSource source = EndOfTrace.stopOpenVms(openSource());
+    return trace == null ? source : TraceReaders.requireEvents(trace, source);
   }
 
   private TraceSource openSource() throws Exception {

@@ -3,6 +3,7 @@ package io.coiommu.processor.engine;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.util.Arrays;
 
 /**
  * The live mappings of one (VM, device): iova to (gpa, bytes). Unmaps in real traces often carry only the iova, so
@@ -38,6 +39,30 @@ final class IovaTable {
   long bytesAt(int slot, long iova) {
     long length = mappings.valueAt(slot) & LONG_MAPPING;
     return length != LONG_MAPPING ? length : longLengths.valueAt(longLengths.find(iova));
+  }
+
+  /**
+   * The iovas of the mappings that overlap [start, end), in iova order. A scan of every mapping: only an unmap by
+   * range that names no mapping's first iova comes here (an exact iova is a hash hit).
+   */
+  long[] overlapping(long start, long end) {
+    long[] found = new long[4];
+    int n = 0;
+    for (int slot = 0; slot < mappings.slots(); slot++) {
+      if (mappings.valueAt(slot) == 0) {
+        continue;
+      }
+      long iova = mappings.keyAt(slot);
+      if (iova < end && start < iova + bytesAt(slot, iova)) {
+        if (n == found.length) {
+          found = Arrays.copyOf(found, n * 2);
+        }
+        found[n++] = iova;
+      }
+    }
+    long[] sorted = Arrays.copyOf(found, n);
+    Arrays.sort(sorted);
+    return sorted;
   }
 
   /** Adds a mapping for an iova that {@link #find} did not find; gpa below 2^46, bytes at least 1. */

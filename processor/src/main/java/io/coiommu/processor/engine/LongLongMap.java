@@ -38,6 +38,15 @@ final class LongLongMap {
     return values[slot];
   }
 
+  /** Number of slots: a scan visits slots 0 to this, skipping those whose value is 0 (empty). */
+  int slots() {
+    return values.length;
+  }
+
+  long keyAt(int slot) {
+    return keys[slot];
+  }
+
   /** Adds a key that {@link #find} did not find, with a non-zero value. */
   void add(long key, long value) {
     int i = index(key);

@@ -532,6 +532,9 @@ public final class VmEmulator {
     }
     IovaTable table = deviceTable(e.getDevice(), false);
     int slot = table == null ? -1 : table.find(e.getIova());
+    if (slot < 0 && table != null && e.getBytes() > 0 && unmapRange(table, e, ts)) {
+      return;
+    }
     if (slot < 0) {
       vmAnomaly(out, AnomalyReason.UNMAP_UNKNOWN_IOVA, "device " + e.getDevice() + " has no mapping at iova 0x"
           + Long.toHexString(e.getIova()), e);
@@ -556,6 +559,61 @@ public final class VmEmulator {
       }
       p.unmapRange(ts, gfn, pages);
     }
+  }
+
+  /**
+   * An unmap by range, as the IOMMU API's {@code iommu_unmap} is (docs/traces.md): it unmaps exactly the part of
+   * each mapping inside [iova, iova + bytes), one guest call for all of them, and keeps the rest of a mapping it
+   * covers in part as a mapping of its own. A page the kept part still holds stays mapped. Reached only when no
+   * mapping starts at the iova: one that does is the hash hit, unmapped whole (with UNMAP_MISMATCH when the lengths
+   * differ), as before; false when the range overlaps no mapping (an unknown unmap).
+   */
+  private boolean unmapRange(IovaTable table, TraceEvent e, long ts) {
+    long start = e.getIova();
+    long end = start + e.getBytes();
+    long[] iovas = table.overlapping(start, end);
+    if (iovas.length == 0) {
+      return false;
+    }
+    boolean newCall = !(e.getCallId() != 0 && callKind == CallKind.UNMAP && callId == e.getCallId());
+    callKind = CallKind.UNMAP;
+    callId = e.getCallId();
+    if (newCall) {
+      for (Policy p : policies) {
+        p.beginUnmapCall(ts);
+      }
+    }
+    for (long iova : iovas) {
+      int slot = table.find(iova);
+      long gpa = table.gpaAt(slot);
+      long bytes = table.bytesAt(slot, iova);
+      long lo = Math.max(iova, start);
+      long hi = Math.min(iova + bytes, end);
+      table.removeAt(slot, iova);
+      if (lo > iova) {
+        table.add(iova, gpa, lo - iova);
+      }
+      if (hi < iova + bytes) {
+        table.add(hi, gpa + (hi - iova), iova + bytes - hi);
+      }
+      long from = gpa + (lo - iova);
+      long to = gpa + (hi - iova);
+      long first = from >>> Policy.PAGE_SHIFT;
+      if (lo > iova && (from & (Policy.PAGE_BYTES - 1)) != 0) {
+        first++;
+      }
+      long last = (to - 1) >>> Policy.PAGE_SHIFT;
+      if (hi < iova + bytes && (to & (Policy.PAGE_BYTES - 1)) != 0) {
+        last--;
+      }
+      if (last >= first) {
+        mapped.unmap(first, last - first + 1);
+        for (Policy p : policies) {
+          p.unmapRange(ts, first, last - first + 1);
+        }
+      }
+    }
+    return true;
   }
 
   private void balloonInflate(TraceEvent e, long ts, EmulationSink out) {

@@ -10,22 +10,28 @@ import java.util.regex.Pattern;
  * Linux ftrace text as {@code /sys/kernel/tracing/trace} and {@code trace-cmd report} print it:
  * {@code TASK-PID [(TGID)] [CPU] [FLAGS] SECONDS.FRACTION: [SYSTEM:]EVENT: PAYLOAD}. The task name
  * may hold '-', '/', '(' and spaces, so the PID is the first {@code -digits} followed by the CPU
- * column; the flags column has 4 characters before Linux 5.17 and 5 since, and trace-cmd omits it
+ * column; the flags column has 4 characters before Linux 5.17 and 5 since, more on RT and
+ * distribution kernels (CentOS Stream 9's 5.14 prints 7: {@code .......}), and trace-cmd omits it
  * unless asked; trace-cmd also pads the event name with spaces. Header lines ({@code #...},
- * {@code cpus=N}, {@code version = N}) are ignored.
+ * {@code cpus=N}, {@code version = N}, {@code CPU N is empty}) are ignored.
  *
  * <p>{@link #LINE} defines the format. Matching it costs microseconds a line, so lines are first
  * split by {@link #split}, a hand-written scan of the same grammar; a line the scan cannot split
  * goes to the regular expression, which has the last word.
  */
-final class FtraceParser implements LineParser {
+final class FtraceParser extends KernelLineParser {
+
+  /** Characters of a flags column: 4 before Linux 5.17, 5 since, up to 8 on RT and distribution kernels. */
+  static final int MIN_FLAGS = 4;
+  static final int MAX_FLAGS = 8;
 
   static final Pattern LINE = Pattern.compile(
-      "^\\s*(.+?)-(\\d+)\\s+(?:\\(\\s*(?:\\d+|-+)\\)\\s+)?\\[(\\d{1,5})\\]\\s+(?:(\\S{4,5})\\s+)?"
-          + "(\\d+\\.\\d+):\\s+(?:(\\w+):)?(\\w+):(?:\\s+(.*))?$");
+      "^\\s*(.+?)-(\\d+)\\s+(?:\\(\\s*(?:\\d+|-+)\\)\\s+)?\\[(\\d{1,5})\\]\\s+"
+          + "(?:(\\S{" + MIN_FLAGS + "," + MAX_FLAGS + "})\\s+)?(\\d+\\.\\d+):\\s+(?:(\\w+):)?(\\w+):(?:\\s+(.*))?$");
   /** The line shape with a bare integer timestamp: what counter trace clocks (counter, x86-tsc) print. */
   private static final Pattern COUNTER_CLOCK = Pattern.compile(
-      "^\\s*(.+?)-(\\d+)\\s+(?:\\(\\s*(?:\\d+|-+)\\)\\s+)?\\[(\\d{1,5})\\]\\s+(?:(\\S{4,5})\\s+)?(\\d+):\\s.*$");
+      "^\\s*(.+?)-(\\d+)\\s+(?:\\(\\s*(?:\\d+|-+)\\)\\s+)?\\[(\\d{1,5})\\]\\s+(?:(\\S{" + MIN_FLAGS + "," + MAX_FLAGS
+          + "})\\s+)?(\\d+):\\s.*$");
   private static final Pattern LOST = Pattern.compile("^\\s*CPU:\\s*(\\d+) \\[LOST (\\d+) EVENTS\\]\\s*$");
   private static final Pattern HEADER = Pattern.compile("^(?:#.*|\\s*|cpus=\\d+|version = .*|CPU \\d+ is empty|"
       + "CPU\\d+ data recorded at offset=.*|\\s+\\d+ bytes in size.*)$");
@@ -33,7 +39,9 @@ final class FtraceParser implements LineParser {
   /** The parts of a line the decoder needs; system and body may be null. */
   record Split(String system, String event, String seconds, String body) {}
 
-  private final KernelDmaEvents kernel = new KernelDmaEvents();
+  FtraceParser(Rejects counts) {
+    super(counts);
+  }
 
   @Override
   public Outcome parse(String line, long lineNumber, List<VmEvent> out) throws BadLine {
@@ -82,7 +90,7 @@ final class FtraceParser implements LineParser {
     }
     int end = tokenEnd(line, i);
     if (!isTimestamp(line, i, end)) {
-      if (end - i < 4 || end - i > 5) {
+      if (end - i < MIN_FLAGS || end - i > MAX_FLAGS) {
         return null;
       }
       int next = skipSpaces(line, end);

@@ -5,6 +5,7 @@ import io.coiommu.producer.RejectReason;
 import io.coiommu.producer.VmEvent;
 import io.coiommu.schema.DmaDirection;
 import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +27,25 @@ final class KernelDmaEvents {
 
   private String attachedDevice = UNKNOWN_DEVICE;
   private long nextCallId = 1;
+  /** The layer of the line decoded last: what {@link #pass} tells the merge. */
+  private Layer lastLayer = Layer.OTHER;
+  private final LayerMerge merge;
   /** Per device, per first physical address of an sg list: the ranges that dma_map_sg mapped. */
   private final Map<String, Map<Long, ArrayDeque<long[]>>> sgByDevice = new HashMap<>();
+
+  KernelDmaEvents(Rejects counts) {
+    this.merge = new LayerMerge(counts, () -> nextCallId++);
+  }
+
+  /** Passes on the checked events of the line decoded last, through the merge of the two layers. */
+  void pass(List<VmEvent> checked, Deque<VmEvent> ready) {
+    merge.accept(checked, lastLayer, ready);
+  }
+
+  /** At the end of the input: passes on what the merge still holds. */
+  void finish(Deque<VmEvent> ready) {
+    merge.finish(ready);
+  }
 
   /** Whether {@code event} (with its {@code system}, null when the tool printed none) is one this class decodes. */
   static boolean knows(String system, String event) {
@@ -61,6 +79,11 @@ final class KernelDmaEvents {
   }
 
   private LineParser.Outcome decode(String event, String body, long ts, List<VmEvent> out) throws BadLine {
+    lastLayer = switch (event) {
+      case "map", "unmap" -> Layer.IOMMU;
+      case "io_page_fault", "attach_device_to_domain" -> Layer.OTHER;
+      default -> Layer.DMA_API;
+    };
     switch (event) {
       case "map" -> iommuMap(body, ts, out);
       case "unmap" -> iommuUnmap(body, ts, out);
@@ -296,14 +319,16 @@ final class KernelDmaEvents {
     if (mapped != null && mapped.isEmpty()) {
       lists.remove(phys[0]);
     }
+    // One call, as dma_unmap_sg is: its ranges share a call id, so they cost one notification.
+    long callId = nextCallId++;
     if (ranges == null) {
       for (long p : phys) {
-        out.add(new VmEvent(null, Events.unmap(ts, device, p, p, 0, 0)));
+        out.add(new VmEvent(null, Events.unmap(ts, device, p, p, 0, callId)));
       }
       return;
     }
     for (int i = 0; i < ranges.length; i += 3) {
-      out.add(new VmEvent(null, Events.unmap(ts, device, ranges[i], ranges[i + 2], ranges[i + 1], 0)));
+      out.add(new VmEvent(null, Events.unmap(ts, device, ranges[i], ranges[i + 2], ranges[i + 1], callId)));
     }
   }
 

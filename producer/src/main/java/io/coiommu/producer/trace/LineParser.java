@@ -1,6 +1,7 @@
 package io.coiommu.producer.trace;
 
 import io.coiommu.producer.VmEvent;
+import java.util.Deque;
 import java.util.List;
 
 /**
@@ -18,4 +19,15 @@ interface LineParser {
   }
 
   Outcome parse(String line, long lineNumber, List<VmEvent> out) throws BadLine;
+
+  /**
+   * Passes on the events of the line parsed last, once checked; a parser whose format shows one buffer in two layers
+   * may hold them a while (in order) or drop the duplicate.
+   */
+  default void pass(List<VmEvent> checked, Deque<VmEvent> ready) {
+    ready.addAll(checked);
+  }
+
+  /** At the end of the input: passes on whatever {@link #pass} still holds. */
+  default void finish(Deque<VmEvent> ready) {}
 }

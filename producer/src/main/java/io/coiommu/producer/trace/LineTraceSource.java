@@ -36,9 +36,11 @@ final class LineTraceSource extends RecordedTraceSource {
       rejects.countLine();
       rejects.reject(reader.linesRead() + 1, RejectReason.BINARY, "unreadable input, the rest of the file is lost: "
           + e.getMessage(), "");
+      parser.finish(ready);
       return false;
     }
     if (line == null) {
+      parser.finish(ready);
       return false;
     }
     rejects.countLine();
@@ -56,7 +58,7 @@ final class LineTraceSource extends RecordedTraceSource {
         return true;
       }
       order.accept(lineEvents, checked);
-      ready.addAll(checked);
+      parser.pass(checked, ready);
     } catch (BadLine bad) {
       rejects.reject(line.number(), bad.reason(), bad.getMessage(), line.text());
     }

@@ -11,13 +11,15 @@ import java.util.regex.Pattern;
  * {@code COMM PID[/TID] [CPU] SECONDS.FRACTION: [PERIOD] SYSTEM:EVENT: PAYLOAD}, the command name
  * right-aligned and possibly holding spaces. The payload is the kernel's, as in ftrace.
  */
-final class PerfScriptParser implements LineParser {
+final class PerfScriptParser extends KernelLineParser {
 
   static final Pattern LINE = Pattern.compile(
       "^\\s*(.+?)\\s+(\\d+)(?:/(\\d+))?\\s+\\[(\\d{1,5})\\]\\s+(\\d+\\.\\d+):\\s+(?:\\d+\\s+)?"
           + "(\\w+):(\\w+):(?:\\s+(.*))?$");
 
-  private final KernelDmaEvents kernel = new KernelDmaEvents();
+  PerfScriptParser(Rejects counts) {
+    super(counts);
+  }
 
   @Override
   public Outcome parse(String line, long lineNumber, List<VmEvent> out) throws BadLine {

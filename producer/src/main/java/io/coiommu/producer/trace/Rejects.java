@@ -32,6 +32,7 @@ public final class Rejects implements AutoCloseable {
   private long lines;
   private long ignored;
   private long rejected;
+  private long merged;
   private BufferedWriter out;
 
   public Rejects(String file, RejectPolicy policy) {
@@ -45,6 +46,11 @@ public final class Rejects implements AutoCloseable {
 
   void countIgnored() {
     ignored++;
+  }
+
+  /** An iommu: line that showed a buffer a DMA-API line already shows: read, counted here, not replayed. */
+  void countMerged() {
+    merged++;
   }
 
   /** A bad line: throws {@link TraceFormatException} when strict, else counts and keeps it. */
@@ -74,7 +80,7 @@ public final class Rejects implements AutoCloseable {
 
   public RejectStats stats() {
     return new RejectStats(lines, ignored, rejected, byReason,
-        rejected > 0 ? policy.rejectsFile() : Optional.empty());
+        rejected > 0 ? policy.rejectsFile() : Optional.empty(), merged);
   }
 
   private static String clip(String text) {

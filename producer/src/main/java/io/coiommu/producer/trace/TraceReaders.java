@@ -1,6 +1,7 @@
 package io.coiommu.producer.trace;
 
 import io.coiommu.producer.RejectPolicy;
+import io.coiommu.producer.RejectStats;
 import io.coiommu.producer.TraceFormat;
 import io.coiommu.producer.TraceSource;
 import io.coiommu.producer.VmIdentity;
@@ -51,14 +52,41 @@ public final class TraceReaders {
     Rejects rejects = new Rejects(label, policy);
     String what = format + " trace " + file.getFileName();
     return switch (format) {
-      case FTRACE -> lines(file, what + " (VM " + identity.vm() + ")", new FtraceParser(), identity, rejects);
-      case PERF -> lines(file, what + " (VM " + identity.vm() + ")", new PerfScriptParser(), identity, rejects);
+      case FTRACE -> lines(file, what + " (VM " + identity.vm() + ")", new FtraceParser(rejects), identity, rejects);
+      case PERF -> lines(file, what + " (VM " + identity.vm() + ")", new PerfScriptParser(rejects), identity, rejects);
       case QEMU -> lines(file, what + " (VM " + identity.vm() + ")", new QemuLogParser(), identity, rejects);
       case CSV -> lines(file, what, new ProjectCsvParser(identity), identity, rejects);
       case JSONL -> lines(file, what, new JsonLinesParser(identity), identity, rejects);
       case AVRO -> ArchiveTraceSource.open(file, identity, rejects);
       case AZURE -> AzureVmTable.read(file, AzureVmTable.Plan.DEFAULT, rejects);
     };
+  }
+
+  /**
+   * Stops before anything waits on a trace that yields no event: reads up to its first event (all of it when there
+   * is none) and, if there is none, closes it (so its rejects file is complete) and throws, naming the file and why.
+   */
+  public static TraceSource requireEvents(Path file, TraceSource source) throws NoDmaEventsException {
+    if (source.hasNext()) {
+      return source;
+    }
+    RejectStats stats = source.rejects();
+    source.close();
+    throw new NoDmaEventsException("no DMA event in " + file + ": " + whyNoEvents(stats));
+  }
+
+  /** Why a source with these counts gave no event: {@code "16 of 16 lines rejected (MALFORMED 16), see x.rejects"}. */
+  public static String whyNoEvents(RejectStats s) {
+    if (s.linesRead() == 0) {
+      return "the file is empty";
+    }
+    if (s.rejected() == 0) {
+      return "none of its " + s.linesRead() + " lines is an event this tool reads (" + s.ignored()
+          + " ignored: headers, comments, other events)";
+    }
+    return s.rejected() + " of " + s.linesRead() + " lines rejected (" + s.reasonCounts() + ")"
+        + (s.ignored() > 0 ? ", " + s.ignored() + " ignored" : "")
+        + s.rejectsFile().map(f -> ", see " + f).orElse("");
   }
 
   private static TraceSource lines(Path file, String description, LineParser parser, VmIdentity identity,

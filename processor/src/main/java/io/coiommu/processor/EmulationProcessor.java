@@ -166,10 +166,11 @@ final class EmulationProcessor implements Processor<String, EventColumns, String
     Forwarder out = new Forwarder(vm, timestamp);
     VmState state = state(vm);
     dirty.add(vm);
-    if (!inSequence(state, batch, out)) {
+    int from = firstNewEvent(state, batch, out);
+    if (from == batch.size()) {
       return;
     }
-    for (int i = 0; i < batch.size(); i++) {
+    for (int i = from; i < batch.size(); i++) {
       long ts = batch.tsNs(i);
       boolean onTime = ts >= state.frontierNs;
       state.hold(batch, i, vm, config, out);
@@ -211,21 +212,41 @@ final class EmulationProcessor implements Processor<String, EventColumns, String
   }
 
   /**
-   * A repeated batch would apply its events twice, so it is reported and skipped; a gap means
-   * events were lost upstream, which is reported but cannot be undone.
+   * The first event of {@code batch} not applied yet: exactly once per event of a VM's stream. A batch that carries
+   * its position (version 3) is cut against the VM's next expected index, so a batch repeated whole or in part (a
+   * restarted producer cuts batches wherever its pacing made it) applies only its new events; older batches go by
+   * their sequence number. Repeats are reported (the producer re-sent what the topic had); a gap means events were lost
+   * upstream, which is reported but cannot be undone.
+   *
+   * @return {@code batch.size()} when nothing of it is new
    */
-  private boolean inSequence(VmState state, EventColumns batch, Forwarder out) {
-    long expected = state.nextSeq;
-    long seq = batch.seq();
-    if (seq < expected) {
-      out.anomaly(BatchAnomalies.repeated(batch, expected));
-      return false;
+  private static int firstNewEvent(VmState state, EventColumns batch, Forwarder out) {
+    long first = batch.firstIndex();
+    if (first < 0) {
+      long expected = state.nextSeq;
+      long seq = batch.seq();
+      if (seq < expected) {
+        out.anomaly(BatchAnomalies.repeated(batch, expected));
+        return batch.size();
+      }
+      if (seq > expected) {
+        out.anomaly(BatchAnomalies.gap(batch, expected));
+      }
+      state.nextSeq = seq + 1;
+      if (state.nextIndex != VmState.INDEX_UNKNOWN) {
+        state.nextIndex += batch.size();
+      }
+      return 0;
     }
-    if (seq > expected) {
-      out.anomaly(BatchAnomalies.gap(batch, expected));
+    long expected = state.nextIndex == VmState.INDEX_UNKNOWN ? first : state.nextIndex;
+    long end = first + batch.size();
+    if (first < expected) {
+      out.anomaly(BatchAnomalies.eventsRepeated(batch, expected));
+    } else if (first > expected) {
+      out.anomaly(BatchAnomalies.eventGap(batch, expected));
     }
-    state.nextSeq = seq + 1;
-    return true;
+    state.nextIndex = Math.max(expected, end);
+    return (int) Math.min(batch.size(), Math.max(0, expected - first));
   }
 
   private final class Forwarder implements EmulationSink {

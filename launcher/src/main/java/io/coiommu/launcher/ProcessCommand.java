@@ -3,6 +3,7 @@ package io.coiommu.launcher;
 import io.coiommu.processor.EmulationTopology;
 import io.coiommu.processor.StreamsSettings;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -37,10 +38,14 @@ final class ProcessCommand implements Callable<Integer> {
       description = "Partitions of the topics if they must be created. Default: ${DEFAULT-VALUE}")
   int partitions = 6;
 
+  @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "How long to wait for a cluster that is not up yet or slow before giving up. Default: 10m")
+  Duration timeout = Duration.ofMinutes(10);
+
   @Override
   public Integer call() throws Exception {
     Properties client = kafka.requiredClientProperties();
-    TopicSetup.ensure(client, partitions);
+    TopicSetup.ensure(client, partitions, timeout);
     CountDownLatch stopped = new CountDownLatch(1);
     try (KafkaStreams streams = new KafkaStreams(
         EmulationTopology.buildTopology(scenarios.processorConfig()),

@@ -5,7 +5,10 @@ import io.coiommu.producer.ProduceStats;
 import io.coiommu.producer.ProgressListener;
 import io.coiommu.producer.TraceProducer;
 import io.coiommu.producer.TraceSource;
+import io.coiommu.producer.TraceTopicTail;
 import io.coiommu.schema.Topics;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -31,13 +34,31 @@ final class ProduceCommand implements Callable<Integer> {
       description = "Replay pace against trace time: max, 1x, 10x ... Default: ${DEFAULT-VALUE}")
   String speed = "max";
 
+  @Option(names = "--from-start",
+      description = "Send the whole trace even where the trace topic already holds it (the processor still applies "
+          + "each event once). Default: go on after what the topic holds for each VM.")
+  boolean fromStart;
+
+  @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "How long to wait for a cluster that is not up yet or slow. Default: 10m")
+  Duration timeout = Duration.ofMinutes(10);
+
   @Override
   public Integer call() throws Exception {
     Properties client = kafka.requiredClientProperties();
-    TopicSetup.ensure(client, partitions);
-    try (TraceProducer producer = new TraceProducer(client, Topics.TRACE_EVENTS);
-         TraceSource source = trace.open()) {
-      ProduceStats stats = producer.produce(source, Pacing.parse(speed), ProgressListener.forConsole());
+    Pacing pacing = Pacing.parse(speed);
+    // Opened first, so a wrong path or spec fails at once rather than after waiting for the cluster.
+    try (TraceSource source = trace.open()) {
+      TopicSetup.ensure(client, partitions, timeout);
+      Map<String, Long> held = fromStart ? Map.of() : TraceTopicTail.sentPerVm(client, Topics.TRACE_EVENTS, timeout);
+      if (!held.isEmpty()) {
+        System.out.printf("the trace topic holds the first %,d events of %d VMs: going on after them%n",
+            held.values().stream().mapToLong(Long::longValue).sum(), held.size());
+      }
+      ProduceStats stats;
+      try (TraceProducer producer = new TraceProducer(client, Topics.TRACE_EVENTS)) {
+        stats = producer.produce(source, pacing, ProgressListener.forConsole(), held);
+      }
       System.out.println(stats.summary());
       if (source.rejects().rejected() > 0) {
         System.out.println(source.rejects().summary());

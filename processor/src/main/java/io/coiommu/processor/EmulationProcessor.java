@@ -1,9 +1,11 @@
 package io.coiommu.processor;
 
 import io.coiommu.processor.engine.EmulationSink;
+import io.coiommu.processor.engine.Scenario;
 import io.coiommu.schema.Anomaly;
 import io.coiommu.schema.EventColumns;
 import io.coiommu.schema.EventType;
+import io.coiommu.schema.ResultHeaders;
 import io.coiommu.schema.WindowResult;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -14,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -54,6 +57,9 @@ final class EmulationProcessor implements Processor<String, EventColumns, String
   /** How many chunks each VM's state has in the store, so that a state that shrank deletes the rest. */
   private final Map<String, Integer> chunkCounts = new HashMap<>();
   private ProcessorContext<String, SpecificRecord> context;
+  /** Which application made a result (see ResultHeaders): plain and last records. */
+  private Headers resultHeaders;
+  private Headers lastResultHeaders;
   private KeyValueStore<String, byte[]> store;
   /** Largest trace time seen on this task's partition. */
   private long watermarkNs = Long.MIN_VALUE;
@@ -72,6 +78,10 @@ final class EmulationProcessor implements Processor<String, EventColumns, String
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
+    resultHeaders = ResultHeaders.of(context.applicationId());
+    lastResultHeaders = ResultHeaders.ofLast(context.applicationId(),
+        config.scenarios().stream().map(Scenario::name).toList(),
+        config.engine().costs().describe());
     this.store = context.getStateStore(VmStateStore.NAME);
     // init also follows a resume after suspension: the store, not this object's memory, is what was committed.
     vms.clear();
@@ -260,7 +270,8 @@ final class EmulationProcessor implements Processor<String, EventColumns, String
 
     @Override
     public void window(WindowResult r) {
-      context.forward(new Record<String, SpecificRecord>(vm, r, timestamp), resultsChild);
+      context.forward(new Record<String, SpecificRecord>(vm, r, timestamp,
+          r.getLast() ? lastResultHeaders : resultHeaders), resultsChild);
     }
 
     @Override

@@ -36,7 +36,7 @@ public final class ResultsConsumer {
 
   private static final Logger LOG = LoggerFactory.getLogger(ResultsConsumer.class);
   private static final Duration POLL = Duration.ofMillis(200);
-  /** One metadata request: a cold client's first fetch takes seconds on a real cluster; the caller's timeout bounds the whole wait. */
+  /** One metadata request: a cold client's first fetch takes seconds; the caller's timeout bounds the whole wait. */
   private static final Duration METADATA = Duration.ofSeconds(5);
   /** How often a wait for the cluster or the topic is logged. */
   private static final long WAIT_LOG_NANOS = 10_000_000_000L;

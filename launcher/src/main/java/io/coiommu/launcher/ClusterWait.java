@@ -40,8 +40,8 @@ final class ClusterWait {
               .size();
           if (n > 0) {
             if (last != null) {
-              LOG.info("the Kafka cluster answered after {} s: {} brokers", (System.nanoTime() - start) / 1_000_000_000L,
-                  n);
+              LOG.info("the Kafka cluster answered after {} s: {} brokers",
+                  (System.nanoTime() - start) / 1_000_000_000L, n);
             }
             return n;
           }

@@ -43,12 +43,15 @@ final class ProduceCommand implements Callable<Integer> {
       description = "How long to wait for a cluster that is not up yet or slow. Default: 10m")
   Duration timeout = Duration.ofMinutes(10);
 
+  @Mixin
+  RoleMetricsOptions metrics = new RoleMetricsOptions();
+
   @Override
   public Integer call() throws Exception {
     Properties client = kafka.requiredClientProperties();
     Pacing pacing = Pacing.parse(speed);
     // Opened first, so a wrong path or spec fails at once rather than after waiting for the cluster.
-    try (TraceSource source = trace.open()) {
+    try (TraceSource source = trace.open(); RoleMetrics served = metrics.serve(System.out)) {
       TopicSetup.ensure(client, partitions, timeout);
       Map<String, Long> held = fromStart ? Map.of() : TraceTopicTail.sentPerVm(client, Topics.TRACE_EVENTS, timeout);
       if (!held.isEmpty()) {
@@ -56,8 +59,13 @@ final class ProduceCommand implements Callable<Integer> {
             held.values().stream().mapToLong(Long::longValue).sum(), held.size());
       }
       ProduceStats stats;
+      ProgressListener progress = ProgressListener.forConsole();
       try (TraceProducer producer = new TraceProducer(client, Topics.TRACE_EVENTS)) {
-        stats = producer.produce(source, pacing, ProgressListener.forConsole(), held);
+        if (served != null) {
+          served.bind(producer.client());
+          progress = TracePosition.register(served.registry(), source, held, progress);
+        }
+        stats = producer.produce(source, pacing, progress, held);
       }
       System.out.println(stats.summary());
       if (source.rejects().rejected() > 0) {

@@ -46,6 +46,11 @@ public final class TraceProducer implements AutoCloseable {
     this.topic = topic;
   }
 
+  /** The Kafka producer, for its metrics (see the launcher's RoleMetrics). */
+  public Producer<String, EventBatch> client() {
+    return producer;
+  }
+
   static Properties withDefaults(Properties given) {
     Properties p = new Properties();
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");

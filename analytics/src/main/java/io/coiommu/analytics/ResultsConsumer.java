@@ -203,25 +203,45 @@ public final class ResultsConsumer {
     follow(kafkaClientProps, null, into, listener, stop, from);
   }
 
-  /** Follows the results of one application only (null: of every application). */
+  /**
+   * Follows the results of one application only (null: of every application), waiting for the cluster and the result
+   * topic until {@code stop} says so.
+   */
   public static void follow(Properties kafkaClientProps, String applicationId, RunSummary into,
       Consumer<WindowResult> listener, BooleanSupplier stop, Map<TopicPartition, Long> from) {
+    follow(kafkaClientProps, applicationId, into, listener, stop, from, null);
+  }
+
+  /**
+   * As above, giving up waiting for the cluster and the result topic after {@code waitForTopic} (null: never).
+   *
+   * @return false when it gave up, or {@code stop} said so, before the result topic appeared
+   */
+  public static boolean follow(Properties kafkaClientProps, String applicationId, RunSummary into,
+      Consumer<WindowResult> listener, BooleanSupplier stop, Map<TopicPartition, Long> from, Duration waitForTopic) {
+    long deadline = waitForTopic == null ? 0 : System.nanoTime() + waitForTopic.toNanos();
+    BooleanSupplier giveUp = waitForTopic == null ? stop
+        : () -> stop.getAsBoolean() || System.nanoTime() - deadline > 0;
     try (KafkaConsumer<String, WindowResult> consumer = new KafkaConsumer<>(consumerProps(kafkaClientProps),
         new StringDeserializer(), AvroSerde.of(WindowResult.class))) {
-      follow(consumer, applicationId, into, listener, stop, from);
+      if (!assignAll(consumer, giveUp, from)) {
+        return false;
+      }
+      follow(consumer, applicationId, into, listener, stop);
+      return true;
     }
   }
 
   static void follow(org.apache.kafka.clients.consumer.Consumer<String, WindowResult> consumer, RunSummary into,
       Consumer<WindowResult> listener, BooleanSupplier stop) {
-    follow(consumer, null, into, listener, stop, Map.of());
+    if (assignAll(consumer, stop, Map.of())) {
+      follow(consumer, null, into, listener, stop);
+    }
   }
 
-  static void follow(org.apache.kafka.clients.consumer.Consumer<String, WindowResult> consumer, String applicationId,
-      RunSummary into, Consumer<WindowResult> listener, BooleanSupplier stop, Map<TopicPartition, Long> from) {
-    if (!assignAll(consumer, stop, from)) {
-      return;
-    }
+  /** Polls an assigned consumer until {@code stop}. */
+  private static void follow(org.apache.kafka.clients.consumer.Consumer<String, WindowResult> consumer,
+      String applicationId, RunSummary into, Consumer<WindowResult> listener, BooleanSupplier stop) {
     ApplicationRun run = new ApplicationRun(applicationId);
     while (!stop.getAsBoolean()) {
       pollInto(consumer, into, run, listener);

@@ -31,6 +31,10 @@ final class DashboardCommand implements Callable<Integer> {
       description = "Show the results of this processor application only. Default: of every application")
   String applicationId;
 
+  @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "Give up when the cluster or the result topic is not there after this long. Default: 30m")
+  Duration timeout = Duration.ofMinutes(30);
+
   @Override
   public Integer call() throws Exception {
     Properties client = kafka.requiredClientProperties();
@@ -39,7 +43,13 @@ final class DashboardCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "coiommu-shutdown"));
     try (AutoCloseable views = serve.serve(summary, true, System.out)) {
       // Waits, logging what for, until the cluster is up and a processor has created the result topic.
-      ResultsConsumer.follow(client, applicationId, summary, r -> {}, () -> stop.getCount() == 0, Map.of());
+      boolean followed = ResultsConsumer.follow(client, applicationId, summary, r -> {},
+          () -> stop.getCount() == 0, Map.of(), timeout);
+      if (!followed && stop.getCount() != 0) {
+        System.err.println("no result topic on " + client.getProperty("bootstrap.servers") + " after " + timeout
+            + ": giving up");
+        return 1;
+      }
     }
     return 0;
   }

@@ -1,6 +1,7 @@
 package io.coiommu.analytics;
 
 import io.coiommu.schema.AvroSerde;
+import io.coiommu.schema.ResultHeaders;
 import io.coiommu.schema.Topics;
 import io.coiommu.schema.WindowResult;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,11 +27,19 @@ import org.slf4j.LoggerFactory;
  * Reads {@link Topics#WINDOW_RESULTS} from the beginning into a {@link RunSummary} until every
  * expected (scenario, VM) has sent its last record. It assigns itself every partition instead of
  * joining a group: it commits nothing, so any number of readers can replay the same results.
+ *
+ * <p>Given an application id, it reads only the results of that processor application (see {@link ResultHeaders}):
+ * several what-if applications may share the result topic. A cluster that is not up yet, or slow to answer, is waited
+ * for until the caller's deadline, and the wait is logged with what it waits for.
  */
 public final class ResultsConsumer {
 
   private static final Logger LOG = LoggerFactory.getLogger(ResultsConsumer.class);
   private static final Duration POLL = Duration.ofMillis(200);
+  /** One metadata request: a cold client's first fetch takes seconds; the caller's timeout bounds the whole wait. */
+  private static final Duration METADATA = Duration.ofSeconds(5);
+  /** How often a wait for the cluster or the topic is logged. */
+  private static final long WAIT_LOG_NANOS = 10_000_000_000L;
 
   private ResultsConsumer() {}
 
@@ -57,6 +67,84 @@ public final class ResultsConsumer {
     }
   }
 
+  /**
+   * Reads the results of one processor application until each of {@code expectedVms} has the last record of every
+   * scenario of that application; the application's scenario list, order and cost model come from the results'
+   * headers, so the summary reports them as a run of that application would.
+   *
+   * @throws TimeoutException naming what is still missing when the timeout passes
+   */
+  public static RunSummary consumeApplication(Properties kafkaClientProps, String applicationId,
+      Set<String> expectedVms, Duration timeout, RunSummary into) throws TimeoutException {
+    try (KafkaConsumer<String, WindowResult> consumer = new KafkaConsumer<>(consumerProps(kafkaClientProps),
+        new StringDeserializer(), AvroSerde.of(WindowResult.class))) {
+      return consumeApplication(consumer, applicationId, expectedVms, timeout, into);
+    }
+  }
+
+  static RunSummary consumeApplication(org.apache.kafka.clients.consumer.Consumer<String, WindowResult> consumer,
+      String applicationId, Set<String> expectedVms, Duration timeout, RunSummary into) throws TimeoutException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    BooleanSupplier timedOut = () -> System.nanoTime() - deadline > 0;
+    if (!assignAll(consumer, timedOut, Map.of())) {
+      throw new TimeoutException("topic " + Topics.WINDOW_RESULTS + " did not appear within " + timeout);
+    }
+    ApplicationRun run = new ApplicationRun(applicationId);
+    while (run.scenarios == null || !isComplete(into, expectedVms, run.scenarios.size())) {
+      if (timedOut.getAsBoolean()) {
+        if (run.scenarios == null) {
+          throw new TimeoutException("no complete VM from application " + applicationId + " in " + Topics.WINDOW_RESULTS
+              + " after " + timeout + " (" + run.read + " of its results read)");
+        }
+        List<String> missing;
+        synchronized (into) {
+          missing = into.missing(expectedVms);
+        }
+        throw new TimeoutException("results of " + applicationId + " incomplete after " + timeout
+            + "; missing the last record of " + missing);
+      }
+      pollInto(consumer, into, run, r -> {});
+      if (run.scenarios != null && into.expectedVmRuns() == 0) {
+        synchronized (into) {
+          into.expect(expectedVms, run.scenarios.size());
+        }
+      }
+    }
+    return into;
+  }
+
+  /** What the results of one application said about it so far. */
+  private static final class ApplicationRun {
+    final String applicationId;
+    List<String> scenarios;
+    long read;
+
+    ApplicationRun(String applicationId) {
+      this.applicationId = applicationId;
+    }
+
+    /** Whether the record is of this application; a last record's headers name the scenarios and cost model. */
+    boolean accept(ConsumerRecord<String, WindowResult> record, RunSummary into) {
+      if (applicationId == null) {
+        return true;
+      }
+      if (!applicationId.equals(ResultHeaders.get(record.headers(), ResultHeaders.APPLICATION))) {
+        return false;
+      }
+      read++;
+      if (scenarios == null && record.value() != null && record.value().getLast()) {
+        List<String> names = ResultHeaders.scenarios(record.headers());
+        if (names != null) {
+          scenarios = names;
+          into.setScenarioOrder(names);
+          String costs = ResultHeaders.get(record.headers(), ResultHeaders.COST_MODEL);
+          into.setCostModel(costs == null ? "" : costs);
+        }
+      }
+      return true;
+    }
+  }
+
   static Properties consumerProps(Properties kafkaClientProps) {
     Properties props = new Properties();
     props.putAll(kafkaClientProps);
@@ -80,8 +168,9 @@ public final class ResultsConsumer {
     long deadline = System.nanoTime() + timeout.toNanos();
     BooleanSupplier timedOut = () -> System.nanoTime() - deadline > 0;
     if (!assignAll(consumer, timedOut, Map.of())) {
-      throw new TimeoutException("topic " + Topics.WINDOW_RESULTS + " does not exist");
+      throw new TimeoutException("topic " + Topics.WINDOW_RESULTS + " did not appear within " + timeout);
     }
+    ApplicationRun any = new ApplicationRun(null);
     while (!isComplete(into, expectedVms, expectedScenarios)) {
       if (timedOut.getAsBoolean()) {
         List<String> missing;
@@ -91,7 +180,7 @@ public final class ResultsConsumer {
         throw new TimeoutException("results incomplete after " + timeout + ": " + into.scenarios().size()
             + " of " + expectedScenarios + " scenarios seen; missing last record of " + missing);
       }
-      pollInto(consumer, into, listener);
+      pollInto(consumer, into, any, listener);
     }
     return into;
   }
@@ -111,33 +200,63 @@ public final class ResultsConsumer {
    */
   public static void follow(Properties kafkaClientProps, RunSummary into, Consumer<WindowResult> listener,
       BooleanSupplier stop, Map<TopicPartition, Long> from) {
+    follow(kafkaClientProps, null, into, listener, stop, from);
+  }
+
+  /**
+   * Follows the results of one application only (null: of every application), waiting for the cluster and the result
+   * topic until {@code stop} says so.
+   */
+  public static void follow(Properties kafkaClientProps, String applicationId, RunSummary into,
+      Consumer<WindowResult> listener, BooleanSupplier stop, Map<TopicPartition, Long> from) {
+    follow(kafkaClientProps, applicationId, into, listener, stop, from, null);
+  }
+
+  /**
+   * As above, giving up waiting for the cluster and the result topic after {@code waitForTopic} (null: never).
+   *
+   * @return false when it gave up, or {@code stop} said so, before the result topic appeared
+   */
+  public static boolean follow(Properties kafkaClientProps, String applicationId, RunSummary into,
+      Consumer<WindowResult> listener, BooleanSupplier stop, Map<TopicPartition, Long> from, Duration waitForTopic) {
+    long deadline = waitForTopic == null ? 0 : System.nanoTime() + waitForTopic.toNanos();
+    BooleanSupplier giveUp = waitForTopic == null ? stop
+        : () -> stop.getAsBoolean() || System.nanoTime() - deadline > 0;
     try (KafkaConsumer<String, WindowResult> consumer = new KafkaConsumer<>(consumerProps(kafkaClientProps),
         new StringDeserializer(), AvroSerde.of(WindowResult.class))) {
-      follow(consumer, into, listener, stop, from);
+      if (!assignAll(consumer, giveUp, from)) {
+        return false;
+      }
+      follow(consumer, applicationId, into, listener, stop);
+      return true;
     }
   }
 
   static void follow(org.apache.kafka.clients.consumer.Consumer<String, WindowResult> consumer, RunSummary into,
       Consumer<WindowResult> listener, BooleanSupplier stop) {
-    follow(consumer, into, listener, stop, Map.of());
+    if (assignAll(consumer, stop, Map.of())) {
+      follow(consumer, null, into, listener, stop);
+    }
   }
 
-  static void follow(org.apache.kafka.clients.consumer.Consumer<String, WindowResult> consumer, RunSummary into,
-      Consumer<WindowResult> listener, BooleanSupplier stop, Map<TopicPartition, Long> from) {
-    if (!assignAll(consumer, stop, from)) {
-      return;
-    }
+  /** Polls an assigned consumer until {@code stop}. */
+  private static void follow(org.apache.kafka.clients.consumer.Consumer<String, WindowResult> consumer,
+      String applicationId, RunSummary into, Consumer<WindowResult> listener, BooleanSupplier stop) {
+    ApplicationRun run = new ApplicationRun(applicationId);
     while (!stop.getAsBoolean()) {
-      pollInto(consumer, into, listener);
+      pollInto(consumer, into, run, listener);
     }
   }
 
   /** One poll: each record joins the summary, under its monitor, then goes to the listener. */
   private static void pollInto(org.apache.kafka.clients.consumer.Consumer<String, WindowResult> consumer,
-      RunSummary into, Consumer<WindowResult> listener) {
+      RunSummary into, ApplicationRun run, Consumer<WindowResult> listener) {
     try {
       for (ConsumerRecord<String, WindowResult> record : consumer.poll(POLL)) {
         synchronized (into) {
+          if (!run.accept(record, into)) {
+            continue;
+          }
           into.add(record.value());
           listener.accept(record.value());
         }
@@ -164,8 +283,18 @@ public final class ResultsConsumer {
    */
   private static boolean assignAll(org.apache.kafka.clients.consumer.Consumer<String, WindowResult> consumer,
       BooleanSupplier giveUp, Map<TopicPartition, Long> from) {
+    long nextLog = System.nanoTime();
     while (true) {
-      var infos = consumer.partitionsFor(Topics.WINDOW_RESULTS, POLL);
+      List<org.apache.kafka.common.PartitionInfo> infos;
+      String waitingFor;
+      try {
+        infos = consumer.partitionsFor(Topics.WINDOW_RESULTS, METADATA);
+        waitingFor = "topic " + Topics.WINDOW_RESULTS + " (no processor has created it yet)";
+      } catch (RetriableException e) {
+        // The cluster is not up yet or slow: the caller's deadline, not one request's, decides when to give up.
+        infos = null;
+        waitingFor = "the Kafka cluster (" + e.getMessage() + ")";
+      }
       if (infos != null && !infos.isEmpty()) {
         List<TopicPartition> partitions = infos.stream()
             .map(p -> new TopicPartition(p.topic(), p.partition())).collect(Collectors.toList());
@@ -180,6 +309,10 @@ public final class ResultsConsumer {
       }
       if (giveUp.getAsBoolean()) {
         return false;
+      }
+      if (System.nanoTime() - nextLog >= 0) {
+        LOG.info("waiting for {}", waitingFor);
+        nextLog = System.nanoTime() + WAIT_LOG_NANOS;
       }
       try {
         Thread.sleep(POLL.toMillis());

@@ -3,10 +3,14 @@ package io.coiommu.analytics;
 import io.coiommu.schema.EventColumns;
 import io.coiommu.schema.EventColumnsSerde;
 import io.coiommu.schema.Topics;
+import io.coiommu.schema.TraceEvent;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -29,6 +33,22 @@ public final class TraceReader {
 
   private TraceReader() {}
 
+  /**
+   * What the trace topic holds: its VMs and their DMA temporal locality. A batch that says where it sits in its VM's
+   * stream (version 3) contributes only the events not read before, so a restarted producer's repeats count once,
+   * as the processor applies them once.
+   */
+  public record TraceContents(Set<String> vms, DmaTemporalLocality locality) {}
+
+  /** Reads from the given offsets (partitions not named: from the beginning) to the current end. */
+  public static TraceContents read(Properties kafkaClientProps, Duration timeout, Map<TopicPartition, Long> from)
+      throws TimeoutException {
+    try (KafkaConsumer<String, EventColumns> consumer = new KafkaConsumer<>(
+        ResultsConsumer.consumerProps(kafkaClientProps), new StringDeserializer(), new EventColumnsSerde())) {
+      return read(consumer, timeout, from);
+    }
+  }
+
   public static DmaTemporalLocality temporalLocality(Properties kafkaClientProps, Duration timeout)
       throws TimeoutException {
     return temporalLocality(kafkaClientProps, timeout, Map.of());
@@ -37,10 +57,7 @@ public final class TraceReader {
   /** Reads from the given offsets (partitions not named: from the beginning) to the current end. */
   public static DmaTemporalLocality temporalLocality(Properties kafkaClientProps, Duration timeout,
       Map<TopicPartition, Long> from) throws TimeoutException {
-    try (KafkaConsumer<String, EventColumns> consumer = new KafkaConsumer<>(
-        ResultsConsumer.consumerProps(kafkaClientProps), new StringDeserializer(), new EventColumnsSerde())) {
-      return temporalLocality(consumer, timeout, from);
-    }
+    return read(kafkaClientProps, timeout, from).locality();
   }
 
   static DmaTemporalLocality temporalLocality(Consumer<String, EventColumns> consumer, Duration timeout)
@@ -50,7 +67,15 @@ public final class TraceReader {
 
   static DmaTemporalLocality temporalLocality(Consumer<String, EventColumns> consumer, Duration timeout,
       Map<TopicPartition, Long> from) throws TimeoutException {
+    return read(consumer, timeout, from).locality();
+  }
+
+  static TraceContents read(Consumer<String, EventColumns> consumer, Duration timeout,
+      Map<TopicPartition, Long> from) throws TimeoutException {
     DmaTemporalLocality locality = new DmaTemporalLocality();
+    Set<String> vms = new TreeSet<>();
+    Map<String, Long> nextIndex = new HashMap<>();
+    TraceEvent reused = new TraceEvent();
     var infos = consumer.partitionsFor(Topics.TRACE_EVENTS, timeout);
     if (infos == null || infos.isEmpty()) {
       throw new TimeoutException("topic " + Topics.TRACE_EVENTS + " does not exist");
@@ -71,7 +96,18 @@ public final class TraceReader {
       }
       try {
         for (ConsumerRecord<String, EventColumns> r : consumer.poll(POLL)) {
-          locality.accept(r.value());
+          EventColumns batch = r.value();
+          vms.add(batch.vm());
+          int firstNew = 0;
+          if (batch.firstIndex() >= 0) {
+            long next = nextIndex.getOrDefault(batch.vm(), 0L);
+            firstNew = (int) Math.min(batch.size(), Math.max(0, next - batch.firstIndex()));
+            nextIndex.put(batch.vm(), Math.max(next, batch.firstIndex() + batch.size()));
+          }
+          for (int i = firstNew; i < batch.size(); i++) {
+            // accept keeps no reference to the event: one object serves the whole batch.
+            locality.accept(batch.vm(), batch.event(i, reused));
+          }
         }
       } catch (RecordDeserializationException e) {
         // The processor dead-letters such a batch too; locality simply lacks its events.
@@ -79,6 +115,6 @@ public final class TraceReader {
         consumer.seek(e.topicPartition(), e.offset() + 1);
       }
     }
-    return locality;
+    return new TraceContents(vms, locality);
   }
 }

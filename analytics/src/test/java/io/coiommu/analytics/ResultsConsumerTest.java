@@ -7,6 +7,7 @@ import static io.coiommu.analytics.Results.steady;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.coiommu.schema.ResultHeaders;
 import io.coiommu.schema.Topics;
 import io.coiommu.schema.WindowResult;
 import java.nio.ByteBuffer;
@@ -65,6 +66,43 @@ class ResultsConsumerTest {
     assertThat(consumer.assignment()).containsExactlyInAnyOrder(P0, P1);
     assertThat(s.scenario(STATIC).vm("a").durationNs()).isEqualTo(2 * S);
     assertThat(s.scenario(STATIC).fleet().peakPinnedBytes()).isEqualTo(30 * 4096);
+  }
+
+  private void send(TopicPartition p, WindowResult r, org.apache.kafka.common.header.Headers headers) {
+    consumer.schedulePollTask(() -> consumer.addRecord(new ConsumerRecord<>(p.topic(), p.partition(), offset++,
+        ConsumerRecord.NO_TIMESTAMP, TimestampType.NO_TIMESTAMP_TYPE, ConsumerRecord.NULL_SIZE,
+        ConsumerRecord.NULL_SIZE, r.getVm(), r, headers, java.util.Optional.empty())));
+  }
+
+  @Test
+  void twoApplicationsOverOneTraceAreReadApartWithTheirScenarioOrderAndCosts() throws Exception {
+    // whatif-2 ran other scenarios over the same VMs into the same topic: none of its records may count for whatif-1.
+    send(P0, steady(COIOMMU, "a", "h1", 0, S, 1).setLast(true).build(),
+        ResultHeaders.ofLast("whatif-1", List.of(COIOMMU, STATIC), "costs-1"));
+    send(P1, steady("oracle", "a", "h1", 0, S, 5).setLast(true).build(),
+        ResultHeaders.ofLast("whatif-2", List.of("oracle"), "costs-2"));
+    send(P0, steady(STATIC, "a", "h1", 0, S, 7).build(), ResultHeaders.of("whatif-1"));
+    send(P0, steady(STATIC, "a", "h1", 0, S, 70).setLast(true).build(), ResultHeaders.of("whatif-2"));
+    send(P1, steady(STATIC, "a", "h1", 0, S, 7).build(), new RecordHeaders());
+    send(P0, steady(STATIC, "a", "h1", S, 2 * S, 7).setLast(true).build(),
+        ResultHeaders.ofLast("whatif-1", List.of(COIOMMU, STATIC), "costs-1"));
+
+    RunSummary s = ResultsConsumer.consumeApplication(consumer, "whatif-1", Set.of("a"), Duration.ofMinutes(1),
+        new RunSummary());
+
+    assertThat(s.scenarios()).extracting(ScenarioRun::scenario).containsExactly(COIOMMU, STATIC);
+    assertThat(s.costModel()).isEqualTo("costs-1");
+    assertThat(s.records()).isEqualTo(3);
+    assertThat(s.scenario(STATIC).vm("a").durationNs()).isEqualTo(2 * S);
+    assertThat(s.scenario(STATIC).fleet().peakPinnedBytes()).isEqualTo(7 * 4096);
+  }
+
+  @Test
+  void anApplicationWithoutResultsTimesOutNamingIt() {
+    send(P0, steady(COIOMMU, "a", "h1", 0, S, 1).setLast(true).build(),
+        ResultHeaders.ofLast("whatif-1", List.of(COIOMMU), "costs-1"));
+    assertThatThrownBy(() -> ResultsConsumer.consumeApplication(consumer, "whatif-3", Set.of("a"),
+        Duration.ofMillis(300), new RunSummary())).isInstanceOf(TimeoutException.class).hasMessageContaining("whatif-3");
   }
 
   @Test

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     description = "How much guest memory does each DMA-pinning policy keep pinned, and how many "
         + "guest-to-host notifications does it cost, on real traffic?",
     subcommands = {RunCommand.class, ProduceCommand.class, ProcessCommand.class, RecordCommand.class,
-        DashboardCommand.class, BenchCommand.class, SoakCommand.class,
+        DashboardCommand.class, ReportCommand.class, BenchCommand.class, SoakCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -77,7 +77,7 @@ public final class Pipeline {
         log.printf("embedded Kafka broker (KRaft) on %s, started in %.1f s%n", embedded.bootstrapServers(),
             brokerStart.toMillis() / 1000.0);
       }
-      TopicSetup.ensure(client, options.partitions());
+      TopicSetup.ensure(client, options.partitions(), options.timeout());
 
       String appId = StreamsSettings.DEFAULT_APPLICATION_ID + "-" + UUID.randomUUID();
       RunStart start = RunStart.mark(client, appId);
@@ -95,7 +95,7 @@ public final class Pipeline {
           summary.setScenarioOrder(options.processor().scenarios().stream().map(Scenario::name).toList());
           summary.setCostModel(options.processor().engine().costs().describe());
         }
-        try (ResultsFollower results = ResultsFollower.start(client, summary, start.results())) {
+        try (ResultsFollower results = ResultsFollower.start(client, appId, summary, start.results())) {
           ProduceStats produced;
           VmRecorder source;
           try (TraceProducer producer = new TraceProducer(client, Topics.TRACE_EVENTS)) {

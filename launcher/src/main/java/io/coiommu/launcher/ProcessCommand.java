@@ -3,6 +3,7 @@ package io.coiommu.launcher;
 import io.coiommu.processor.EmulationTopology;
 import io.coiommu.processor.StreamsSettings;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -37,14 +38,25 @@ final class ProcessCommand implements Callable<Integer> {
       description = "Partitions of the topics if they must be created. Default: ${DEFAULT-VALUE}")
   int partitions = 6;
 
+  @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "How long to wait for a cluster that is not up yet or slow before giving up. Default: 10m")
+  Duration timeout = Duration.ofMinutes(10);
+
+  @Mixin
+  RoleMetricsOptions metrics = new RoleMetricsOptions();
+
   @Override
   public Integer call() throws Exception {
     Properties client = kafka.requiredClientProperties();
-    TopicSetup.ensure(client, partitions);
+    TopicSetup.ensure(client, partitions, timeout);
     CountDownLatch stopped = new CountDownLatch(1);
-    try (KafkaStreams streams = new KafkaStreams(
+    try (RoleMetrics served = metrics.serve(System.out);
+         KafkaStreams streams = new KafkaStreams(
         EmulationTopology.buildTopology(scenarios.processorConfig()),
         StreamsSettings.properties(client, applicationId, stateDir))) {
+      if (served != null) {
+        served.bind(streams);
+      }
       streams.setStateListener((now, before) -> {
         if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
           stopped.countDown();

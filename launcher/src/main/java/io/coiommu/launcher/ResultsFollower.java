@@ -21,11 +21,12 @@ final class ResultsFollower implements AutoCloseable {
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private volatile boolean stop;
 
-  private ResultsFollower(Properties client, RunSummary summary, Map<TopicPartition, Long> from) {
+  private ResultsFollower(Properties client, String applicationId, RunSummary summary,
+      Map<TopicPartition, Long> from) {
     this.summary = summary;
     this.thread = new Thread(() -> {
       try {
-        ResultsConsumer.follow(client, summary, r -> {}, () -> stop, from);
+        ResultsConsumer.follow(client, applicationId, summary, r -> {}, () -> stop, from);
       } catch (Throwable t) {
         failure.set(t);
       }
@@ -33,8 +34,10 @@ final class ResultsFollower implements AutoCloseable {
     thread.setDaemon(true);
   }
 
-  static ResultsFollower start(Properties client, RunSummary summary, Map<TopicPartition, Long> from) {
-    ResultsFollower f = new ResultsFollower(client, summary, from);
+  /** Follows the results of {@code applicationId} only, from {@code from} (the run's start). */
+  static ResultsFollower start(Properties client, String applicationId, RunSummary summary,
+      Map<TopicPartition, Long> from) {
+    ResultsFollower f = new ResultsFollower(client, applicationId, summary, from);
     f.thread.start();
     return f;
   }

@@ -73,12 +73,21 @@ final class RunCommand implements Callable<Integer> {
     return 0;
   }
 
-  private void report(Pipeline.Result result, PrintStream out) throws java.io.IOException {    out.println();
-    out.print(ComparisonTable.render(result.summary()));
-    if (report != null) {
-      Report.write(result.summary(), report);
-      out.println("report written to " + report.toAbsolutePath());
+  /**
+   * The comparison table, and the report files when {@code dir} is given: what {@code run --report} and
+   * {@code report} both end with, so a cluster's report reads exactly like a run's.
+   */
+  static void printAndWrite(RunSummary summary, Path dir, PrintStream out) throws java.io.IOException {
+    out.println();
+    out.print(ComparisonTable.render(summary));
+    if (dir != null) {
+      Report.write(summary, dir);
+      out.println("report written to " + dir.toAbsolutePath());
     }
+  }
+
+  private void report(Pipeline.Result result, PrintStream out) throws java.io.IOException {
+    printAndWrite(result.summary(), report, out);
     out.printf("%nwhole run: %.1f s (broker start %.1f s)%n", result.total().toMillis() / 1000.0,
         result.brokerStart().toMillis() / 1000.0);
   }

@@ -20,6 +20,12 @@ final class TopicSetup {
   private TopicSetup() {}
 
   static void ensure(Properties client, int partitions) throws Exception {
+    ensure(client, partitions, READY);
+  }
+
+  /** Waits up to {@code timeout} for a cluster that is not up yet (see {@link ClusterWait}), then sets the topics up. */
+  static void ensure(Properties client, int partitions, Duration timeout) throws Exception {
+    int brokers = ClusterWait.brokers(client, timeout);
     Map<String, Integer> topics = new LinkedHashMap<>();
     // Results keep the trace's partitioning by VM; the side topics are small.
     topics.put(Topics.TRACE_EVENTS, partitions);
@@ -29,7 +35,6 @@ final class TopicSetup {
     topics.put(AnalyticsTopics.GROUP_WINDOWS, 1);
     topics.put(AnalyticsTopics.GROUP_SUMMARIES, 1);
     try (Admin admin = Admin.create(client)) {
-      int brokers = admin.describeCluster().nodes().get().size();
       KafkaTopics.createAndAwait(admin, topics, (short) Math.min(3, brokers), READY);
     }
   }

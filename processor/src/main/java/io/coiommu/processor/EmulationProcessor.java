@@ -1,9 +1,11 @@
 package io.coiommu.processor;
 
 import io.coiommu.processor.engine.EmulationSink;
+import io.coiommu.processor.engine.Scenario;
 import io.coiommu.schema.Anomaly;
 import io.coiommu.schema.EventColumns;
 import io.coiommu.schema.EventType;
+import io.coiommu.schema.ResultHeaders;
 import io.coiommu.schema.WindowResult;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -14,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -54,6 +57,9 @@ final class EmulationProcessor implements Processor<String, EventColumns, String
   /** How many chunks each VM's state has in the store, so that a state that shrank deletes the rest. */
   private final Map<String, Integer> chunkCounts = new HashMap<>();
   private ProcessorContext<String, SpecificRecord> context;
+  /** Which application made a result (see ResultHeaders): plain and last records. */
+  private Headers resultHeaders;
+  private Headers lastResultHeaders;
   private KeyValueStore<String, byte[]> store;
   /** Largest trace time seen on this task's partition. */
   private long watermarkNs = Long.MIN_VALUE;
@@ -72,6 +78,10 @@ final class EmulationProcessor implements Processor<String, EventColumns, String
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
+    resultHeaders = ResultHeaders.of(context.applicationId());
+    lastResultHeaders = ResultHeaders.ofLast(context.applicationId(),
+        config.scenarios().stream().map(Scenario::name).toList(),
+        config.engine().costs().describe());
     this.store = context.getStateStore(VmStateStore.NAME);
     // init also follows a resume after suspension: the store, not this object's memory, is what was committed.
     vms.clear();
@@ -166,10 +176,11 @@ final class EmulationProcessor implements Processor<String, EventColumns, String
     Forwarder out = new Forwarder(vm, timestamp);
     VmState state = state(vm);
     dirty.add(vm);
-    if (!inSequence(state, batch, out)) {
+    int from = firstNewEvent(state, batch, out);
+    if (from == batch.size()) {
       return;
     }
-    for (int i = 0; i < batch.size(); i++) {
+    for (int i = from; i < batch.size(); i++) {
       long ts = batch.tsNs(i);
       boolean onTime = ts >= state.frontierNs;
       state.hold(batch, i, vm, config, out);
@@ -211,21 +222,41 @@ final class EmulationProcessor implements Processor<String, EventColumns, String
   }
 
   /**
-   * A repeated batch would apply its events twice, so it is reported and skipped; a gap means
-   * events were lost upstream, which is reported but cannot be undone.
+   * The first event of {@code batch} not applied yet: exactly once per event of a VM's stream. A batch that carries
+   * its position (version 3) is cut against the VM's next expected index, so a batch repeated whole or in part (a
+   * restarted producer cuts batches wherever its pacing made it) applies only its new events; older batches go by
+   * their sequence number. Repeats are reported (the producer re-sent what the topic had); a gap means events were lost
+   * upstream, which is reported but cannot be undone.
+   *
+   * @return {@code batch.size()} when nothing of it is new
    */
-  private boolean inSequence(VmState state, EventColumns batch, Forwarder out) {
-    long expected = state.nextSeq;
-    long seq = batch.seq();
-    if (seq < expected) {
-      out.anomaly(BatchAnomalies.repeated(batch, expected));
-      return false;
+  private static int firstNewEvent(VmState state, EventColumns batch, Forwarder out) {
+    long first = batch.firstIndex();
+    if (first < 0) {
+      long expected = state.nextSeq;
+      long seq = batch.seq();
+      if (seq < expected) {
+        out.anomaly(BatchAnomalies.repeated(batch, expected));
+        return batch.size();
+      }
+      if (seq > expected) {
+        out.anomaly(BatchAnomalies.gap(batch, expected));
+      }
+      state.nextSeq = seq + 1;
+      if (state.nextIndex != VmState.INDEX_UNKNOWN) {
+        state.nextIndex += batch.size();
+      }
+      return 0;
     }
-    if (seq > expected) {
-      out.anomaly(BatchAnomalies.gap(batch, expected));
+    long expected = state.nextIndex == VmState.INDEX_UNKNOWN ? first : state.nextIndex;
+    long end = first + batch.size();
+    if (first < expected) {
+      out.anomaly(BatchAnomalies.eventsRepeated(batch, expected));
+    } else if (first > expected) {
+      out.anomaly(BatchAnomalies.eventGap(batch, expected));
     }
-    state.nextSeq = seq + 1;
-    return true;
+    state.nextIndex = Math.max(expected, end);
+    return (int) Math.min(batch.size(), Math.max(0, expected - first));
   }
 
   private final class Forwarder implements EmulationSink {
@@ -239,7 +270,8 @@ final class EmulationProcessor implements Processor<String, EventColumns, String
 
     @Override
     public void window(WindowResult r) {
-      context.forward(new Record<String, SpecificRecord>(vm, r, timestamp), resultsChild);
+      context.forward(new Record<String, SpecificRecord>(vm, r, timestamp,
+          r.getLast() ? lastResultHeaders : resultHeaders), resultsChild);
     }
 
     @Override

@@ -14,7 +14,8 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 
 /**
- * What the processor keeps per VM: the next batch sequence number it expects, the events held back to be put in
+ * What the processor keeps per VM: the index of the next event it expects in the VM's stream (and, for batches of
+ * versions 1 and 2 that carry no index, the next batch sequence number), the events held back to be put in
  * trace order, and the emulator of the running VM (null before its first event and after VM_STOP; the sequence
  * outlives the emulator, so a batch repeated after the stop is still recognised).
  *
@@ -25,12 +26,18 @@ import java.nio.ByteBuffer;
  */
 final class VmState {
 
-  /** Held events as one EventBatch of version 2 (columns). */
-  private static final int FORMAT = 4;
-  /** The previous format, still read: held events as one single-object-encoded TraceEvent each. */
+  /** Format 4 and the next event index. */
+  private static final int FORMAT = 5;
+  /** Held events as one EventBatch of version 2 (columns), no event index: still read. */
+  static final int FORMAT_NO_INDEX = 4;
+  /** An older format, still read: held events as one single-object-encoded TraceEvent each. */
   static final int FORMAT_EVENT_RECORDS = 3;
+  /** nextIndex of a state written before events had indexes: the next indexed batch is taken whole. */
+  static final long INDEX_UNKNOWN = -1;
 
   long nextSeq;
+  /** Index in the VM's stream of the next event not yet applied (held or emulated); see EmulationProcessor. */
+  long nextIndex;
   VmEmulator emulator;
   /** Largest timestamp seen from this VM. */
   long maxTsNs = Long.MIN_VALUE;
@@ -103,6 +110,7 @@ final class VmState {
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeInt(FORMAT);
       out.writeLong(nextSeq);
+      out.writeLong(nextIndex);
       out.writeLong(maxTsNs);
       out.writeLong(frontierNs);
       ByteBuffer b = held.toBatch(vm, 0).toByteBuffer();
@@ -121,14 +129,15 @@ final class VmState {
     VmState s = new VmState();
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
       int format = in.readInt();
-      if (format != FORMAT && format != FORMAT_EVENT_RECORDS) {
+      if (format != FORMAT && format != FORMAT_NO_INDEX && format != FORMAT_EVENT_RECORDS) {
         throw new IllegalStateException("VM " + vm + ": state format " + format + ", this processor reads "
-            + FORMAT_EVENT_RECORDS + " and " + FORMAT);
+            + FORMAT_EVENT_RECORDS + " to " + FORMAT);
       }
       s.nextSeq = in.readLong();
+      s.nextIndex = format == FORMAT ? in.readLong() : INDEX_UNKNOWN;
       s.maxTsNs = in.readLong();
       s.frontierNs = in.readLong();
-      if (format == FORMAT) {
+      if (format != FORMAT_EVENT_RECORDS) {
         s.held = EventColumns.of(EventBatch.fromByteBuffer(ByteBuffer.wrap(in.readNBytes(in.readInt()))));
       } else {
         // A changelog written before the upgrade: its held events must still be emulated, not lost.

@@ -153,6 +153,37 @@ class EmulationTopologyTest {
   }
 
   @Test
+  void batchesThatOverlapInPartApplyEachEventOnce() {
+    List<TraceEvent> events = oneMapOneUnmap();
+    trace.pipeInput("vm1", EventColumns.encode("vm1", 0L, 0L, events), 0L);
+    List<WindowResult> whole = results.readValuesToList();
+    assertThat(anomalies.readValuesToList()).isEmpty();
+
+    // As a producer killed after event 1 and restarted at another pace would cut them: 0-1, then 0-2, 1-3, 3.
+    trace.pipeInput("vm2", EventColumns.encode("vm2", 0L, 0L, events.subList(0, 2)), 0L);
+    trace.pipeInput("vm2", EventColumns.encode("vm2", 0L, 0L, events.subList(0, 3)), 0L);
+    trace.pipeInput("vm2", EventColumns.encode("vm2", 1L, 1L, events.subList(1, 4)), 0L);
+    trace.pipeInput("vm2", EventColumns.encode("vm2", 2L, 3L, events.subList(3, 4)), 0L);
+    List<WindowResult> pieces = results.readValuesToList();
+
+    assertThat(pieces).hasSameSizeAs(whole).isNotEmpty();
+    for (int i = 0; i < whole.size(); i++) {
+      pieces.get(i).setVm("vm1");
+      assertThat(pieces.get(i)).isEqualTo(whole.get(i));
+    }
+    assertThat(anomalies.readValuesToList()).extracting(Anomaly::getReason)
+        .containsExactly(BatchAnomalies.BATCH_REPEATED, BatchAnomalies.BATCH_REPEATED, BatchAnomalies.BATCH_REPEATED);
+  }
+
+  @Test
+  void missingEventsAreReportedAsAGap() {
+    List<TraceEvent> events = oneMapOneUnmap();
+    trace.pipeInput("vm1", EventColumns.encode("vm1", 0L, 0L, events.subList(0, 2)), 0L);
+    trace.pipeInput("vm1", EventColumns.encode("vm1", 1L, 3L, events.subList(3, 4)), 0L);
+    assertThat(anomalies.readValuesToList()).extracting(Anomaly::getReason).contains(BatchAnomalies.BATCH_GAP);
+  }
+
+  @Test
   void vmsAreIndependent() {
     trace.pipeInput("vm1", EventColumns.encode("vm1", 0L, oneMapOneUnmap()), 0L);
     List<WindowResult> vm1 = results.readValuesToList();

@@ -66,10 +66,12 @@ class VmStateTest {
   void heldEventsSurviveTheCurrentFormat() {
     VmState s = holding(events());
     s.nextSeq = 5;
+    s.nextIndex = 123_456;
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     s.writeTo("vm", bytes);
     VmState back = VmState.fromBytes("vm", CONFIG, bytes.toByteArray());
     assertThat(back.nextSeq).isEqualTo(5);
+    assertThat(back.nextIndex).isEqualTo(123_456);
     assertThat(back.maxTsNs).isEqualTo(40);
     assertThat(drain(back)).isEqualTo(drain(holding(events()))).isNotEmpty();
   }
@@ -92,6 +94,7 @@ class VmStateTest {
     }
     VmState back = VmState.fromBytes("vm", CONFIG, bytes.toByteArray());
     assertThat(back.nextSeq).isEqualTo(5);
+    assertThat(back.nextIndex).as("written before events had indexes").isEqualTo(VmState.INDEX_UNKNOWN);
     assertThat(drain(back)).isEqualTo(drain(holding(events()))).isNotEmpty();
   }
 

@@ -2,6 +2,7 @@ package io.coiommu.producer;
 
 import io.coiommu.schema.AvroSerde;
 import io.coiommu.schema.EventBatch;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -45,6 +46,11 @@ public final class TraceProducer implements AutoCloseable {
     this.topic = topic;
   }
 
+  /** The Kafka producer, for its metrics (see the launcher's RoleMetrics). */
+  public Producer<String, EventBatch> client() {
+    return producer;
+  }
+
   static Properties withDefaults(Properties given) {
     Properties p = new Properties();
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
@@ -62,8 +68,18 @@ public final class TraceProducer implements AutoCloseable {
    * acknowledged all of them. A failed send fails the call with the broker's error.
    */
   public ProduceStats produce(TraceSource source, Pacing pacing, ProgressListener progress) {
+    return produce(source, pacing, progress, Map.of());
+  }
+
+  /**
+   * Sends the events of {@code source} that the trace topic does not hold yet: per VM, the first
+   * {@code alreadySent} events (as {@link TraceTopicTail} finds them) are counted but neither sent nor paced, so a
+   * restarted producer goes on where the killed one stopped, at any speed.
+   */
+  public ProduceStats produce(TraceSource source, Pacing pacing, ProgressListener progress,
+      Map<String, Long> alreadySent) {
     AtomicReference<Exception> failure = new AtomicReference<>();
-    VmBatcher batcher = new VmBatcher(MAX_BATCH_EVENTS, MAX_PENDING_EVENTS, batch ->
+    VmBatcher batcher = new VmBatcher(MAX_BATCH_EVENTS, MAX_PENDING_EVENTS, alreadySent, batch ->
         producer.send(new ProducerRecord<>(topic, batch.getVm(), batch), (metadata, e) -> {
           if (e != null) {
             failure.compareAndSet(null, e);
@@ -74,8 +90,13 @@ public final class TraceProducer implements AutoCloseable {
     long firstTs = Long.MIN_VALUE;
     long lastTs = Long.MIN_VALUE;
     long events = 0;
+    boolean resuming = !alreadySent.isEmpty();
     while (source.hasNext()) {
       VmEvent event = source.next();
+      if (resuming && !batcher.wouldSend(event)) {
+        batcher.add(event);
+        continue;
+      }
       long ts = event.event().getTsNs();
       if (firstTs == Long.MIN_VALUE) {
         firstTs = ts;
@@ -95,7 +116,7 @@ public final class TraceProducer implements AutoCloseable {
     producer.flush();
     failIfFailed(failure);
     ProduceStats stats = new ProduceStats(events, batcher.batches(), batcher.vms(),
-        events == 0 ? 0 : lastTs - firstTs, System.nanoTime() - wallStart, source.rejects());
+        events == 0 ? 0 : lastTs - firstTs, System.nanoTime() - wallStart, source.rejects(), batcher.skipped());
     progress.finished(stats);
     return stats;
   }

@@ -12,61 +12,126 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Groups the events of each VM into {@link EventBatch}es (columns, version 2), in order, numbered from 0 per VM. A VM's
- * pending batch goes out when it is full, with the VM's VM_STOP (so a stopped VM leaves nothing
- * behind), when all pending events together pass a cap (so many interleaved VMs cannot grow the
- * heap), and on {@link #flushAll()}.
+ * Groups the events of each VM into {@link EventBatch}es (columns, version 3), in order, numbered from 0 per VM, each
+ * carrying the index of its first event in the VM's stream. A VM's pending batch goes out when it is full, with the
+ * VM's VM_STOP (so a stopped VM leaves nothing behind), when its oldest pending event is {@link #MAX_PENDING_TRACE_NS}
+ * of trace time behind the newest event seen, when all pending events together pass a cap (so many interleaved VMs
+ * cannot grow the heap), and on {@link #flushAll()}.
+ *
+ * <p>Batch boundaries may depend on pacing ({@link #flushAll()} before a pacing sleep); event indexes never do: they
+ * count a VM's events in trace order, so a consumer can tell exactly which events of a batch it already applied.
  */
 final class VmBatcher {
 
   /** Enough for the VMs that interleave in one stretch of a trace; a few buffers of 4096 events each. */
   private static final int MAX_SPARE = 16;
+  /**
+   * How far behind the trace clock a VM's pending events may fall before they go out: a quiet VM's batch must reach the
+   * processor well within its silence bound (60 s), however fast the replay, or its events would arrive late.
+   */
+  static final long MAX_PENDING_TRACE_NS = 10_000_000_000L;
+  /** Pending ages are checked once per second of trace time, not for every event. */
+  private static final long AGE_CHECK_NS = 1_000_000_000L;
 
   private final int maxBatchEvents;
   private final int maxPendingEvents;
   private final Consumer<EventBatch> sink;
-  private final Map<String, EventColumns> pending = new LinkedHashMap<>();
+  /** Per VM, how many of its first events the trace topic already holds: those are counted, not sent. */
+  private final Map<String, Long> alreadySent;
+  private final Map<String, VmStream> streams = new HashMap<>();
+  private final Map<String, VmStream> pending = new LinkedHashMap<>();
   /** Emptied column buffers, reused so that their arrays are grown once, not for every batch. */
   private final Deque<EventColumns> spare = new ArrayDeque<>();
-  private final Map<String, Long> nextSeq = new HashMap<>();
   private int pendingEvents;
   private long batches;
+  private long skipped;
+  private long nextAgeCheckNs = Long.MIN_VALUE;
+
+  /** One VM's position in its stream and its events not sent yet. */
+  private static final class VmStream {
+    final String vm;
+    /** Index of the next event of the VM, sent or skipped. */
+    long nextIndex;
+    long nextSeq;
+    EventColumns events;
+    long pendingSinceNs;
+
+    VmStream(String vm) {
+      this.vm = vm;
+    }
+  }
 
   VmBatcher(int maxBatchEvents, int maxPendingEvents, Consumer<EventBatch> sink) {
+    this(maxBatchEvents, maxPendingEvents, Map.of(), sink);
+  }
+
+  /** @param alreadySent per VM, how many of its first events are already in the trace topic (see TraceTopicTail) */
+  VmBatcher(int maxBatchEvents, int maxPendingEvents, Map<String, Long> alreadySent, Consumer<EventBatch> sink) {
     if (maxBatchEvents < 1 || maxPendingEvents < maxBatchEvents) {
       throw new IllegalArgumentException("need 1 <= maxBatchEvents <= maxPendingEvents");
     }
     this.maxBatchEvents = maxBatchEvents;
     this.maxPendingEvents = maxPendingEvents;
+    this.alreadySent = Map.copyOf(alreadySent);
     this.sink = sink;
   }
 
+  /** Takes the next event of the trace: pending for its batch, or counted and dropped when the topic has it already. */
   void add(VmEvent event) {
-    EventColumns events = pending.computeIfAbsent(event.vm(), vm -> spare.isEmpty() ? new EventColumns() : spare.pop());
-    events.add(event.event());
+    VmStream s = streams.computeIfAbsent(event.vm(), VmStream::new);
+    long index = s.nextIndex++;
+    if (!alreadySent.isEmpty() && index < alreadySent.getOrDefault(s.vm, 0L)) {
+      skipped++;
+      return;
+    }
+    long ts = event.event().getTsNs();
+    if (s.events == null) {
+      s.events = spare.isEmpty() ? new EventColumns() : spare.pop();
+      s.pendingSinceNs = ts;
+      pending.put(s.vm, s);
+    }
+    s.events.add(event.event());
     pendingEvents++;
-    if (events.size() >= maxBatchEvents || event.event().getType() == EventType.VM_STOP) {
-      flush(event.vm());
+    if (s.events.size() >= maxBatchEvents || event.event().getType() == EventType.VM_STOP) {
+      flush(s);
     } else if (pendingEvents >= maxPendingEvents) {
       flushAll();
     }
+    if (ts >= nextAgeCheckNs) {
+      nextAgeCheckNs = ts + AGE_CHECK_NS;
+      for (VmStream p : List.copyOf(pending.values())) {
+        if (ts - p.pendingSinceNs >= MAX_PENDING_TRACE_NS) {
+          flush(p);
+        }
+      }
+    }
+  }
+
+  /** Whether event {@code event} would be sent rather than skipped, without taking it. */
+  boolean wouldSend(VmEvent event) {
+    if (alreadySent.isEmpty()) {
+      return true;
+    }
+    VmStream s = streams.get(event.vm());
+    return (s == null ? 0 : s.nextIndex) >= alreadySent.getOrDefault(event.vm(), 0L);
   }
 
   void flushAll() {
-    for (String vm : List.copyOf(pending.keySet())) {
-      flush(vm);
+    for (VmStream s : List.copyOf(pending.values())) {
+      flush(s);
     }
   }
 
-  private void flush(String vm) {
-    EventColumns events = pending.remove(vm);
+  private void flush(VmStream s) {
+    EventColumns events = s.events;
     if (events == null) {
       return;
     }
-    long seq = nextSeq.merge(vm, 1L, Long::sum) - 1;
+    s.events = null;
+    pending.remove(s.vm);
     pendingEvents -= events.size();
     batches++;
-    EventBatch batch = events.toBatch(vm, seq);
+    EventBatch batch = events.toBatch(s.vm, s.nextSeq++, s.nextIndex - events.size());
     if (spare.size() < MAX_SPARE) {
       events.clear();
       spare.push(events);
@@ -78,8 +143,13 @@ final class VmBatcher {
     return batches;
   }
 
+  /** Events not sent because the trace topic already held them. */
+  long skipped() {
+    return skipped;
+  }
+
   /** VMs that have sent at least one batch. */
   long vms() {
-    return nextSeq.size();
+    return streams.values().stream().filter(s -> s.nextSeq > 0).count();
   }
 }

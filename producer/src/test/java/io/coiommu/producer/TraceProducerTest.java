@@ -56,6 +56,7 @@ class TraceProducerTest {
       assertThat(b.getEvents()).as("version 2 carries columns only").isEmpty();
       assertThat(events(b)).isNotEmpty().hasSizeLessThanOrEqualTo(TraceProducer.MAX_BATCH_EVENTS);
       List<TraceEvent> soFar = received.computeIfAbsent(b.getVm(), k -> new ArrayList<>());
+      assertThat(b.getFirstIndex()).as("a batch starts where the VM's previous one ended").isEqualTo(soFar.size());
       assertThat(soFar).as("nothing of %s after its VM_STOP", b.getVm())
           .noneMatch(e -> e.getType() == EventType.VM_STOP);
       soFar.addAll(events(b));
@@ -87,6 +88,46 @@ class TraceProducerTest {
     batcher.flushAll();
     assertThat(out).hasSize(2);
     assertThat(out.get(1).getVm()).isEqualTo("b");
+  }
+
+  @Test
+  void aRestartedProducerSendsOnlyWhatTheTopicLacksAndKeepsTheIndexes() {
+    List<VmEvent> input = new ArrayList<>();
+    try (TraceSource s = Workloads.open("fleet:hosts=1,vms=3,duration=2s,seed=4")) {
+      s.forEachRemaining(input::add);
+    }
+    Map<String, List<TraceEvent>> all = new HashMap<>();
+    input.forEach(e -> all.computeIfAbsent(e.vm(), k -> new ArrayList<>()).add(e.event()));
+    String first = input.get(0).vm();
+    long held = all.get(first).size() / 2;
+    MockProducer<String, EventBatch> mock = mock();
+    ProduceStats stats;
+    try (TraceProducer producer = new TraceProducer(mock, "t")) {
+      stats = producer.produce(listSource(input), Pacing.MAX, ProgressListener.NONE, Map.of(first, held));
+    }
+    assertThat(stats.skipped()).isEqualTo(held);
+    assertThat(stats.events()).isEqualTo(input.size() - held);
+    Map<String, List<TraceEvent>> received = new HashMap<>();
+    for (ProducerRecord<String, EventBatch> r : mock.history()) {
+      EventBatch b = r.value();
+      long from = b.getVm().equals(first) ? held : 0;
+      List<TraceEvent> soFar = received.computeIfAbsent(b.getVm(), k -> new ArrayList<>());
+      assertThat(b.getFirstIndex()).isEqualTo(from + soFar.size());
+      soFar.addAll(events(b));
+    }
+    all.put(first, all.get(first).subList((int) held, all.get(first).size()));
+    assertThat(received).isEqualTo(all);
+  }
+
+  @Test
+  void aQuietVmsEventsDoNotWaitLongerThanTheBoundOfTraceTime() {
+    List<EventBatch> out = new ArrayList<>();
+    VmBatcher batcher = new VmBatcher(100, 1000, out::add);
+    batcher.add(new VmEvent("quiet", Events.balloonInflate(0, 0, 4096)));
+    for (long t = 1; t < 11; t++) {
+      batcher.add(new VmEvent("busy", Events.balloonInflate(t * 1_000_000_000L, 0, 4096)));
+    }
+    assertThat(out).extracting(EventBatch::getVm).containsExactly("quiet");
   }
 
   @Test

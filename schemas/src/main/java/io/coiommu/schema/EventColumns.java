@@ -42,6 +42,7 @@ public final class EventColumns {
 
   private final String vm;
   private final long seq;
+  private final long firstIndex;
   private int size;
   /** EventBatch.flags, as on the wire. */
   private byte[] flags;
@@ -61,12 +62,13 @@ public final class EventColumns {
 
   /** An empty buffer, not tied to a batch. */
   public EventColumns() {
-    this(null, -1, 16);
+    this(null, -1, -1, 16);
   }
 
-  private EventColumns(String vm, long seq, int capacity) {
+  private EventColumns(String vm, long seq, long firstIndex, int capacity) {
     this.vm = vm;
     this.seq = seq;
+    this.firstIndex = firstIndex;
     allocate(Math.max(capacity, 1));
   }
 
@@ -90,6 +92,11 @@ public final class EventColumns {
   /** Sequence number of the batch these columns were decoded from; -1 for a buffer. */
   public long seq() {
     return seq;
+  }
+
+  /** Index of the first event in its VM's stream, as the batch says; -1 for a buffer and a batch of version 1 or 2. */
+  public long firstIndex() {
+    return firstIndex;
   }
 
   public int size() {
@@ -241,8 +248,13 @@ public final class EventColumns {
     host = Arrays.copyOf(host, capacity);
   }
 
-  /** The events as an EventBatch of version 2 (see EventBatch.avsc for the encoding). */
+  /** The events as an EventBatch whose position in the VM's stream is not given (firstIndex -1). */
   public EventBatch toBatch(String vm, long seq) {
+    return toBatch(vm, seq, -1);
+  }
+
+  /** The events as an EventBatch of version 3 (see EventBatch.avsc for the encoding). */
+  public EventBatch toBatch(String vm, long seq, long firstIndex) {
     if (varints == null || varints.capacity() < size) {
       varints = new Varints(Math.max(size, flags.length));
     }
@@ -286,14 +298,19 @@ public final class EventColumns {
     }
     // The all-fields constructor, not the builder: the builder deep-copies defaults through Avro's reflection.
     return new EventBatch(vm, seq, List.of(), size, ByteBuffer.wrap(Arrays.copyOf(flags, size)), tsColumn, iovaColumn,
-        gpaColumn, bytesColumn, callColumn, devices, deviceColumn, extras);
+        gpaColumn, bytesColumn, callColumn, devices, deviceColumn, extras, firstIndex);
   }
 
   /** Encodes {@code events} as one EventBatch of version 2. */
   public static EventBatch encode(String vm, long seq, List<TraceEvent> events) {
-    EventColumns c = new EventColumns(null, -1, events.size());
+    return encode(vm, seq, -1, events);
+  }
+
+  /** Encodes {@code events} as one EventBatch whose first event is event {@code firstIndex} of the VM's stream. */
+  public static EventBatch encode(String vm, long seq, long firstIndex, List<TraceEvent> events) {
+    EventColumns c = new EventColumns(null, -1, -1, events.size());
     events.forEach(c::add);
-    return c.toBatch(vm, seq);
+    return c.toBatch(vm, seq, firstIndex);
   }
 
   /**
@@ -309,7 +326,7 @@ public final class EventColumns {
         throw new InvalidBatchException(batch, "count", -1, count + " column events beside " + events.size()
             + " version-1 events: a batch carries one form only");
       }
-      EventColumns c = new EventColumns(batch.getVm(), batch.getSeq(), events.size());
+      EventColumns c = new EventColumns(batch.getVm(), batch.getSeq(), batch.getFirstIndex(), events.size());
       events.forEach(c::add);
       return c;
     }
@@ -321,7 +338,7 @@ public final class EventColumns {
       throw new InvalidBatchException(batch, "flags", -1, batch.getFlags().remaining() + " bytes for " + count
           + " events");
     }
-    EventColumns c = new EventColumns(batch.getVm(), batch.getSeq(), count);
+    EventColumns c = new EventColumns(batch.getVm(), batch.getSeq(), batch.getFirstIndex(), count);
     c.size = count;
     int withGpa = c.readFlags(batch);
     Column in = new Column(batch);

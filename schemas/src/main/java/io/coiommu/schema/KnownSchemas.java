@@ -26,6 +26,8 @@ public final class KnownSchemas {
    * since; should it change, its version of that time must be shipped and parsed here first.
    */
   public static final Schema EVENT_BATCH_V1 = previous("EventBatch-v1.avsc", TraceEvent.getClassSchema());
+  /** EventBatch version 2: events as columns, batches ordered by seq alone (version 3 adds firstIndex). */
+  public static final Schema EVENT_BATCH_V2 = previous("EventBatch-v2.avsc", TraceEvent.getClassSchema());
 
   private static final SchemaStore.Cache STORE = new SchemaStore.Cache();
 
@@ -35,6 +37,7 @@ public final class KnownSchemas {
     STORE.addSchema(WindowResult.getClassSchema());
     STORE.addSchema(Anomaly.getClassSchema());
     STORE.addSchema(EVENT_BATCH_V1);
+    STORE.addSchema(EVENT_BATCH_V2);
   }
 
   private KnownSchemas() {}

@@ -99,7 +99,7 @@ public class WireCodec {
     if (version.equals("v1")) {
       ByteBuffer none = ByteBuffer.allocate(0);
       ByteBuffer buf = v1Encoder.encode(new EventBatch(vms.get(b), (long) b, batches.get(b), 0, none, none, none, none,
-          none, none, List.of(), none, List.of()));
+          none, none, List.of(), none, List.of(), -1L));
       byte[] out = new byte[buf.remaining()];
       buf.get(out);
       return out;

@@ -84,6 +84,23 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Formats the storage of {@code nodeCount} nodes without starting any: each node's {@link #serverProperties} is
+     * what {@code kafka.Kafka} (or {@code kafka-server-start.sh}) runs in its own JVM, as an operator runs brokers.
+     * {@link #close()} deletes the storage; it cannot stop brokers that other processes run.
+     */
+    public static EmbeddedKafkaCluster formatOnly(int nodeCount) throws Exception {
+        if (nodeCount != 1 && nodeCount != 3) {
+            throw new IllegalArgumentException("an embedded cluster has 1 or 3 nodes, not " + nodeCount);
+        }
+        return format(Files.createTempDirectory("coiommu-kafka-"), nodeCount);
+    }
+
+    /** The formatted server.properties of every node, in node order. */
+    public List<Path> serverProperties() {
+        return nodes.stream().map(KafkaNode::serverProperties).toList();
+    }
+
     private static EmbeddedKafkaCluster format(Path root, int nodeCount) throws IOException {
         int[] ports = freeLoopbackPorts(2 * nodeCount);
         List<String> voters = new ArrayList<>();

@@ -44,6 +44,11 @@ final class KafkaNode {
         return id;
     }
 
+    /** Written by {@link #format}: the configuration the node runs with, in or out of this JVM. */
+    Path serverProperties() {
+        return directory.resolve("server.properties");
+    }
+
     synchronized State state() {
         return server == null ? State.STOPPED : State.RUNNING;
     }
@@ -54,7 +59,7 @@ final class KafkaNode {
      */
     void format(String clusterId) throws IOException {
         Files.createDirectories(directory);
-        Path propertiesFile = directory.resolve("server.properties");
+        Path propertiesFile = serverProperties();
         try (OutputStream out = Files.newOutputStream(propertiesFile)) {
             config.store(out, "embedded KRaft node " + id);
         }

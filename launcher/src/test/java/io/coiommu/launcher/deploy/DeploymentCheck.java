@@ -158,6 +158,7 @@ final class DeploymentCheck {
     return problems;
   }
 
+  /** Static targets, and DNS-discovered ones (every replica of a scaled service) as name:port. */
   private static List<String> targets(Map<?, ?> prometheus) {
     List<String> targets = new ArrayList<>();
     if (prometheus.get("scrape_configs") instanceof List<?> jobs) {
@@ -166,6 +167,13 @@ final class DeploymentCheck {
           for (Object config : configs) {
             if (config instanceof Map<?, ?> c && c.get("targets") instanceof List<?> t) {
               t.forEach(x -> targets.add(x.toString()));
+            }
+          }
+        }
+        if (job instanceof Map<?, ?> j && j.get("dns_sd_configs") instanceof List<?> configs) {
+          for (Object config : configs) {
+            if (config instanceof Map<?, ?> c && c.get("names") instanceof List<?> names) {
+              names.forEach(n -> targets.add(n + ":" + c.get("port")));
             }
           }
         }

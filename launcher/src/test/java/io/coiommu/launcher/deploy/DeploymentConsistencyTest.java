@@ -50,6 +50,10 @@ class DeploymentConsistencyTest {
     // The three figures: pinned memory, notification rate, overcommit headroom.
     assertThat(String.join("\n", queries))
         .contains("coiommu_pinned_bytes", "coiommu_notifications_total", "coiommu_reclaimable_bytes");
+    // The pipeline's health: lag per partition and throughput, from the processors' and the producer's endpoints.
+    assertThat(String.join("\n", queries))
+        .contains("kafka_consumer_fetch_manager_records_lag", "coiommu_producer_events_sent_total",
+            "kafka_stream_thread_process_rate");
     assertThat(DeploymentCheck.metricProblems(queries, exported)).isEmpty();
   }
 
@@ -59,6 +63,14 @@ class DeploymentConsistencyTest {
         .orElseThrow(() -> new AssertionError("prometheus mounts no /etc/prometheus/prometheus.yml"));
     Map<?, ?> prometheus = (Map<?, ?>) YamlDocuments.load(Files.readString(DOCKER.resolve(config)));
     assertThat(DeploymentCheck.scrapeProblems(prometheus, compose)).isEmpty();
+  }
+
+  @Test
+  void everyScaledProcessorReplicaIsScrapedThroughDns() throws Exception {
+    // A static target would reach one replica of `--scale processor=N`, chosen by DNS round robin at each scrape.
+    assertThat(compose.option("processor", "--metrics-port")).isPresent();
+    assertThat(compose.option("producer", "--metrics-port")).isPresent();
+    assertThat(Files.readString(DOCKER.resolve("prometheus/prometheus.yml"))).contains("dns_sd_configs");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.coiommu.launcher.deploy;
 
 import io.coiommu.analytics.MetricsEndpoint;
+import io.coiommu.launcher.RoleMetricsProbe;
 import io.coiommu.analytics.RunSummary;
 import io.coiommu.schema.WindowResult;
 import java.net.URI;
@@ -10,7 +11,10 @@ import java.net.http.HttpResponse;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** The metric names the app really exports: analytics' endpoint started on a one-record run and scraped. */
+/**
+ * The metric names the app really exports: analytics' endpoint started on a one-record run and scraped, and the
+ * produce and process roles' endpoints on a real broker with a small trace flowing (see RoleMetricsProbe).
+ */
 final class ExportedMetrics {
 
   private ExportedMetrics() {}
@@ -28,7 +32,9 @@ final class ExportedMetrics {
       if (r.statusCode() != 200) {
         throw new IllegalStateException("metrics endpoint answered " + r.statusCode());
       }
-      return sampleNames(r.body());
+      Set<String> names = sampleNames(r.body());
+      names.addAll(sampleNames(RoleMetricsProbe.scrapeBoth()));
+      return names;
     }
   }
 

@@ -97,12 +97,19 @@ final class FaultRun {
       @Override
       public void anomaly(Anomaly a) {}
     };
+    Map<String, Long> nextIndex = new HashMap<>();
     readAll(client, Topics.TRACE_EVENTS, new EventColumnsSerde(), batch -> {
       VmEmulator emulator = emulators.computeIfAbsent(batch.vm(),
           vm -> new VmEmulator(vm, CONFIG.scenarios(), CONFIG.engine()));
+      // Each event of a VM's stream once, as the trace holds it: a restarted producer may have sent some twice.
+      long index = batch.firstIndex() < 0 ? nextIndex.getOrDefault(batch.vm(), 0L) : batch.firstIndex();
+      long next = nextIndex.getOrDefault(batch.vm(), 0L);
       for (TraceEvent e : batch.events()) {
-        emulator.onEvent(e, sink);
+        if (index++ >= next) {
+          emulator.onEvent(e, sink);
+        }
       }
+      nextIndex.put(batch.vm(), Math.max(next, index));
     });
     return out;
   }

@@ -76,16 +76,12 @@ public final class CostModel {
   }
 
   long exitNanos(ExitKind kind) {
-    switch (kind) {
-      case IOEVENTFD:
-        return nanos(EXIT_IOEVENTFD);
-      case USERSPACE_MMIO:
-        return nanos(EXIT_USERSPACE_MMIO);
-      case VIRTQUEUE_KICK:
-        return nanos(EXIT_VIRTQUEUE_KICK);
-      default:
-        return 0;
-    }
+    return switch (kind) {
+      case NONE -> 0;
+      case IOEVENTFD -> nanos(EXIT_IOEVENTFD);
+      case USERSPACE_MMIO -> nanos(EXIT_USERSPACE_MMIO);
+      case VIRTQUEUE_KICK -> nanos(EXIT_VIRTQUEUE_KICK);
+    };
   }
 
   /** Every parameter with its value, e.g. {@code exit.ioeventfd=4000ns,exit.mmio=8000ns,...}. */

@@ -6,8 +6,21 @@ package io.coiommu.processor.engine;
  */
 final class Oracle extends MappingPinned {
 
-  Oracle(Scenario scenario, CostModel costs, MappedPages mapped) {
-    super(scenario, costs, mapped, ExitKind.NONE, false);
+    /** No parameters. */
+  record Params() implements PolicyParams {
+    @Override
+    public PolicyKind kind() {
+      return PolicyKind.ORACLE;
+    }
+
+    @Override
+    public Policy create(Scenario scenario, PolicyContext context) {
+      return new Oracle(scenario, context);
+    }
+  }
+
+  Oracle(Scenario scenario, PolicyContext context) {
+    super(scenario, context.costs(), context.mapped(), ExitKind.NONE, false);
   }
 
   @Override

@@ -117,6 +117,20 @@ abstract class Policy {
     return 0;
   }
 
+  /**
+   * A device access to [gfn, gfn + pages): a DMA_ACCESS, or a map when the VM's trace has shown no access yet. Nothing
+   * for the policies that pin at map; a policy that pins on fault pins the mapped pages it does not hold yet.
+   */
+  void access(long ts, long gfn, long pages) {}
+
+  /**
+   * Pages of [gfn, gfn + pages) a device could reach unpinned right after their map: those of
+   * {@link #countMappedUnpinned} for a policy that pins at map.
+   */
+  long countUnsafeAfterMap(long gfn, long pages) {
+    return countMappedUnpinned(gfn, pages);
+  }
+
   /** Estimated host CPU nanoseconds of the current span. */
   long cpuCostNs() {
     return exits * costs.exitNanos(exitKind)

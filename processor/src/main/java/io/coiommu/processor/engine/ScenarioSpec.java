@@ -152,33 +152,7 @@ public final class ScenarioSpec {
   }
 
   private static Scenario build(PolicyKind kind, Map<String, String> params, String text) {
-    Params p = new Params(params, text);
-    Scenario s;
-    switch (kind) {
-      case COIOMMU:
-        // Without parameters: crosvm's defaults (policy off, 60 s, no limit, G = 10), no ablation.
-        s = new Scenario(kind,
-            p.choice("unpin", UnpinPolicy.OFF),
-            p.duration("interval", 60_000_000_000L, 0),
-            p.limit("limit"),
-            (int) p.integer("gen", 10, 0, 1_000_000),
-            p.onOff("smart", true),
-            p.onOff("lazy", true),
-            (int) p.integer("pinahead", 0, 0, 1_000_000),
-            0, 0);
-        break;
-      case VIOMMU_LAZY:
-        // Linux's flush queue: IOVA_FQ_SIZE = 256 entries, IOVA_FQ_TIMEOUT = 10 ms.
-        s = new Scenario(kind, null, 0, 0, 0, false, false, 0,
-            (int) p.integer("queue", 256, 1, 1_000_000),
-            p.duration("timeout", 10_000_000L, 1));
-        break;
-      default:
-        s = new Scenario(kind, null, 0, 0, 0, false, false, 0, 0, 0);
-        break;
-    }
-    p.rejectUnused(kind);
-    return s;
+    return new Scenario(kind.parse(new SpecParams(params, text)));
   }
 
   private static String knownPolicies() {
@@ -187,101 +161,5 @@ public final class ScenarioSpec {
       names.add(k.specName());
     }
     return String.join(", ", names);
-  }
-
-  /** Typed access to a scenario's parameters, remembering which were used so leftovers can be reported. */
-  private static final class Params {
-    private final Map<String, String> values;
-    private final Set<String> used = new LinkedHashSet<>();
-    private final String text;
-
-    Params(Map<String, String> values, String text) {
-      this.values = values;
-      this.text = text;
-    }
-
-    private String take(String name) {
-      used.add(name);
-      return values.get(name);
-    }
-
-    private IllegalArgumentException bad(String name, String value, String expected) {
-      return new IllegalArgumentException("scenario '" + text + "': " + name + "=" + value + " is invalid ("
-          + expected + ")");
-    }
-
-    UnpinPolicy choice(String name, UnpinPolicy dflt) {
-      String v = take(name);
-      if (v == null) {
-        return dflt;
-      }
-      for (UnpinPolicy u : UnpinPolicy.values()) {
-        if (u.name().toLowerCase(Locale.ROOT).equals(v)) {
-          return u;
-        }
-      }
-      throw bad(name, v, "expected off or lru");
-    }
-
-    long duration(String name, long dflt, long min) {
-      String v = take(name);
-      if (v == null) {
-        return dflt;
-      }
-      long ns = Durations.parse(v, "scenario '" + text + "': " + name);
-      if (ns < min) {
-        throw bad(name, v, "must be at least " + Durations.format(min));
-      }
-      return ns;
-    }
-
-    long limit(String name) {
-      String v = take(name);
-      if (v == null || v.equals("unlimited") || v.equals("none")) {
-        return Scenario.UNLIMITED;
-      }
-      return integer(name, v, 0, Long.MAX_VALUE);
-    }
-
-    long integer(String name, long dflt, long min, long max) {
-      String v = take(name);
-      return v == null ? dflt : integer(name, v, min, max);
-    }
-
-    private long integer(String name, String v, long min, long max) {
-      long n;
-      try {
-        n = Long.parseLong(v);
-      } catch (NumberFormatException e) {
-        throw bad(name, v, "expected an integer");
-      }
-      if (n < min || n > max) {
-        throw bad(name, v, "must be between " + min + " and " + max);
-      }
-      return n;
-    }
-
-    boolean onOff(String name, boolean dflt) {
-      String v = take(name);
-      if (v == null) {
-        return dflt;
-      }
-      if (v.equals("on")) {
-        return true;
-      }
-      if (v.equals("off")) {
-        return false;
-      }
-      throw bad(name, v, "expected on or off");
-    }
-
-    void rejectUnused(PolicyKind kind) {
-      for (String name : values.keySet()) {
-        if (!used.contains(name)) {
-          throw new IllegalArgumentException("scenario '" + text + "': " + kind.specName()
-              + " has no parameter '" + name + "'" + (used.isEmpty() ? "" : "; it has " + String.join(", ", used)));
-        }
-      }
-    }
   }
 }

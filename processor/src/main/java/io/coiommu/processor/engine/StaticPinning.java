@@ -6,8 +6,21 @@ package io.coiommu.processor.engine;
  */
 final class StaticPinning extends Policy {
 
-  StaticPinning(Scenario scenario, CostModel costs, MappedPages mapped) {
-    super(scenario, costs, mapped, ExitKind.NONE);
+    /** No parameters. */
+  record Params() implements PolicyParams {
+    @Override
+    public PolicyKind kind() {
+      return PolicyKind.STATIC;
+    }
+
+    @Override
+    public Policy create(Scenario scenario, PolicyContext context) {
+      return new StaticPinning(scenario, context);
+    }
+  }
+
+  StaticPinning(Scenario scenario, PolicyContext context) {
+    super(scenario, context.costs(), context.mapped(), ExitKind.NONE);
   }
 
   @Override

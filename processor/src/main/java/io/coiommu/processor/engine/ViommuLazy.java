@@ -19,8 +19,38 @@ final class ViommuLazy extends Policy {
   private long queuedRanges;
   private long deadline = Long.MAX_VALUE;
 
-  ViommuLazy(Scenario scenario, CostModel costs, MappedPages mapped) {
-    super(scenario, costs, mapped, ExitKind.USERSPACE_MMIO);
+  /**
+   * @param queueEntries flush-queue entries that trigger a flush
+   * @param timeoutNs trace nanoseconds after which a queued unmap is flushed
+   */
+  record Params(int queueEntries, long timeoutNs) implements PolicyParams {
+
+    /** Linux's flush queue by default: IOVA_FQ_SIZE = 256 entries, IOVA_FQ_TIMEOUT = 10 ms. */
+    static Params parse(SpecParams p) {
+      return new Params((int) p.integer("queue", 256, 1, 1_000_000), p.duration("timeout", 10_000_000L, 1));
+    }
+
+    @Override
+    public PolicyKind kind() {
+      return PolicyKind.VIOMMU_LAZY;
+    }
+
+    @Override
+    public String name() {
+      return kind().specName() + ":queue=" + queueEntries + ",timeout=" + Durations.format(timeoutNs);
+    }
+
+    @Override
+    public Policy create(Scenario scenario, PolicyContext context) {
+      return new ViommuLazy(scenario, context, this);
+    }
+  }
+
+  private final Params params;
+
+  ViommuLazy(Scenario scenario, PolicyContext context, Params params) {
+    super(scenario, context.costs(), context.mapped(), ExitKind.USERSPACE_MMIO);
+    this.params = params;
   }
 
   @Override
@@ -41,12 +71,12 @@ final class ViommuLazy extends Policy {
 
   @Override
   void beginUnmapCall(long ts) {
-    if (queuedEntries == scenario.queueEntries()) {
+    if (queuedEntries == params.queueEntries()) {
       flush(ts);
     }
     queuedEntries++;
     if (deadline == Long.MAX_VALUE) {
-      deadline = ts + scenario.timeoutNs();
+      deadline = ts + params.timeoutNs();
     }
   }
 

@@ -7,8 +7,21 @@ package io.coiommu.processor.engine;
  */
 final class VirtioIommu extends MappingPinned {
 
-  VirtioIommu(Scenario scenario, CostModel costs, MappedPages mapped) {
-    super(scenario, costs, mapped, ExitKind.VIRTQUEUE_KICK, true);
+    /** No parameters. */
+  record Params() implements PolicyParams {
+    @Override
+    public PolicyKind kind() {
+      return PolicyKind.VIRTIO_IOMMU;
+    }
+
+    @Override
+    public Policy create(Scenario scenario, PolicyContext context) {
+      return new VirtioIommu(scenario, context);
+    }
+  }
+
+  VirtioIommu(Scenario scenario, PolicyContext context) {
+    super(scenario, context.costs(), context.mapped(), ExitKind.VIRTQUEUE_KICK, true);
   }
 
   @Override

@@ -30,12 +30,21 @@ public final class VmEmulator {
   /** Exclusive bound of guest physical addresses: 46 bits, x86-64 with 4-level paging. */
   static final long GPA_LIMIT = PageTable.GFN_LIMIT << Policy.PAGE_SHIFT;
   private static final long MAX_SEGMENT_BYTES = 4L << 30;
-  /** Version of the {@link #snapshot()} layout; a restore refuses any other. */
-  private static final int SNAPSHOT_FORMAT = 3;
+  /** Version of the {@link #snapshot()} layout; a restore refuses any other but the previous one. */
+  private static final int SNAPSHOT_FORMAT = 4;
+  /** Format 3: no {@link AccessSource}. Its scenarios never pin on access, so it restores as {@code MAPS}. */
+  private static final int SNAPSHOT_FORMAT_NO_ACCESSES = 3;
 
   private enum Life { NOT_STARTED, RUNNING, STOPPED }
 
   private enum CallKind { NONE, MAP, UNMAP }
+
+  /**
+   * What tells a policy that pins on fault that a device reached a page. A trace without DMA_ACCESS events (the
+   * kernel traces, older synthetic ones) stands for its accesses with its maps: each mapped page is accessed once at
+   * its map. From a VM's first DMA_ACCESS on, the trace says when devices access pages, and maps no longer count.
+   */
+  private enum AccessSource { MAPS, TRACE }
 
   private final String vm;
   private final long windowNs;
@@ -62,6 +71,7 @@ public final class VmEmulator {
 
   private CallKind callKind = CallKind.NONE;
   private long callId;
+  private AccessSource accessSource = AccessSource.MAPS;
 
   public VmEmulator(String vm, List<Scenario> scenarios, EngineConfig config) {
     if (scenarios.isEmpty()) {
@@ -70,38 +80,11 @@ public final class VmEmulator {
     this.vm = vm;
     this.windowNs = config.windowNs();
     this.policies = new Policy[scenarios.size()];
-    DttFootprint footprint = null;
+    PolicyContext context = new PolicyContext(config.costs(), mapped);
     for (int i = 0; i < policies.length; i++) {
-      Scenario s = scenarios.get(i);
-      CostModel c = config.costs();
-      switch (s.kind()) {
-        case STATIC:
-          policies[i] = new StaticPinning(s, c, mapped);
-          break;
-        case VIOMMU_STRICT:
-          policies[i] = new ViommuStrict(s, c, mapped);
-          break;
-        case VIOMMU_LAZY:
-          policies[i] = new ViommuLazy(s, c, mapped);
-          break;
-        case VIRTIO_IOMMU:
-          policies[i] = new VirtioIommu(s, c, mapped);
-          break;
-        case COIOMMU:
-          // The DTT's shape depends only on what the guest maps, so every coiommu scenario shares one footprint.
-          if (footprint == null) {
-            footprint = new DttFootprint();
-          }
-          policies[i] = new CoIommu(s, c, mapped, footprint);
-          break;
-        case ORACLE:
-          policies[i] = new Oracle(s, c, mapped);
-          break;
-        default:
-          throw new IllegalArgumentException("no emulation for policy " + s.kind());
-      }
+      policies[i] = scenarios.get(i).create(context);
     }
-    this.footprint = footprint;
+    this.footprint = context.footprintIfUsed();
   }
 
   /**
@@ -139,6 +122,7 @@ public final class VmEmulator {
     out.writeBoolean(dirty);
     out.writeByte(callKind.ordinal());
     out.writeLong(callId);
+    out.writeByte(accessSource.ordinal());
     mapped.writeTo(out);
     if (footprint != null) {
       footprint.writeTo(out);
@@ -178,7 +162,7 @@ public final class VmEmulator {
       throws IOException {
     VmEmulator e = new VmEmulator(vm, scenarios, config);
     int format = in.readInt();
-    if (format != SNAPSHOT_FORMAT) {
+    if (format != SNAPSHOT_FORMAT && format != SNAPSHOT_FORMAT_NO_ACCESSES) {
       throw new IllegalStateException("VM " + vm + ": emulator snapshot format " + format + ", this engine reads "
           + SNAPSHOT_FORMAT);
     }
@@ -205,6 +189,7 @@ public final class VmEmulator {
     e.dirty = in.readBoolean();
     e.callKind = CallKind.values()[in.readByte()];
     e.callId = in.readLong();
+    e.accessSource = format == SNAPSHOT_FORMAT ? AccessSource.values()[in.readByte()] : AccessSource.MAPS;
     e.mapped.readFrom(in);
     if (e.footprint != null) {
       e.footprint.readFrom(in);
@@ -296,7 +281,7 @@ public final class VmEmulator {
         break;
       case DMA_ACCESS:
         callKind = CallKind.NONE;
-        access(e, out);
+        access(e, ts, out);
         break;
       case IO_PAGE_FAULT:
         callKind = CallKind.NONE;
@@ -521,8 +506,11 @@ public final class VmEmulator {
         p.beginMapCall(ts);
       }
       p.mapRange(ts, gfn, pages);
+      if (accessSource == AccessSource.MAPS) {
+        p.access(ts, gfn, pages);
+      }
     }
-    checkSafety(gfn, pages, e, out);
+    checkSafety(gfn, pages, SafetyPoint.AFTER_MAP, e, out);
   }
 
   private void unmap(TraceEvent e, long ts, EmulationSink out) {
@@ -576,7 +564,8 @@ public final class VmEmulator {
     }
   }
 
-  private void access(TraceEvent e, EmulationSink out) {
+  private void access(TraceEvent e, long ts, EmulationSink out) {
+    accessSource = AccessSource.TRACE;
     if (!validBuffer(e, e.getGpa(), e.getBytes(), out) || !walkable(e, e.getBytes(), out)) {
       return;
     }
@@ -587,16 +576,21 @@ public final class VmEmulator {
       vmAnomaly(out, AnomalyReason.ACCESS_TO_UNMAPPED_PAGE, unmapped + " of " + pages
           + " pages have no live mapping", e);
     }
-    checkSafety(gfn, pages, e, out);
+    for (Policy p : policies) {
+      p.access(ts, gfn, pages);
+    }
+    checkSafety(gfn, pages, SafetyPoint.AT_ACCESS, e, out);
   }
 
+  private enum SafetyPoint { AFTER_MAP, AT_ACCESS }
+
   /**
-   * The safety invariant after a map or at a device access: every mapped page of the buffer is pinned, checked
-   * against each policy's own state.
+   * The safety invariant after a map or at a device access: no page the device can reach is unpinned, checked against
+   * each policy's own state (after a map: every mapped page of the buffer, unless the policy pins on fault).
    */
-  private void checkSafety(long gfn, long pages, TraceEvent e, EmulationSink out) {
+  private void checkSafety(long gfn, long pages, SafetyPoint point, TraceEvent e, EmulationSink out) {
     for (Policy p : policies) {
-      long bad = p.countMappedUnpinned(gfn, pages);
+      long bad = point == SafetyPoint.AFTER_MAP ? p.countUnsafeAfterMap(gfn, pages) : p.countMappedUnpinned(gfn, pages);
       if (bad > 0) {
         p.dmaSafetyViolations += bad;
         p.anomalies++;

@@ -1,9 +1,5 @@
 package io.coiommu.processor.engine;
 
-import java.io.DataInput;
-import java.io.DataOutput;
-import java.io.IOException;
-
 /**
  * On-demand pinning through I/O page faults (PCIe ATS with PRI, or an SMMU that stalls the device), the hardware
  * alternative the coIOMMU paper and V-Probe discuss. The guest owns the first translation stage, so its map and unmap

@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -30,6 +31,8 @@ public final class ResultsConsumer {
 
   private static final Logger LOG = LoggerFactory.getLogger(ResultsConsumer.class);
   private static final Duration POLL = Duration.ofMillis(200);
+  /** A metadata request is a network call: never a sub-second deadline. */
+  private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(5);
 
   private ResultsConsumer() {}
 
@@ -165,7 +168,14 @@ public final class ResultsConsumer {
   private static boolean assignAll(org.apache.kafka.clients.consumer.Consumer<String, WindowResult> consumer,
       BooleanSupplier giveUp, Map<TopicPartition, Long> from) {
     while (true) {
-      var infos = consumer.partitionsFor(Topics.WINDOW_RESULTS, POLL);
+      List<PartitionInfo> infos;
+      try {
+        infos = consumer.partitionsFor(Topics.WINDOW_RESULTS, METADATA_TIMEOUT);
+      } catch (org.apache.kafka.common.errors.TimeoutException slowBroker) {
+        // A loaded broker may take longer than one wait to answer: the caller's deadline (giveUp) decides. (Kafka's
+        // TimeoutException is qualified: java.util.concurrent's is imported.)
+        infos = null;
+      }
       if (infos != null && !infos.isEmpty()) {
         List<TopicPartition> partitions = infos.stream()
             .map(p -> new TopicPartition(p.topic(), p.partition())).collect(Collectors.toList());

@@ -68,8 +68,8 @@ final class CoIommu extends OnDemandPinning {
 
   @Override
   void beginMapCall(long ts) {
-    mapCalls++;
-    mapCallsNoExit++;
+    add(Counter.MAP_CALLS, 1);
+    add(Counter.MAP_CALLS_NO_EXIT, 1);
     callNotified = false;
     callSpan = spanSeq;
   }
@@ -103,7 +103,7 @@ final class CoIommu extends OnDemandPinning {
     callNotified = true;
     trap(false);
     if (callSpan == spanSeq) {
-      mapCallsNoExit--;
+      add(Counter.MAP_CALLS_NO_EXIT, -1);
     }
   }
 

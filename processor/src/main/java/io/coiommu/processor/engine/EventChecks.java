@@ -70,7 +70,7 @@ final class EventChecks {
     for (Policy p : policies) {
       long bad = point == SafetyPoint.AFTER_MAP ? p.countUnsafeAfterMap(gfn, pages) : p.countMappedUnpinned(gfn, pages);
       if (bad > 0) {
-        p.dmaSafetyViolations += bad;
+        p.add(Counter.DMA_SAFETY_VIOLATIONS, bad);
         scenarioAnomaly(out, p, AnomalyReason.DMA_SAFETY_VIOLATION, bad
             + " mapped pages are not pinned: an emulator bug", e);
       }
@@ -80,14 +80,14 @@ final class EventChecks {
   /** A fault of the trace: counted in every scenario's record. */
   void vmAnomaly(EmulationSink out, AnomalyReason reason, String detail, TraceEvent e) {
     for (Policy p : policies) {
-      p.anomalies++;
+      p.add(Counter.ANOMALIES, 1);
     }
     out.anomaly(anomaly("", reason, detail, e));
   }
 
   /** A fault that concerns one scenario: counted in its record only. */
   void scenarioAnomaly(EmulationSink out, Policy p, AnomalyReason reason, String detail, TraceEvent e) {
-    p.anomalies++;
+    p.add(Counter.ANOMALIES, 1);
     out.anomaly(anomaly(p.scenario.name(), reason, detail, e));
   }
 

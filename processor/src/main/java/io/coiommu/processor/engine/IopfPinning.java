@@ -43,8 +43,8 @@ final class IopfPinning extends OnDemandPinning {
 
   @Override
   void beginMapCall(long ts) {
-    mapCalls++;
-    mapCallsNoExit++;
+    add(Counter.MAP_CALLS, 1);
+    add(Counter.MAP_CALLS_NO_EXIT, 1);
   }
 
   @Override
@@ -70,8 +70,8 @@ final class IopfPinning extends OnDemandPinning {
       accessed.orWord(wi, m);
       if (faults != 0) {
         long n = Long.bitCount(faults);
-        ioPageFaults += n;
-        notifications += n;
+        add(Counter.IO_PAGE_FAULTS, n);
+        add(Counter.NOTIFICATIONS, n);
         countPins(wi, faults);
       }
     }

@@ -54,19 +54,19 @@ abstract class OnDemandPinning extends Policy {
   /** Counts the pins of the pages of {@code bits} in word {@code wi}, just set in P, and lists them in NEW. */
   final void countPins(long wi, long bits) {
     int n = Long.bitCount(bits);
-    pins += n;
+    add(Counter.PINS, n);
     // crosvm pins page by page: one VFIO map of 4 KiB each.
-    vfioMaps += n;
+    add(Counter.VFIO_MAPS, n);
     if (schedule.lru()) {
       addRuns(newGen, wi, onePerPage ? bits & ~listed.orWord(wi, bits) : bits, 0);
     }
   }
 
   final void countUnpins(long n) {
-    unpins += n;
-    vfioUnmaps += n;
+    add(Counter.UNPINS, n);
+    add(Counter.VFIO_UNMAPS, n);
     // Each VFIO unmap syncs the physical IOTLB.
-    iotlbInvalidations += n;
+    add(Counter.IOTLB_INVALIDATIONS, n);
   }
 
   /** Appends the pages of {@code bits} in word {@code wi} to {@code list}, in increasing order, as runs. */
@@ -150,7 +150,7 @@ abstract class OnDemandPinning extends Policy {
           unpin &= visit;
         }
         long notUnpinned = p & ~unpin;
-        scanVisits += Long.bitCount(visit);
+        add(Counter.SCAN_VISITS, Long.bitCount(visit));
         if (onePerPage) {
           // Every visited page leaves the list but those that go back on one.
           listed.clearWord(wi, requeue == null ? visit : visit & ~notUnpinned);
@@ -193,14 +193,14 @@ abstract class OnDemandPinning extends Policy {
     long stop = firstMapped < 0 ? end : firstMapped;
     accessed.clearRange(gfn, stop);
     countUnpins(pinnedPages.clearRange(gfn, stop));
-    balloonRequestedBytes += pages * PAGE_BYTES;
+    add(Counter.BALLOON_REQUESTED_BYTES, pages * PAGE_BYTES);
     long refused = 0;
     if (firstMapped >= 0) {
       accessed.clear(firstMapped);
       refused = pages * PAGE_BYTES;
-      balloonRefusedBytes += refused;
+      add(Counter.BALLOON_REFUSED_BYTES, refused);
     } else {
-      balloonReclaimedBytes += pages * PAGE_BYTES;
+      add(Counter.BALLOON_RECLAIMED_BYTES, pages * PAGE_BYTES);
     }
     setPinned(ts, pinnedPages.cardinality());
     return refused;

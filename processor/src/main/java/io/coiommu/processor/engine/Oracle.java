@@ -25,8 +25,8 @@ final class Oracle extends MappingPinned {
 
   @Override
   void beginMapCall(long ts) {
-    mapCalls++;
-    mapCallsNoExit++;
+    add(Counter.MAP_CALLS, 1);
+    add(Counter.MAP_CALLS_NO_EXIT, 1);
   }
 
   @Override

@@ -27,16 +27,16 @@ final class StaticPinning extends Policy {
   void start(long ts, long guestPages) {
     super.start(ts, guestPages);
     // One VFIO map of guest RAM pins every page: the boot work that the other policies avoid.
-    vfioMaps++;
-    pins += guestPages;
-    bootPinnedPages += guestPages;
+    add(Counter.VFIO_MAPS, 1);
+    add(Counter.PINS, guestPages);
+    add(Counter.BOOT_PINNED_PAGES, guestPages);
     setPinned(ts, guestPages);
   }
 
   @Override
   void beginMapCall(long ts) {
-    mapCalls++;
-    mapCallsNoExit++;
+    add(Counter.MAP_CALLS, 1);
+    add(Counter.MAP_CALLS_NO_EXIT, 1);
   }
 
   @Override

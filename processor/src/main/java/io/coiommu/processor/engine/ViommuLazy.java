@@ -55,17 +55,17 @@ final class ViommuLazy extends Policy {
 
   @Override
   void beginMapCall(long ts) {
-    mapCalls++;
+    add(Counter.MAP_CALLS, 1);
     trap(true);
   }
 
   @Override
   void mapRange(long ts, long gfn, long pages) {
-    vfioMaps++;
+    add(Counter.VFIO_MAPS, 1);
     // A page whose unmap is still queued was never unpinned: mapping it again pins nothing. Held pages were unmapped,
     // so those of the range are among the pages this map took from 0 to 1.
     long regained = held.cardinality() == 0 ? 0 : held.clearRange(gfn, gfn + pages);
-    pins += mapped.transitionCount() - regained;
+    add(Counter.PINS, mapped.transitionCount() - regained);
     setPinned(ts, mapped.mapped() + held.cardinality());
   }
 
@@ -93,8 +93,8 @@ final class ViommuLazy extends Policy {
 
   private void flush(long ts) {
     trap(true);
-    vfioUnmaps += queuedRanges;
-    unpins += held.cardinality();
+    add(Counter.VFIO_UNMAPS, queuedRanges);
+    add(Counter.UNPINS, held.cardinality());
     held.clear();
     queuedEntries = 0;
     queuedRanges = 0;

@@ -26,7 +26,7 @@ final class ViommuStrict extends MappingPinned {
 
   @Override
   void beginMapCall(long ts) {
-    mapCalls++;
+    add(Counter.MAP_CALLS, 1);
     trap(true);
   }
 

@@ -26,7 +26,7 @@ final class VirtioIommu extends MappingPinned {
 
   @Override
   void beginMapCall(long ts) {
-    mapCalls++;
+    add(Counter.MAP_CALLS, 1);
     trap(false);
   }
 
@@ -37,7 +37,7 @@ final class VirtioIommu extends MappingPinned {
 
   @Override
   void unmapRange(long ts, long gfn, long pages) {
-    iotlbInvalidations++;
+    add(Counter.IOTLB_INVALIDATIONS, 1);
     super.unmapRange(ts, gfn, pages);
   }
 }

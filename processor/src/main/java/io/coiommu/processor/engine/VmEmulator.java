@@ -181,7 +181,7 @@ public final class VmEmulator {
       case IO_PAGE_FAULT:
         callKind = CallKind.NONE;
         for (Policy p : policies) {
-          p.ioPageFaults++;
+          p.add(Counter.IO_PAGE_FAULTS, 1);
         }
         break;
       default:
@@ -232,7 +232,7 @@ public final class VmEmulator {
     clock.start(ts);
     for (Policy p : policies) {
       p.start(ts, guestPages);
-      p.anomalies += anomaliesBeforeStart;
+      p.add(Counter.ANOMALIES, anomaliesBeforeStart);
     }
   }
 

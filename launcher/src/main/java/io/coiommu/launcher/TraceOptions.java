@@ -1,13 +1,13 @@
 package io.coiommu.launcher;
 
 import io.coiommu.producer.EndOfTrace;
-import io.coiommu.producer.Quantities;
 import io.coiommu.producer.RejectPolicy;
 import io.coiommu.producer.TraceFiles;
 import io.coiommu.producer.TraceFormat;
 import io.coiommu.producer.TraceSource;
 import io.coiommu.producer.VmIdentity;
 import io.coiommu.producer.Workloads;
+import io.coiommu.schema.Quantities;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 

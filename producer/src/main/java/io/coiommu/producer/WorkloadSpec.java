@@ -1,5 +1,6 @@
 package io.coiommu.producer;
 
+import io.coiommu.schema.Quantities;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;

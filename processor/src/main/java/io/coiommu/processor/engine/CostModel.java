@@ -35,8 +35,9 @@ public final class CostModel {
   }
 
   /**
-   * Defaults overridden by {@code name=value} pairs separated by commas, values in ns, us, ms or s (e.g.
-   * {@code exit.mmio=12us,pin=300ns}). Throws IllegalArgumentException naming the bad pair.
+   * Defaults overridden by {@code name=value} pairs separated by commas, values durations of the one grammar of
+   * {@code Quantities} (e.g. {@code exit.mmio=12us,pin=300ns}; a bare number is seconds, as everywhere). Throws
+   * IllegalArgumentException naming the bad pair.
    */
   public static CostModel parse(String overrides) {
     CostModel m = DEFAULTS;

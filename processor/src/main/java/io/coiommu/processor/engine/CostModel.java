@@ -1,5 +1,6 @@
 package io.coiommu.processor.engine;
 
+import io.coiommu.schema.NamedSpec;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -44,13 +45,8 @@ public final class CostModel {
     if (overrides == null || overrides.isBlank()) {
       return m;
     }
-    for (String pair : overrides.split(",")) {
-      int eq = pair.indexOf('=');
-      if (eq < 0) {
-        throw new IllegalArgumentException("cost parameter '" + pair.trim() + "' is not name=value");
-      }
-      String name = pair.substring(0, eq).trim();
-      m = m.with(name, Durations.parse(pair.substring(eq + 1).trim(), "cost parameter " + name));
+    for (Map.Entry<String, String> p : NamedSpec.params(overrides, "costs '" + overrides + "'").entrySet()) {
+      m = m.with(p.getKey(), Durations.parse(p.getValue(), "cost parameter " + p.getKey()));
     }
     return m;
   }

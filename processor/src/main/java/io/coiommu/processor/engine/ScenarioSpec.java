@@ -1,5 +1,6 @@
 package io.coiommu.processor.engine;
 
+import io.coiommu.schema.NamedSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -38,13 +39,13 @@ public final class ScenarioSpec {
   public static List<Scenario> parse(String spec) {
     List<Scenario> out = new ArrayList<>();
     for (RawScenario raw : split(spec)) {
-      for (Map.Entry<String, String> p : raw.params.entrySet()) {
+      for (Map.Entry<String, String> p : raw.params().entrySet()) {
         if (p.getValue().contains(ALTERNATIVES)) {
           throw new IllegalArgumentException("scenario '" + raw.text() + "': value '" + p.getValue()
               + "' of " + p.getKey() + " lists alternatives; use a sweep to expand them");
         }
       }
-      out.add(build(raw.policy, raw.params, raw.text()));
+      out.add(build(raw.policy(), raw.params(), raw.text()));
     }
     return unique(out);
   }
@@ -59,7 +60,7 @@ public final class ScenarioSpec {
     for (RawScenario raw : split(sweepSpec)) {
       List<Map<String, String>> combos = new ArrayList<>();
       combos.add(new LinkedHashMap<>());
-      for (Map.Entry<String, String> p : raw.params.entrySet()) {
+      for (Map.Entry<String, String> p : raw.params().entrySet()) {
         List<Map<String, String>> next = new ArrayList<>();
         String[] values = p.getValue().split(ALTERNATIVES, -1);
         for (Map<String, String> c : combos) {
@@ -76,7 +77,7 @@ public final class ScenarioSpec {
         combos = next;
       }
       for (Map<String, String> c : combos) {
-        out.add(build(raw.policy, c, raw.text()));
+        out.add(build(raw.policy(), c, raw.text()));
       }
     }
     return unique(out);
@@ -92,61 +93,45 @@ public final class ScenarioSpec {
     return List.copyOf(scenarios);
   }
 
-  private static final class RawScenario {
-    final PolicyKind policy;
-    final Map<String, String> params = new LinkedHashMap<>();
-    final StringBuilder text = new StringBuilder();
+  /** One scenario of a spec: its policy, its parameters (values lower-cased) and its text for error messages. */
+  private record RawScenario(PolicyKind policy, Map<String, String> params, String text) {}
 
-    RawScenario(PolicyKind policy) {
-      this.policy = policy;
-    }
-
-    String text() {
-      return text.toString();
-    }
-  }
-
+  /**
+   * Splits a spec into its scenarios (an item without '=', or with ':' before its '=', starts one), each then read by
+   * the one {@code name:key=value} parser.
+   */
   private static List<RawScenario> split(String spec) {
     if (spec == null || spec.isBlank()) {
       throw new IllegalArgumentException("scenario spec is empty");
     }
-    List<RawScenario> out = new ArrayList<>();
-    RawScenario current = null;
+    List<StringBuilder> texts = new ArrayList<>();
     for (String item : spec.split(",", -1)) {
       String t = item.trim();
       if (t.isEmpty()) {
         throw new IllegalArgumentException("scenario spec '" + spec + "' has an empty item");
       }
-      String param = t;
-      if (!t.contains("=") || t.indexOf(':') >= 0 && t.indexOf(':') < t.indexOf('=')) {
-        int colon = t.indexOf(':');
-        String policyName = (colon < 0 ? t : t.substring(0, colon)).trim().toLowerCase(Locale.ROOT);
-        PolicyKind kind = PolicyKind.bySpecName(policyName);
-        if (kind == null) {
-          throw new IllegalArgumentException("unknown policy '" + policyName + "' in scenario spec; known: "
-              + knownPolicies());
-        }
-        current = new RawScenario(kind);
-        current.text.append(t);
-        out.add(current);
-        if (colon < 0) {
-          continue;
-        }
-        param = t.substring(colon + 1).trim();
-      } else if (current == null) {
+      int colon = t.indexOf(':');
+      if (!t.contains("=") || colon >= 0 && colon < t.indexOf('=')) {
+        texts.add(new StringBuilder(t));
+      } else if (texts.isEmpty()) {
         throw new IllegalArgumentException("parameter '" + t + "' comes before any policy");
       } else {
-        current.text.append(',').append(t);
+        // "static,interval=10s": the scenario's first parameter follows its name after ':'.
+        StringBuilder text = texts.get(texts.size() - 1);
+        text.append(text.indexOf(":") < 0 ? ':' : ',').append(t);
       }
-      int eq = param.indexOf('=');
-      String name = param.substring(0, eq).trim().toLowerCase(Locale.ROOT);
-      String value = param.substring(eq + 1).trim().toLowerCase(Locale.ROOT);
-      if (name.isEmpty() || value.isEmpty()) {
-        throw new IllegalArgumentException("scenario '" + current.text() + "': '" + param + "' is not name=value");
+    }
+    List<RawScenario> out = new ArrayList<>();
+    for (StringBuilder text : texts) {
+      NamedSpec parsed = NamedSpec.parse(text.toString(), "scenario");
+      PolicyKind kind = PolicyKind.bySpecName(parsed.name());
+      if (kind == null) {
+        throw new IllegalArgumentException("unknown policy '" + parsed.name() + "' in scenario spec; known: "
+            + knownPolicies());
       }
-      if (current.params.put(name, value) != null) {
-        throw new IllegalArgumentException("scenario '" + current.text() + "' sets " + name + " twice");
-      }
+      Map<String, String> params = new LinkedHashMap<>();
+      parsed.params().forEach((k, v) -> params.put(k, v.toLowerCase(Locale.ROOT)));
+      out.add(new RawScenario(kind, params, text.toString()));
     }
     return out;
   }

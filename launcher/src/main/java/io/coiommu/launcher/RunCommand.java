@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import java.io.IOException;
 
 /** Replays a trace through the whole pipeline and prints how each scenario fared. */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -73,7 +74,7 @@ final class RunCommand implements Callable<Integer> {
     return 0;
   }
 
-  private void report(Pipeline.Result result, PrintStream out) throws java.io.IOException {    out.println();
+  private void report(Pipeline.Result result, PrintStream out) throws IOException {    out.println();
     out.print(ComparisonTable.render(result.summary()));
     if (report != null) {
       Report.write(result.summary(), report);

@@ -10,6 +10,7 @@ import io.coiommu.producer.Workloads;
 import io.coiommu.schema.Quantities;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
+import java.util.Iterator;
 
 /** Which trace to replay: a recorded file or a synthetic workload (the built-in sample by default). */
 final class TraceOptions {
@@ -71,7 +72,7 @@ final class TraceOptions {
   /** The format names picocli lists in the help. */
   static final class FormatIds implements Iterable<String> {
     @Override
-    public java.util.Iterator<String> iterator() {
+    public Iterator<String> iterator() {
       return TraceFormat.ids().iterator();
     }
   }

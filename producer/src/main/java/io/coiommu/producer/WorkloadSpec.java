@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * A parsed {@code NAME[:KEY=VALUE[,KEY=VALUE]...]} workload spec. Every key must be one the workload
@@ -102,7 +103,7 @@ final class WorkloadSpec {
     return v;
   }
 
-  private <T> T wrap(String key, java.util.function.Supplier<T> parse) {
+  private <T> T wrap(String key, Supplier<T> parse) {
     try {
       return parse.get();
     } catch (IllegalArgumentException e) {

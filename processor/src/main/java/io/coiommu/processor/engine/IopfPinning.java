@@ -57,6 +57,11 @@ final class IopfPinning extends OnDemandPinning {
   void unmapRange(long ts, long gfn, long pages) {}
 
   @Override
+  boolean pinsOnAccess() {
+    return true;
+  }
+
+  @Override
   void access(long ts, long gfn, long pages) {
     PageBitmap mappedPages = mapped.pages();
     long end = gfn + pages;

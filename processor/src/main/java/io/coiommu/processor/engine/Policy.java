@@ -110,9 +110,14 @@ abstract class Policy {
     return 0;
   }
 
+  /** Whether the policy pins on device access, so that {@link #access} must hear of every access. */
+  boolean pinsOnAccess() {
+    return false;
+  }
+
   /**
-   * A device access to [gfn, gfn + pages): a DMA_ACCESS, or a map when the VM's trace has shown no access yet. Nothing
-   * for the policies that pin at map; a policy that pins on fault pins the mapped pages it does not hold yet.
+   * A device access to [gfn, gfn + pages): a DMA_ACCESS, or a map when the VM's trace has shown no access yet. Called
+   * only for a policy that {@link #pinsOnAccess}: it pins the mapped pages it does not hold yet.
    */
   void access(long ts, long gfn, long pages) {}
 

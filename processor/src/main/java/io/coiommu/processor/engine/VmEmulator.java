@@ -5,6 +5,7 @@ import io.coiommu.schema.TraceEvent;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,8 @@ public final class VmEmulator {
   // Package-private for EmulatorSnapshot, which writes and reads all of this state.
   final String vm;
   final Policy[] policies;
+  /** The policies that pin on device access; empty without one, so accesses cost the others nothing. */
+  private final Policy[] pinOnAccess;
   final WindowClock clock;
   private final EventChecks checks;
   final MappedPages mapped = new MappedPages();
@@ -64,6 +67,7 @@ public final class VmEmulator {
       policies[i] = scenarios.get(i).create(context);
     }
     this.footprint = context.footprintIfUsed();
+    this.pinOnAccess = Arrays.stream(policies).filter(Policy::pinsOnAccess).toArray(Policy[]::new);
   }
 
   /**
@@ -289,7 +293,9 @@ public final class VmEmulator {
         p.beginMapCall(ts);
       }
       p.mapRange(ts, gfn, pages);
-      if (accessSource == AccessSource.MAPS) {
+    }
+    if (accessSource == AccessSource.MAPS) {
+      for (Policy p : pinOnAccess) {
         p.access(ts, gfn, pages);
       }
     }
@@ -358,7 +364,7 @@ public final class VmEmulator {
       checks.vmAnomaly(out, AnomalyReason.ACCESS_TO_UNMAPPED_PAGE, unmapped + " of " + pages
           + " pages have no live mapping", e);
     }
-    for (Policy p : policies) {
+    for (Policy p : pinOnAccess) {
       p.access(ts, gfn, pages);
     }
     checks.checkSafety(gfn, pages, EventChecks.SafetyPoint.AT_ACCESS, e, out);

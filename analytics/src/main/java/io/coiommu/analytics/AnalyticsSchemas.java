@@ -6,6 +6,8 @@ import io.coiommu.schema.AvroSerde;
 import org.apache.avro.message.SchemaStore;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.avro.util.ClassSecurityValidator;
+import io.coiommu.analytics.schema.Percentiles;
+import io.coiommu.analytics.schema.GroupLevel;
 
 /**
  * Serdes for the analytics role's own records. Avro 1.12.2 reads its allow-list of deserializable
@@ -41,8 +43,8 @@ public final class AnalyticsSchemas {
     if (!trusted) {
       ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(ClassSecurityValidator.getGlobal(),
           ClassSecurityValidator.builder().add(GroupWindow.class).add(GroupSummary.class)
-              .add(io.coiommu.analytics.schema.Percentiles.class)
-              .add(io.coiommu.analytics.schema.GroupLevel.class).build()));
+              .add(Percentiles.class)
+              .add(GroupLevel.class).build()));
       trusted = true;
     }
   }

@@ -6,6 +6,7 @@ import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.util.function.ToDoubleFunction;
+import java.util.function.Consumer;
 
 /**
  * The run's figures for Prometheus (and so Grafana), per (scenario, VM) with labels scenario, vm
@@ -102,7 +103,7 @@ public final class MetricsEndpoint implements AutoCloseable {
   }
 
   /** Visits every (scenario, VM) while holding the summary, as the thread adding results does. */
-  private static void each(RunSummary summary, java.util.function.Consumer<VmRun> visit) {
+  private static void each(RunSummary summary, Consumer<VmRun> visit) {
     synchronized (summary) {
       summary.scenarios().forEach(sc -> sc.vms().forEach(visit));
     }

@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.RetriableException;
@@ -285,7 +286,7 @@ public final class ResultsConsumer {
       BooleanSupplier giveUp, Map<TopicPartition, Long> from) {
     long nextLog = System.nanoTime();
     while (true) {
-      List<org.apache.kafka.common.PartitionInfo> infos;
+      List<PartitionInfo> infos;
       String waitingFor;
       try {
         infos = consumer.partitionsFor(Topics.WINDOW_RESULTS, METADATA);

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.Comparator;
 
 /**
  * Accumulates window results, in any interleaving of VMs and scenarios, into per scenario, VM,
@@ -153,7 +154,7 @@ public final class RunSummary {
       return Collections.unmodifiableCollection(scenarios.values());
     }
     List<ScenarioRun> ordered = new ArrayList<>(scenarios.values());
-    ordered.sort(java.util.Comparator.comparingInt((ScenarioRun r) -> {
+    ordered.sort(Comparator.comparingInt((ScenarioRun r) -> {
       int i = scenarioOrder.indexOf(r.scenario());
       return i < 0 ? Integer.MAX_VALUE : i;
     }).thenComparing(ScenarioRun::scenario));

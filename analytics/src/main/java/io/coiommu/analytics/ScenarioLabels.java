@@ -1,5 +1,6 @@
 package io.coiommu.analytics;
 
+import io.coiommu.schema.NamedSpec;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -59,21 +60,11 @@ final class ScenarioLabels {
   }
 
   static String policy(String spec) {
-    int colon = spec.indexOf(':');
-    return colon < 0 ? spec : spec.substring(0, colon);
+    return NamedSpec.parse(spec, "scenario").name();
   }
 
-  /** Parameters in spec order; a parameter without '=' keeps itself as its value. */
+  /** Parameters in spec order. */
   private static Map<String, String> params(String spec) {
-    Map<String, String> params = new LinkedHashMap<>();
-    int colon = spec.indexOf(':');
-    if (colon < 0) {
-      return params;
-    }
-    for (String p : spec.substring(colon + 1).split(",")) {
-      int eq = p.indexOf('=');
-      params.put(eq < 0 ? p : p.substring(0, eq), eq < 0 ? p : p.substring(eq + 1));
-    }
-    return params;
+    return NamedSpec.parse(spec, "scenario").params();
   }
 }

@@ -1,6 +1,6 @@
 package io.coiommu.launcher;
 
-import io.coiommu.producer.Quantities;
+import io.coiommu.schema.Quantities;
 import java.time.Duration;
 import picocli.CommandLine.ITypeConverter;
 

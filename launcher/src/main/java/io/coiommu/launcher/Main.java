@@ -4,6 +4,9 @@ import io.coiommu.schema.KnownSchemas;
 import io.coiommu.launcher.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import java.io.IOException;
+import io.coiommu.producer.TraceFormatException;
+import java.nio.file.NoSuchFileException;
 
 /** The coiommu command: one subcommand per way of running the pipeline's roles. */
 @Command(name = "coiommu", mixinStandardHelpOptions = true, version = "coiommu-pipeline 0.1.0",
@@ -30,9 +33,9 @@ public final class Main {
    * get one clear line; anything else is a bug and keeps its stack trace.
    */
   private static int userError(Exception e, CommandLine cl, CommandLine.ParseResult parsed) throws Exception {
-    if (e instanceof IllegalArgumentException || e instanceof java.io.IOException
-        || e instanceof io.coiommu.producer.TraceFormatException) {
-      String message = e instanceof java.nio.file.NoSuchFileException ? "no such file: " + e.getMessage()
+    if (e instanceof IllegalArgumentException || e instanceof IOException
+        || e instanceof TraceFormatException) {
+      String message = e instanceof NoSuchFileException ? "no such file: " + e.getMessage()
           : e.getMessage();
       cl.getErr().println(cl.getColorScheme().errorText("coiommu " + cl.getCommandName() + ": " + message));
       return 2;

@@ -32,6 +32,7 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 
 /**
  * The whole path in one process: trace -> Kafka -> Streams emulation -> results. Used by
@@ -86,7 +87,7 @@ public final class Pipeline {
           StreamsSettings.properties(client, appId, stateDir))) {
         streams.setUncaughtExceptionHandler(e -> {
           log.println("processor failed: " + e);
-          return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
+          return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
               .SHUTDOWN_CLIENT;
         });
         streams.start();

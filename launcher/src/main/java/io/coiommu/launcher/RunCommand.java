@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import java.io.IOException;
 
 /** Replays a trace through the whole pipeline and prints how each scenario fared. */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -77,7 +78,7 @@ final class RunCommand implements Callable<Integer> {
    * The comparison table, and the report files when {@code dir} is given: what {@code run --report} and
    * {@code report} both end with, so a cluster's report reads exactly like a run's.
    */
-  static void printAndWrite(RunSummary summary, Path dir, PrintStream out) throws java.io.IOException {
+  static void printAndWrite(RunSummary summary, Path dir, PrintStream out) throws IOException {
     out.println();
     out.print(ComparisonTable.render(summary));
     if (dir != null) {
@@ -86,7 +87,7 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
-  private void report(Pipeline.Result result, PrintStream out) throws java.io.IOException {
+  private void report(Pipeline.Result result, PrintStream out) throws IOException {
     printAndWrite(result.summary(), report, out);
     out.printf("%nwhole run: %.1f s (broker start %.1f s)%n", result.total().toMillis() / 1000.0,
         result.brokerStart().toMillis() / 1000.0);

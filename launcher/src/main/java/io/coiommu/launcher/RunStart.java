@@ -9,6 +9,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import java.util.List;
 
 /**
  * Where a run starts in topics that may already hold earlier runs (a shared cluster): the processor
@@ -35,7 +36,7 @@ record RunStart(Map<TopicPartition, Long> trace, Map<TopicPartition, Long> resul
 
   private static Map<TopicPartition, Long> ends(Admin admin, String topic) throws Exception {
     Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-    admin.describeTopics(java.util.List.of(topic)).allTopicNames().get().get(topic).partitions()
+    admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
         .forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
     Map<TopicPartition, Long> ends = new HashMap<>();
     admin.listOffsets(request).all().get().forEach((p, info) -> ends.put(p, info.offset()));

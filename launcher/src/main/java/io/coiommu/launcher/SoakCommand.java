@@ -34,6 +34,8 @@ import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import java.util.concurrent.Callable;
+import java.util.List;
 
 /**
  * A bounded soak: replays a long synthetic fleet at full speed into an embedded broker for N minutes while the
@@ -42,7 +44,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "soak", mixinStandardHelpOptions = true,
     description = "Max-speed replay on an embedded broker for N minutes; prints heap, consumer lag and throughput.")
-final class SoakCommand implements java.util.concurrent.Callable<Integer> {
+final class SoakCommand implements Callable<Integer> {
 
   @Mixin
   ScenarioOptions scenarios = new ScenarioOptions();
@@ -118,7 +120,7 @@ final class SoakCommand implements java.util.concurrent.Callable<Integer> {
   private static long[] offsets(Admin admin, String appId) throws Exception {
     Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(appId)
         .partitionsToOffsetAndMetadata().get();
-    Map<TopicPartition, OffsetSpec> latest = admin.describeTopics(java.util.List.of(Topics.TRACE_EVENTS))
+    Map<TopicPartition, OffsetSpec> latest = admin.describeTopics(List.of(Topics.TRACE_EVENTS))
         .allTopicNames().get().get(Topics.TRACE_EVENTS).partitions().stream()
         .collect(Collectors.toMap(p -> new TopicPartition(Topics.TRACE_EVENTS, p.partition()), p -> OffsetSpec.latest()));
     Map<TopicPartition, ListOffsetsResultInfo> ends = admin.listOffsets(latest).all().get();

@@ -1,7 +1,6 @@
 package io.coiommu.launcher;
 
 import io.coiommu.producer.EndOfTrace;
-import io.coiommu.producer.Quantities;
 import io.coiommu.producer.RejectPolicy;
 import io.coiommu.producer.TraceFiles;
 import io.coiommu.producer.TraceFormat;
@@ -9,8 +8,10 @@ import io.coiommu.producer.TraceSource;
 import io.coiommu.producer.VmIdentity;
 import io.coiommu.producer.Workloads;
 import io.coiommu.producer.trace.TraceReaders;
+import io.coiommu.schema.Quantities;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
+import java.util.Iterator;
 
 /** Which trace to replay: a recorded file or a synthetic workload (the built-in sample by default). */
 final class TraceOptions {
@@ -76,7 +77,7 @@ final class TraceOptions {
   /** The format names picocli lists in the help. */
   static final class FormatIds implements Iterable<String> {
     @Override
-    public java.util.Iterator<String> iterator() {
+    public Iterator<String> iterator() {
       return TraceFormat.ids().iterator();
     }
   }

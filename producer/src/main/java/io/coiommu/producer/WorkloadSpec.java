@@ -1,10 +1,12 @@
 package io.coiommu.producer;
 
+import io.coiommu.schema.NamedSpec;
+import io.coiommu.schema.Quantities;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * A parsed {@code NAME[:KEY=VALUE[,KEY=VALUE]...]} workload spec. Every key must be one the workload
@@ -23,25 +25,9 @@ final class WorkloadSpec {
   }
 
   static WorkloadSpec parse(String text) {
-    String trimmed = text.trim();
-    int colon = trimmed.indexOf(':');
-    String name = (colon < 0 ? trimmed : trimmed.substring(0, colon)).toLowerCase(Locale.ROOT);
-    if (name.isEmpty()) {
-      throw new IllegalArgumentException("empty workload spec");
-    }
-    WorkloadSpec spec = new WorkloadSpec(text, name);
-    if (colon >= 0 && colon < trimmed.length() - 1) {
-      for (String pair : trimmed.substring(colon + 1).split(",")) {
-        int eq = pair.indexOf('=');
-        if (eq <= 0 || eq == pair.length() - 1) {
-          throw new IllegalArgumentException("workload '" + text + "': expected KEY=VALUE, got '" + pair + "'");
-        }
-        String key = pair.substring(0, eq).trim().toLowerCase(Locale.ROOT);
-        if (spec.values.put(key, pair.substring(eq + 1).trim()) != null) {
-          throw new IllegalArgumentException("workload '" + text + "': '" + key + "' given twice");
-        }
-      }
-    }
+    NamedSpec parsed = NamedSpec.parse(text, "workload");
+    WorkloadSpec spec = new WorkloadSpec(text, parsed.name());
+    spec.values.putAll(parsed.params());
     return spec;
   }
 
@@ -117,7 +103,7 @@ final class WorkloadSpec {
     return v;
   }
 
-  private <T> T wrap(String key, java.util.function.Supplier<T> parse) {
+  private <T> T wrap(String key, Supplier<T> parse) {
     try {
       return parse.get();
     } catch (IllegalArgumentException e) {

@@ -9,6 +9,7 @@ import io.coiommu.producer.synthetic.SimulatedVms;
 import io.coiommu.producer.synthetic.StorageIo;
 import io.coiommu.producer.synthetic.VmSimulation;
 import io.coiommu.producer.trace.TraceReaders;
+import io.coiommu.schema.Quantities;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

@@ -74,6 +74,35 @@ class WorkloadsTest {
   }
 
   @Test
+  void nicStorageAndGpuDevicesAccessExactlyTheBuffersTheyHaveMapped() {
+    for (String spec : List.of("nic:duration=2s,pps=5000", "storage:duration=2s,iops=2000", "gpu:duration=2s")) {
+      // Per device: gpa of each live mapping -> its length; an access names one whole live buffer.
+      Map<String, Map<Long, Long>> live = new HashMap<>();
+      Map<String, Long> iovaToGpa = new HashMap<>();
+      long accesses = 0;
+      try (TraceSource s = Workloads.open(spec)) {
+        while (s.hasNext()) {
+          TraceEvent e = s.next().event();
+          Map<Long, Long> dev = live.computeIfAbsent(e.getDevice(), d -> new HashMap<>());
+          switch (e.getType()) {
+            case DMA_MAP, DMA_ALLOC -> {
+              dev.put(e.getGpa(), e.getBytes());
+              iovaToGpa.put(e.getDevice() + "/" + e.getIova(), e.getGpa());
+            }
+            case DMA_UNMAP, DMA_FREE -> dev.remove(iovaToGpa.remove(e.getDevice() + "/" + e.getIova()));
+            case DMA_ACCESS -> {
+              accesses++;
+              assertThat(dev.get(e.getGpa())).as("%s: access %s", spec, e).isEqualTo(e.getBytes());
+            }
+            default -> { }
+          }
+        }
+      }
+      assertThat(accesses).as(spec).isPositive();
+    }
+  }
+
+  @Test
   void nicRecyclesTheSamePages() {
     Map<Long, Integer> mapsPerPage = new HashMap<>();
     try (TraceSource s = Workloads.open("nic:duration=2s,pps=5000")) {

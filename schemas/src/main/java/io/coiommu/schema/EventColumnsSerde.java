@@ -4,6 +4,7 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
+import java.util.Map;
 
 /**
  * Kafka serde of trace-topic values as {@link EventColumns}: single-object-encoded {@link EventBatch} records of
@@ -36,7 +37,7 @@ public final class EventColumnsSerde implements Serde<EventColumns>, Serializer<
   }
 
   @Override
-  public void configure(java.util.Map<String, ?> configs, boolean isKey) {}
+  public void configure(Map<String, ?> configs, boolean isKey) {}
 
   @Override
   public void close() {}

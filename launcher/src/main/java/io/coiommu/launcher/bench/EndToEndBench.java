@@ -30,6 +30,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KafkaStreams;
+import java.util.LinkedHashMap;
+import java.util.function.LongConsumer;
 
 /**
  * The whole path on one broker: trace -> {@link TraceProducer} -> trace topic -> the Streams emulation (as
@@ -60,7 +62,7 @@ final class EndToEndBench {
   private EndToEndBench() {}
 
   static void createTopics(Properties client, int partitions, String... extra) throws Exception {
-    Map<String, Integer> topics = new java.util.LinkedHashMap<>();
+    Map<String, Integer> topics = new LinkedHashMap<>();
     topics.put(Topics.TRACE_EVENTS, partitions);
     topics.put(Topics.WINDOW_RESULTS, partitions);
     topics.put(Topics.ANOMALIES, 1);
@@ -78,7 +80,7 @@ final class EndToEndBench {
    * producer takes it; {@code listener} hears each result.
    */
   static Outcome run(Properties client, BenchTrace trace, ProcessorConfig config, Pacing pacing,
-                     java.util.function.LongConsumer taken, ResultListener listener, Duration timeout)
+                     LongConsumer taken, ResultListener listener, Duration timeout)
       throws Exception {
     Path stateDir = Files.createTempDirectory("coiommu-bench-streams-");
     String appId = StreamsSettings.DEFAULT_APPLICATION_ID + "-bench-" + UUID.randomUUID();

@@ -1,5 +1,6 @@
 package io.coiommu.processor.engine;
 
+import io.coiommu.schema.NamedSpec;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -35,21 +36,17 @@ public final class CostModel {
   }
 
   /**
-   * Defaults overridden by {@code name=value} pairs separated by commas, values in ns, us, ms or s (e.g.
-   * {@code exit.mmio=12us,pin=300ns}). Throws IllegalArgumentException naming the bad pair.
+   * Defaults overridden by {@code name=value} pairs separated by commas, values durations of the one grammar of
+   * {@code Quantities} (e.g. {@code exit.mmio=12us,pin=300ns}; a bare number is seconds, as everywhere). Throws
+   * IllegalArgumentException naming the bad pair.
    */
   public static CostModel parse(String overrides) {
     CostModel m = DEFAULTS;
     if (overrides == null || overrides.isBlank()) {
       return m;
     }
-    for (String pair : overrides.split(",")) {
-      int eq = pair.indexOf('=');
-      if (eq < 0) {
-        throw new IllegalArgumentException("cost parameter '" + pair.trim() + "' is not name=value");
-      }
-      String name = pair.substring(0, eq).trim();
-      m = m.with(name, Durations.parse(pair.substring(eq + 1).trim(), "cost parameter " + name));
+    for (Map.Entry<String, String> p : NamedSpec.params(overrides, "costs '" + overrides + "'").entrySet()) {
+      m = m.with(p.getKey(), Durations.parse(p.getValue(), "cost parameter " + p.getKey()));
     }
     return m;
   }
@@ -76,16 +73,12 @@ public final class CostModel {
   }
 
   long exitNanos(ExitKind kind) {
-    switch (kind) {
-      case IOEVENTFD:
-        return nanos(EXIT_IOEVENTFD);
-      case USERSPACE_MMIO:
-        return nanos(EXIT_USERSPACE_MMIO);
-      case VIRTQUEUE_KICK:
-        return nanos(EXIT_VIRTQUEUE_KICK);
-      default:
-        return 0;
-    }
+    return switch (kind) {
+      case NONE -> 0;
+      case IOEVENTFD -> nanos(EXIT_IOEVENTFD);
+      case USERSPACE_MMIO -> nanos(EXIT_USERSPACE_MMIO);
+      case VIRTQUEUE_KICK -> nanos(EXIT_VIRTQUEUE_KICK);
+    };
   }
 
   /** Every parameter with its value, e.g. {@code exit.ioeventfd=4000ns,exit.mmio=8000ns,...}. */

@@ -1,6 +1,11 @@
 package io.coiommu.processor.engine;
 
-/** Trace-time durations as scenario specs write them: an integer with a unit (ns, us, ms, s, m). */
+import io.coiommu.schema.Quantities;
+
+/**
+ * Trace-time durations as scenario specs and cost parameters write them: the one grammar of {@link Quantities#nanos}
+ * ({@code 10s}, {@code 500ms}, {@code 1.5s}, {@code 1h}, {@code 10} for seconds), written back canonically.
+ */
 final class Durations {
 
   private static final long[] UNIT_NANOS = {60_000_000_000L, 1_000_000_000L, 1_000_000L, 1_000L, 1L};
@@ -8,28 +13,13 @@ final class Durations {
 
   private Durations() {}
 
-  /** Parses e.g. {@code 10s}, {@code 500ms}; {@code what} names the field in the error message. */
+  /** Parses a duration; {@code what} names the field in the error message. */
   static long parse(String text, String what) {
-    String t = text.trim();
-    int i = 0;
-    while (i < t.length() && Character.isDigit(t.charAt(i))) {
-      i++;
+    try {
+      return Quantities.nanos(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(what + ": " + e.getMessage(), e);
     }
-    if (i == 0) {
-      throw new IllegalArgumentException(what + ": '" + text + "' is not a duration like 10s, 500ms, 250us or 7ns");
-    }
-    String unit = t.substring(i);
-    for (int u = 0; u < UNIT_NAMES.length; u++) {
-      if (UNIT_NAMES[u].equals(unit)) {
-        try {
-          return Math.multiplyExact(Long.parseLong(t.substring(0, i)), UNIT_NANOS[u]);
-        } catch (ArithmeticException | NumberFormatException e) {
-          throw new IllegalArgumentException(what + ": '" + text + "' is too large");
-        }
-      }
-    }
-    throw new IllegalArgumentException(
-        what + ": '" + text + "' has no unit or an unknown one (use ns, us, ms, s or m)");
   }
 
   /** The canonical form: the largest of s, ms, us, ns that divides it exactly. */

@@ -18,18 +18,18 @@ abstract class MappingPinned extends Policy {
   @Override
   void mapRange(long ts, long gfn, long pages) {
     if (vfioPerRange) {
-      vfioMaps++;
+      add(Counter.VFIO_MAPS, 1);
     }
-    pins += mapped.transitionCount();
+    add(Counter.PINS, mapped.transitionCount());
     setPinned(ts, mapped.mapped());
   }
 
   @Override
   void unmapRange(long ts, long gfn, long pages) {
     if (vfioPerRange) {
-      vfioUnmaps++;
+      add(Counter.VFIO_UNMAPS, 1);
     }
-    unpins += mapped.transitionCount();
+    add(Counter.UNPINS, mapped.transitionCount());
     setPinned(ts, mapped.mapped());
   }
 

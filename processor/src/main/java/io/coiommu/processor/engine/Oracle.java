@@ -6,14 +6,27 @@ package io.coiommu.processor.engine;
  */
 final class Oracle extends MappingPinned {
 
-  Oracle(Scenario scenario, CostModel costs, MappedPages mapped) {
-    super(scenario, costs, mapped, ExitKind.NONE, false);
+    /** No parameters. */
+  record Params() implements PolicyParams {
+    @Override
+    public PolicyKind kind() {
+      return PolicyKind.ORACLE;
+    }
+
+    @Override
+    public Policy create(Scenario scenario, PolicyContext context) {
+      return new Oracle(scenario, context);
+    }
+  }
+
+  Oracle(Scenario scenario, PolicyContext context) {
+    super(scenario, context.costs(), context.mapped(), ExitKind.NONE, false);
   }
 
   @Override
   void beginMapCall(long ts) {
-    mapCalls++;
-    mapCallsNoExit++;
+    add(Counter.MAP_CALLS, 1);
+    add(Counter.MAP_CALLS_NO_EXIT, 1);
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.coiommu.schema.WindowResult;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.util.Arrays;
 
 /**
  * The state of one scenario for one VM: what the policy keeps pinned, and the counters of the current record span.
@@ -22,24 +23,8 @@ abstract class Policy {
   final MappedPages mapped;
   private final ExitKind exitKind;
 
-  long notifications;
-  long exits;
-  long pins;
-  long unpins;
-  long vfioMaps;
-  long vfioUnmaps;
-  long iotlbInvalidations;
-  long mapCalls;
-  long mapCallsNoExit;
-  long ioPageFaults;
-  long balloonRequestedBytes;
-  long balloonReclaimedBytes;
-  long balloonRefusedBytes;
-  long bootPinnedPages;
-  long dmaSafetyViolations;
-  long anomalies;
-  /** LRU list entries examined (coiommu's scan work, charged by the cost model). */
-  long scanVisits;
+  /** The current span's {@link Counter}s, by ordinal. */
+  private final long[] counts = new long[Counter.ALL.length];
 
   private long pinned;
   private long peakPinned;
@@ -53,6 +38,14 @@ abstract class Policy {
     this.costs = costs;
     this.mapped = mapped;
     this.exitKind = exitKind;
+  }
+
+  final void add(Counter c, long n) {
+    counts[c.ordinal()] += n;
+  }
+
+  final long count(Counter c) {
+    return counts[c.ordinal()];
   }
 
   /** VM_START: the guest has {@code guestPages} pages. */
@@ -78,7 +71,7 @@ abstract class Policy {
 
   /** VM_STOP: everything is released. */
   void release(long ts) {
-    unpins += pinned;
+    add(Counter.UNPINS, pinned);
     setPinned(ts, 0);
   }
 
@@ -102,10 +95,10 @@ abstract class Policy {
 
   /** One synchronous guest-to-host request: a notification and the exit it costs, with an IOTLB invalidation or not. */
   final void trap(boolean invalidates) {
-    notifications++;
-    exits++;
+    add(Counter.NOTIFICATIONS, 1);
+    add(Counter.EXITS, 1);
     if (invalidates) {
-      iotlbInvalidations++;
+      add(Counter.IOTLB_INVALIDATIONS, 1);
     }
   }
 
@@ -117,16 +110,35 @@ abstract class Policy {
     return 0;
   }
 
+  /** Whether the policy pins on device access, so that {@link #access} must hear of every access. */
+  boolean pinsOnAccess() {
+    return false;
+  }
+
+  /**
+   * A device access to [gfn, gfn + pages): a DMA_ACCESS, or a map when the VM's trace has shown no access yet. Called
+   * only for a policy that {@link #pinsOnAccess}: it pins the mapped pages it does not hold yet.
+   */
+  void access(long ts, long gfn, long pages) {}
+
+  /**
+   * Pages of [gfn, gfn + pages) a device could reach unpinned right after their map: those of
+   * {@link #countMappedUnpinned} for a policy that pins at map.
+   */
+  long countUnsafeAfterMap(long gfn, long pages) {
+    return countMappedUnpinned(gfn, pages);
+  }
+
   /** Estimated host CPU nanoseconds of the current span. */
   long cpuCostNs() {
-    return exits * costs.exitNanos(exitKind)
-        + pins * costs.nanos(CostModel.PIN_PAGE)
-        + unpins * costs.nanos(CostModel.UNPIN_PAGE)
-        + vfioMaps * costs.nanos(CostModel.VFIO_MAP)
-        + vfioUnmaps * costs.nanos(CostModel.VFIO_UNMAP)
-        + iotlbInvalidations * costs.nanos(CostModel.IOTLB_INVALIDATION)
-        + ioPageFaults * costs.nanos(CostModel.IO_PAGE_FAULT)
-        + scanVisits * costs.nanos(CostModel.LRU_SCAN_PAGE);
+    return count(Counter.EXITS) * costs.exitNanos(exitKind)
+        + count(Counter.PINS) * costs.nanos(CostModel.PIN_PAGE)
+        + count(Counter.UNPINS) * costs.nanos(CostModel.UNPIN_PAGE)
+        + count(Counter.VFIO_MAPS) * costs.nanos(CostModel.VFIO_MAP)
+        + count(Counter.VFIO_UNMAPS) * costs.nanos(CostModel.VFIO_UNMAP)
+        + count(Counter.IOTLB_INVALIDATIONS) * costs.nanos(CostModel.IOTLB_INVALIDATION)
+        + count(Counter.IO_PAGE_FAULTS) * costs.nanos(CostModel.IO_PAGE_FAULT)
+        + count(Counter.SCAN_VISITS) * costs.nanos(CostModel.LRU_SCAN_PAGE);
   }
 
   final long pinned() {
@@ -172,28 +184,12 @@ abstract class Policy {
     r.setAvgPinnedBytes(len > 0 ? (double) pinnedPageNanos * PAGE_BYTES / len : 0.0);
     r.setMappedPages(mapped.mapped());
     r.setPeakMappedPages(mapped.peak());
-    r.setNotifications(notifications);
-    r.setExits(exits);
-    r.setPins(pins);
-    r.setUnpins(unpins);
-    r.setVfioMaps(vfioMaps);
-    r.setVfioUnmaps(vfioUnmaps);
-    r.setIotlbInvalidations(iotlbInvalidations);
-    r.setMapCalls(mapCalls);
-    r.setMapCallsNoExit(mapCallsNoExit);
-    r.setIoPageFaults(ioPageFaults);
-    r.setBalloonRequestedBytes(balloonRequestedBytes);
-    r.setBalloonReclaimedBytes(balloonReclaimedBytes);
-    r.setBalloonRefusedBytes(balloonRefusedBytes);
+    for (Counter c : Counter.ALL) {
+      c.set(r, counts[c.ordinal()]);
+    }
     r.setDttBytes(dttBytes());
-    r.setBootPinnedPages(bootPinnedPages);
     r.setCpuCostNs(cpuCostNs());
-    r.setDmaSafetyViolations(dmaSafetyViolations);
-    r.setAnomalies(anomalies);
-    notifications = exits = pins = unpins = vfioMaps = vfioUnmaps = iotlbInvalidations = 0;
-    mapCalls = mapCallsNoExit = ioPageFaults = 0;
-    balloonRequestedBytes = balloonReclaimedBytes = balloonRefusedBytes = 0;
-    bootPinnedPages = dmaSafetyViolations = anomalies = scanVisits = 0;
+    Arrays.fill(counts, 0);
     pinnedPageNanos = 0;
     peakPinned = pinned;
     spanSeq++;
@@ -202,34 +198,20 @@ abstract class Policy {
 
   /** Everything of the open span and the gauge, then the policy's own state: a restored policy goes on exactly. */
   final void writeTo(DataOutput out) throws IOException {
-    long[] v = {notifications, exits, pins, unpins, vfioMaps, vfioUnmaps, iotlbInvalidations, mapCalls,
-        mapCallsNoExit, ioPageFaults, balloonRequestedBytes, balloonReclaimedBytes, balloonRefusedBytes,
-        bootPinnedPages, dmaSafetyViolations, anomalies, scanVisits, pinned, peakPinned, pinnedPageNanos,
-        lastChangeNs, spanSeq};
-    for (long x : v) {
+    for (long x : counts) {
+      out.writeLong(x);
+    }
+    long[] gauge = {pinned, peakPinned, pinnedPageNanos, lastChangeNs, spanSeq};
+    for (long x : gauge) {
       out.writeLong(x);
     }
     writeState(out);
   }
 
   final void readFrom(DataInput in) throws IOException {
-    notifications = in.readLong();
-    exits = in.readLong();
-    pins = in.readLong();
-    unpins = in.readLong();
-    vfioMaps = in.readLong();
-    vfioUnmaps = in.readLong();
-    iotlbInvalidations = in.readLong();
-    mapCalls = in.readLong();
-    mapCallsNoExit = in.readLong();
-    ioPageFaults = in.readLong();
-    balloonRequestedBytes = in.readLong();
-    balloonReclaimedBytes = in.readLong();
-    balloonRefusedBytes = in.readLong();
-    bootPinnedPages = in.readLong();
-    dmaSafetyViolations = in.readLong();
-    anomalies = in.readLong();
-    scanVisits = in.readLong();
+    for (int i = 0; i < counts.length; i++) {
+      counts[i] = in.readLong();
+    }
     pinned = in.readLong();
     peakPinned = in.readLong();
     pinnedPageNanos = in.readLong();
@@ -250,9 +232,9 @@ abstract class Policy {
 
   /** Balloon bookkeeping shared by the policies that refuse exactly the pinned pages of the request. */
   final long refusePinnedPages(long pages, long pinnedInRange) {
-    balloonRequestedBytes += pages * PAGE_BYTES;
-    balloonRefusedBytes += pinnedInRange * PAGE_BYTES;
-    balloonReclaimedBytes += (pages - pinnedInRange) * PAGE_BYTES;
+    add(Counter.BALLOON_REQUESTED_BYTES, pages * PAGE_BYTES);
+    add(Counter.BALLOON_REFUSED_BYTES, pinnedInRange * PAGE_BYTES);
+    add(Counter.BALLOON_RECLAIMED_BYTES, (pages - pinnedInRange) * PAGE_BYTES);
     return pinnedInRange * PAGE_BYTES;
   }
 

@@ -6,24 +6,37 @@ package io.coiommu.processor.engine;
  */
 final class StaticPinning extends Policy {
 
-  StaticPinning(Scenario scenario, CostModel costs, MappedPages mapped) {
-    super(scenario, costs, mapped, ExitKind.NONE);
+    /** No parameters. */
+  record Params() implements PolicyParams {
+    @Override
+    public PolicyKind kind() {
+      return PolicyKind.STATIC;
+    }
+
+    @Override
+    public Policy create(Scenario scenario, PolicyContext context) {
+      return new StaticPinning(scenario, context);
+    }
+  }
+
+  StaticPinning(Scenario scenario, PolicyContext context) {
+    super(scenario, context.costs(), context.mapped(), ExitKind.NONE);
   }
 
   @Override
   void start(long ts, long guestPages) {
     super.start(ts, guestPages);
     // One VFIO map of guest RAM pins every page: the boot work that the other policies avoid.
-    vfioMaps++;
-    pins += guestPages;
-    bootPinnedPages += guestPages;
+    add(Counter.VFIO_MAPS, 1);
+    add(Counter.PINS, guestPages);
+    add(Counter.BOOT_PINNED_PAGES, guestPages);
     setPinned(ts, guestPages);
   }
 
   @Override
   void beginMapCall(long ts) {
-    mapCalls++;
-    mapCallsNoExit++;
+    add(Counter.MAP_CALLS, 1);
+    add(Counter.MAP_CALLS_NO_EXIT, 1);
   }
 
   @Override

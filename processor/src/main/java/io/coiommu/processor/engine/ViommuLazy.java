@@ -19,34 +19,64 @@ final class ViommuLazy extends Policy {
   private long queuedRanges;
   private long deadline = Long.MAX_VALUE;
 
-  ViommuLazy(Scenario scenario, CostModel costs, MappedPages mapped) {
-    super(scenario, costs, mapped, ExitKind.USERSPACE_MMIO);
+  /**
+   * @param queueEntries flush-queue entries that trigger a flush
+   * @param timeoutNs trace nanoseconds after which a queued unmap is flushed
+   */
+  record Params(int queueEntries, long timeoutNs) implements PolicyParams {
+
+    /** Linux's flush queue by default: IOVA_FQ_SIZE = 256 entries, IOVA_FQ_TIMEOUT = 10 ms. */
+    static Params parse(SpecParams p) {
+      return new Params((int) p.integer("queue", 256, 1, 1_000_000), p.duration("timeout", 10_000_000L, 1));
+    }
+
+    @Override
+    public PolicyKind kind() {
+      return PolicyKind.VIOMMU_LAZY;
+    }
+
+    @Override
+    public String name() {
+      return kind().specName() + ":queue=" + queueEntries + ",timeout=" + Durations.format(timeoutNs);
+    }
+
+    @Override
+    public Policy create(Scenario scenario, PolicyContext context) {
+      return new ViommuLazy(scenario, context, this);
+    }
+  }
+
+  private final Params params;
+
+  ViommuLazy(Scenario scenario, PolicyContext context, Params params) {
+    super(scenario, context.costs(), context.mapped(), ExitKind.USERSPACE_MMIO);
+    this.params = params;
   }
 
   @Override
   void beginMapCall(long ts) {
-    mapCalls++;
+    add(Counter.MAP_CALLS, 1);
     trap(true);
   }
 
   @Override
   void mapRange(long ts, long gfn, long pages) {
-    vfioMaps++;
+    add(Counter.VFIO_MAPS, 1);
     // A page whose unmap is still queued was never unpinned: mapping it again pins nothing. Held pages were unmapped,
     // so those of the range are among the pages this map took from 0 to 1.
     long regained = held.cardinality() == 0 ? 0 : held.clearRange(gfn, gfn + pages);
-    pins += mapped.transitionCount() - regained;
+    add(Counter.PINS, mapped.transitionCount() - regained);
     setPinned(ts, mapped.mapped() + held.cardinality());
   }
 
   @Override
   void beginUnmapCall(long ts) {
-    if (queuedEntries == scenario.queueEntries()) {
+    if (queuedEntries == params.queueEntries()) {
       flush(ts);
     }
     queuedEntries++;
     if (deadline == Long.MAX_VALUE) {
-      deadline = ts + scenario.timeoutNs();
+      deadline = ts + params.timeoutNs();
     }
   }
 
@@ -63,8 +93,8 @@ final class ViommuLazy extends Policy {
 
   private void flush(long ts) {
     trap(true);
-    vfioUnmaps += queuedRanges;
-    unpins += held.cardinality();
+    add(Counter.VFIO_UNMAPS, queuedRanges);
+    add(Counter.UNPINS, held.cardinality());
     held.clear();
     queuedEntries = 0;
     queuedRanges = 0;

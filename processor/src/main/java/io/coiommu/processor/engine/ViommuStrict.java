@@ -7,13 +7,26 @@ package io.coiommu.processor.engine;
  */
 final class ViommuStrict extends MappingPinned {
 
-  ViommuStrict(Scenario scenario, CostModel costs, MappedPages mapped) {
-    super(scenario, costs, mapped, ExitKind.USERSPACE_MMIO, true);
+    /** No parameters. */
+  record Params() implements PolicyParams {
+    @Override
+    public PolicyKind kind() {
+      return PolicyKind.VIOMMU_STRICT;
+    }
+
+    @Override
+    public Policy create(Scenario scenario, PolicyContext context) {
+      return new ViommuStrict(scenario, context);
+    }
+  }
+
+  ViommuStrict(Scenario scenario, PolicyContext context) {
+    super(scenario, context.costs(), context.mapped(), ExitKind.USERSPACE_MMIO, true);
   }
 
   @Override
   void beginMapCall(long ts) {
-    mapCalls++;
+    add(Counter.MAP_CALLS, 1);
     trap(true);
   }
 

@@ -7,13 +7,26 @@ package io.coiommu.processor.engine;
  */
 final class VirtioIommu extends MappingPinned {
 
-  VirtioIommu(Scenario scenario, CostModel costs, MappedPages mapped) {
-    super(scenario, costs, mapped, ExitKind.VIRTQUEUE_KICK, true);
+    /** No parameters. */
+  record Params() implements PolicyParams {
+    @Override
+    public PolicyKind kind() {
+      return PolicyKind.VIRTIO_IOMMU;
+    }
+
+    @Override
+    public Policy create(Scenario scenario, PolicyContext context) {
+      return new VirtioIommu(scenario, context);
+    }
+  }
+
+  VirtioIommu(Scenario scenario, PolicyContext context) {
+    super(scenario, context.costs(), context.mapped(), ExitKind.VIRTQUEUE_KICK, true);
   }
 
   @Override
   void beginMapCall(long ts) {
-    mapCalls++;
+    add(Counter.MAP_CALLS, 1);
     trap(false);
   }
 
@@ -24,7 +37,7 @@ final class VirtioIommu extends MappingPinned {
 
   @Override
   void unmapRange(long ts, long gfn, long pages) {
-    iotlbInvalidations++;
+    add(Counter.IOTLB_INVALIDATIONS, 1);
     super.unmapRange(ts, gfn, pages);
   }
 }

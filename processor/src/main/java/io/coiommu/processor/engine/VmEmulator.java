@@ -1,16 +1,11 @@
 package io.coiommu.processor.engine;
 
-import io.coiommu.schema.Anomaly;
 import io.coiommu.schema.EventType;
 import io.coiommu.schema.TraceEvent;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInput;
-import java.io.DataInputStream;
 import java.io.DataOutput;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,89 +14,60 @@ import java.util.Map;
  * Every scenario of one VM, side by side on the same events, each with its own state. Events must come in trace
  * order; the emulator runs on their timestamps only.
  *
- * <p>Records: windows are aligned to multiples of the window size of absolute trace time (the first starts at
- * VM_START). A window in which something happened gets its own record per scenario; consecutive windows in which
- * nothing happened (no event, no timer with work) are covered by one record. Records of one scenario are contiguous.
- * Timers (viommu-lazy's flush, coiommu's LRU scans) fire on trace time before any event at or after their due time.
- * Output order: by span, then scenario in the order given; anomalies as they are found.
+ * <p>Records follow the {@link WindowClock}; records of one scenario are contiguous. Output order: by span, then
+ * scenario in the order given; anomalies as they are found. The snapshot layout is {@link EmulatorSnapshot}'s.
  */
 public final class VmEmulator {
 
-  /** Exclusive bound of guest physical addresses: 46 bits, x86-64 with 4-level paging. */
-  static final long GPA_LIMIT = PageTable.GFN_LIMIT << Policy.PAGE_SHIFT;
-  private static final long MAX_SEGMENT_BYTES = 4L << 30;
-  /** Version of the {@link #snapshot()} layout; a restore refuses any other. */
-  private static final int SNAPSHOT_FORMAT = 3;
+  enum Life { NOT_STARTED, RUNNING, STOPPED }
 
-  private enum Life { NOT_STARTED, RUNNING, STOPPED }
+  enum CallKind { NONE, MAP, UNMAP }
 
-  private enum CallKind { NONE, MAP, UNMAP }
+  /**
+   * What tells a policy that pins on fault that a device reached a page. A trace without DMA_ACCESS events (the
+   * kernel traces, older synthetic ones) stands for its accesses with its maps: each mapped page is accessed once at
+   * its map. From a VM's first DMA_ACCESS on, the trace says when devices access pages, and maps no longer count.
+   */
+  enum AccessSource { MAPS, TRACE }
 
-  private final String vm;
-  private final long windowNs;
-  private final Policy[] policies;
-  private final MappedPages mapped = new MappedPages();
+  // Package-private for EmulatorSnapshot, which writes and reads all of this state.
+  final String vm;
+  final Policy[] policies;
+  /** The policies that pin on device access; empty without one, so accesses cost the others nothing. */
+  private final Policy[] pinOnAccess;
+  final WindowClock clock;
+  private final EventChecks checks;
+  final MappedPages mapped = new MappedPages();
   /** Shared by the coiommu scenarios; null without one. */
-  private final DttFootprint footprint;
-  private final Map<String, IovaTable> devices = new HashMap<>();
+  final DttFootprint footprint;
+  final Map<String, IovaTable> devices = new HashMap<>();
   private String lastDevice;
   private IovaTable lastDeviceTable;
 
-  private Life life = Life.NOT_STARTED;
-  private String host = "";
-  private long guestBytes;
-  private long lastTs;
-  private long anomaliesBeforeStart;
+  Life life = Life.NOT_STARTED;
+  String host = "";
+  long guestBytes;
+  long lastTs;
+  long anomaliesBeforeStart;
 
-  /** Start of the trace time not yet covered by a record. */
-  private long spanStart;
-  private long windowStart;
-  private long windowEnd;
-  /** Whether anything happened in [windowStart, windowEnd). */
-  private boolean dirty;
-
-  private CallKind callKind = CallKind.NONE;
-  private long callId;
+  CallKind callKind = CallKind.NONE;
+  long callId;
+  AccessSource accessSource = AccessSource.MAPS;
 
   public VmEmulator(String vm, List<Scenario> scenarios, EngineConfig config) {
     if (scenarios.isEmpty()) {
       throw new IllegalArgumentException("no scenario to emulate for VM " + vm);
     }
     this.vm = vm;
-    this.windowNs = config.windowNs();
     this.policies = new Policy[scenarios.size()];
-    DttFootprint footprint = null;
+    this.clock = new WindowClock(config.windowNs(), policies, this::emit);
+    this.checks = new EventChecks(vm, policies);
+    PolicyContext context = new PolicyContext(config.costs(), mapped);
     for (int i = 0; i < policies.length; i++) {
-      Scenario s = scenarios.get(i);
-      CostModel c = config.costs();
-      switch (s.kind()) {
-        case STATIC:
-          policies[i] = new StaticPinning(s, c, mapped);
-          break;
-        case VIOMMU_STRICT:
-          policies[i] = new ViommuStrict(s, c, mapped);
-          break;
-        case VIOMMU_LAZY:
-          policies[i] = new ViommuLazy(s, c, mapped);
-          break;
-        case VIRTIO_IOMMU:
-          policies[i] = new VirtioIommu(s, c, mapped);
-          break;
-        case COIOMMU:
-          // The DTT's shape depends only on what the guest maps, so every coiommu scenario shares one footprint.
-          if (footprint == null) {
-            footprint = new DttFootprint();
-          }
-          policies[i] = new CoIommu(s, c, mapped, footprint);
-          break;
-        case ORACLE:
-          policies[i] = new Oracle(s, c, mapped);
-          break;
-        default:
-          throw new IllegalArgumentException("no emulation for policy " + s.kind());
-      }
+      policies[i] = scenarios.get(i).create(context);
     }
-    this.footprint = footprint;
+    this.footprint = context.footprintIfUsed();
+    this.pinOnAccess = Arrays.stream(policies).filter(Policy::pinsOnAccess).toArray(Policy[]::new);
   }
 
   /**
@@ -111,50 +77,12 @@ public final class VmEmulator {
    * what this emulator would.
    */
   public byte[] snapshot() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + 16 * (int) Math.min(mapped.mapped(), 1 << 24));
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      writeTo(out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return bytes.toByteArray();
+    return EmulatorSnapshot.toBytes(this);
   }
 
   /** {@link #snapshot()} into a stream of the caller's (which can then hold other state and reuse its buffer). */
   public void writeTo(DataOutput out) throws IOException {
-    out.writeInt(SNAPSHOT_FORMAT);
-    out.writeLong(windowNs);
-    out.writeInt(policies.length);
-    for (Policy p : policies) {
-      out.writeUTF(p.scenario.name());
-    }
-    out.writeByte(life.ordinal());
-    out.writeUTF(host);
-    out.writeLong(guestBytes);
-    out.writeLong(lastTs);
-    out.writeLong(anomaliesBeforeStart);
-    out.writeLong(spanStart);
-    out.writeLong(windowStart);
-    out.writeLong(windowEnd);
-    out.writeBoolean(dirty);
-    out.writeByte(callKind.ordinal());
-    out.writeLong(callId);
-    mapped.writeTo(out);
-    if (footprint != null) {
-      footprint.writeTo(out);
-    }
-    writeDevices(out);
-    for (Policy p : policies) {
-      p.writeTo(out);
-    }
-  }
-
-  private void writeDevices(DataOutput out) throws IOException {
-    out.writeInt(devices.size());
-    for (Map.Entry<String, IovaTable> d : devices.entrySet()) {
-      out.writeUTF(d.getKey());
-      d.getValue().writeTo(out);
-    }
+    EmulatorSnapshot.write(this, out);
   }
 
   /**
@@ -162,60 +90,16 @@ public final class VmEmulator {
    * one scenario set means nothing to another, so a mismatch is refused rather than silently mixed.
    */
   public static VmEmulator restore(String vm, List<Scenario> scenarios, EngineConfig config, byte[] snapshot) {
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(snapshot))) {
-      VmEmulator e = restore(vm, scenarios, config, in);
-      if (in.available() != 0) {
-        throw new IllegalStateException("VM " + vm + ": " + in.available() + " bytes left over in its snapshot");
-      }
-      return e;
-    } catch (IOException ex) {
-      throw new UncheckedIOException("VM " + vm + ": corrupt emulator snapshot", ex);
-    }
+    VmEmulator e = new VmEmulator(vm, scenarios, config);
+    EmulatorSnapshot.fromBytes(e, scenarios, snapshot);
+    return e;
   }
 
   /** {@link #restore(String, List, EngineConfig, byte[])} from what {@link #writeTo} wrote to a stream. */
   public static VmEmulator restore(String vm, List<Scenario> scenarios, EngineConfig config, DataInput in)
       throws IOException {
     VmEmulator e = new VmEmulator(vm, scenarios, config);
-    int format = in.readInt();
-    if (format != SNAPSHOT_FORMAT) {
-      throw new IllegalStateException("VM " + vm + ": emulator snapshot format " + format + ", this engine reads "
-          + SNAPSHOT_FORMAT);
-    }
-    long windowNs = in.readLong();
-    int n = in.readInt();
-    List<String> names = new java.util.ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      names.add(in.readUTF());
-    }
-    List<String> expected = scenarios.stream().map(Scenario::name).toList();
-    if (windowNs != e.windowNs || !names.equals(expected)) {
-      throw new IllegalStateException("VM " + vm + ": saved state is for window " + Durations.format(windowNs)
-          + " and scenarios " + names + ", not " + Durations.format(e.windowNs) + " and " + expected
-          + "; run other settings under another application id");
-    }
-    e.life = Life.values()[in.readByte()];
-    e.host = in.readUTF();
-    e.guestBytes = in.readLong();
-    e.lastTs = in.readLong();
-    e.anomaliesBeforeStart = in.readLong();
-    e.spanStart = in.readLong();
-    e.windowStart = in.readLong();
-    e.windowEnd = in.readLong();
-    e.dirty = in.readBoolean();
-    e.callKind = CallKind.values()[in.readByte()];
-    e.callId = in.readLong();
-    e.mapped.readFrom(in);
-    if (e.footprint != null) {
-      e.footprint.readFrom(in);
-    }
-    for (int d = in.readInt(); d > 0; d--) {
-      String device = in.readUTF();
-      e.devices.put(device, IovaTable.readFrom(in));
-    }
-    for (Policy p : e.policies) {
-      p.readFrom(in);
-    }
+    EmulatorSnapshot.read(e, scenarios, in);
     return e;
   }
 
@@ -240,18 +124,18 @@ public final class VmEmulator {
       if (type == EventType.VM_START) {
         start(e);
         if (e.getGuestMemoryBytes() <= 0) {
-          vmAnomaly(out, AnomalyReason.BAD_GUEST_MEMORY, "guest memory " + e.getGuestMemoryBytes()
+          checks.vmAnomaly(out, AnomalyReason.BAD_GUEST_MEMORY, "guest memory " + e.getGuestMemoryBytes()
               + " bytes is not positive; the VM starts with 0 bytes", e);
         }
       } else {
         anomaliesBeforeStart++;
-        out.anomaly(anomaly("", AnomalyReason.EVENT_BEFORE_VM_START, type + " before the VM's VM_START", e));
+        checks.uncounted(out, AnomalyReason.EVENT_BEFORE_VM_START, type + " before the VM's VM_START", e);
       }
       return;
     }
     if (life == Life.STOPPED) {
-      out.anomaly(anomaly("", AnomalyReason.EVENT_AFTER_VM_STOP,
-          type + " after the VM stopped at " + lastTs + " ns; not emulated and not counted in any record", e));
+      checks.uncounted(out, AnomalyReason.EVENT_AFTER_VM_STOP,
+          type + " after the VM stopped at " + lastTs + " ns; not emulated and not counted in any record", e);
       return;
     }
     long ts = e.getTsNs();
@@ -260,19 +144,19 @@ public final class VmEmulator {
       ts = lastTs;
     }
     if (type == EventType.VM_STOP) {
-      advanceToStop(ts, out);
+      clock.advanceToStop(ts, out);
     } else {
-      advanceTo(ts, out);
-      markDirty(out);
+      clock.advanceTo(ts, out);
+      clock.markDirty(out);
     }
     lastTs = ts;
     if (outOfOrder) {
-      vmAnomaly(out, AnomalyReason.OUT_OF_ORDER_TIMESTAMP,
+      checks.vmAnomaly(out, AnomalyReason.OUT_OF_ORDER_TIMESTAMP,
           "ts " + e.getTsNs() + " ns is before the previous event's " + ts + " ns; emulated at " + ts + " ns", e);
     }
     switch (type) {
       case VM_START:
-        vmAnomaly(out, AnomalyReason.DUPLICATE_VM_START, "the VM already started; ignored", e);
+        checks.vmAnomaly(out, AnomalyReason.DUPLICATE_VM_START, "the VM already started; ignored", e);
         break;
       case VM_STOP:
         stop(ts, out);
@@ -292,21 +176,21 @@ public final class VmEmulator {
       case BALLOON_DEFLATE:
         // The pages return to the guest unpinned: nothing changes for any policy.
         callKind = CallKind.NONE;
-        validBuffer(e, e.getGpa(), e.getBytes(), out);
+        checks.validBuffer(e, e.getGpa(), e.getBytes(), out);
         break;
       case DMA_ACCESS:
         callKind = CallKind.NONE;
-        access(e, out);
+        access(e, ts, out);
         break;
       case IO_PAGE_FAULT:
         callKind = CallKind.NONE;
         for (Policy p : policies) {
-          p.ioPageFaults++;
+          p.add(Counter.IO_PAGE_FAULTS, 1);
         }
         break;
       default:
         callKind = CallKind.NONE;
-        vmAnomaly(out, AnomalyReason.UNKNOWN_EVENT_TYPE, "event type " + type + " is not emulated", e);
+        checks.vmAnomaly(out, AnomalyReason.UNKNOWN_EVENT_TYPE, "event type " + type + " is not emulated", e);
         break;
     }
   }
@@ -319,7 +203,7 @@ public final class VmEmulator {
    */
   public void advanceTime(long ts, EmulationSink out) {
     if (life == Life.RUNNING && ts - 1 > lastTs) {
-      advanceTo(ts - 1, out);
+      clock.advanceTo(ts - 1, out);
     }
   }
 
@@ -327,16 +211,16 @@ public final class VmEmulator {
   public void late(TraceEvent e, long frontierNs, EmulationSink out) {
     String detail = "ts " + e.getTsNs() + " ns arrived after trace time had reached " + frontierNs + " ns; not emulated";
     if (life == Life.RUNNING) {
-      vmAnomaly(out, AnomalyReason.LATE_EVENT, detail, e);
+      checks.vmAnomaly(out, AnomalyReason.LATE_EVENT, detail, e);
     } else {
-      out.anomaly(anomaly("", AnomalyReason.LATE_EVENT, detail, e));
+      checks.uncounted(out, AnomalyReason.LATE_EVENT, detail, e);
     }
   }
 
   /** End of the trace without VM_STOP: releases everything at the last seen timestamp and emits the last records. */
   public void finish(EmulationSink out) {
     if (life == Life.RUNNING) {
-      advanceToStop(lastTs, out);
+      clock.advanceToStop(lastTs, out);
       stop(lastTs, out);
     }
     life = Life.STOPPED;
@@ -349,13 +233,10 @@ public final class VmEmulator {
     guestBytes = Math.max(0, e.getGuestMemoryBytes());
     long guestPages = (guestBytes + Policy.PAGE_BYTES - 1) >>> Policy.PAGE_SHIFT;
     lastTs = ts;
-    spanStart = ts;
-    windowStart = ts;
-    windowEnd = Math.floorDiv(ts, windowNs) * windowNs + windowNs;
-    dirty = true;
+    clock.start(ts);
     for (Policy p : policies) {
       p.start(ts, guestPages);
-      p.anomalies += anomaliesBeforeStart;
+      p.add(Counter.ANOMALIES, anomaliesBeforeStart);
     }
   }
 
@@ -367,120 +248,11 @@ public final class VmEmulator {
     devices.clear();
     lastDevice = null;
     lastDeviceTable = null;
-    emit(spanStart, ts, true, out);
+    clock.stop(ts, out);
     life = Life.STOPPED;
   }
 
-  // ---- time ----
-
-  private void advanceTo(long ts, EmulationSink out) {
-    while (true) {
-      long t = nextTimer();
-      if (t <= ts && t < windowEnd) {
-        fireTimers(t, out);
-        continue;
-      }
-      if (windowEnd <= ts) {
-        if (dirty) {
-          emit(spanStart, windowEnd, false, out);
-          spanStart = windowEnd;
-          dirty = false;
-        }
-        windowStart = windowEnd;
-        windowEnd += windowNs;
-        // Nothing happens before the next event or timer: jump over the idle windows in one step.
-        long aligned = Math.floorDiv(Math.min(ts, t), windowNs) * windowNs;
-        if (aligned > windowStart) {
-          windowStart = aligned;
-          windowEnd = aligned + windowNs;
-        }
-        continue;
-      }
-      return;
-    }
-  }
-
-  /**
-   * Like {@link #advanceTo} but leaves the window that ends exactly at {@code ts} open, so that a stop on a window
-   * boundary ends the last record there instead of opening an empty one; timers due at {@code ts} fire in it. A
-   * pending idle stretch becomes part of the last record.
-   */
-  private void advanceToStop(long ts, EmulationSink out) {
-    advanceTo(ts - 1, out);
-    for (long t = nextTimer(); t <= ts; t = nextTimer()) {
-      fireTimers(t, out);
-    }
-    // Nothing but the stop itself left: the last record covers the whole idle stretch up to it, unless that stretch
-    // is too long for a page-nanosecond integral (then the stretch gets its own records and the last covers a window).
-    if (!dirty && spanStart < windowStart && !integralsFit(ts - spanStart)) {
-      emitIdle(spanStart, windowStart, out);
-      spanStart = windowStart;
-    }
-    dirty = true;
-  }
-
-  private boolean integralsFit(long len) {
-    for (Policy p : policies) {
-      if (!p.integralFits(len)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** Fires every timer due at {@code t}, in scenario order; a timer with work ends the idle stretch before it. */
-  private void fireTimers(long t, EmulationSink out) {
-    boolean work = false;
-    for (Policy p : policies) {
-      work |= p.nextTimerNs() == t && p.timerHasWork();
-    }
-    if (work) {
-      markDirty(out);
-    }
-    for (Policy p : policies) {
-      if (p.nextTimerNs() == t) {
-        p.fireTimer(t);
-      }
-    }
-  }
-
-  private long nextTimer() {
-    long t = Long.MAX_VALUE;
-    for (Policy p : policies) {
-      t = Math.min(t, p.nextTimerNs());
-    }
-    return t;
-  }
-
-  /** Something is about to happen in the current window: first close the idle stretch before it, if any. */
-  private void markDirty(EmulationSink out) {
-    if (dirty) {
-      return;
-    }
-    if (spanStart < windowStart) {
-      emitIdle(spanStart, windowStart, out);
-    }
-    spanStart = windowStart;
-    dirty = true;
-  }
-
-  /** One record for an idle stretch, split at window boundaries only if a page-nanosecond integral would overflow. */
-  private void emitIdle(long from, long to, EmulationSink out) {
-    long start = from;
-    while (start < to) {
-      long end = to;
-      for (Policy p : policies) {
-        while (!p.integralFits(end - start) && end - windowNs > start) {
-          long maxLen = Long.MAX_VALUE / p.pinned();
-          end = Math.max(Math.floorDiv(start + maxLen, windowNs) * windowNs, Math.floorDiv(start, windowNs) * windowNs
-              + windowNs);
-        }
-      }
-      emit(start, end, false, out);
-      start = end;
-    }
-  }
-
+  /** The records of [start, end), one per scenario: {@link WindowClock}'s callback. */
   private void emit(long start, long end, boolean last, EmulationSink out) {
     for (Policy p : policies) {
       out.window(p.closeSpan(vm, host, guestBytes, start, end, last));
@@ -493,19 +265,19 @@ public final class VmEmulator {
   private void map(TraceEvent e, long ts, EmulationSink out) {
     long bytes = e.getBytes();
     Long gpa = e.getGpa();
-    if (!validBuffer(e, gpa, bytes, out) || !walkable(e, bytes, out)) {
+    if (!checks.validBuffer(e, gpa, bytes, out) || !checks.walkable(e, bytes, guestBytes, out)) {
       return;
     }
     IovaTable table = deviceTable(e.getDevice(), true);
     if (table.find(e.getIova()) >= 0) {
-      vmAnomaly(out, AnomalyReason.DOUBLE_MAP, "device " + e.getDevice() + " already maps iova 0x"
+      checks.vmAnomaly(out, AnomalyReason.DOUBLE_MAP, "device " + e.getDevice() + " already maps iova 0x"
           + Long.toHexString(e.getIova()) + "; refused as the IOMMU refuses it", e);
       return;
     }
-    long gfn = firstPage(e);
-    long pages = pageCount(e);
+    long gfn = EventChecks.firstPage(e);
+    long pages = EventChecks.pageCount(e);
     if (!mapped.map(gfn, pages)) {
-      vmAnomaly(out, AnomalyReason.MAP_COUNT_OVERFLOW, "a page would have more than " + MappedPages.MAX_MAP_COUNT
+      checks.vmAnomaly(out, AnomalyReason.MAP_COUNT_OVERFLOW, "a page would have more than " + MappedPages.MAX_MAP_COUNT
           + " live mappings; refused as the guest driver refuses it", e);
       return;
     }
@@ -522,12 +294,17 @@ public final class VmEmulator {
       }
       p.mapRange(ts, gfn, pages);
     }
-    checkSafety(gfn, pages, e, out);
+    if (accessSource == AccessSource.MAPS) {
+      for (Policy p : pinOnAccess) {
+        p.access(ts, gfn, pages);
+      }
+    }
+    checks.checkSafety(gfn, pages, EventChecks.SafetyPoint.AFTER_MAP, e, out);
   }
 
   private void unmap(TraceEvent e, long ts, EmulationSink out) {
     if (e.getBytes() < 0) {
-      vmAnomaly(out, AnomalyReason.BAD_LENGTH, "negative length " + e.getBytes(), e);
+      checks.vmAnomaly(out, AnomalyReason.BAD_LENGTH, "negative length " + e.getBytes(), e);
       return;
     }
     IovaTable table = deviceTable(e.getDevice(), false);
@@ -536,14 +313,14 @@ public final class VmEmulator {
       return;
     }
     if (slot < 0) {
-      vmAnomaly(out, AnomalyReason.UNMAP_UNKNOWN_IOVA, "device " + e.getDevice() + " has no mapping at iova 0x"
+      checks.vmAnomaly(out, AnomalyReason.UNMAP_UNKNOWN_IOVA, "device " + e.getDevice() + " has no mapping at iova 0x"
           + Long.toHexString(e.getIova()), e);
       return;
     }
     long gpa = table.gpaAt(slot);
     long bytes = table.bytesAt(slot, e.getIova());
     if ((e.getGpa() != null && e.getGpa() != gpa) || (e.getBytes() > 0 && e.getBytes() != bytes)) {
-      vmAnomaly(out, AnomalyReason.UNMAP_MISMATCH, "iova 0x" + Long.toHexString(e.getIova()) + " maps gpa 0x"
+      checks.vmAnomaly(out, AnomalyReason.UNMAP_MISMATCH, "iova 0x" + Long.toHexString(e.getIova()) + " maps gpa 0x"
           + Long.toHexString(gpa) + " for " + bytes + " bytes; that mapping is unmapped", e);
     }
     table.removeAt(slot, e.getIova());
@@ -617,89 +394,38 @@ public final class VmEmulator {
   }
 
   private void balloonInflate(TraceEvent e, long ts, EmulationSink out) {
-    if (!validBuffer(e, e.getGpa(), e.getBytes(), out)) {
+    if (!checks.validBuffer(e, e.getGpa(), e.getBytes(), out)) {
       return;
     }
-    long gfn = firstPage(e);
-    long pages = pageCount(e);
+    long gfn = EventChecks.firstPage(e);
+    long pages = EventChecks.pageCount(e);
     long mappedInRange = mapped.pages().count(gfn, gfn + pages);
     for (Policy p : policies) {
       long refused = p.balloonInflate(ts, gfn, pages);
       if (mappedInRange > 0) {
-        p.anomalies++;
-        out.anomaly(anomaly(p.scenario.name(), AnomalyReason.BALLOON_OVER_MAPPED, mappedInRange + " of " + pages
+        checks.scenarioAnomaly(out, p, AnomalyReason.BALLOON_OVER_MAPPED, mappedInRange + " of " + pages
             + " pages are mapped for DMA; this scenario refused " + refused + " of " + pages * Policy.PAGE_BYTES
-            + " bytes", e));
+            + " bytes", e);
       }
     }
   }
 
-  private void access(TraceEvent e, EmulationSink out) {
-    if (!validBuffer(e, e.getGpa(), e.getBytes(), out) || !walkable(e, e.getBytes(), out)) {
+  private void access(TraceEvent e, long ts, EmulationSink out) {
+    accessSource = AccessSource.TRACE;
+    if (!checks.validBuffer(e, e.getGpa(), e.getBytes(), out) || !checks.walkable(e, e.getBytes(), guestBytes, out)) {
       return;
     }
-    long gfn = firstPage(e);
-    long pages = pageCount(e);
+    long gfn = EventChecks.firstPage(e);
+    long pages = EventChecks.pageCount(e);
     long unmapped = pages - mapped.pages().count(gfn, gfn + pages);
     if (unmapped > 0) {
-      vmAnomaly(out, AnomalyReason.ACCESS_TO_UNMAPPED_PAGE, unmapped + " of " + pages
+      checks.vmAnomaly(out, AnomalyReason.ACCESS_TO_UNMAPPED_PAGE, unmapped + " of " + pages
           + " pages have no live mapping", e);
     }
-    checkSafety(gfn, pages, e, out);
-  }
-
-  /**
-   * The safety invariant after a map or at a device access: every mapped page of the buffer is pinned, checked
-   * against each policy's own state.
-   */
-  private void checkSafety(long gfn, long pages, TraceEvent e, EmulationSink out) {
-    for (Policy p : policies) {
-      long bad = p.countMappedUnpinned(gfn, pages);
-      if (bad > 0) {
-        p.dmaSafetyViolations += bad;
-        p.anomalies++;
-        out.anomaly(anomaly(p.scenario.name(), AnomalyReason.DMA_SAFETY_VIOLATION, bad
-            + " mapped pages are not pinned: an emulator bug", e));
-      }
+    for (Policy p : pinOnAccess) {
+      p.access(ts, gfn, pages);
     }
-  }
-
-  private static long firstPage(TraceEvent e) {
-    return e.getGpa() >>> Policy.PAGE_SHIFT;
-  }
-
-  private static long pageCount(TraceEvent e) {
-    long gpa = e.getGpa();
-    return ((gpa + e.getBytes() - 1) >>> Policy.PAGE_SHIFT) - (gpa >>> Policy.PAGE_SHIFT) + 1;
-  }
-
-  /**
-   * Maps and accesses are walked page by page: a buffer larger than the guest (and than 4 GiB, the largest DMA
-   * segment drivers use) is a corrupt length, and walking it could take the engine down.
-   */
-  private boolean walkable(TraceEvent e, long bytes, EmulationSink out) {
-    if (bytes > Math.max(guestBytes, MAX_SEGMENT_BYTES)) {
-      vmAnomaly(out, AnomalyReason.BAD_LENGTH, "length " + bytes + " is larger than the guest's memory", e);
-      return false;
-    }
-    return true;
-  }
-
-  private boolean validBuffer(TraceEvent e, Long gpa, long bytes, EmulationSink out) {
-    if (bytes <= 0) {
-      vmAnomaly(out, AnomalyReason.BAD_LENGTH, "length " + bytes + " is not positive", e);
-      return false;
-    }
-    if (gpa == null) {
-      vmAnomaly(out, AnomalyReason.MISSING_GPA, e.getType() + " carries no gpa", e);
-      return false;
-    }
-    if (gpa < 0 || bytes > GPA_LIMIT - gpa) {
-      vmAnomaly(out, AnomalyReason.GPA_OUT_OF_RANGE, "gpa 0x" + Long.toHexString(gpa) + " + " + bytes
-          + " bytes is outside the 46-bit guest physical address space", e);
-      return false;
-    }
-    return true;
+    checks.checkSafety(gfn, pages, EventChecks.SafetyPoint.AT_ACCESS, e, out);
   }
 
   private IovaTable deviceTable(String device, boolean create) {
@@ -718,19 +444,5 @@ public final class VmEmulator {
     lastDevice = d;
     lastDeviceTable = t;
     return t;
-  }
-
-  // ---- anomalies ----
-
-  private void vmAnomaly(EmulationSink out, AnomalyReason reason, String detail, TraceEvent e) {
-    for (Policy p : policies) {
-      p.anomalies++;
-    }
-    out.anomaly(anomaly("", reason, detail, e));
-  }
-
-  private Anomaly anomaly(String scenario, AnomalyReason reason, String detail, TraceEvent e) {
-    // A copy: the caller may reuse its event objects once onEvent returns.
-    return new Anomaly(vm, scenario, reason.name(), detail, TraceEvent.newBuilder(e).build());
   }
 }

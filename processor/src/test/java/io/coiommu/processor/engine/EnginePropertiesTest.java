@@ -20,7 +20,8 @@ class EnginePropertiesTest {
   private static List<Scenario> scenarios() {
     List<Scenario> s = new ArrayList<>(ScenarioSpec.parse(ScenarioSpec.DEFAULTS));
     s.addAll(ScenarioSpec.parse("coiommu,coiommu:unpin=lru,interval=1s,limit=3,gen=2,pinahead=4,"
-        + "coiommu:unpin=lru,interval=2s,limit=unlimited,gen=0,lazy=off,smart=off,viommu-lazy:queue=4,timeout=5ms"));
+        + "coiommu:unpin=lru,interval=2s,limit=unlimited,gen=0,lazy=off,smart=off,viommu-lazy:queue=4,timeout=5ms,"
+        + "iopf,iopf:unpin=lru,interval=1s,limit=3,gen=2"));
     return s;
   }
 
@@ -48,6 +49,10 @@ class EnginePropertiesTest {
       }
       long mapped = emu.mappedPages();
       for (int i = 0; i < SCENARIOS.size(); i++) {
+        if (SCENARIOS.get(i).kind() == PolicyKind.IOPF) {
+          // Pins on fault: a mapped page no device reached is not pinned (safety is checked at each access).
+          continue;
+        }
         assertThat(emu.pinnedPages(i)).as(SCENARIOS.get(i).name()).isGreaterThanOrEqualTo(mapped);
         assertThat(emu.pinnedPages(oracle)).isLessThanOrEqualTo(emu.pinnedPages(i));
       }

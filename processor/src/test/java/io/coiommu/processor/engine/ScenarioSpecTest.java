@@ -39,6 +39,15 @@ class ScenarioSpecTest {
   }
 
   @Test
+  void durationsFollowTheOneQuantityGrammarOfTheCli() {
+    // As --window reads them: a bare number is seconds, fractions and hours are fine.
+    assertThat(ScenarioSpec.parse("coiommu:interval=10").get(0).name()).contains("interval=10s,");
+    assertThat(ScenarioSpec.parse("coiommu:interval=1.5s").get(0).name()).contains("interval=1500ms,");
+    assertThat(ScenarioSpec.parse("coiommu:interval=1h").get(0).name()).contains("interval=3600s,");
+    assertThat(ScenarioSpec.parse("viommu-lazy:timeout=250us").get(0).name()).endsWith("timeout=250us");
+  }
+
+  @Test
   void durationsAreCanonicalised() {
     assertThat(ScenarioSpec.parse("coiommu:unpin=lru,interval=1m,limit=none").get(0).name())
         .startsWith("coiommu:unpin=lru,interval=60s,limit=unlimited,");
@@ -52,7 +61,7 @@ class ScenarioSpecTest {
     assertThatThrownBy(() -> ScenarioSpec.parse("static,interval=10s"))
         .hasMessageContaining("static has no parameter 'interval'");
     assertThatThrownBy(() -> ScenarioSpec.parse("coiommu:unpin=lru,gen=x")).hasMessageContaining("gen=x");
-    assertThatThrownBy(() -> ScenarioSpec.parse("coiommu:interval=10")).hasMessageContaining("unit");
+    assertThatThrownBy(() -> ScenarioSpec.parse("coiommu:interval=10x")).hasMessageContaining("unit");
     assertThatThrownBy(() -> ScenarioSpec.parse("oracle,oracle")).hasMessageContaining("listed twice");
     assertThatThrownBy(() -> ScenarioSpec.parse("interval=10s")).hasMessageContaining("before any policy");
     assertThatThrownBy(() -> ScenarioSpec.parse("")).hasMessageContaining("empty");

@@ -22,7 +22,8 @@ class SnapshotTest {
   private static List<Scenario> scenarios() {
     List<Scenario> s = new ArrayList<>(ScenarioSpec.parse(ScenarioSpec.DEFAULTS));
     s.addAll(ScenarioSpec.parse("coiommu,coiommu:unpin=lru,interval=1s,limit=3,gen=2,pinahead=4,"
-        + "coiommu:unpin=lru,interval=2s,limit=unlimited,gen=0,lazy=off,smart=off,viommu-lazy:queue=4,timeout=5ms"));
+        + "coiommu:unpin=lru,interval=2s,limit=unlimited,gen=0,lazy=off,smart=off,viommu-lazy:queue=4,timeout=5ms,"
+        + "iopf,iopf:unpin=lru,interval=1s,limit=3,gen=2"));
     return s;
   }
 

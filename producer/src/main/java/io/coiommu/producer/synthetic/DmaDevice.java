@@ -41,6 +41,18 @@ public final class DmaDevice {
     return iova;
   }
 
+  /**
+   * The device reads or writes the whole buffer mapped at {@code iova} (DMA_ACCESS), which must be mapped. Emitted
+   * after every range of its map call, never between two of them, so the call stays one call.
+   */
+  public void access(VmSimulation vm, long iova) {
+    Mapping m = live.get(iova);
+    if (m == null) {
+      throw new IllegalStateException(bdf + ": access to unmapped iova 0x" + Long.toHexString(iova));
+    }
+    vm.emit(Events.access(vm.now(), bdf, m.gpa, m.bytes));
+  }
+
   /** Unmaps (or frees, for a coherent buffer) what is mapped at {@code iova}. */
   public void unmap(VmSimulation vm, long iova) {
     Mapping m = live.remove(iova);

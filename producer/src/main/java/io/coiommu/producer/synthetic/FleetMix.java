@@ -3,6 +3,7 @@ package io.coiommu.producer.synthetic;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.Locale;
 
 /**
  * The VM kinds a synthetic fleet is made of, and how one VM of a kind is drawn: its device, its
@@ -19,7 +20,7 @@ public enum FleetMix {
   private static final long MIB = 1L << 20;
 
   public String label() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT);
   }
 
   /** GPUs come with large guests: their buffers must fit. */

@@ -35,9 +35,14 @@ public final class GpuBuffers implements Activity {
     for (int b = 0; b < buffers; b++) {
       long chunks = Math.max(1, (bufferBytes + CHUNK - 1) / CHUNK);
       long callId = vm.newCallId();
-      for (long c = 0; c < chunks; c++) {
+      long[] iovas = new long[(int) chunks];
+      for (int c = 0; c < chunks; c++) {
         long gfn = vm.pages().allocRun(chunkPages, chunkPages);
-        device.map(vm, gfn << GuestPages.PAGE_SHIFT, CHUNK, DmaDirection.BIDIRECTIONAL, callId);
+        iovas[c] = device.map(vm, gfn << GuestPages.PAGE_SHIFT, CHUNK, DmaDirection.BIDIRECTIONAL, callId);
+      }
+      // The device loads the buffer once it is mapped (weights, a frame buffer); it stays mapped for the VM's life.
+      for (long iova : iovas) {
+        device.access(vm, iova);
       }
     }
     stagingGfn = vm.pages().allocRun(STAGING_MAX / GuestPages.PAGE);
@@ -52,6 +57,10 @@ public final class GpuBuffers implements Activity {
     for (int c = 0; c < chunks; c++) {
       long gpa = (stagingGfn << GuestPages.PAGE_SHIFT) + c * STAGING_CHUNK;
       iovas[c] = device.map(vm, gpa, STAGING_CHUNK, DmaDirection.TO_DEVICE, callId);
+    }
+    // The device copies the upload out of the staging buffer.
+    for (long iova : iovas) {
+      device.access(vm, iova);
     }
     vm.at(vm.now() + vm.exponentialNs(UPLOAD_HOLD_MEAN_NS), () -> {
       for (long iova : iovas) {

@@ -53,8 +53,12 @@ public final class NicTraffic implements Activity {
     device = new DmaDevice(bdf);
     GuestPages pages = vm.pages();
     long ringBytes = pageAligned((long) ringSlots * DESCRIPTOR_BYTES);
-    device.alloc(vm, pages.allocRun(ringBytes / GuestPages.PAGE) << GuestPages.PAGE_SHIFT, ringBytes);
-    device.alloc(vm, pages.allocRun(ringBytes / GuestPages.PAGE) << GuestPages.PAGE_SHIFT, ringBytes);
+    long rxRing = device.alloc(vm, pages.allocRun(ringBytes / GuestPages.PAGE) << GuestPages.PAGE_SHIFT, ringBytes);
+    long txRing = device.alloc(vm, pages.allocRun(ringBytes / GuestPages.PAGE) << GuestPages.PAGE_SHIFT, ringBytes);
+    // The device reads both descriptor rings as soon as the driver enables it; they stay mapped, so one access each
+    // stands for the rest.
+    device.access(vm, rxRing);
+    device.access(vm, txRing);
     rxIova = new long[ringSlots];
     rxGfn = new long[ringSlots];
     pool = new ArrayDeque<>();
@@ -84,6 +88,8 @@ public final class NicTraffic implements Activity {
   private void receive(VmSimulation vm) {
     int slot = rxHead;
     rxHead = (rxHead + 1) % ringSlots;
+    // The device wrote the packet into the slot's page before the driver takes it off the ring.
+    device.access(vm, rxIova[slot]);
     device.unmap(vm, rxIova[slot]);
     long page = rxGfn[slot];
     vm.at(vm.now() + vm.exponentialNs(STACK_MEAN_NS), () -> backFromStack(vm, page));
@@ -112,6 +118,8 @@ public final class NicTraffic implements Activity {
     long offset = vm.random().nextInt(GuestPages.PAGE - length + 1) & ~63L;
     long gpa = (txGfn[vm.random().nextInt(TX_PAGES)] << GuestPages.PAGE_SHIFT) + offset;
     long iova = device.map(vm, gpa, length, DmaDirection.TO_DEVICE, vm.newCallId());
+    // The device reads the frame once the driver rings the doorbell.
+    device.access(vm, iova);
     vm.at(vm.now() + vm.exponentialNs(TX_COMPLETION_MEAN_NS), () -> device.unmap(vm, iova));
   }
 

@@ -41,8 +41,11 @@ public final class StorageIo implements Activity {
   public void start(VmSimulation vm) {
     device = new DmaDevice(bdf);
     GuestPages pages = vm.pages();
-    device.alloc(vm, pages.allocRun(SQ_BYTES / GuestPages.PAGE) << GuestPages.PAGE_SHIFT, SQ_BYTES);
-    device.alloc(vm, pages.allocRun(CQ_BYTES / GuestPages.PAGE) << GuestPages.PAGE_SHIFT, CQ_BYTES);
+    long sq = device.alloc(vm, pages.allocRun(SQ_BYTES / GuestPages.PAGE) << GuestPages.PAGE_SHIFT, SQ_BYTES);
+    long cq = device.alloc(vm, pages.allocRun(CQ_BYTES / GuestPages.PAGE) << GuestPages.PAGE_SHIFT, CQ_BYTES);
+    // The controller reads the submission queue and writes the completion queue from the start; they stay mapped.
+    device.access(vm, sq);
+    device.access(vm, cq);
     int slots = (int) Math.max(SIZES_PAGES[SIZES_PAGES.length - 1], workingSetBytes / GuestPages.PAGE);
     slotGfn = new int[slots];
     Arrays.fill(slotGfn, -1);
@@ -88,8 +91,15 @@ public final class StorageIo implements Activity {
       i = j;
     }
     int mappedRanges = ranges;
+    // A write's data is read by the device once submitted; a read's data is written by it before completion.
+    if (dir == DmaDirection.TO_DEVICE) {
+      accessAll(vm, iovas, mappedRanges);
+    }
     long latency = vm.exponentialNs(LATENCY_MEAN_NS + size * 8_000.0);
     vm.at(vm.now() + latency, () -> {
+      if (dir == DmaDirection.FROM_DEVICE) {
+        accessAll(vm, iovas, mappedRanges);
+      }
       for (int r = 0; r < mappedRanges; r++) {
         device.unmap(vm, iovas[r]);
       }
@@ -98,6 +108,12 @@ public final class StorageIo implements Activity {
       }
     });
     vm.at(vm.now() + vm.exponentialNs(1e9 / iops), () -> request(vm));
+  }
+
+  private void accessAll(VmSimulation vm, long[] iovas, int ranges) {
+    for (int r = 0; r < ranges; r++) {
+      device.access(vm, iovas[r]);
+    }
   }
 
   @Override

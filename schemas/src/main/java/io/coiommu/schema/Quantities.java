@@ -1,10 +1,14 @@
-package io.coiommu.producer;
+package io.coiommu.schema;
 
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses the sizes and durations users write: {@code 8g}, {@code 512MiB}, {@code 4096}; {@code 90s}, {@code 10m}, {@code 250ms}. */
+/**
+ * The one grammar of the sizes and durations users write, wherever they write them (CLI options, workload and
+ * scenario specs, cost parameters): a number, possibly with a fraction, and an optional unit. Sizes: {@code 8g},
+ * {@code 512MiB}, {@code 4096}; durations: {@code 90s}, {@code 10m}, {@code 1.5s}, {@code 1h}, {@code 10} (seconds).
+ */
 public final class Quantities {
 
   private static final Pattern NUMBER_UNIT = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)\\s*([a-z]*)");
@@ -50,6 +54,14 @@ public final class Quantities {
   }
 
   private static long scale(String number, long unit, String text) {
+    if (number.indexOf('.') < 0) {
+      // Whole numbers exactly: a double would round nanosecond counts above 2^53.
+      try {
+        return Math.multiplyExact(Long.parseLong(number), unit);
+      } catch (ArithmeticException | NumberFormatException e) {
+        throw new IllegalArgumentException("'" + text + "' is too large");
+      }
+    }
     double value = Double.parseDouble(number) * unit;
     if (value >= Long.MAX_VALUE) {
       throw new IllegalArgumentException("'" + text + "' is too large");

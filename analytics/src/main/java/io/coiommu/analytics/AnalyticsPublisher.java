@@ -23,24 +23,34 @@ public final class AnalyticsPublisher {
   private AnalyticsPublisher() {}
 
   /** Publishes and waits until the broker has every record. Returns how many were sent. */
-  public static int publish(RunSummary s, Properties kafkaClientProps) throws InterruptedException, ExecutionException {
-    try (Producer<String, byte[]> producer = new KafkaProducer<>(kafkaClientProps, new StringSerializer(),
-        new ByteArraySerializer())) {
+  public static int publish(RunSummary s, Properties kafkaClientProps)
+      throws InterruptedException, ExecutionException {
+    try (Producer<String, byte[]> producer =
+        new KafkaProducer<>(kafkaClientProps, new StringSerializer(), new ByteArraySerializer())) {
       return publish(s, producer);
     }
   }
 
-  static int publish(RunSummary s, Producer<String, byte[]> producer) throws InterruptedException, ExecutionException {
+  static int publish(RunSummary s, Producer<String, byte[]> producer)
+      throws InterruptedException, ExecutionException {
     var windows = AnalyticsSchemas.groupWindowSerde();
     var summaries = AnalyticsSchemas.groupSummarySerde();
     List<Future<?>> sends = new ArrayList<>();
     for (GroupWindow w : AnalyticsRecords.groupWindows(s)) {
-      sends.add(producer.send(new ProducerRecord<>(AnalyticsTopics.GROUP_WINDOWS, w.getScenario(),
-          windows.serialize(AnalyticsTopics.GROUP_WINDOWS, w))));
+      sends.add(
+          producer.send(
+              new ProducerRecord<>(
+                  AnalyticsTopics.GROUP_WINDOWS,
+                  w.getScenario(),
+                  windows.serialize(AnalyticsTopics.GROUP_WINDOWS, w))));
     }
     for (GroupSummary g : AnalyticsRecords.groupSummaries(s)) {
-      sends.add(producer.send(new ProducerRecord<>(AnalyticsTopics.GROUP_SUMMARIES, g.getScenario(),
-          summaries.serialize(AnalyticsTopics.GROUP_SUMMARIES, g))));
+      sends.add(
+          producer.send(
+              new ProducerRecord<>(
+                  AnalyticsTopics.GROUP_SUMMARIES,
+                  g.getScenario(),
+                  summaries.serialize(AnalyticsTopics.GROUP_SUMMARIES, g))));
     }
     producer.flush();
     for (Future<?> send : sends) {

@@ -12,15 +12,17 @@ import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecordBase;
 
 /**
- * Turns a summary into the analytics role's Avro records. Their fields are named after the
- * columns of summary.json and timeseries.csv (in camelCase), so the same figures carry the same
- * names everywhere and a column added there only needs its field added to the schema.
+ * Turns a summary into the analytics role's Avro records. Their fields are named after the columns
+ * of summary.json and timeseries.csv (in camelCase), so the same figures carry the same names
+ * everywhere and a column added there only needs its field added to the schema.
  */
 public final class AnalyticsRecords {
 
   private AnalyticsRecords() {}
 
-  /** Every window of the fleet and of each host, per scenario, in scenario, group and time order. */
+  /**
+   * Every window of the fleet and of each host, per scenario, in scenario, group and time order.
+   */
   public static List<GroupWindow> groupWindows(RunSummary s) {
     List<GroupWindow> out = new ArrayList<>();
     for (ScenarioRun sc : s.scenarios()) {
@@ -40,7 +42,8 @@ public final class AnalyticsRecords {
     return out;
   }
 
-  private static void addWindows(List<GroupWindow> out, String scenario, GroupLevel level, VmGroup group) {
+  private static void addWindows(
+      List<GroupWindow> out, String scenario, GroupLevel level, VmGroup group) {
     WindowSeries series = group.series();
     if (series.isEmpty()) {
       return;
@@ -68,29 +71,38 @@ public final class AnalyticsRecords {
       put(r, c.name(), c.of(group));
     }
     Map<String, Percentiles> distributions = new LinkedHashMap<>();
-    SummaryJson.DISTRIBUTIONS.keySet().stream().sorted().forEach(name -> {
-      Distribution d = Distribution.of(group.vms(), SummaryJson.DISTRIBUTIONS.get(name));
-      distributions.put(name, new Percentiles(d.count(), d.min(), d.p50(), d.p90(), d.p99(), d.max()));
-    });
+    SummaryJson.DISTRIBUTIONS.keySet().stream()
+        .sorted()
+        .forEach(
+            name -> {
+              Distribution d = Distribution.of(group.vms(), SummaryJson.DISTRIBUTIONS.get(name));
+              distributions.put(
+                  name, new Percentiles(d.count(), d.min(), d.p50(), d.p90(), d.p99(), d.max()));
+            });
     r.setDistributions(distributions);
     return r;
   }
 
-  /** Sets the field named after a column, converting the column's number to the field's Avro type. */
+  /**
+   * Sets the field named after a column, converting the column's number to the field's Avro type.
+   */
   static void put(SpecificRecordBase record, String column, Object value) {
     String field = camelCase(column);
     Schema.Field f = record.getSchema().getField(field);
     if (f == null) {
-      throw new IllegalStateException(record.getSchema().getName() + " has no field " + field + " for column " + column);
+      throw new IllegalStateException(
+          record.getSchema().getName() + " has no field " + field + " for column " + column);
     }
-    Object converted = switch (f.schema().getType()) {
-      case LONG -> ((Number) value).longValue();
-      case INT -> ((Number) value).intValue();
-      case DOUBLE -> ((Number) value).doubleValue();
-      case BOOLEAN -> (Boolean) value;
-      case STRING -> String.valueOf(value);
-      default -> throw new IllegalStateException("unexpected type of " + field + ": " + f.schema());
-    };
+    Object converted =
+        switch (f.schema().getType()) {
+          case LONG -> ((Number) value).longValue();
+          case INT -> ((Number) value).intValue();
+          case DOUBLE -> ((Number) value).doubleValue();
+          case BOOLEAN -> (Boolean) value;
+          case STRING -> String.valueOf(value);
+          default ->
+              throw new IllegalStateException("unexpected type of " + field + ": " + f.schema());
+        };
     record.put(f.pos(), converted);
   }
 

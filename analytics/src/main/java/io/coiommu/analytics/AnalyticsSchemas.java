@@ -1,13 +1,13 @@
 package io.coiommu.analytics;
 
+import io.coiommu.analytics.schema.GroupLevel;
 import io.coiommu.analytics.schema.GroupSummary;
 import io.coiommu.analytics.schema.GroupWindow;
+import io.coiommu.analytics.schema.Percentiles;
 import io.coiommu.schema.AvroSerde;
 import org.apache.avro.message.SchemaStore;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.avro.util.ClassSecurityValidator;
-import io.coiommu.analytics.schema.Percentiles;
-import io.coiommu.analytics.schema.GroupLevel;
 
 /**
  * Serdes for the analytics role's own records. Avro 1.12.2 reads its allow-list of deserializable
@@ -41,10 +41,15 @@ public final class AnalyticsSchemas {
 
   static synchronized void trustGeneratedClasses() {
     if (!trusted) {
-      ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(ClassSecurityValidator.getGlobal(),
-          ClassSecurityValidator.builder().add(GroupWindow.class).add(GroupSummary.class)
-              .add(Percentiles.class)
-              .add(GroupLevel.class).build()));
+      ClassSecurityValidator.setGlobal(
+          ClassSecurityValidator.composite(
+              ClassSecurityValidator.getGlobal(),
+              ClassSecurityValidator.builder()
+                  .add(GroupWindow.class)
+                  .add(GroupSummary.class)
+                  .add(Percentiles.class)
+                  .add(GroupLevel.class)
+                  .build()));
       trusted = true;
     }
   }

@@ -1,6 +1,9 @@
 package io.coiommu.analytics;
 
-/** Topics the analytics role publishes, for consumers elsewhere. Values are Avro single-object encoded. */
+/**
+ * Topics the analytics role publishes, for consumers elsewhere. Values are Avro single-object
+ * encoded.
+ */
 public final class AnalyticsTopics {
 
   /** Per scenario, host or fleet, and aligned window: GroupWindow values keyed by scenario. */

@@ -9,10 +9,10 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The terminal comparison of scenarios: one row per scenario with fleet figures. A row is labelled by its policy and
- * the parameters it does not share with the other scenarios of that policy; the shared ones follow once per policy
- * under the table ({@link ScenarioLabels}), so every parameter stays visible within 115 columns. A label still too
- * long for its column wraps at its commas.
+ * The terminal comparison of scenarios: one row per scenario with fleet figures. A row is labelled
+ * by its policy and the parameters it does not share with the other scenarios of that policy; the
+ * shared ones follow once per policy under the table ({@link ScenarioLabels}), so every parameter
+ * stays visible within 115 columns. A label still too long for its column wraps at its commas.
  */
 public final class ComparisonTable {
 
@@ -31,43 +31,78 @@ public final class ComparisonTable {
       sc.hosts().forEach(h -> hosts.add(h.name()));
       traceNs = Math.max(traceNs, sc.fleet().durationNs());
     }
-    out.append(String.format(Locale.ROOT, "Fleet of %d VMs on %d hosts, %.1f s of trace time, %d scenarios.%n",
-        vms.size(), hosts.size(), Units.seconds(traceNs), s.scenarios().size()));
-    out.append(String.format(Locale.ROOT, ROW, "scenario", "peak", "peak", "avg", "avg",
-        "notifications", "notif.", "", "unsafe"));
-    out.append(String.format(Locale.ROOT, ROW, "", "MiB", "%", "MiB", "%", "", "per s", "exits", "DMA"));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "Fleet of %d VMs on %d hosts, %.1f s of trace time, %d scenarios.%n",
+            vms.size(),
+            hosts.size(),
+            Units.seconds(traceNs),
+            s.scenarios().size()));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            ROW,
+            "scenario",
+            "peak",
+            "peak",
+            "avg",
+            "avg",
+            "notifications",
+            "notif.",
+            "",
+            "unsafe"));
+    out.append(
+        String.format(Locale.ROOT, ROW, "", "MiB", "%", "MiB", "%", "", "per s", "exits", "DMA"));
     out.append("-".repeat(SCENARIO_WIDTH + 77)).append('\n');
     List<String> specs = s.scenarios().stream().map(ScenarioRun::scenario).toList();
     Map<String, String> labels = ScenarioLabels.of(specs);
     for (ScenarioRun sc : s.scenarios()) {
       VmGroup f = sc.fleet();
       List<String> spec = wrap(labels.get(sc.scenario()), SCENARIO_WIDTH);
-      out.append(String.format(Locale.ROOT, ROW, spec.get(0),
-          mib(f.peakPinnedBytes()), percent(f.peakPinnedShare()),
-          mib(f.avgPinnedBytes()), percent(f.avgPinnedShare()),
-          f.total(WindowMetric.NOTIFICATIONS),
-          String.format(Locale.ROOT, "%.1f", f.perSecond(WindowMetric.NOTIFICATIONS)),
-          f.total(WindowMetric.EXITS), f.total(WindowMetric.DMA_SAFETY_VIOLATIONS)));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              ROW,
+              spec.get(0),
+              mib(f.peakPinnedBytes()),
+              percent(f.peakPinnedShare()),
+              mib(f.avgPinnedBytes()),
+              percent(f.avgPinnedShare()),
+              f.total(WindowMetric.NOTIFICATIONS),
+              String.format(Locale.ROOT, "%.1f", f.perSecond(WindowMetric.NOTIFICATIONS)),
+              f.total(WindowMetric.EXITS),
+              f.total(WindowMetric.DMA_SAFETY_VIOLATIONS)));
       for (String more : spec.subList(1, spec.size())) {
         out.append("  ").append(more).append('\n');
       }
     }
     ScenarioLabels.shared(specs).forEach(line -> appendWrapped(out, line));
-    out.append("peak: max over ").append(seconds(s.windowNanos()))
+    out.append("peak: max over ")
+        .append(seconds(s.windowNanos()))
         .append(" windows of the fleet-wide pinned sum (not a sum of per-VM peaks).\n");
-    out.append("avg: time-weighted over the run. %: of the fleet's guest memory (avg: of guest memory alive).\n");
+    out.append(
+        "avg: time-weighted over the run. %: of the fleet's guest memory (avg: of guest memory alive).\n");
     out.append("unsafe DMA: dma_safety_violations, must be 0.\n");
     if (!s.costModel().isEmpty()) {
       // Wrapped like the specs: a cost model lists a dozen parameters.
       appendWrapped(out, "CPU cost model: " + s.costModel());
     }
-    long unsafe = s.scenarios().stream().mapToLong(sc -> sc.fleet().total(WindowMetric.DMA_SAFETY_VIOLATIONS)).sum();
+    long unsafe =
+        s.scenarios().stream()
+            .mapToLong(sc -> sc.fleet().total(WindowMetric.DMA_SAFETY_VIOLATIONS))
+            .sum();
     if (unsafe > 0) {
-      out.append("WARNING: ").append(unsafe).append(" DMA safety violations: the emulator has a bug.\n");
+      out.append("WARNING: ")
+          .append(unsafe)
+          .append(" DMA safety violations: the emulator has a bug.\n");
     }
     if (s.violationCount() > 0) {
-      out.append("WARNING: ").append(s.violationCount()).append(" result records broke the engine's contract, first: ")
-          .append(s.violations().get(0)).append('\n');
+      out.append("WARNING: ")
+          .append(s.violationCount())
+          .append(" result records broke the engine's contract, first: ")
+          .append(s.violations().get(0))
+          .append('\n');
     }
     return out.toString();
   }
@@ -78,7 +113,10 @@ public final class ComparisonTable {
     lines.subList(1, lines.size()).forEach(l -> out.append("  ").append(l).append('\n'));
   }
 
-  /** Splits a spec after its commas into lines that fit the column; a piece longer than the column is cut hard. */
+  /**
+   * Splits a spec after its commas into lines that fit the column; a piece longer than the column
+   * is cut hard.
+   */
   static List<String> wrap(String spec, int width) {
     List<String> lines = new ArrayList<>();
     StringBuilder line = new StringBuilder();

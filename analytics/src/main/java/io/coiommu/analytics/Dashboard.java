@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * "/", the fixed set of {@link WebAssets} under "/static/", and the document at "/api/summary";
  * every other path is 404, so nothing outside that static root can be reached.
  *
- * <p>The summary is shared with the thread that consumes results: both hold its monitor while
- * they touch it ({@link ResultsConsumer} does).
+ * <p>The summary is shared with the thread that consumes results: both hold its monitor while they
+ * touch it ({@link ResultsConsumer} does).
  */
 public final class Dashboard implements AutoCloseable {
 
@@ -31,7 +31,8 @@ public final class Dashboard implements AutoCloseable {
   static final String API = "/api/summary";
 
   /** Polls the document once a second; a failed poll says so in the page and retries. */
-  private static final String BOOT = """
+  private static final String BOOT =
+      """
       <script>
       (function poll() {
         fetch('api/summary', {cache: 'no-store'})
@@ -49,25 +50,34 @@ public final class Dashboard implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
   private final byte[] page;
-  /** The document is rebuilt only when results arrived since: every open page polls it each second. */
+
+  /**
+   * The document is rebuilt only when results arrived since: every open page polls it each second.
+   */
   private long documentVersion = -1;
+
   private byte[] document;
 
   private Dashboard(RunSummary summary, InetAddress bind, int port) throws IOException {
     this.summary = summary;
     this.page = WebAssets.page(TITLE, "static/", BOOT).getBytes(StandardCharsets.UTF_8);
     this.server = HttpServer.create(new InetSocketAddress(bind, port), 0);
-    this.executor = Executors.newFixedThreadPool(2, r -> {
-      Thread t = new Thread(r, "coiommu-dashboard");
-      t.setDaemon(true);
-      return t;
-    });
+    this.executor =
+        Executors.newFixedThreadPool(
+            2,
+            r -> {
+              Thread t = new Thread(r, "coiommu-dashboard");
+              t.setDaemon(true);
+              return t;
+            });
     server.setExecutor(executor);
     server.createContext("/", this::handle);
     server.start();
   }
 
-  /** Serves the dashboard of this summary on 127.0.0.1:port (0: any free port; see {@link #uri()}). */
+  /**
+   * Serves the dashboard of this summary on 127.0.0.1:port (0: any free port; see {@link #uri()}).
+   */
   public static Dashboard start(RunSummary summary, int port) throws IOException {
     return start(summary, LOOPBACK, port);
   }
@@ -76,7 +86,8 @@ public final class Dashboard implements AutoCloseable {
    * Serves on another address, for a dashboard that must be reached from other hosts or containers;
    * the user names that address explicitly.
    */
-  public static Dashboard start(RunSummary summary, String bindAddress, int port) throws IOException {
+  public static Dashboard start(RunSummary summary, String bindAddress, int port)
+      throws IOException {
     Dashboard d = new Dashboard(summary, InetAddress.getByName(bindAddress), port);
     LOG.info("dashboard at {}", d.uri());
     return d;
@@ -89,14 +100,19 @@ public final class Dashboard implements AutoCloseable {
   public URI uri() {
     InetAddress a = server.getAddress().getAddress();
     String host = a.isAnyLocalAddress() ? "127.0.0.1" : a.getHostAddress();
-    return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port() + "/");
+    return URI.create(
+        "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port() + "/");
   }
 
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       String method = exchange.getRequestMethod();
       if (!method.equals("GET") && !method.equals("HEAD")) {
-        send(exchange, 405, "text/plain; charset=utf-8", "GET only\n".getBytes(StandardCharsets.UTF_8));
+        send(
+            exchange,
+            405,
+            "text/plain; charset=utf-8",
+            "GET only\n".getBytes(StandardCharsets.UTF_8));
         return;
       }
       // The raw path, undecoded: "%2e%2e" and the like never turn into a file name here.
@@ -125,7 +141,8 @@ public final class Dashboard implements AutoCloseable {
   private byte[] document() {
     synchronized (summary) {
       if (document == null || documentVersion != summary.version()) {
-        document = SummaryJson.toJson(summary, SummaryJson.Detail.LIVE).getBytes(StandardCharsets.UTF_8);
+        document =
+            SummaryJson.toJson(summary, SummaryJson.Detail.LIVE).getBytes(StandardCharsets.UTF_8);
         documentVersion = summary.version();
       }
       return document;
@@ -133,10 +150,12 @@ public final class Dashboard implements AutoCloseable {
   }
 
   private static void notFound(HttpExchange exchange) throws IOException {
-    send(exchange, 404, "text/plain; charset=utf-8", "not found\n".getBytes(StandardCharsets.UTF_8));
+    send(
+        exchange, 404, "text/plain; charset=utf-8", "not found\n".getBytes(StandardCharsets.UTF_8));
   }
 
-  private static void send(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
+  private static void send(HttpExchange exchange, int status, String type, byte[] body)
+      throws IOException {
     exchange.getResponseHeaders().set("Content-Type", type);
     exchange.getResponseHeaders().set("Cache-Control", "no-store");
     exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");

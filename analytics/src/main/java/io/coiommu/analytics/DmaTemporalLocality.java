@@ -24,12 +24,16 @@ public final class DmaTemporalLocality {
 
   private final Histogram gaps = new Histogram(3);
   private final Map<String, VmPages> vms = new HashMap<>();
+
   /** Exact, unlike the histogram's bucketed max. */
   private long maxGap;
+
   private long unresolvedUnmaps;
   private long stillUnmapped;
 
-  /** One VM's live state: its mappings for unmap resolution, its pages' map counts and unmap times. */
+  /**
+   * One VM's live state: its mappings for unmap resolution, its pages' map counts and unmap times.
+   */
   private static final class VmPages {
     final Map<String, long[]> mappings = new HashMap<>(); // device + iova -> {gpa, bytes}
     final Map<Long, Integer> mapCount = new HashMap<>();
@@ -50,7 +54,7 @@ public final class DmaTemporalLocality {
       case DMA_MAP, DMA_ALLOC -> map(vms.computeIfAbsent(vm, v -> new VmPages()), e);
       case DMA_UNMAP, DMA_FREE -> unmap(vms.computeIfAbsent(vm, v -> new VmPages()), e);
       case VM_STOP -> end(vm);
-      default -> { }
+      default -> {}
     }
   }
 
@@ -86,7 +90,8 @@ public final class DmaTemporalLocality {
       gpa = mapping[0];
       bytes = mapping[1];
     } else {
-      // The emulator reports these as anomalies; here they are only counted, as they tell nothing about reuse.
+      // The emulator reports these as anomalies; here they are only counted, as they tell nothing
+      // about reuse.
       unresolvedUnmaps++;
       return;
     }
@@ -126,7 +131,9 @@ public final class DmaTemporalLocality {
     return unresolvedUnmaps;
   }
 
-  /** Pages unmapped and never mapped again before their VM stopped (VMs still running not included). */
+  /**
+   * Pages unmapped and never mapped again before their VM stopped (VMs still running not included).
+   */
   public long neverRemapped() {
     return stillUnmapped;
   }
@@ -140,9 +147,14 @@ public final class DmaTemporalLocality {
     return maxGap;
   }
 
-  /** Share of remaps that came within {@code ns} of the unmap: what a policy that waits that long before unpinning saves. */
+  /**
+   * Share of remaps that came within {@code ns} of the unmap: what a policy that waits that long
+   * before unpinning saves.
+   */
   public double shareWithin(long ns) {
-    return gaps.getTotalCount() == 0 ? 0 : (double) gaps.getCountBetweenValues(0, ns) / gaps.getTotalCount();
+    return gaps.getTotalCount() == 0
+        ? 0
+        : (double) gaps.getCountBetweenValues(0, ns) / gaps.getTotalCount();
   }
 
   /** A point of the cumulative distribution: the share of remaps that came within {@code ns}. */

@@ -22,7 +22,11 @@ public final class Report {
   public static final String TIMESERIES_CSV = "timeseries.csv";
   public static final String SUMMARY_JSON = "summary.json";
   public static final String INDEX_HTML = "index.html";
-  /** The summary document as a script: browsers refuse to fetch a JSON file from a page opened as a file. */
+
+  /**
+   * The summary document as a script: browsers refuse to fetch a JSON file from a page opened as a
+   * file.
+   */
   static final String DATA_JS = "data.js";
 
   private static final CSVFormat CSV = CSVFormat.RFC4180.builder().setRecordSeparator('\n').get();
@@ -35,10 +39,17 @@ public final class Report {
     writeTimeseriesCsv(s, dir.resolve(TIMESERIES_CSV));
     String json = SummaryJson.toJson(s);
     Files.writeString(dir.resolve(SUMMARY_JSON), json, StandardCharsets.UTF_8);
-    Files.writeString(dir.resolve(DATA_JS), "window.COIOMMU_SUMMARY = " + json + ";\n", StandardCharsets.UTF_8);
+    Files.writeString(
+        dir.resolve(DATA_JS), "window.COIOMMU_SUMMARY = " + json + ";\n", StandardCharsets.UTF_8);
     WebAssets.copyAll(dir);
-    Files.writeString(dir.resolve(INDEX_HTML), WebAssets.page("coIOMMU pipeline report", "",
-        "<script src=\"" + DATA_JS + "\"></script>\n<script>CoiommuCharts.render(window.COIOMMU_SUMMARY);</script>"),
+    Files.writeString(
+        dir.resolve(INDEX_HTML),
+        WebAssets.page(
+            "coIOMMU pipeline report",
+            "",
+            "<script src=\""
+                + DATA_JS
+                + "\"></script>\n<script>CoiommuCharts.render(window.COIOMMU_SUMMARY);</script>"),
         StandardCharsets.UTF_8);
   }
 
@@ -62,7 +73,8 @@ public final class Report {
   static void writeTimeseriesCsv(RunSummary s, Path file) throws IOException {
     try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
         CSVPrinter csv = new CSVPrinter(w, CSV)) {
-      List<String> header = new ArrayList<>(List.of("scenario", "level", "group", "window_start_s", "window_end_s"));
+      List<String> header =
+          new ArrayList<>(List.of("scenario", "level", "group", "window_start_s", "window_end_s"));
       WindowColumn.ALL.forEach(c -> header.add(c.name()));
       csv.printRecord(header);
       for (ScenarioRun sc : s.scenarios()) {
@@ -77,15 +89,21 @@ public final class Report {
     }
   }
 
-  private static void printSeries(CSVPrinter csv, String scenario, String level, String group, WindowSeries series)
+  private static void printSeries(
+      CSVPrinter csv, String scenario, String level, String group, WindowSeries series)
       throws IOException {
     if (series.isEmpty()) {
       return;
     }
     for (long w = series.firstWindow(); w <= series.lastWindow(); w++) {
-      List<Object> row = new ArrayList<>(List.of(scenario, level, group,
-          plain(VmColumn.decimal(Units.seconds(series.startOf(w)))),
-          plain(VmColumn.decimal(Units.seconds(series.startOf(w + 1))))));
+      List<Object> row =
+          new ArrayList<>(
+              List.of(
+                  scenario,
+                  level,
+                  group,
+                  plain(VmColumn.decimal(Units.seconds(series.startOf(w)))),
+                  plain(VmColumn.decimal(Units.seconds(series.startOf(w + 1))))));
       for (WindowColumn c : WindowColumn.ALL) {
         row.add(c.availableIn(series) ? plain(c.of(series, w)) : "");
       }

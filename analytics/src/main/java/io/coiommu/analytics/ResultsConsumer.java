@@ -29,16 +29,22 @@ import org.slf4j.LoggerFactory;
  * expected (scenario, VM) has sent its last record. It assigns itself every partition instead of
  * joining a group: it commits nothing, so any number of readers can replay the same results.
  *
- * <p>Given an application id, it reads only the results of that processor application (see {@link ResultHeaders}):
- * several what-if applications may share the result topic. A cluster that is not up yet, or slow to answer, is waited
- * for until the caller's deadline, and the wait is logged with what it waits for.
+ * <p>Given an application id, it reads only the results of that processor application (see {@link
+ * ResultHeaders}): several what-if applications may share the result topic. A cluster that is not
+ * up yet, or slow to answer, is waited for until the caller's deadline, and the wait is logged with
+ * what it waits for.
  */
 public final class ResultsConsumer {
 
   private static final Logger LOG = LoggerFactory.getLogger(ResultsConsumer.class);
   private static final Duration POLL = Duration.ofMillis(200);
-  /** One metadata request: a cold client's first fetch takes seconds; the caller's timeout bounds the whole wait. */
+
+  /**
+   * One metadata request: a cold client's first fetch takes seconds; the caller's timeout bounds
+   * the whole wait.
+   */
   private static final Duration METADATA = Duration.ofSeconds(5);
+
   /** How often a wait for the cluster or the topic is logged. */
   private static final long WAIT_LOG_NANOS = 10_000_000_000L;
 
@@ -49,9 +55,11 @@ public final class ResultsConsumer {
    *
    * @throws TimeoutException naming the (scenario, VM) pairs still missing when the timeout passes
    */
-  public static RunSummary consumeUntilComplete(Properties kafkaClientProps, Set<String> expectedVms,
-      int expectedScenarios, Duration timeout) throws TimeoutException {
-    return consumeUntilComplete(kafkaClientProps, expectedVms, expectedScenarios, timeout, new RunSummary(), r -> {});
+  public static RunSummary consumeUntilComplete(
+      Properties kafkaClientProps, Set<String> expectedVms, int expectedScenarios, Duration timeout)
+      throws TimeoutException {
+    return consumeUntilComplete(
+        kafkaClientProps, expectedVms, expectedScenarios, timeout, new RunSummary(), r -> {});
   }
 
   /**
@@ -59,50 +67,86 @@ public final class ResultsConsumer {
    * dashboard and the metrics endpoint follow the run this way). The listener runs on this thread,
    * after the record was added, while holding the summary's monitor.
    */
-  public static RunSummary consumeUntilComplete(Properties kafkaClientProps, Set<String> expectedVms,
-      int expectedScenarios, Duration timeout, RunSummary into, Consumer<WindowResult> listener)
+  public static RunSummary consumeUntilComplete(
+      Properties kafkaClientProps,
+      Set<String> expectedVms,
+      int expectedScenarios,
+      Duration timeout,
+      RunSummary into,
+      Consumer<WindowResult> listener)
       throws TimeoutException {
-    try (KafkaConsumer<String, WindowResult> consumer = new KafkaConsumer<>(consumerProps(kafkaClientProps),
-        new StringDeserializer(), AvroSerde.of(WindowResult.class))) {
+    try (KafkaConsumer<String, WindowResult> consumer =
+        new KafkaConsumer<>(
+            consumerProps(kafkaClientProps),
+            new StringDeserializer(),
+            AvroSerde.of(WindowResult.class))) {
       return consume(consumer, expectedVms, expectedScenarios, timeout, into, listener);
     }
   }
 
   /**
-   * Reads the results of one processor application until each of {@code expectedVms} has the last record of every
-   * scenario of that application; the application's scenario list, order and cost model come from the results'
-   * headers, so the summary reports them as a run of that application would.
+   * Reads the results of one processor application until each of {@code expectedVms} has the last
+   * record of every scenario of that application; the application's scenario list, order and cost
+   * model come from the results' headers, so the summary reports them as a run of that application
+   * would.
    *
    * @throws TimeoutException naming what is still missing when the timeout passes
    */
-  public static RunSummary consumeApplication(Properties kafkaClientProps, String applicationId,
-      Set<String> expectedVms, Duration timeout, RunSummary into) throws TimeoutException {
-    try (KafkaConsumer<String, WindowResult> consumer = new KafkaConsumer<>(consumerProps(kafkaClientProps),
-        new StringDeserializer(), AvroSerde.of(WindowResult.class))) {
+  public static RunSummary consumeApplication(
+      Properties kafkaClientProps,
+      String applicationId,
+      Set<String> expectedVms,
+      Duration timeout,
+      RunSummary into)
+      throws TimeoutException {
+    try (KafkaConsumer<String, WindowResult> consumer =
+        new KafkaConsumer<>(
+            consumerProps(kafkaClientProps),
+            new StringDeserializer(),
+            AvroSerde.of(WindowResult.class))) {
       return consumeApplication(consumer, applicationId, expectedVms, timeout, into);
     }
   }
 
-  static RunSummary consumeApplication(org.apache.kafka.clients.consumer.Consumer<String, WindowResult> consumer,
-      String applicationId, Set<String> expectedVms, Duration timeout, RunSummary into) throws TimeoutException {
+  static RunSummary consumeApplication(
+      org.apache.kafka.clients.consumer.Consumer<String, WindowResult> consumer,
+      String applicationId,
+      Set<String> expectedVms,
+      Duration timeout,
+      RunSummary into)
+      throws TimeoutException {
     long deadline = System.nanoTime() + timeout.toNanos();
     BooleanSupplier timedOut = () -> System.nanoTime() - deadline > 0;
     if (!assignAll(consumer, timedOut, Map.of())) {
-      throw new TimeoutException("topic " + Topics.WINDOW_RESULTS + " did not appear within " + timeout);
+      throw new TimeoutException(
+          "topic " + Topics.WINDOW_RESULTS + " did not appear within " + timeout);
     }
     ApplicationRun run = new ApplicationRun(applicationId);
     while (run.scenarios == null || !isComplete(into, expectedVms, run.scenarios.size())) {
       if (timedOut.getAsBoolean()) {
         if (run.scenarios == null) {
-          throw new TimeoutException("no complete VM from application " + applicationId + " in " + Topics.WINDOW_RESULTS
-              + " after " + timeout + " (" + run.read + " of its results read)");
+          throw new TimeoutException(
+              "no complete VM from application "
+                  + applicationId
+                  + " in "
+                  + Topics.WINDOW_RESULTS
+                  + " after "
+                  + timeout
+                  + " ("
+                  + run.read
+                  + " of its results read)");
         }
         List<String> missing;
         synchronized (into) {
           missing = into.missing(expectedVms);
         }
-        throw new TimeoutException("results of " + applicationId + " incomplete after " + timeout
-            + "; missing the last record of " + missing);
+        throw new TimeoutException(
+            "results of "
+                + applicationId
+                + " incomplete after "
+                + timeout
+                + "; missing the last record of "
+                + missing);
       }
       pollInto(consumer, into, run, r -> {});
       if (run.scenarios != null && into.expectedVmRuns() == 0) {
@@ -124,7 +168,10 @@ public final class ResultsConsumer {
       this.applicationId = applicationId;
     }
 
-    /** Whether the record is of this application; a last record's headers name the scenarios and cost model. */
+    /**
+     * Whether the record is of this application; a last record's headers name the scenarios and
+     * cost model.
+     */
     boolean accept(ConsumerRecord<String, WindowResult> record, RunSummary into) {
       if (applicationId == null) {
         return true;
@@ -155,21 +202,28 @@ public final class ResultsConsumer {
     // never count, or a crash would count a window twice.
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    // A reader that starts before the topics exist must wait for them, not have the broker create them with default settings.
+    // A reader that starts before the topics exist must wait for them, not have the broker create
+    // them with default settings.
     props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
     return props;
   }
 
-  static RunSummary consume(org.apache.kafka.clients.consumer.Consumer<String, WindowResult> consumer,
-      Set<String> expectedVms, int expectedScenarios, Duration timeout, RunSummary into,
-      Consumer<WindowResult> listener) throws TimeoutException {
+  static RunSummary consume(
+      org.apache.kafka.clients.consumer.Consumer<String, WindowResult> consumer,
+      Set<String> expectedVms,
+      int expectedScenarios,
+      Duration timeout,
+      RunSummary into,
+      Consumer<WindowResult> listener)
+      throws TimeoutException {
     synchronized (into) {
       into.expect(expectedVms, expectedScenarios);
     }
     long deadline = System.nanoTime() + timeout.toNanos();
     BooleanSupplier timedOut = () -> System.nanoTime() - deadline > 0;
     if (!assignAll(consumer, timedOut, Map.of())) {
-      throw new TimeoutException("topic " + Topics.WINDOW_RESULTS + " did not appear within " + timeout);
+      throw new TimeoutException(
+          "topic " + Topics.WINDOW_RESULTS + " did not appear within " + timeout);
     }
     ApplicationRun any = new ApplicationRun(null);
     while (!isComplete(into, expectedVms, expectedScenarios)) {
@@ -178,8 +232,15 @@ public final class ResultsConsumer {
         synchronized (into) {
           missing = into.missing(expectedVms);
         }
-        throw new TimeoutException("results incomplete after " + timeout + ": " + into.scenarios().size()
-            + " of " + expectedScenarios + " scenarios seen; missing last record of " + missing);
+        throw new TimeoutException(
+            "results incomplete after "
+                + timeout
+                + ": "
+                + into.scenarios().size()
+                + " of "
+                + expectedScenarios
+                + " scenarios seen; missing last record of "
+                + missing);
       }
       pollInto(consumer, into, any, listener);
     }
@@ -190,7 +251,10 @@ public final class ResultsConsumer {
    * Follows the results from the beginning, then as they arrive, until {@code stop} says so: the
    * standalone dashboard's loop. Waits for the topic to appear if it does not exist yet.
    */
-  public static void follow(Properties kafkaClientProps, RunSummary into, Consumer<WindowResult> listener,
+  public static void follow(
+      Properties kafkaClientProps,
+      RunSummary into,
+      Consumer<WindowResult> listener,
       BooleanSupplier stop) {
     follow(kafkaClientProps, into, listener, stop, Map.of());
   }
@@ -199,32 +263,51 @@ public final class ResultsConsumer {
    * Follows from the given offsets (partitions not named: from the beginning), so a run on a shared
    * cluster reads its own results and not those of earlier runs.
    */
-  public static void follow(Properties kafkaClientProps, RunSummary into, Consumer<WindowResult> listener,
-      BooleanSupplier stop, Map<TopicPartition, Long> from) {
+  public static void follow(
+      Properties kafkaClientProps,
+      RunSummary into,
+      Consumer<WindowResult> listener,
+      BooleanSupplier stop,
+      Map<TopicPartition, Long> from) {
     follow(kafkaClientProps, null, into, listener, stop, from);
   }
 
   /**
-   * Follows the results of one application only (null: of every application), waiting for the cluster and the result
-   * topic until {@code stop} says so.
+   * Follows the results of one application only (null: of every application), waiting for the
+   * cluster and the result topic until {@code stop} says so.
    */
-  public static void follow(Properties kafkaClientProps, String applicationId, RunSummary into,
-      Consumer<WindowResult> listener, BooleanSupplier stop, Map<TopicPartition, Long> from) {
+  public static void follow(
+      Properties kafkaClientProps,
+      String applicationId,
+      RunSummary into,
+      Consumer<WindowResult> listener,
+      BooleanSupplier stop,
+      Map<TopicPartition, Long> from) {
     follow(kafkaClientProps, applicationId, into, listener, stop, from, null);
   }
 
   /**
-   * As above, giving up waiting for the cluster and the result topic after {@code waitForTopic} (null: never).
+   * As above, giving up waiting for the cluster and the result topic after {@code waitForTopic}
+   * (null: never).
    *
    * @return false when it gave up, or {@code stop} said so, before the result topic appeared
    */
-  public static boolean follow(Properties kafkaClientProps, String applicationId, RunSummary into,
-      Consumer<WindowResult> listener, BooleanSupplier stop, Map<TopicPartition, Long> from, Duration waitForTopic) {
+  public static boolean follow(
+      Properties kafkaClientProps,
+      String applicationId,
+      RunSummary into,
+      Consumer<WindowResult> listener,
+      BooleanSupplier stop,
+      Map<TopicPartition, Long> from,
+      Duration waitForTopic) {
     long deadline = waitForTopic == null ? 0 : System.nanoTime() + waitForTopic.toNanos();
-    BooleanSupplier giveUp = waitForTopic == null ? stop
-        : () -> stop.getAsBoolean() || System.nanoTime() - deadline > 0;
-    try (KafkaConsumer<String, WindowResult> consumer = new KafkaConsumer<>(consumerProps(kafkaClientProps),
-        new StringDeserializer(), AvroSerde.of(WindowResult.class))) {
+    BooleanSupplier giveUp =
+        waitForTopic == null ? stop : () -> stop.getAsBoolean() || System.nanoTime() - deadline > 0;
+    try (KafkaConsumer<String, WindowResult> consumer =
+        new KafkaConsumer<>(
+            consumerProps(kafkaClientProps),
+            new StringDeserializer(),
+            AvroSerde.of(WindowResult.class))) {
       if (!assignAll(consumer, giveUp, from)) {
         return false;
       }
@@ -233,16 +316,23 @@ public final class ResultsConsumer {
     }
   }
 
-  static void follow(org.apache.kafka.clients.consumer.Consumer<String, WindowResult> consumer, RunSummary into,
-      Consumer<WindowResult> listener, BooleanSupplier stop) {
+  static void follow(
+      org.apache.kafka.clients.consumer.Consumer<String, WindowResult> consumer,
+      RunSummary into,
+      Consumer<WindowResult> listener,
+      BooleanSupplier stop) {
     if (assignAll(consumer, stop, Map.of())) {
       follow(consumer, null, into, listener, stop);
     }
   }
 
   /** Polls an assigned consumer until {@code stop}. */
-  private static void follow(org.apache.kafka.clients.consumer.Consumer<String, WindowResult> consumer,
-      String applicationId, RunSummary into, Consumer<WindowResult> listener, BooleanSupplier stop) {
+  private static void follow(
+      org.apache.kafka.clients.consumer.Consumer<String, WindowResult> consumer,
+      String applicationId,
+      RunSummary into,
+      Consumer<WindowResult> listener,
+      BooleanSupplier stop) {
     ApplicationRun run = new ApplicationRun(applicationId);
     while (!stop.getAsBoolean()) {
       pollInto(consumer, into, run, listener);
@@ -250,8 +340,11 @@ public final class ResultsConsumer {
   }
 
   /** One poll: each record joins the summary, under its monitor, then goes to the listener. */
-  private static void pollInto(org.apache.kafka.clients.consumer.Consumer<String, WindowResult> consumer,
-      RunSummary into, ApplicationRun run, Consumer<WindowResult> listener) {
+  private static void pollInto(
+      org.apache.kafka.clients.consumer.Consumer<String, WindowResult> consumer,
+      RunSummary into,
+      ApplicationRun run,
+      Consumer<WindowResult> listener) {
     try {
       for (ConsumerRecord<String, WindowResult> record : consumer.poll(POLL)) {
         synchronized (into) {
@@ -263,8 +356,13 @@ public final class ResultsConsumer {
         }
       }
     } catch (RecordDeserializationException e) {
-      // A record we cannot read is logged, kept in the summary and stepped over: one bad record must not hide the rest.
-      LOG.error("skipping undecodable result at {} offset {}: {}", e.topicPartition(), e.offset(), e.getMessage());
+      // A record we cannot read is logged, kept in the summary and stepped over: one bad record
+      // must not hide the rest.
+      LOG.error(
+          "skipping undecodable result at {} offset {}: {}",
+          e.topicPartition(),
+          e.offset(),
+          e.getMessage());
       synchronized (into) {
         into.undecodable(e.topicPartition() + "@" + e.offset() + ": " + e.getMessage());
       }
@@ -280,10 +378,13 @@ public final class ResultsConsumer {
 
   /**
    * Assigns every partition of the results topic from its beginning. The topic may not exist yet
-   * when the reader starts before the processor: waits for it until {@code giveUp}; false if it gave up.
+   * when the reader starts before the processor: waits for it until {@code giveUp}; false if it
+   * gave up.
    */
-  private static boolean assignAll(org.apache.kafka.clients.consumer.Consumer<String, WindowResult> consumer,
-      BooleanSupplier giveUp, Map<TopicPartition, Long> from) {
+  private static boolean assignAll(
+      org.apache.kafka.clients.consumer.Consumer<String, WindowResult> consumer,
+      BooleanSupplier giveUp,
+      Map<TopicPartition, Long> from) {
     long nextLog = System.nanoTime();
     while (true) {
       List<PartitionInfo> infos;
@@ -292,20 +393,24 @@ public final class ResultsConsumer {
         infos = consumer.partitionsFor(Topics.WINDOW_RESULTS, METADATA);
         waitingFor = "topic " + Topics.WINDOW_RESULTS + " (no processor has created it yet)";
       } catch (RetriableException e) {
-        // The cluster is not up yet or slow: the caller's deadline, not one request's, decides when to give up.
+        // The cluster is not up yet or slow: the caller's deadline, not one request's, decides when
+        // to give up.
         infos = null;
         waitingFor = "the Kafka cluster (" + e.getMessage() + ")";
       }
       if (infos != null && !infos.isEmpty()) {
-        List<TopicPartition> partitions = infos.stream()
-            .map(p -> new TopicPartition(p.topic(), p.partition())).collect(Collectors.toList());
+        List<TopicPartition> partitions =
+            infos.stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition()))
+                .collect(Collectors.toList());
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
-        from.forEach((p, offset) -> {
-          if (partitions.contains(p)) {
-            consumer.seek(p, offset);
-          }
-        });
+        from.forEach(
+            (p, offset) -> {
+              if (partitions.contains(p)) {
+                consumer.seek(p, offset);
+              }
+            });
         return true;
       }
       if (giveUp.getAsBoolean()) {

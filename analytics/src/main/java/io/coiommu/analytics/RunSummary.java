@@ -5,18 +5,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.Comparator;
 
 /**
- * Accumulates window results, in any interleaving of VMs and scenarios, into per scenario, VM,
- * host and fleet figures, per aligned window and for the whole run. Pure: no Kafka, no clock.
- * Not thread-safe: one thread adds, or callers synchronize (the dashboard does).
+ * Accumulates window results, in any interleaving of VMs and scenarios, into per scenario, VM, host
+ * and fleet figures, per aligned window and for the whole run. Pure: no Kafka, no clock. Not
+ * thread-safe: one thread adds, or callers synchronize (the dashboard does).
  */
 public final class RunSummary {
 
@@ -25,7 +25,11 @@ public final class RunSummary {
   private final long windowNanos;
   private final SortedMap<String, ScenarioRun> scenarios = new TreeMap<>();
   private List<String> scenarioOrder = List.of();
-  /** The first breaches are kept for the report; past that they are only counted, so a broken engine cannot exhaust memory. */
+
+  /**
+   * The first breaches are kept for the report; past that they are only counted, so a broken engine
+   * cannot exhaust memory.
+   */
   static final int KEPT_VIOLATIONS = 1000;
 
   private final List<ContractViolation> violations = new ArrayList<>();
@@ -53,7 +57,9 @@ public final class RunSummary {
   public void add(WindowResult r) {
     records++;
     version++;
-    scenarios.computeIfAbsent(r.getScenario(), s -> new ScenarioRun(s, windowNanos)).add(r, this::violation);
+    scenarios
+        .computeIfAbsent(r.getScenario(), s -> new ScenarioRun(s, windowNanos))
+        .add(r, this::violation);
   }
 
   /**
@@ -64,7 +70,10 @@ public final class RunSummary {
     return scenarios.size() >= expectedScenarios && missing(expectedVms).isEmpty();
   }
 
-  /** The (scenario, VM) pairs still waiting for their last record, as "scenario / vm", for error messages. */
+  /**
+   * The (scenario, VM) pairs still waiting for their last record, as "scenario / vm", for error
+   * messages.
+   */
   public List<String> missing(Set<String> expectedVms) {
     List<String> missing = new ArrayList<>();
     for (ScenarioRun s : scenarios.values()) {
@@ -110,7 +119,10 @@ public final class RunSummary {
     return costModel;
   }
 
-  /** Attaches the trace's DMA temporal locality (see {@link TraceReader}) for the report and the dashboard. */
+  /**
+   * Attaches the trace's DMA temporal locality (see {@link TraceReader}) for the report and the
+   * dashboard.
+   */
   public void setTemporalLocality(DmaTemporalLocality locality) {
     this.locality = locality;
     version++;
@@ -120,7 +132,10 @@ public final class RunSummary {
     return Optional.ofNullable(locality);
   }
 
-  /** Records a result that could not be decoded (where and why), so reports can say results are missing. */
+  /**
+   * Records a result that could not be decoded (where and why), so reports can say results are
+   * missing.
+   */
   public void undecodable(String where) {
     version++;
     if (undecodable.size() < KEPT_VIOLATIONS) {
@@ -154,10 +169,13 @@ public final class RunSummary {
       return Collections.unmodifiableCollection(scenarios.values());
     }
     List<ScenarioRun> ordered = new ArrayList<>(scenarios.values());
-    ordered.sort(Comparator.comparingInt((ScenarioRun r) -> {
-      int i = scenarioOrder.indexOf(r.scenario());
-      return i < 0 ? Integer.MAX_VALUE : i;
-    }).thenComparing(ScenarioRun::scenario));
+    ordered.sort(
+        Comparator.comparingInt(
+                (ScenarioRun r) -> {
+                  int i = scenarioOrder.indexOf(r.scenario());
+                  return i < 0 ? Integer.MAX_VALUE : i;
+                })
+            .thenComparing(ScenarioRun::scenario));
     return Collections.unmodifiableList(ordered);
   }
 

@@ -7,7 +7,10 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
-/** One scenario over the run: its VMs, its hosts and its fleet. Sorted maps keep every output in one order whatever the arrival order. */
+/**
+ * One scenario over the run: its VMs, its hosts and its fleet. Sorted maps keep every output in one
+ * order whatever the arrival order.
+ */
 public final class ScenarioRun {
 
   static final String FLEET = "fleet";
@@ -30,7 +33,8 @@ public final class ScenarioRun {
       vm = new VmRun(scenario, r.getVm(), windowNanos);
       vms.put(r.getVm(), vm);
       fleet.join(vm);
-      // A VM belongs to the host of its first record; a later change of host is a contract violation.
+      // A VM belongs to the host of its first record; a later change of host is a contract
+      // violation.
       hosts.computeIfAbsent(r.getHost(), h -> new VmGroup(h, windowNanos)).join(vm);
     }
     vm.add(r, violations);

@@ -20,22 +20,27 @@ import java.util.function.ToDoubleFunction;
  */
 public final class SummaryJson {
 
-  /** VMs whose own series are kept in the document, per scenario: the ones with the highest peaks. */
+  /**
+   * VMs whose own series are kept in the document, per scenario: the ones with the highest peaks.
+   */
   static final int VM_SERIES_LIMIT = 64;
+
   static final int TOP_VMS = 10;
 
   /** Figures whose spread across VMs is given, with how to read each from a VM. */
-  static final Map<String, ToDoubleFunction<VmRun>> DISTRIBUTIONS = Map.of(
-      "peak_pinned_bytes", VmRun::peakPinnedBytes,
-      "avg_pinned_bytes", VmRun::avgPinnedBytes,
-      "peak_pinned_pct", v -> 100 * v.peakPinnedShare(),
-      "notifications_per_s", v -> v.perSecond(WindowMetric.NOTIFICATIONS),
-      "exits_per_s", v -> v.perSecond(WindowMetric.EXITS),
-      "cpu_cost_ns_per_s", v -> v.perSecond(WindowMetric.CPU_COST_NS));
+  static final Map<String, ToDoubleFunction<VmRun>> DISTRIBUTIONS =
+      Map.of(
+          "peak_pinned_bytes", VmRun::peakPinnedBytes,
+          "avg_pinned_bytes", VmRun::avgPinnedBytes,
+          "peak_pinned_pct", v -> 100 * v.peakPinnedShare(),
+          "notifications_per_s", v -> v.perSecond(WindowMetric.NOTIFICATIONS),
+          "exits_per_s", v -> v.perSecond(WindowMetric.EXITS),
+          "cpu_cost_ns_per_s", v -> v.perSecond(WindowMetric.CPU_COST_NS));
 
-  static final ObjectMapper MAPPER = new ObjectMapper()
-      .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
-      .enable(SerializationFeature.INDENT_OUTPUT);
+  static final ObjectMapper MAPPER =
+      new ObjectMapper()
+          .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
+          .enable(SerializationFeature.INDENT_OUTPUT);
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
 
@@ -45,7 +50,10 @@ public final class SummaryJson {
   public enum Detail {
     /** Everything: summary.json and the report. */
     FULL,
-    /** What the dashboard page draws, without the per-VM rows and host series that make a big fleet's document heavy. */
+    /**
+     * What the dashboard page draws, without the per-VM rows and host series that make a big
+     * fleet's document heavy.
+     */
     LIVE
   }
 
@@ -60,7 +68,8 @@ public final class SummaryJson {
     root.set("progress", progress(s));
     root.put("cost_model", s.costModel().isEmpty() ? "not given" : s.costModel());
     root.set("legend", legend());
-    Map<String, String> labels = ScenarioLabels.of(s.scenarios().stream().map(ScenarioRun::scenario).toList());
+    Map<String, String> labels =
+        ScenarioLabels.of(s.scenarios().stream().map(ScenarioRun::scenario).toList());
     ArrayNode scenarios = root.putArray("scenarios");
     for (ScenarioRun sc : s.scenarios()) {
       scenarios.add(scenario(sc, labels.get(sc.scenario()), detail));
@@ -112,20 +121,31 @@ public final class SummaryJson {
     return p;
   }
 
-  /** Every (scenario, VM) run expected so far has seen its last window: nothing is pinned "now" any more. */
+  /**
+   * Every (scenario, VM) run expected so far has seen its last window: nothing is pinned "now" any
+   * more.
+   */
   static boolean finished(long runs, long complete, long expected) {
     return runs > 0 && complete == Math.max(runs, expected);
   }
 
   private static ObjectNode legend() {
     ObjectNode l = NODES.objectNode();
-    l.put("peak_pinned_bytes", "fleet or host: max over aligned windows of the group-wide sum of in-window"
-        + " peaks (not a sum of per-VM peaks); VM: max over the run");
-    l.put("avg_pinned_bytes", "time-weighted average: exact integral of pinned memory over time / span");
+    l.put(
+        "peak_pinned_bytes",
+        "fleet or host: max over aligned windows of the group-wide sum of in-window"
+            + " peaks (not a sum of per-VM peaks); VM: max over the run");
+    l.put(
+        "avg_pinned_bytes",
+        "time-weighted average: exact integral of pinned memory over time / span");
     l.put("peak_pinned_pct", "peak pinned / guest memory of the group's VMs");
-    l.put("avg_pinned_pct", "pinned memory-time / guest memory-time (guest memory alive at the time)");
+    l.put(
+        "avg_pinned_pct",
+        "pinned memory-time / guest memory-time (guest memory alive at the time)");
     l.put("reclaimable_bytes", "guest memory - pinned: the overcommit headroom the policy leaves");
-    l.put("distributions", "across the scenario's VMs; p50/p90/p99 from HdrHistogram (3 significant digits)");
+    l.put(
+        "distributions",
+        "across the scenario's VMs; p50/p90/p99 from HdrHistogram (3 significant digits)");
     l.put("cpu_cost_ns", "host CPU time estimated by the engine's cost model (see cost_model)");
     return l;
   }
@@ -133,9 +153,16 @@ public final class SummaryJson {
   /** The VM the report shows on its own: the one with the most map calls, the busiest DMA user. */
   static Optional<String> chosenVm(RunSummary s) {
     Map<String, Long> calls = new TreeMap<>();
-    s.scenarios().forEach(sc -> sc.vms().forEach(v -> calls.merge(v.vm(), v.total(WindowMetric.MAP_CALLS), Long::sum)));
-    return calls.entrySet().stream().max(Map.Entry.<String, Long>comparingByValue()
-        .thenComparing(Map.Entry.comparingByKey(Comparator.reverseOrder()))).map(Map.Entry::getKey);
+    s.scenarios()
+        .forEach(
+            sc ->
+                sc.vms()
+                    .forEach(v -> calls.merge(v.vm(), v.total(WindowMetric.MAP_CALLS), Long::sum)));
+    return calls.entrySet().stream()
+        .max(
+            Map.Entry.<String, Long>comparingByValue()
+                .thenComparing(Map.Entry.comparingByKey(Comparator.reverseOrder())))
+        .map(Map.Entry::getKey);
   }
 
   private static ObjectNode scenario(ScenarioRun sc, String label, Detail detail) {
@@ -147,42 +174,63 @@ public final class SummaryJson {
     ArrayNode hosts = o.putArray("hosts");
     sc.hosts().forEach(h -> hosts.add(group(h)));
     ObjectNode distributions = o.putObject("distributions");
-    DISTRIBUTIONS.keySet().stream().sorted().forEach(name -> {
-      Distribution d = Distribution.of(sc.vms(), DISTRIBUTIONS.get(name));
-      ObjectNode n = distributions.putObject(name);
-      n.put("count", d.count());
-      n.put("min", VmColumn.decimal(d.min()));
-      n.put("p50", VmColumn.decimal(d.p50()));
-      n.put("p90", VmColumn.decimal(d.p90()));
-      n.put("p99", VmColumn.decimal(d.p99()));
-      n.put("max", VmColumn.decimal(d.max()));
-      n.put("rejected", d.rejected());
-    });
+    DISTRIBUTIONS.keySet().stream()
+        .sorted()
+        .forEach(
+            name -> {
+              Distribution d = Distribution.of(sc.vms(), DISTRIBUTIONS.get(name));
+              ObjectNode n = distributions.putObject(name);
+              n.put("count", d.count());
+              n.put("min", VmColumn.decimal(d.min()));
+              n.put("p50", VmColumn.decimal(d.p50()));
+              n.put("p90", VmColumn.decimal(d.p90()));
+              n.put("p99", VmColumn.decimal(d.p99()));
+              n.put("max", VmColumn.decimal(d.max()));
+              n.put("rejected", d.rejected());
+            });
     if (detail == Detail.FULL) {
       ArrayNode vms = o.putArray("vms");
       for (VmRun vm : sc.vms()) {
         ObjectNode row = vms.addObject();
-        VmColumn.ALL.stream().filter(c -> !c.name().equals("scenario")).forEach(c -> put(row, c.name(), c.of(vm)));
+        VmColumn.ALL.stream()
+            .filter(c -> !c.name().equals("scenario"))
+            .forEach(c -> put(row, c.name(), c.of(vm)));
       }
       ArrayNode hostSeries = o.putArray("host_series");
-      sc.hosts().forEach(h -> hostSeries.addObject().put("host", h.name()).set("series", series(h.series())));
+      sc.hosts()
+          .forEach(
+              h -> hostSeries.addObject().put("host", h.name()).set("series", series(h.series())));
     }
     o.set("series", series(sc.fleet().series()));
     ObjectNode vmSeries = o.putObject("vm_series");
-    sc.vms().stream().sorted(Comparator.comparingLong(VmRun::peakPinnedBytes).reversed().thenComparing(VmRun::vm))
-        .limit(VM_SERIES_LIMIT).sorted(Comparator.comparing(VmRun::vm))
+    sc.vms().stream()
+        .sorted(
+            Comparator.comparingLong(VmRun::peakPinnedBytes).reversed().thenComparing(VmRun::vm))
+        .limit(VM_SERIES_LIMIT)
+        .sorted(Comparator.comparing(VmRun::vm))
         .forEach(vm -> vmSeries.set(vm.vm(), series(vm.series())));
     ArrayNode top = o.putArray("top_vms");
-    // While the run is live, what is pinned now matters most; once a scenario's VMs have all finished, each released
+    // While the run is live, what is pinned now matters most; once a scenario's VMs have all
+    // finished, each released
     // its pages and "now" is 0 everywhere, so only the peak ranks them.
     boolean done = sc.vms().stream().allMatch(VmRun::sawLast);
     Comparator<VmRun> byPeak = Comparator.comparingLong(VmRun::peakPinnedBytes).reversed();
     Comparator<VmRun> order =
-        done ? byPeak : Comparator.comparingLong(VmRun::pinnedBytesNow).reversed().thenComparing(byPeak);
-    sc.vms().stream().sorted(order.thenComparing(VmRun::vm))
-        .limit(TOP_VMS).forEach(vm -> top.addObject().put("vm", vm.vm()).put("host", vm.host())
-            .put("pinned_bytes", vm.pinnedBytesNow()).put("peak_pinned_bytes", vm.peakPinnedBytes())
-            .put("guest_bytes", vm.guestBytes()).put("complete", vm.sawLast()));
+        done
+            ? byPeak
+            : Comparator.comparingLong(VmRun::pinnedBytesNow).reversed().thenComparing(byPeak);
+    sc.vms().stream()
+        .sorted(order.thenComparing(VmRun::vm))
+        .limit(TOP_VMS)
+        .forEach(
+            vm ->
+                top.addObject()
+                    .put("vm", vm.vm())
+                    .put("host", vm.host())
+                    .put("pinned_bytes", vm.pinnedBytesNow())
+                    .put("peak_pinned_bytes", vm.peakPinnedBytes())
+                    .put("guest_bytes", vm.guestBytes())
+                    .put("complete", vm.sawLast()));
     return o;
   }
 

@@ -22,9 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the trace topic, from its beginning up to where it ends when the read starts, into a
- * {@link DmaTemporalLocality}. Call it once the results are complete: the processor has then read
- * the whole trace, so the trace is all there.
+ * Reads the trace topic, from its beginning up to where it ends when the read starts, into a {@link
+ * DmaTemporalLocality}. Call it once the results are complete: the processor has then read the
+ * whole trace, so the trace is all there.
  */
 public final class TraceReader {
 
@@ -34,17 +34,21 @@ public final class TraceReader {
   private TraceReader() {}
 
   /**
-   * What the trace topic holds: its VMs and their DMA temporal locality. A batch that says where it sits in its VM's
-   * stream (version 3) contributes only the events not read before, so a restarted producer's repeats count once,
-   * as the processor applies them once.
+   * What the trace topic holds: its VMs and their DMA temporal locality. A batch that says where it
+   * sits in its VM's stream (version 3) contributes only the events not read before, so a restarted
+   * producer's repeats count once, as the processor applies them once.
    */
   public record TraceContents(Set<String> vms, DmaTemporalLocality locality) {}
 
   /** Reads from the given offsets (partitions not named: from the beginning) to the current end. */
-  public static TraceContents read(Properties kafkaClientProps, Duration timeout, Map<TopicPartition, Long> from)
+  public static TraceContents read(
+      Properties kafkaClientProps, Duration timeout, Map<TopicPartition, Long> from)
       throws TimeoutException {
-    try (KafkaConsumer<String, EventColumns> consumer = new KafkaConsumer<>(
-        ResultsConsumer.consumerProps(kafkaClientProps), new StringDeserializer(), new EventColumnsSerde())) {
+    try (KafkaConsumer<String, EventColumns> consumer =
+        new KafkaConsumer<>(
+            ResultsConsumer.consumerProps(kafkaClientProps),
+            new StringDeserializer(),
+            new EventColumnsSerde())) {
       return read(consumer, timeout, from);
     }
   }
@@ -55,23 +59,26 @@ public final class TraceReader {
   }
 
   /** Reads from the given offsets (partitions not named: from the beginning) to the current end. */
-  public static DmaTemporalLocality temporalLocality(Properties kafkaClientProps, Duration timeout,
-      Map<TopicPartition, Long> from) throws TimeoutException {
+  public static DmaTemporalLocality temporalLocality(
+      Properties kafkaClientProps, Duration timeout, Map<TopicPartition, Long> from)
+      throws TimeoutException {
     return read(kafkaClientProps, timeout, from).locality();
   }
 
-  static DmaTemporalLocality temporalLocality(Consumer<String, EventColumns> consumer, Duration timeout)
-      throws TimeoutException {
+  static DmaTemporalLocality temporalLocality(
+      Consumer<String, EventColumns> consumer, Duration timeout) throws TimeoutException {
     return temporalLocality(consumer, timeout, Map.of());
   }
 
-  static DmaTemporalLocality temporalLocality(Consumer<String, EventColumns> consumer, Duration timeout,
-      Map<TopicPartition, Long> from) throws TimeoutException {
+  static DmaTemporalLocality temporalLocality(
+      Consumer<String, EventColumns> consumer, Duration timeout, Map<TopicPartition, Long> from)
+      throws TimeoutException {
     return read(consumer, timeout, from).locality();
   }
 
-  static TraceContents read(Consumer<String, EventColumns> consumer, Duration timeout,
-      Map<TopicPartition, Long> from) throws TimeoutException {
+  static TraceContents read(
+      Consumer<String, EventColumns> consumer, Duration timeout, Map<TopicPartition, Long> from)
+      throws TimeoutException {
     DmaTemporalLocality locality = new DmaTemporalLocality();
     Set<String> vms = new TreeSet<>();
     Map<String, Long> nextIndex = new HashMap<>();
@@ -80,14 +87,16 @@ public final class TraceReader {
     if (infos == null || infos.isEmpty()) {
       throw new TimeoutException("topic " + Topics.TRACE_EVENTS + " does not exist");
     }
-    List<TopicPartition> partitions = infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+    List<TopicPartition> partitions =
+        infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
     consumer.assign(partitions);
     consumer.seekToBeginning(partitions);
-    from.forEach((p, offset) -> {
-      if (partitions.contains(p)) {
-        consumer.seek(p, offset);
-      }
-    });
+    from.forEach(
+        (p, offset) -> {
+          if (partitions.contains(p)) {
+            consumer.seek(p, offset);
+          }
+        });
     Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
     long deadline = System.nanoTime() + timeout.toNanos();
     while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
@@ -111,7 +120,11 @@ public final class TraceReader {
         }
       } catch (RecordDeserializationException e) {
         // The processor dead-letters such a batch too; locality simply lacks its events.
-        LOG.error("skipping undecodable trace batch at {} offset {}: {}", e.topicPartition(), e.offset(), e.getMessage());
+        LOG.error(
+            "skipping undecodable trace batch at {} offset {}: {}",
+            e.topicPartition(),
+            e.offset(),
+            e.getMessage());
         consumer.seek(e.topicPartition(), e.offset() + 1);
       }
     }

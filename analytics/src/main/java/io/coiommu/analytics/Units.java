@@ -5,6 +5,7 @@ final class Units {
 
   /** The emulation's page: a 4 KiB guest frame. */
   static final long PAGE_BYTES = 4096;
+
   static final double MIB = 1024.0 * 1024.0;
   static final double NANOS_PER_SECOND = 1e9;
 

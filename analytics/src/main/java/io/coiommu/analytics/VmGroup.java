@@ -58,7 +58,10 @@ public final class VmGroup {
     return endNs() - startNs();
   }
 
-  /** Sum over the group's VMs of a counter's run total (of a gauge: of the latest values; of a peak: the peak per-window sum). */
+  /**
+   * Sum over the group's VMs of a counter's run total (of a gauge: of the latest values; of a peak:
+   * the peak per-window sum).
+   */
   public long total(WindowMetric m) {
     if (m.kind() == WindowMetric.Kind.PEAK) {
       return Math.round(series.max(m));
@@ -95,7 +98,8 @@ public final class VmGroup {
    * memory-time, so a VM that lived briefly weighs briefly.
    */
   public double avgPinnedShare() {
-    return Units.ratio(integral(WindowMetric.PINNED_PAGE_NANOS) * Units.PAGE_BYTES,
+    return Units.ratio(
+        integral(WindowMetric.PINNED_PAGE_NANOS) * Units.PAGE_BYTES,
         integral(WindowMetric.GUEST_BYTE_NANOS));
   }
 
@@ -118,8 +122,9 @@ public final class VmGroup {
 
   /** Time-weighted average headroom: guest memory-time minus pinned memory-time, over the span. */
   public double avgReclaimableBytes() {
-    return Units.ratio(integral(WindowMetric.GUEST_BYTE_NANOS)
-        - integral(WindowMetric.PINNED_PAGE_NANOS) * Units.PAGE_BYTES, durationNs());
+    return Units.ratio(
+        integral(WindowMetric.GUEST_BYTE_NANOS)
+            - integral(WindowMetric.PINNED_PAGE_NANOS) * Units.PAGE_BYTES,
+        durationNs());
   }
-
 }

@@ -5,15 +5,19 @@ import java.util.EnumSet;
 import java.util.function.Consumer;
 
 /**
- * Everything one scenario did for one VM over the run: totals folded from its records in order,
- * and a slim per-window series for its charts.
+ * Everything one scenario did for one VM over the run: totals folded from its records in order, and
+ * a slim per-window series for its charts.
  */
 public final class VmRun {
 
   /** What a VM keeps per window: enough for its pinned-memory and notification charts. */
-  static final EnumSet<WindowMetric> SERIES_METRICS = EnumSet.of(WindowMetric.PINNED_PAGES,
-      WindowMetric.PEAK_PINNED_PAGES, WindowMetric.PINNED_PAGE_NANOS, WindowMetric.NOTIFICATIONS,
-      WindowMetric.EXITS);
+  static final EnumSet<WindowMetric> SERIES_METRICS =
+      EnumSet.of(
+          WindowMetric.PINNED_PAGES,
+          WindowMetric.PEAK_PINNED_PAGES,
+          WindowMetric.PINNED_PAGE_NANOS,
+          WindowMetric.NOTIFICATIONS,
+          WindowMetric.EXITS);
 
   private final String scenario;
   private final String vm;
@@ -33,7 +37,10 @@ public final class VmRun {
     this.series = new WindowSeries(windowNanos, SERIES_METRICS);
   }
 
-  /** Folds the next record of this (scenario, VM) in; contract breaches go to the sink, the record still counts. */
+  /**
+   * Folds the next record of this (scenario, VM) in; contract breaches go to the sink, the record
+   * still counts.
+   */
   void add(WindowResult r, Consumer<ContractViolation> violations) {
     check(r, violations);
     if (records == 0) {
@@ -60,23 +67,41 @@ public final class VmRun {
   private void check(WindowResult r, Consumer<ContractViolation> violations) {
     long start = r.getWindowStartNs();
     if (r.getWindowEndNs() < start) {
-      violations.accept(violation(ContractViolation.Kind.NEGATIVE_SPAN, start,
-          "ends at " + r.getWindowEndNs() + " ns"));
+      violations.accept(
+          violation(
+              ContractViolation.Kind.NEGATIVE_SPAN,
+              start,
+              "ends at " + r.getWindowEndNs() + " ns"));
     }
     if (records == 0) {
       return;
     }
     if (last) {
-      violations.accept(violation(ContractViolation.Kind.AFTER_LAST, start, "the VM's last record came before"));
+      violations.accept(
+          violation(ContractViolation.Kind.AFTER_LAST, start, "the VM's last record came before"));
     }
     if (start > endNs) {
-      violations.accept(violation(ContractViolation.Kind.GAP, start, "previous record ended at " + endNs + " ns"));
+      violations.accept(
+          violation(
+              ContractViolation.Kind.GAP, start, "previous record ended at " + endNs + " ns"));
     } else if (start < endNs) {
-      violations.accept(violation(ContractViolation.Kind.OVERLAP, start, "previous record ended at " + endNs + " ns"));
+      violations.accept(
+          violation(
+              ContractViolation.Kind.OVERLAP, start, "previous record ended at " + endNs + " ns"));
     }
     if (!host.equals(r.getHost()) || guestBytes != r.getGuestBytes()) {
-      violations.accept(violation(ContractViolation.Kind.VM_CHANGED, start, "host " + host + " -> " + r.getHost()
-          + ", guest bytes " + guestBytes + " -> " + r.getGuestBytes()));
+      violations.accept(
+          violation(
+              ContractViolation.Kind.VM_CHANGED,
+              start,
+              "host "
+                  + host
+                  + " -> "
+                  + r.getHost()
+                  + ", guest bytes "
+                  + guestBytes
+                  + " -> "
+                  + r.getGuestBytes()));
     }
   }
 

@@ -20,11 +20,12 @@ final class WebAssets {
   private static final String ECHARTS = "/META-INF/resources/webjars/echarts/5.3.1/";
 
   /** Served name -> classpath resource. */
-  static final Map<String, String> FILES = Map.of(
-      "charts.js", WEB + "charts.js",
-      "style.css", WEB + "style.css",
-      "echarts.min.js", ECHARTS + "dist/echarts.min.js",
-      "echarts-LICENSE.txt", ECHARTS + "LICENSE");
+  static final Map<String, String> FILES =
+      Map.of(
+          "charts.js", WEB + "charts.js",
+          "style.css", WEB + "style.css",
+          "echarts.min.js", ECHARTS + "dist/echarts.min.js",
+          "echarts-LICENSE.txt", ECHARTS + "LICENSE");
 
   private WebAssets() {}
 
@@ -49,7 +50,10 @@ final class WebAssets {
     return "text/plain; charset=utf-8";
   }
 
-  /** The page with its title, the prefix its assets are found under, and the script that feeds it data. */
+  /**
+   * The page with its title, the prefix its assets are found under, and the script that feeds it
+   * data.
+   */
   static String page(String title, String assetPrefix, String boot) {
     return new String(read(WEB + "page.html"), StandardCharsets.UTF_8)
         .replace("@TITLE@", title)

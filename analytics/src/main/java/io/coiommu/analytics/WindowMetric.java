@@ -10,7 +10,9 @@ import java.util.function.ToDoubleFunction;
  */
 public enum WindowMetric {
   GUEST_BYTES(Kind.GAUGE, WindowResult::getGuestBytes),
-  /** Alive guest memory integrated over time: the denominator of time-weighted "% of guest memory". */
+  /**
+   * Alive guest memory integrated over time: the denominator of time-weighted "% of guest memory".
+   */
   GUEST_BYTE_NANOS(Kind.INTEGRAL, r -> (double) r.getGuestBytes() * spanNanos(r)),
   /** 1 in each window a VM was alive in: summed over VMs, the number of live VMs. */
   LIVE_VMS(Kind.PEAK, r -> 1),
@@ -38,7 +40,9 @@ public enum WindowMetric {
   DMA_SAFETY_VIOLATIONS(Kind.COUNTER, WindowResult::getDmaSafetyViolations),
   ANOMALIES(Kind.COUNTER, WindowResult::getAnomalies);
 
-  /** How a figure behaves when a record spans several windows and when several records make a run. */
+  /**
+   * How a figure behaves when a record spans several windows and when several records make a run.
+   */
   public enum Kind {
     /** Counts events inside the span: summed over time. */
     COUNTER,

@@ -11,16 +11,18 @@ import java.util.Set;
  *
  * <p>A record that spans several windows is an idle stretch (nothing changed in it): its gauges
  * hold over every window it covers, its peaks too, its integrals are split in proportion to the
- * overlap, and its counters (normally 0 there) go to its first window, where whatever happened
- * must have happened.
+ * overlap, and its counters (normally 0 there) go to its first window, where whatever happened must
+ * have happened.
  */
 public final class WindowSeries {
 
   private final long windowNanos;
   private final WindowMetric[] metrics;
   private final int[] column = new int[WindowMetric.values().length];
+
   /** values[column][window - base]; doubles for the reason given in {@link WindowMetric#read}. */
   private double[][] values;
+
   private long base;
   private long first = Long.MAX_VALUE;
   private long last = Long.MIN_VALUE;
@@ -161,7 +163,8 @@ public final class WindowSeries {
     int shift = (int) (base - newBase);
     for (int c = 0; c < values.length; c++) {
       double[] grown = new double[(int) length];
-      System.arraycopy(values[c], 0, grown, shift, Math.min(values[c].length, (int) length - shift));
+      System.arraycopy(
+          values[c], 0, grown, shift, Math.min(values[c].length, (int) length - shift));
       values[c] = grown;
     }
     base = newBase;

@@ -20,7 +20,8 @@ class AnalyticsPublisherTest {
   @Test
   void publishesHostAndFleetWindowsAndSummariesThatDecodeBack() throws Exception {
     RunSummary s = SyntheticRun.summary();
-    MockProducer<String, byte[]> producer = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
+    MockProducer<String, byte[]> producer =
+        new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
 
     int sent = AnalyticsPublisher.publish(s, producer);
 
@@ -28,30 +29,48 @@ class AnalyticsPublisherTest {
     assertThat(records).hasSize(sent);
     var windowSerde = AnalyticsSchemas.groupWindowSerde();
     var summarySerde = AnalyticsSchemas.groupSummarySerde();
-    List<GroupWindow> windows = records.stream().filter(r -> r.topic().equals(AnalyticsTopics.GROUP_WINDOWS))
-        .map(r -> windowSerde.deserialize(r.topic(), r.value())).toList();
-    List<GroupSummary> summaries = records.stream().filter(r -> r.topic().equals(AnalyticsTopics.GROUP_SUMMARIES))
-        .map(r -> summarySerde.deserialize(r.topic(), r.value())).toList();
+    List<GroupWindow> windows =
+        records.stream()
+            .filter(r -> r.topic().equals(AnalyticsTopics.GROUP_WINDOWS))
+            .map(r -> windowSerde.deserialize(r.topic(), r.value()))
+            .toList();
+    List<GroupSummary> summaries =
+        records.stream()
+            .filter(r -> r.topic().equals(AnalyticsTopics.GROUP_SUMMARIES))
+            .map(r -> summarySerde.deserialize(r.topic(), r.value()))
+            .toList();
     // 5 scenarios x (fleet + 2 hosts)
     assertThat(summaries).hasSize(15);
-    assertThat(records).allMatch(r -> r.key().equals(r.topic().equals(AnalyticsTopics.GROUP_WINDOWS)
-        ? windowSerde.deserialize(r.topic(), r.value()).getScenario()
-        : summarySerde.deserialize(r.topic(), r.value()).getScenario()));
+    assertThat(records)
+        .allMatch(
+            r ->
+                r.key()
+                    .equals(
+                        r.topic().equals(AnalyticsTopics.GROUP_WINDOWS)
+                            ? windowSerde.deserialize(r.topic(), r.value()).getScenario()
+                            : summarySerde.deserialize(r.topic(), r.value()).getScenario()));
 
     VmGroup fleet = s.scenario(LRU).fleet();
-    GroupSummary f = summaries.stream().filter(g -> g.getScenario().equals(LRU) && g.getLevel() == GroupLevel.FLEET)
-        .findFirst().orElseThrow();
+    GroupSummary f =
+        summaries.stream()
+            .filter(g -> g.getScenario().equals(LRU) && g.getLevel() == GroupLevel.FLEET)
+            .findFirst()
+            .orElseThrow();
     assertThat(f.getName()).isEqualTo("fleet");
     assertThat(f.getVms()).isEqualTo(4);
     assertThat(f.getComplete()).isTrue();
     assertThat(f.getPeakPinnedBytes()).isEqualTo(fleet.peakPinnedBytes());
     assertThat(f.getNotifications()).isEqualTo(fleet.total(WindowMetric.NOTIFICATIONS));
-    assertThat(f.getNotificationsPerS()).isCloseTo(fleet.perSecond(WindowMetric.NOTIFICATIONS), within(1e-3));
+    assertThat(f.getNotificationsPerS())
+        .isCloseTo(fleet.perSecond(WindowMetric.NOTIFICATIONS), within(1e-3));
     assertThat(f.getDistributions().get("peak_pinned_bytes").getMax())
-        .isEqualTo((double) fleet.vms().stream().mapToLong(VmRun::peakPinnedBytes).max().orElseThrow());
+        .isEqualTo(
+            (double) fleet.vms().stream().mapToLong(VmRun::peakPinnedBytes).max().orElseThrow());
 
-    List<GroupWindow> fleetWindows = windows.stream()
-        .filter(w -> w.getScenario().equals(LRU) && w.getLevel() == GroupLevel.FLEET).toList();
+    List<GroupWindow> fleetWindows =
+        windows.stream()
+            .filter(w -> w.getScenario().equals(LRU) && w.getLevel() == GroupLevel.FLEET)
+            .toList();
     assertThat(fleetWindows).hasSize(60);
     assertThat(fleetWindows.stream().mapToLong(GroupWindow::getNotifications).sum())
         .isEqualTo(fleet.total(WindowMetric.NOTIFICATIONS));
@@ -65,9 +84,20 @@ class AnalyticsPublisherTest {
 
   @Test
   void everyColumnHasItsField() {
-    assertThat(WindowColumn.ALL).allSatisfy(c ->
-        assertThat(GroupWindow.getClassSchema().getField(AnalyticsRecords.camelCase(c.name()))).as(c.name()).isNotNull());
-    assertThat(GroupColumn.ALL).allSatisfy(c ->
-        assertThat(GroupSummary.getClassSchema().getField(AnalyticsRecords.camelCase(c.name()))).as(c.name()).isNotNull());
+    assertThat(WindowColumn.ALL)
+        .allSatisfy(
+            c ->
+                assertThat(
+                        GroupWindow.getClassSchema().getField(AnalyticsRecords.camelCase(c.name())))
+                    .as(c.name())
+                    .isNotNull());
+    assertThat(GroupColumn.ALL)
+        .allSatisfy(
+            c ->
+                assertThat(
+                        GroupSummary.getClassSchema()
+                            .getField(AnalyticsRecords.camelCase(c.name())))
+                    .as(c.name())
+                    .isNotNull());
   }
 }

@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,8 +26,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The dashboard in a real headless Chromium while results arrive: the page must show the numbers
- * the results add up to, before and after the rest of the run lands, and draw its charts.
- * Needs Debian's chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver).
+ * the results add up to, before and after the rest of the run lands, and draw its charts. Needs
+ * Debian's chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver).
  */
 class DashboardBrowserTest {
 
@@ -43,10 +43,17 @@ class DashboardBrowserTest {
         .isTrue();
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
         "--window-size=1400,2300");
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort().build();
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
+            .usingAnyFreePort()
+            .build();
     browser = new ChromeDriver(service, options);
   }
 
@@ -61,16 +68,21 @@ class DashboardBrowserTest {
   void showsTheNumbersOfTheResultsWhileTheyArrive() throws Exception {
     RunSummary summary = new RunSummary();
     summary.setTemporalLocality(SyntheticRun.locality());
-    List<WindowResult> records = RunSummaryTest.interleave(SyntheticRun.perVm(), new java.util.Random(1));
+    List<WindowResult> records =
+        RunSummaryTest.interleave(SyntheticRun.perVm(), new java.util.Random(1));
     List<WindowResult> firstHalf = new ArrayList<>(records.subList(0, records.size() / 2));
     try (Dashboard dashboard = Dashboard.start(summary, 0)) {
       feed(summary, firstHalf);
       browser.get(dashboard.uri().toString());
       awaitRecords(firstHalf.size());
       assertTableMatches(summary);
-      assertThat(browser.findElement(By.id("progress")).getText()).contains(firstHalf.size() + " results");
-      assertThat(browser.findElement(By.id("top-title")).getText()).contains("now").contains("live");
-      assertThat(browser.findElement(By.id("top-head")).getText()).contains("pinned MiB now", "state");
+      assertThat(browser.findElement(By.id("progress")).getText())
+          .contains(firstHalf.size() + " results");
+      assertThat(browser.findElement(By.id("top-title")).getText())
+          .contains("now")
+          .contains("live");
+      assertThat(browser.findElement(By.id("top-head")).getText())
+          .contains("pinned MiB now", "state");
 
       feed(summary, records.subList(firstHalf.size(), records.size()));
       awaitRecords(records.size());
@@ -78,16 +90,30 @@ class DashboardBrowserTest {
       assertThat(browser.findElement(By.id("progress")).getText())
           .contains(records.size() + " results, 20 of 20 (scenario, VM) runs complete");
       // A finished run has released every page: its top VMs rank by peak, with no "now" column.
-      assertThat(browser.findElement(By.id("top-title")).getText()).contains("by peak").contains("run finished");
-      assertThat(browser.findElement(By.id("top-head")).getText()).doesNotContain("now").doesNotContain("state");
+      assertThat(browser.findElement(By.id("top-title")).getText())
+          .contains("by peak")
+          .contains("run finished");
+      assertThat(browser.findElement(By.id("top-head")).getText())
+          .doesNotContain("now")
+          .doesNotContain("state");
       assertThat(topPeaks()).isSortedAccordingTo(java.util.Comparator.reverseOrder()).isNotEmpty();
 
       // Every chart drew its lines, bars or points as SVG.
-      for (String chart : List.of("chart-fleet-pinned", "chart-vm-pinned", "chart-notifications",
-          "chart-peak-distribution", "chart-headroom", "chart-tradeoff", "chart-locality")) {
-        assertThat(browser.findElements(By.cssSelector("#" + chart + " svg path")).size()).as(chart).isGreaterThan(10);
+      for (String chart :
+          List.of(
+              "chart-fleet-pinned",
+              "chart-vm-pinned",
+              "chart-notifications",
+              "chart-peak-distribution",
+              "chart-headroom",
+              "chart-tradeoff",
+              "chart-locality")) {
+        assertThat(browser.findElements(By.cssSelector("#" + chart + " svg path")).size())
+            .as(chart)
+            .isGreaterThan(10);
       }
-      assertThat(browser.findElement(By.id("chart-fleet-pinned")).getText()).contains("trace time (s)");
+      assertThat(browser.findElement(By.id("chart-fleet-pinned")).getText())
+          .contains("trace time (s)");
       Path shot = Path.of("target", "dashboard.png");
       Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
       assertThat(Files.size(shot)).isGreaterThan(10_000);
@@ -97,7 +123,11 @@ class DashboardBrowserTest {
   /** The first scenario's top-VM peaks in MiB, in the order the page lists them. */
   @SuppressWarnings("unchecked")
   private static List<Double> topPeaks() {
-    List<String> cells = (List<String>) ((JavascriptExecutor) browser).executeScript("""
+    List<String> cells =
+        (List<String>)
+            ((JavascriptExecutor) browser)
+                .executeScript(
+                    """
         var first = document.querySelector('#top-rows tr td.label').textContent;
         return Array.from(document.querySelectorAll('#top-rows tr'))
           .filter(function (tr) { return tr.querySelector('td.label').textContent === first; })
@@ -112,18 +142,27 @@ class DashboardBrowserTest {
   }
 
   private static void awaitRecords(int records) {
-    new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> String.valueOf(records).equals(
-        ((JavascriptExecutor) d).executeScript("return document.body.dataset.records;")));
+    new WebDriverWait(browser, Duration.ofSeconds(30))
+        .until(
+            d ->
+                String.valueOf(records)
+                    .equals(
+                        ((JavascriptExecutor) d)
+                            .executeScript("return document.body.dataset.records;")));
   }
 
   /**
-   * Each scenario row shows its fleet's notifications, exits and pinned peak as the summary has them.
-   * The page redraws its table every second, so the rows are read in one script call: element by
-   * element, a redraw in between would leave stale references.
+   * Each scenario row shows its fleet's notifications, exits and pinned peak as the summary has
+   * them. The page redraws its table every second, so the rows are read in one script call: element
+   * by element, a redraw in between would leave stale references.
    */
   @SuppressWarnings("unchecked")
   private static void assertTableMatches(RunSummary summary) {
-    List<Map<String, String>> rows = (List<Map<String, String>>) ((JavascriptExecutor) browser).executeScript("""
+    List<Map<String, String>> rows =
+        (List<Map<String, String>>)
+            ((JavascriptExecutor) browser)
+                .executeScript(
+                    """
         return Array.from(document.querySelectorAll('#scenario-rows tr')).map(function (tr) {
           var row = {scenario: tr.getAttribute('data-scenario')};
           tr.querySelectorAll('td[data-field]').forEach(function (td) {
@@ -135,10 +174,14 @@ class DashboardBrowserTest {
     for (Map<String, String> row : rows) {
       String scenario = row.get("scenario");
       VmGroup fleet = summary.scenario(scenario).fleet();
-      assertThat(row.get("notifications")).as(scenario)
+      assertThat(row.get("notifications"))
+          .as(scenario)
           .isEqualTo(Long.toString(fleet.total(WindowMetric.NOTIFICATIONS)));
-      assertThat(row.get("exits")).as(scenario).isEqualTo(Long.toString(fleet.total(WindowMetric.EXITS)));
-      assertThat(row.get("peak_pinned_mib").replace(",", "")).as(scenario)
+      assertThat(row.get("exits"))
+          .as(scenario)
+          .isEqualTo(Long.toString(fleet.total(WindowMetric.EXITS)));
+      assertThat(row.get("peak_pinned_mib").replace(",", ""))
+          .as(scenario)
           .isEqualTo(String.format(Locale.ROOT, "%.1f", fleet.peakPinnedBytes() / Units.MIB));
       assertThat(row.get("dma_safety_violations")).isEqualTo("0");
     }

@@ -22,8 +22,14 @@ class DmaTemporalLocalityTest {
   static final long MS = 1_000_000L;
 
   static TraceEvent event(EventType type, long ts, long iova, Long gpa, long bytes) {
-    return TraceEvent.newBuilder().setType(type).setTsNs(ts).setDevice("0000:03:00.0").setIova(iova)
-        .setGpa(gpa).setBytes(bytes).build();
+    return TraceEvent.newBuilder()
+        .setType(type)
+        .setTsNs(ts)
+        .setDevice("0000:03:00.0")
+        .setIova(iova)
+        .setGpa(gpa)
+        .setBytes(bytes)
+        .build();
   }
 
   /**
@@ -48,8 +54,10 @@ class DmaTemporalLocalityTest {
   void measuresTheTimeFromAPagesLastUnmapToItsNextMap() {
     DmaTemporalLocality l = new DmaTemporalLocality();
     // Another VM with the same addresses, interleaved, must not disturb vm1's pages.
-    List<TraceEvent> other = List.of(event(EventType.DMA_MAP, 3 * MS, 0x1000, 0x10000L, 4096),
-        event(EventType.DMA_UNMAP, 4 * MS, 0x1000, null, 4096));
+    List<TraceEvent> other =
+        List.of(
+            event(EventType.DMA_MAP, 3 * MS, 0x1000, 0x10000L, 4096),
+            event(EventType.DMA_UNMAP, 4 * MS, 0x1000, null, 4096));
     List<TraceEvent> mine = vm1();
     for (int i = 0; i < mine.size(); i++) {
       l.accept("vm1", mine.get(i));
@@ -66,29 +74,50 @@ class DmaTemporalLocalityTest {
     assertThat((double) l.maxGapNs()).isCloseTo(100 * MS, within(0.001 * 100 * MS));
     assertThat(l.unresolvedUnmaps()).isEqualTo(1);
     assertThat(l.neverRemapped()).as("page 16, unmapped at 107 ms").isEqualTo(1);
-    assertThat(l.cdfSteps()).last().satisfies(step -> {
-      assertThat(step.ns()).isEqualTo(100 * MS);
-      assertThat(step.share()).isEqualTo(1.0);
-    });
-    assertThat(l.cdfSteps()).filteredOn(step -> step.ns() == 5 * MS).singleElement()
-        .extracting(DmaTemporalLocality.CdfStep::share).isEqualTo(0.5);
+    assertThat(l.cdfSteps())
+        .last()
+        .satisfies(
+            step -> {
+              assertThat(step.ns()).isEqualTo(100 * MS);
+              assertThat(step.share()).isEqualTo(1.0);
+            });
+    assertThat(l.cdfSteps())
+        .filteredOn(step -> step.ns() == 5 * MS)
+        .singleElement()
+        .extracting(DmaTemporalLocality.CdfStep::share)
+        .isEqualTo(0.5);
   }
 
   @Test
   void readsTheTraceTopicToItsEnd() throws Exception {
     TopicPartition p0 = new TopicPartition(Topics.TRACE_EVENTS, 0);
     MockConsumer<String, EventColumns> consumer = new MockConsumer<>("earliest");
-    consumer.updatePartitions(Topics.TRACE_EVENTS, List.of(
-        new PartitionInfo(Topics.TRACE_EVENTS, 0, new Node(0, "localhost", 9092), new Node[0], new Node[0])));
+    consumer.updatePartitions(
+        Topics.TRACE_EVENTS,
+        List.of(
+            new PartitionInfo(
+                Topics.TRACE_EVENTS, 0, new Node(0, "localhost", 9092), new Node[0], new Node[0])));
     consumer.updateBeginningOffsets(Map.of(p0, 0L));
     consumer.updateEndOffsets(Map.of(p0, 2L));
     List<TraceEvent> events = vm1();
-    consumer.schedulePollTask(() -> {
-      consumer.addRecord(new ConsumerRecord<>(Topics.TRACE_EVENTS, 0, 0, "vm1",
-          EventColumns.of(EventColumns.encode("vm1", 0L, events.subList(0, 4)))));
-      consumer.addRecord(new ConsumerRecord<>(Topics.TRACE_EVENTS, 0, 1, "vm1",
-          EventColumns.of(EventColumns.encode("vm1", 1L, events.subList(4, events.size())))));
-    });
+    consumer.schedulePollTask(
+        () -> {
+          consumer.addRecord(
+              new ConsumerRecord<>(
+                  Topics.TRACE_EVENTS,
+                  0,
+                  0,
+                  "vm1",
+                  EventColumns.of(EventColumns.encode("vm1", 0L, events.subList(0, 4)))));
+          consumer.addRecord(
+              new ConsumerRecord<>(
+                  Topics.TRACE_EVENTS,
+                  0,
+                  1,
+                  "vm1",
+                  EventColumns.of(
+                      EventColumns.encode("vm1", 1L, events.subList(4, events.size())))));
+        });
 
     DmaTemporalLocality l = TraceReader.temporalLocality(consumer, Duration.ofMinutes(1));
 

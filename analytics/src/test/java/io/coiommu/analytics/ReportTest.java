@@ -14,8 +14,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ReportTest {
 
-  static final List<String> FIXED_COLUMNS = List.of("scenario", "vm", "guest_bytes", "peak_pinned_bytes",
-      "avg_pinned_bytes", "notifications", "exits", "pins", "unpins", "dma_safety_violations");
+  static final List<String> FIXED_COLUMNS =
+      List.of(
+          "scenario",
+          "vm",
+          "guest_bytes",
+          "peak_pinned_bytes",
+          "avg_pinned_bytes",
+          "notifications",
+          "exits",
+          "pins",
+          "unpins",
+          "dma_safety_violations");
 
   @Test
   void summaryCsvHasOneQuotedRowPerScenarioAndVm(@TempDir Path dir) throws Exception {
@@ -29,8 +39,16 @@ class ReportTest {
       rows = p.getRecords();
     }
     assertThat(header.subList(0, FIXED_COLUMNS.size())).isEqualTo(FIXED_COLUMNS);
-    assertThat(header).contains("host", "duration_s", "notifications_per_s", "cpu_cost_ns_per_s",
-        "balloon_refused_bytes", "peak_dtt_bytes", "map_calls_no_exit_pct", "avg_reclaimable_bytes");
+    assertThat(header)
+        .contains(
+            "host",
+            "duration_s",
+            "notifications_per_s",
+            "cpu_cost_ns_per_s",
+            "balloon_refused_bytes",
+            "peak_dtt_bytes",
+            "map_calls_no_exit_pct",
+            "avg_reclaimable_bytes");
     assertThat(header).doesNotHaveDuplicates();
     assertThat(rows).hasSize(4);
     // Sorted by scenario then VM; the spec with its commas survives as one field.

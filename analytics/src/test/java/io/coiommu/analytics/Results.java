@@ -23,8 +23,12 @@ final class Results {
         .setWindowEndNs(end);
   }
 
-  /** A record in which pinned stays at {@code pages} throughout: gauge, peak and exact integral agree. */
-  static WindowResult.Builder steady(String scenario, String vm, String host, long start, long end, long pages) {
+  /**
+   * A record in which pinned stays at {@code pages} throughout: gauge, peak and exact integral
+   * agree.
+   */
+  static WindowResult.Builder steady(
+      String scenario, String vm, String host, long start, long end, long pages) {
     return span(scenario, vm, host, start, end)
         .setPinnedPages(pages)
         .setPeakPinnedPages(pages)

@@ -36,16 +36,21 @@ class ResultsConsumerTest {
 
   ResultsConsumerTest() {
     Node node = new Node(0, "localhost", 9092);
-    consumer.updatePartitions(Topics.WINDOW_RESULTS, List.of(
-        new PartitionInfo(Topics.WINDOW_RESULTS, 0, node, new Node[0], new Node[0]),
-        new PartitionInfo(Topics.WINDOW_RESULTS, 1, node, new Node[0], new Node[0])));
+    consumer.updatePartitions(
+        Topics.WINDOW_RESULTS,
+        List.of(
+            new PartitionInfo(Topics.WINDOW_RESULTS, 0, node, new Node[0], new Node[0]),
+            new PartitionInfo(Topics.WINDOW_RESULTS, 1, node, new Node[0], new Node[0])));
     consumer.updateBeginningOffsets(Map.of(P0, 0L, P1, 0L));
   }
 
   private long offset;
 
   private void send(TopicPartition p, WindowResult r) {
-    consumer.schedulePollTask(() -> consumer.addRecord(new ConsumerRecord<>(p.topic(), p.partition(), offset++, r.getVm(), r)));
+    consumer.schedulePollTask(
+        () ->
+            consumer.addRecord(
+                new ConsumerRecord<>(p.topic(), p.partition(), offset++, r.getVm(), r)));
   }
 
   @Test
@@ -57,8 +62,9 @@ class ResultsConsumerTest {
     send(P0, steady(STATIC, "a", "h1", S, 2 * S, 10).setLast(true).build());
 
     List<WindowResult> seen = new ArrayList<>();
-    RunSummary s = ResultsConsumer.consume(consumer, Set.of("a", "b"), 2, Duration.ofMinutes(1),
-        new RunSummary(), seen::add);
+    RunSummary s =
+        ResultsConsumer.consume(
+            consumer, Set.of("a", "b"), 2, Duration.ofMinutes(1), new RunSummary(), seen::add);
 
     assertThat(s.complete(Set.of("a", "b"), 2)).isTrue();
     assertThat(s.expectedVmRuns()).isEqualTo(4);
@@ -68,27 +74,51 @@ class ResultsConsumerTest {
     assertThat(s.scenario(STATIC).fleet().peakPinnedBytes()).isEqualTo(30 * 4096);
   }
 
-  private void send(TopicPartition p, WindowResult r, org.apache.kafka.common.header.Headers headers) {
-    consumer.schedulePollTask(() -> consumer.addRecord(new ConsumerRecord<>(p.topic(), p.partition(), offset++,
-        ConsumerRecord.NO_TIMESTAMP, TimestampType.NO_TIMESTAMP_TYPE, ConsumerRecord.NULL_SIZE,
-        ConsumerRecord.NULL_SIZE, r.getVm(), r, headers, java.util.Optional.empty())));
+  private void send(
+      TopicPartition p, WindowResult r, org.apache.kafka.common.header.Headers headers) {
+    consumer.schedulePollTask(
+        () ->
+            consumer.addRecord(
+                new ConsumerRecord<>(
+                    p.topic(),
+                    p.partition(),
+                    offset++,
+                    ConsumerRecord.NO_TIMESTAMP,
+                    TimestampType.NO_TIMESTAMP_TYPE,
+                    ConsumerRecord.NULL_SIZE,
+                    ConsumerRecord.NULL_SIZE,
+                    r.getVm(),
+                    r,
+                    headers,
+                    java.util.Optional.empty())));
   }
 
   @Test
   void twoApplicationsOverOneTraceAreReadApartWithTheirScenarioOrderAndCosts() throws Exception {
-    // whatif-2 ran other scenarios over the same VMs into the same topic: none of its records may count for whatif-1.
-    send(P0, steady(COIOMMU, "a", "h1", 0, S, 1).setLast(true).build(),
+    // whatif-2 ran other scenarios over the same VMs into the same topic: none of its records may
+    // count for whatif-1.
+    send(
+        P0,
+        steady(COIOMMU, "a", "h1", 0, S, 1).setLast(true).build(),
         ResultHeaders.ofLast("whatif-1", List.of(COIOMMU, STATIC), "costs-1"));
-    send(P1, steady("oracle", "a", "h1", 0, S, 5).setLast(true).build(),
+    send(
+        P1,
+        steady("oracle", "a", "h1", 0, S, 5).setLast(true).build(),
         ResultHeaders.ofLast("whatif-2", List.of("oracle"), "costs-2"));
     send(P0, steady(STATIC, "a", "h1", 0, S, 7).build(), ResultHeaders.of("whatif-1"));
-    send(P0, steady(STATIC, "a", "h1", 0, S, 70).setLast(true).build(), ResultHeaders.of("whatif-2"));
+    send(
+        P0,
+        steady(STATIC, "a", "h1", 0, S, 70).setLast(true).build(),
+        ResultHeaders.of("whatif-2"));
     send(P1, steady(STATIC, "a", "h1", 0, S, 7).build(), new RecordHeaders());
-    send(P0, steady(STATIC, "a", "h1", S, 2 * S, 7).setLast(true).build(),
+    send(
+        P0,
+        steady(STATIC, "a", "h1", S, 2 * S, 7).setLast(true).build(),
         ResultHeaders.ofLast("whatif-1", List.of(COIOMMU, STATIC), "costs-1"));
 
-    RunSummary s = ResultsConsumer.consumeApplication(consumer, "whatif-1", Set.of("a"), Duration.ofMinutes(1),
-        new RunSummary());
+    RunSummary s =
+        ResultsConsumer.consumeApplication(
+            consumer, "whatif-1", Set.of("a"), Duration.ofMinutes(1), new RunSummary());
 
     assertThat(s.scenarios()).extracting(ScenarioRun::scenario).containsExactly(COIOMMU, STATIC);
     assertThat(s.costModel()).isEqualTo("costs-1");
@@ -99,25 +129,47 @@ class ResultsConsumerTest {
 
   @Test
   void anApplicationWithoutResultsTimesOutNamingIt() {
-    send(P0, steady(COIOMMU, "a", "h1", 0, S, 1).setLast(true).build(),
+    send(
+        P0,
+        steady(COIOMMU, "a", "h1", 0, S, 1).setLast(true).build(),
         ResultHeaders.ofLast("whatif-1", List.of(COIOMMU), "costs-1"));
-    assertThatThrownBy(() -> ResultsConsumer.consumeApplication(consumer, "whatif-3", Set.of("a"),
-        Duration.ofMillis(300), new RunSummary())).isInstanceOf(TimeoutException.class).hasMessageContaining("whatif-3");
+    assertThatThrownBy(
+            () ->
+                ResultsConsumer.consumeApplication(
+                    consumer, "whatif-3", Set.of("a"), Duration.ofMillis(300), new RunSummary()))
+        .isInstanceOf(TimeoutException.class)
+        .hasMessageContaining("whatif-3");
   }
 
   @Test
   void stepsOverAnUndecodableRecordAndKeepsIt() throws Exception {
     send(P0, steady(STATIC, "a", "h1", 0, S, 10).build());
     offset++; // the undecodable record sits at offset 1
-    consumer.schedulePollTask(() -> consumer.setPollException(new RecordDeserializationException(
-        RecordDeserializationException.DeserializationExceptionOrigin.VALUE, P0, 1, 0L, TimestampType.CREATE_TIME,
-        ByteBuffer.allocate(0), ByteBuffer.allocate(0), new RecordHeaders(), "bad fingerprint", null)));
+    consumer.schedulePollTask(
+        () ->
+            consumer.setPollException(
+                new RecordDeserializationException(
+                    RecordDeserializationException.DeserializationExceptionOrigin.VALUE,
+                    P0,
+                    1,
+                    0L,
+                    TimestampType.CREATE_TIME,
+                    ByteBuffer.allocate(0),
+                    ByteBuffer.allocate(0),
+                    new RecordHeaders(),
+                    "bad fingerprint",
+                    null)));
     send(P0, steady(STATIC, "a", "h1", S, 2 * S, 10).setLast(true).build());
 
-    RunSummary s = ResultsConsumer.consume(consumer, Set.of("a"), 1, Duration.ofMinutes(1), new RunSummary(), r -> {});
+    RunSummary s =
+        ResultsConsumer.consume(
+            consumer, Set.of("a"), 1, Duration.ofMinutes(1), new RunSummary(), r -> {});
 
     assertThat(s.complete(Set.of("a"), 1)).isTrue();
-    assertThat(s.undecodable()).singleElement().asString().contains("coiommu.window-results-0@1", "bad fingerprint");
+    assertThat(s.undecodable())
+        .singleElement()
+        .asString()
+        .contains("coiommu.window-results-0@1", "bad fingerprint");
     assertThat(s.scenario(STATIC).vm("a").records()).isEqualTo(2);
   }
 
@@ -125,8 +177,10 @@ class ResultsConsumerTest {
   void timesOutNamingWhatIsMissing() {
     send(P0, steady(STATIC, "a", "h1", 0, S, 10).build());
 
-    assertThatThrownBy(() -> ResultsConsumer.consume(consumer, Set.of("a"), 1, Duration.ofMillis(300),
-        new RunSummary(), r -> {}))
+    assertThatThrownBy(
+            () ->
+                ResultsConsumer.consume(
+                    consumer, Set.of("a"), 1, Duration.ofMillis(300), new RunSummary(), r -> {}))
         .isInstanceOf(TimeoutException.class)
         .hasMessageContaining("missing last record of [static / a]");
   }
@@ -141,7 +195,9 @@ class ResultsConsumerTest {
     ResultsConsumer.follow(consumer, s, seen::add, () -> seen.size() >= 2);
 
     assertThat(s.records()).isEqualTo(2);
-    assertThat(s.complete(Set.of("a", "b"), 1)).as("no last record yet: following does not need one").isFalse();
+    assertThat(s.complete(Set.of("a", "b"), 1))
+        .as("no last record yet: following does not need one")
+        .isFalse();
   }
 
   @Test
@@ -150,7 +206,8 @@ class ResultsConsumerTest {
     given.put("bootstrap.servers", "127.0.0.1:1");
     given.put("group.id", "someone-else");
     java.util.Properties props = ResultsConsumer.consumerProps(given);
-    assertThat(props).doesNotContainKey("group.id")
+    assertThat(props)
+        .doesNotContainKey("group.id")
         .containsEntry("enable.auto.commit", "false")
         .containsEntry("auto.offset.reset", "earliest")
         .containsEntry("allow.auto.create.topics", "false")

@@ -22,18 +22,32 @@ import org.junit.jupiter.api.io.TempDir;
 class RunSummaryTest {
 
   /**
-   * One VM living from 0.5 s to 4.25 s:
-   * [0.5, 1) pinned 100 at the end, 120 at its peak, integral 100 pages x 0.5 s, 3 notifications, 120 pins;
-   * [1, 4) an idle stretch at 100 pages; [4, 4.25) unpins the 100 pages, last.
+   * One VM living from 0.5 s to 4.25 s: [0.5, 1) pinned 100 at the end, 120 at its peak, integral
+   * 100 pages x 0.5 s, 3 notifications, 120 pins; [1, 4) an idle stretch at 100 pages; [4, 4.25)
+   * unpins the 100 pages, last.
    */
   static List<WindowResult> oneVmWithIdleStretch() {
     return List.of(
-        span(COIOMMU, "vm1", "h1", S / 2, S).setPinnedPages(100).setPeakPinnedPages(120)
-            .setPinnedPageNanos(100 * S / 2).setNotifications(3).setExits(3).setPins(120).setUnpins(20)
-            .setMapCalls(10).setMapCallsNoExit(7).setCpuCostNs(3_000).build(),
+        span(COIOMMU, "vm1", "h1", S / 2, S)
+            .setPinnedPages(100)
+            .setPeakPinnedPages(120)
+            .setPinnedPageNanos(100 * S / 2)
+            .setNotifications(3)
+            .setExits(3)
+            .setPins(120)
+            .setUnpins(20)
+            .setMapCalls(10)
+            .setMapCallsNoExit(7)
+            .setCpuCostNs(3_000)
+            .build(),
         steady(COIOMMU, "vm1", "h1", S, 4 * S, 100).build(),
-        span(COIOMMU, "vm1", "h1", 4 * S, 4 * S + S / 4).setPinnedPages(0).setPeakPinnedPages(100)
-            .setPinnedPageNanos(100 * S / 4).setUnpins(100).setLast(true).build());
+        span(COIOMMU, "vm1", "h1", 4 * S, 4 * S + S / 4)
+            .setPinnedPages(0)
+            .setPeakPinnedPages(100)
+            .setPinnedPageNanos(100 * S / 4)
+            .setUnpins(100)
+            .setLast(true)
+            .build());
   }
 
   @Test
@@ -55,7 +69,8 @@ class RunSummaryTest {
     assertThat(vm.sawLast()).isTrue();
     assertThat(s.violations()).isEmpty();
 
-    // Window 0 holds the first record; windows 1..3 the idle stretch, forward-filled; window 4 the last.
+    // Window 0 holds the first record; windows 1..3 the idle stretch, forward-filled; window 4 the
+    // last.
     WindowSeries w = vm.series();
     assertThat(w.firstWindow()).isZero();
     assertThat(w.lastWindow()).isEqualTo(4);
@@ -75,7 +90,11 @@ class RunSummaryTest {
   void integralOfAnUnevenStretchIsSplitByOverlapAndKeepsItsTotal() {
     RunSummary s = new RunSummary();
     // [0.5 s, 2.5 s): 0.5 s in window 0, 1 s in window 1, 0.5 s in window 2 of the 2 s span.
-    s.add(span(STATIC, "vm1", "h1", S / 2, 2 * S + S / 2).setPinnedPageNanos(7).setLast(true).build());
+    s.add(
+        span(STATIC, "vm1", "h1", S / 2, 2 * S + S / 2)
+            .setPinnedPageNanos(7)
+            .setLast(true)
+            .build());
     WindowSeries w = s.scenario(STATIC).fleet().series();
     assertThat(w.get(WindowMetric.PINNED_PAGE_NANOS, 0)).isEqualTo(1.75);
     assertThat(w.get(WindowMetric.PINNED_PAGE_NANOS, 1)).isEqualTo(3.5);
@@ -84,17 +103,24 @@ class RunSummaryTest {
   }
 
   /**
-   * vmA (h1) peaks at 100 pages in window 0 and 10 in window 1; vmB (h2) the other way round; vmC (h1)
-   * is at 50 in window 1 only. Fleet per window: 110, then 10 + 100 + 50 = 160, so the fleet peak is 160
-   * pages, not the 250 of summed VM peaks. h1 per window: 100, then 60.
+   * vmA (h1) peaks at 100 pages in window 0 and 10 in window 1; vmB (h2) the other way round; vmC
+   * (h1) is at 50 in window 1 only. Fleet per window: 110, then 10 + 100 + 50 = 160, so the fleet
+   * peak is 160 pages, not the 250 of summed VM peaks. h1 per window: 100, then 60.
    */
-  /** A static 1 TiB guest over an hour holds 2^28 pages x 3.6e12 ns = 9.7e20 page-ns: past a long's 9.2e18. */
+  /**
+   * A static 1 TiB guest over an hour holds 2^28 pages x 3.6e12 ns = 9.7e20 page-ns: past a long's
+   * 9.2e18.
+   */
   @Test
   void integralsOfBigGuestsOverLongRunsDoNotOverflow() {
     RunSummary s = new RunSummary();
     long pages = 1L << 28;
     for (int i = 0; i < 3600; i++) {
-      s.add(steady(STATIC, "big", "h1", i * S, (i + 1) * S, pages).setGuestBytes(pages * 4096).setLast(i == 3599).build());
+      s.add(
+          steady(STATIC, "big", "h1", i * S, (i + 1) * S, pages)
+              .setGuestBytes(pages * 4096)
+              .setLast(i == 3599)
+              .build());
     }
     VmRun vm = s.scenario(STATIC).vm("big");
     assertThat(vm.integral(WindowMetric.PINNED_PAGE_NANOS)).isCloseTo(9.663676416e20, within(1e6));
@@ -152,9 +178,11 @@ class RunSummaryTest {
     s.add(steady(STATIC, "a", "h1", 2 * S, 3 * S, 1).setLast(true).build()); // replayed
     s.add(steady(STATIC, "a", "h2", 3 * S, 4 * S, 1).build()); // after last, other host
 
-    assertThat(s.violations()).extracting(ContractViolation::kind).containsExactly(
-        ContractViolation.Kind.GAP, ContractViolation.Kind.OVERLAP,
-        ContractViolation.Kind.AFTER_LAST, ContractViolation.Kind.VM_CHANGED);
+    assertThat(s.violations())
+        .extracting(ContractViolation::kind)
+        .containsExactly(
+            ContractViolation.Kind.GAP, ContractViolation.Kind.OVERLAP,
+            ContractViolation.Kind.AFTER_LAST, ContractViolation.Kind.VM_CHANGED);
     assertThat(s.violationCount()).isEqualTo(4);
     assertThat(s.violations().get(0).toString()).contains("GAP", STATIC, "a", "1000000000");
     assertThat(s.scenario(STATIC).vm("a").records()).isEqualTo(4);
@@ -169,14 +197,18 @@ class RunSummaryTest {
       List<WindowResult> records = new ArrayList<>();
       for (int w = 0; w < 5; w++) {
         String scenario = v % 2 == 0 ? STATIC : COIOMMU;
-        records.add(steady(scenario, "vm" + v, "h" + (v % 3), w * S, (w + 1) * S, (v + 1) * (w + 3))
-            .setNotifications(v + w).setLast(w == 4).build());
+        records.add(
+            steady(scenario, "vm" + v, "h" + (v % 3), w * S, (w + 1) * S, (v + 1) * (w + 3))
+                .setNotifications(v + w)
+                .setLast(w == 4)
+                .build());
       }
       perVm.add(records);
     }
     String reference = render(interleave(perVm, new Random(0)), dir.resolve("0"));
     for (int seed = 1; seed < 6; seed++) {
-      assertThat(render(interleave(perVm, new Random(seed)), dir.resolve("" + seed))).isEqualTo(reference);
+      assertThat(render(interleave(perVm, new Random(seed)), dir.resolve("" + seed)))
+          .isEqualTo(reference);
     }
   }
 

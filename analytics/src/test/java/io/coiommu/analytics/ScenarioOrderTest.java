@@ -12,13 +12,17 @@ class ScenarioOrderTest {
   @Test
   void scenariosAreListedAsAskedForThenByName() {
     RunSummary summary = new RunSummary();
-    for (String scenario : List.of("oracle", "coiommu:interval=10s", "static", "coiommu:interval=1s", "extra")) {
+    for (String scenario :
+        List.of("oracle", "coiommu:interval=10s", "static", "coiommu:interval=1s", "extra")) {
       summary.add(Results.span(scenario, "vm1", "h1", 0, S).setLast(true).build());
     }
-    summary.setScenarioOrder(List.of("static", "coiommu:interval=1s", "coiommu:interval=10s", "oracle"));
+    summary.setScenarioOrder(
+        List.of("static", "coiommu:interval=1s", "coiommu:interval=10s", "oracle"));
 
-    assertThat(summary.scenarios()).extracting(ScenarioRun::scenario)
-        .containsExactly("static", "coiommu:interval=1s", "coiommu:interval=10s", "oracle", "extra");
+    assertThat(summary.scenarios())
+        .extracting(ScenarioRun::scenario)
+        .containsExactly(
+            "static", "coiommu:interval=1s", "coiommu:interval=10s", "oracle", "extra");
   }
 
   @Test
@@ -26,6 +30,8 @@ class ScenarioOrderTest {
     RunSummary summary = new RunSummary();
     summary.add(Results.span("static", "vm1", "h1", 0, S).build());
     summary.add(Results.span("oracle", "vm1", "h1", 0, S).build());
-    assertThat(summary.scenarios()).extracting(ScenarioRun::scenario).containsExactly("oracle", "static");
+    assertThat(summary.scenarios())
+        .extracting(ScenarioRun::scenario)
+        .containsExactly("oracle", "static");
   }
 }

@@ -14,14 +14,19 @@ import java.util.Random;
 final class SyntheticRun {
 
   static final long S = Results.S;
-  static final List<String> SCENARIOS = List.of(
-      "static",
-      "viommu-strict",
-      "coiommu:unpin=off,interval=60s,limit=0,gen=10",
-      "coiommu:unpin=lru,interval=10s,limit=8192,gen=10",
-      "oracle");
+  static final List<String> SCENARIOS =
+      List.of(
+          "static",
+          "viommu-strict",
+          "coiommu:unpin=off,interval=60s,limit=0,gen=10",
+          "coiommu:unpin=lru,interval=10s,limit=8192,gen=10",
+          "oracle");
   static final String[][] VMS = {
-      {"vm-nic-1", "host-a", "4"}, {"vm-stor-1", "host-a", "2"}, {"vm-nic-2", "host-b", "8"}, {"vm-stor-2", "host-b", "4"}};
+    {"vm-nic-1", "host-a", "4"},
+    {"vm-stor-1", "host-a", "2"},
+    {"vm-nic-2", "host-b", "8"},
+    {"vm-stor-2", "host-b", "4"}
+  };
 
   private SyntheticRun() {}
 
@@ -54,9 +59,14 @@ final class SyntheticRun {
       long t = random.nextInt(1_000_000);
       long gpa = 0x100000L + buffer * 0x2000L;
       while (t < 60 * S) {
-        l.accept("vm-nic-1", DmaTemporalLocalityTest.event(io.coiommu.schema.EventType.DMA_MAP, t, gpa, gpa, 4096));
+        l.accept(
+            "vm-nic-1",
+            DmaTemporalLocalityTest.event(io.coiommu.schema.EventType.DMA_MAP, t, gpa, gpa, 4096));
         t += 50_000;
-        l.accept("vm-nic-1", DmaTemporalLocalityTest.event(io.coiommu.schema.EventType.DMA_UNMAP, t, gpa, null, 4096));
+        l.accept(
+            "vm-nic-1",
+            DmaTemporalLocalityTest.event(
+                io.coiommu.schema.EventType.DMA_UNMAP, t, gpa, null, 4096));
         double mean = random.nextInt(10) == 0 ? 5e9 : 1e6;
         t += (long) (-mean * Math.log(1 - random.nextDouble()));
       }
@@ -83,11 +93,17 @@ final class SyntheticRun {
       if (idle) {
         end = 30 * S;
       }
-      long mapped = idle ? 0 : (nic ? 2048 : 512) + random.nextInt(nic ? 1024 : 4096) + (long) (w % 20) * (nic ? 40 : 200);
+      long mapped =
+          idle
+              ? 0
+              : (nic ? 2048 : 512)
+                  + random.nextInt(nic ? 1024 : 4096)
+                  + (long) (w % 20) * (nic ? 40 : 200);
       long calls = idle ? 0 : (nic ? 20_000 : 3_000) + random.nextInt(2_000);
       long before = pinned;
       long notifications;
-      switch (scenario.substring(0, Math.max(scenario.indexOf(':'), 0) == 0 ? scenario.length() : scenario.indexOf(':'))) {
+      switch (scenario.substring(
+          0, Math.max(scenario.indexOf(':'), 0) == 0 ? scenario.length() : scenario.indexOf(':'))) {
         case "static" -> notifications = 0;
         case "oracle" -> {
           pinned = mapped;
@@ -100,24 +116,38 @@ final class SyntheticRun {
         default -> {
           boolean lru = scenario.contains("unpin=lru");
           long grown = Math.max(pinned, mapped + random.nextInt(256));
-          pinned = lru && w % 10 == 9 ? mapped + mapped / 4 : grown + (lru ? 0 : random.nextInt(64));
+          pinned =
+              lru && w % 10 == 9 ? mapped + mapped / 4 : grown + (lru ? 0 : random.nextInt(64));
           notifications = idle ? 0 : Math.max(0, pinned - before) / 8 + random.nextInt(20);
         }
       }
       long span = end - t;
-      records.add(WindowResult.newBuilder()
-          .setScenario(scenario).setVm(name).setHost(VMS[v][1]).setGuestBytes(guestPages * 4096)
-          .setWindowStartNs(t).setWindowEndNs(end).setLast(end == stop)
-          .setPinnedPages(pinned).setPeakPinnedPages(Math.max(pinned, before))
-          .setPinnedPageNanos((before + pinned) / 2 * span).setAvgPinnedBytes((before + pinned) / 2.0 * 4096)
-          .setMappedPages(mapped).setPeakMappedPages(mapped)
-          .setNotifications(notifications).setExits(notifications)
-          .setPins(Math.max(0, pinned - before)).setUnpins(Math.max(0, before - pinned))
-          .setMapCalls(calls).setMapCallsNoExit(scenario.startsWith("coiommu") ? Math.max(0, calls - notifications) : 0)
-          .setDttBytes(scenario.startsWith("coiommu") ? 4096 * (1 + w / 4) : 0)
-          .setBootPinnedPages(scenario.equals("static") && w == 0 ? guestPages : 0)
-          .setCpuCostNs(notifications * 1_500 + Math.abs(pinned - before) * 200)
-          .build());
+      records.add(
+          WindowResult.newBuilder()
+              .setScenario(scenario)
+              .setVm(name)
+              .setHost(VMS[v][1])
+              .setGuestBytes(guestPages * 4096)
+              .setWindowStartNs(t)
+              .setWindowEndNs(end)
+              .setLast(end == stop)
+              .setPinnedPages(pinned)
+              .setPeakPinnedPages(Math.max(pinned, before))
+              .setPinnedPageNanos((before + pinned) / 2 * span)
+              .setAvgPinnedBytes((before + pinned) / 2.0 * 4096)
+              .setMappedPages(mapped)
+              .setPeakMappedPages(mapped)
+              .setNotifications(notifications)
+              .setExits(notifications)
+              .setPins(Math.max(0, pinned - before))
+              .setUnpins(Math.max(0, before - pinned))
+              .setMapCalls(calls)
+              .setMapCallsNoExit(
+                  scenario.startsWith("coiommu") ? Math.max(0, calls - notifications) : 0)
+              .setDttBytes(scenario.startsWith("coiommu") ? 4096 * (1 + w / 4) : 0)
+              .setBootPinnedPages(scenario.equals("static") && w == 0 ? guestPages : 0)
+              .setCpuCostNs(notifications * 1_500 + Math.abs(pinned - before) * 200)
+              .build());
       t = end;
       w++;
     }

@@ -20,11 +20,12 @@ import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * The anomalies of one run, counted per reason from the anomaly topic, so that {@code run} says what the emulation
- * found odd (unmaps of mappings the trace never showed, double maps...) as it says what the reader rejected.
+ * The anomalies of one run, counted per reason from the anomaly topic, so that {@code run} says
+ * what the emulation found odd (unmaps of mappings the trace never showed, double maps...) as it
+ * says what the reader rejected.
  *
- * @param byReason anomaly records per reason; a reason a scenario finds (its scenario field set) has one record per
- *     scenario that found it
+ * @param byReason anomaly records per reason; a reason a scenario finds (its scenario field set)
+ *     has one record per scenario that found it
  * @param scenarioReasons the reasons found per scenario, so the summary can say so
  * @param undecodable records that did not decode (kept on the topic as they are)
  */
@@ -36,33 +37,53 @@ record AnomalyCounts(Map<String, Long> byReason, Set<String> scenarioReasons, lo
     return byReason.values().stream().mapToLong(Long::longValue).sum() + undecodable;
   }
 
-  /** One line, e.g. {@code "anomalies: 9 (UNMAP_UNKNOWN_IOVA 9), kept on topic coiommu.anomalies ..."}. */
+  /**
+   * One line, e.g. {@code "anomalies: 9 (UNMAP_UNKNOWN_IOVA 9), kept on topic coiommu.anomalies
+   * ..."}.
+   */
   String summary() {
     if (total() == 0) {
       return "anomalies: none";
     }
-    String reasons = byReason.entrySet().stream()
-        .map(e -> e.getKey() + " " + e.getValue() + (scenarioReasons.contains(e.getKey()) ? " (per scenario)" : ""))
-        .collect(Collectors.joining(", "));
-    return "anomalies: " + total() + " (" + reasons + (undecodable > 0 ? ", undecodable " + undecodable : "")
-        + "), kept on topic " + Topics.ANOMALIES + "; per scenario and VM in summary.csv's anomalies column (--report)";
+    String reasons =
+        byReason.entrySet().stream()
+            .map(
+                e ->
+                    e.getKey()
+                        + " "
+                        + e.getValue()
+                        + (scenarioReasons.contains(e.getKey()) ? " (per scenario)" : ""))
+            .collect(Collectors.joining(", "));
+    return "anomalies: "
+        + total()
+        + " ("
+        + reasons
+        + (undecodable > 0 ? ", undecodable " + undecodable : "")
+        + "), kept on topic "
+        + Topics.ANOMALIES
+        + "; per scenario and VM in summary.csv's anomalies column (--report)";
   }
 
-  /** Reads the anomaly topic from {@code from} (the ends before the run) to its current end, within {@code timeout}. */
+  /**
+   * Reads the anomaly topic from {@code from} (the ends before the run) to its current end, within
+   * {@code timeout}.
+   */
   static AnomalyCounts read(Properties client, Map<TopicPartition, Long> from, Duration timeout)
       throws TimeoutException {
     Properties props = new Properties();
     props.putAll(client);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    // Anomalies are written in the processor's exactly-once transactions, with the results they go with.
+    // Anomalies are written in the processor's exactly-once transactions, with the results they go
+    // with.
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.remove(ConsumerConfig.GROUP_ID_CONFIG);
     Map<String, Long> byReason = new TreeMap<>();
     Set<String> scenarioReasons = new TreeSet<>();
     long undecodable = 0;
-    try (KafkaConsumer<String, Anomaly> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-        AvroSerde.of(Anomaly.class).deserializer())) {
+    try (KafkaConsumer<String, Anomaly> consumer =
+        new KafkaConsumer<>(
+            props, new StringDeserializer(), AvroSerde.of(Anomaly.class).deserializer())) {
       List<TopicPartition> partitions = List.copyOf(from.keySet());
       consumer.assign(partitions);
       from.forEach(consumer::seek);
@@ -70,7 +91,8 @@ record AnomalyCounts(Map<String, Long> byReason, Set<String> scenarioReasons, lo
       long deadline = System.nanoTime() + timeout.toNanos();
       while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
         if (System.nanoTime() - deadline > 0) {
-          throw new TimeoutException("anomalies on " + Topics.ANOMALIES + " not read to their end after " + timeout);
+          throw new TimeoutException(
+              "anomalies on " + Topics.ANOMALIES + " not read to their end after " + timeout);
         }
         try {
           for (ConsumerRecord<String, Anomaly> r : consumer.poll(POLL)) {

@@ -11,19 +11,25 @@ import picocli.CommandLine.Option;
 /** Where the Kafka cluster is and how to talk to it: shared by every role. */
 final class KafkaOptions {
 
-  @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
+  @Option(
+      names = "--bootstrap-servers",
+      paramLabel = "HOST:PORT[,...]",
       description = "An existing Kafka cluster. Without it an embedded broker is started.")
   String bootstrapServers;
 
-  @Option(names = "--kafka-config", paramLabel = "FILE",
-      description = "Kafka client properties (security.protocol, sasl.*, ssl.* ...) for every role.")
+  @Option(
+      names = "--kafka-config",
+      paramLabel = "FILE",
+      description =
+          "Kafka client properties (security.protocol, sasl.*, ssl.* ...) for every role.")
   Path kafkaConfig;
 
   /** The client settings of a role that needs an existing cluster. */
   Properties requiredClientProperties() throws IOException {
     Properties p = clientProperties();
     if (p == null) {
-      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+      throw new picocli.CommandLine.ParameterException(
+          new picocli.CommandLine(this),
           "this role needs a cluster: give --bootstrap-servers or --kafka-config");
     }
     return p;
@@ -44,7 +50,8 @@ final class KafkaOptions {
       p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     }
     if (!p.containsKey(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)) {
-      throw new IllegalArgumentException(kafkaConfig + " has no bootstrap.servers and --bootstrap-servers is not given");
+      throw new IllegalArgumentException(
+          kafkaConfig + " has no bootstrap.servers and --bootstrap-servers is not given");
     }
     return p;
   }

@@ -14,30 +14,46 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * The report of a cluster's run, from its topics: the VMs from the trace topic, the results of one processor
- * application from the result topic. Writes what {@code run --report} writes, through the same code.
+ * The report of a cluster's run, from its topics: the VMs from the trace topic, the results of one
+ * processor application from the result topic. Writes what {@code run --report} writes, through the
+ * same code.
  */
-@Command(name = "report", mixinStandardHelpOptions = true,
-    description = {"Writes the report of one processor application (index.html, summary.csv, summary.json, "
-        + "timeseries.csv) from the topics of a running cluster, and prints the comparison table.",
-        "Waits until every VM of the trace topic has the last result of every scenario of that application."})
+@Command(
+    name = "report",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Writes the report of one processor application (index.html, summary.csv, summary.json, "
+          + "timeseries.csv) from the topics of a running cluster, and prints the comparison table.",
+      "Waits until every VM of the trace topic has the last result of every scenario of that application."
+    })
 final class ReportCommand implements Callable<Integer> {
 
-  @Mixin
-  KafkaOptions kafka = new KafkaOptions();
+  @Mixin KafkaOptions kafka = new KafkaOptions();
 
-  @Option(names = "--application-id", paramLabel = "ID",
+  @Option(
+      names = "--application-id",
+      paramLabel = "ID",
       description = "The processor application whose results to report. Default: ${DEFAULT-VALUE}")
   String applicationId = StreamsSettings.DEFAULT_APPLICATION_ID;
 
-  @Option(names = "--out", paramLabel = "DIR", required = true, description = "Directory to write the report to.")
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      required = true,
+      description = "Directory to write the report to.")
   Path out;
 
-  @Option(names = "--window", paramLabel = "DURATION", converter = DurationConverter.class,
+  @Option(
+      names = "--window",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
       description = "Window of trace time the processor uses. Default: 1s")
   Duration window = Duration.ofSeconds(1);
 
-  @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
       description = "Give up waiting for the cluster and the results after this long. Default: 30m")
   Duration timeout = Duration.ofMinutes(30);
 
@@ -51,7 +67,8 @@ final class ReportCommand implements Callable<Integer> {
       System.out.println("the trace topic holds no VM: nothing to report");
       return 1;
     }
-    System.out.printf("waiting for the results of %s for %d VMs%n", applicationId, trace.vms().size());
+    System.out.printf(
+        "waiting for the results of %s for %d VMs%n", applicationId, trace.vms().size());
     RunSummary summary = new RunSummary(window);
     ResultsConsumer.consumeApplication(client, applicationId, trace.vms(), left(deadline), summary);
     synchronized (summary) {

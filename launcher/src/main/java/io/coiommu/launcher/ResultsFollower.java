@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Reads the result topic into a summary on its own thread from the start of a run, so the
- * summary (and whatever serves it) follows the replay live instead of filling up at the end.
+ * Reads the result topic into a summary on its own thread from the start of a run, so the summary
+ * (and whatever serves it) follows the replay live instead of filling up at the end.
  */
 final class ResultsFollower implements AutoCloseable {
 
@@ -21,22 +21,25 @@ final class ResultsFollower implements AutoCloseable {
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private volatile boolean stop;
 
-  private ResultsFollower(Properties client, String applicationId, RunSummary summary,
-      Map<TopicPartition, Long> from) {
+  private ResultsFollower(
+      Properties client, String applicationId, RunSummary summary, Map<TopicPartition, Long> from) {
     this.summary = summary;
-    this.thread = new Thread(() -> {
-      try {
-        ResultsConsumer.follow(client, applicationId, summary, r -> {}, () -> stop, from);
-      } catch (Throwable t) {
-        failure.set(t);
-      }
-    }, "coiommu-results");
+    this.thread =
+        new Thread(
+            () -> {
+              try {
+                ResultsConsumer.follow(client, applicationId, summary, r -> {}, () -> stop, from);
+              } catch (Throwable t) {
+                failure.set(t);
+              }
+            },
+            "coiommu-results");
     thread.setDaemon(true);
   }
 
   /** Follows the results of {@code applicationId} only, from {@code from} (the run's start). */
-  static ResultsFollower start(Properties client, String applicationId, RunSummary summary,
-      Map<TopicPartition, Long> from) {
+  static ResultsFollower start(
+      Properties client, String applicationId, RunSummary summary, Map<TopicPartition, Long> from) {
     ResultsFollower f = new ResultsFollower(client, applicationId, summary, from);
     f.thread.start();
     return f;
@@ -47,7 +50,8 @@ final class ResultsFollower implements AutoCloseable {
    *
    * @param healthCheck throws when waiting longer is pointless (the processor died)
    */
-  void awaitComplete(Set<String> vms, int scenarios, Duration timeout, Runnable healthCheck) throws Exception {
+  void awaitComplete(Set<String> vms, int scenarios, Duration timeout, Runnable healthCheck)
+      throws Exception {
     synchronized (summary) {
       summary.expect(vms, scenarios);
     }
@@ -58,8 +62,11 @@ final class ResultsFollower implements AutoCloseable {
           return;
         }
         if (System.nanoTime() - deadline > 0) {
-          throw new TimeoutException("results incomplete after " + timeout + "; missing the last record of "
-              + summary.missing(vms));
+          throw new TimeoutException(
+              "results incomplete after "
+                  + timeout
+                  + "; missing the last record of "
+                  + summary.missing(vms));
         }
       }
       Throwable t = failure.get();

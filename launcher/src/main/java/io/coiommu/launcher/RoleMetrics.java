@@ -17,28 +17,33 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
- * Prometheus metrics of the {@code produce} and {@code process} roles on {@code /metrics}: Kafka Streams' and the
- * Kafka clients' own metrics (records/s, commit latency, consumer lag per partition, state store figures, request
- * latency...) through Micrometer's Kafka binders, which follow the clients' metrics as they come and go (a rebalance
- * adds and removes partitions), and the role's own figures. Kafka's metric names keep their group:
- * {@code kafka_consumer_fetch_manager_records_lag}, {@code kafka_stream_thread_commit_latency_avg}, ...
+ * Prometheus metrics of the {@code produce} and {@code process} roles on {@code /metrics}: Kafka
+ * Streams' and the Kafka clients' own metrics (records/s, commit latency, consumer lag per
+ * partition, state store figures, request latency...) through Micrometer's Kafka binders, which
+ * follow the clients' metrics as they come and go (a rebalance adds and removes partitions), and
+ * the role's own figures. Kafka's metric names keep their group: {@code
+ * kafka_consumer_fetch_manager_records_lag}, {@code kafka_stream_thread_commit_latency_avg}, ...
  */
 final class RoleMetrics implements AutoCloseable {
 
   private final PrometheusMeterRegistry registry;
   private final HTTPServer server;
+
   /**
-   * How often the binders look for metrics the clients added: a partition's lag appears only once it is fetched,
-   * and Micrometer's default (60 s) would leave a new assignment unseen for a minute.
+   * How often the binders look for metrics the clients added: a partition's lag appears only once
+   * it is fetched, and Micrometer's default (60 s) would leave a new assignment unseen for a
+   * minute.
    */
   private static final Duration REFRESH = Duration.ofSeconds(10);
 
   private final List<AutoCloseable> binders = new ArrayList<>();
-  private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "coiommu-metrics-refresh");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService refresher =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "coiommu-metrics-refresh");
+            t.setDaemon(true);
+            return t;
+          });
 
   private RoleMetrics(PrometheusMeterRegistry registry, HTTPServer server) {
     this.registry = registry;
@@ -48,8 +53,12 @@ final class RoleMetrics implements AutoCloseable {
   /** Serves on {@code bind}:{@code port} (0: any free port), and says where on {@code log}. */
   static RoleMetrics serve(String bind, int port, PrintStream log) throws IOException {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    HTTPServer server = HTTPServer.builder().hostname(bind).port(port).registry(registry.getPrometheusRegistry())
-        .buildAndStart();
+    HTTPServer server =
+        HTTPServer.builder()
+            .hostname(bind)
+            .port(port)
+            .registry(registry.getPrometheusRegistry())
+            .buildAndStart();
     log.println("prometheus metrics: http://" + bind + ":" + server.getPort() + "/metrics");
     return new RoleMetrics(registry, server);
   }

@@ -9,19 +9,28 @@ import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
 
-/** The live views of a summary: the dashboard page and the Prometheus endpoint, both on 127.0.0.1. */
+/**
+ * The live views of a summary: the dashboard page and the Prometheus endpoint, both on 127.0.0.1.
+ */
 final class ServeOptions {
 
-  @Option(names = "--port", paramLabel = "PORT",
+  @Option(
+      names = "--port",
+      paramLabel = "PORT",
       description = "Dashboard port on 127.0.0.1 (0: any free port). Default: ${DEFAULT-VALUE}")
   int port = 8080;
 
-  @Option(names = "--bind", paramLabel = "ADDRESS",
-      description = "Address the dashboard and metrics listen on. Default: ${DEFAULT-VALUE} (this machine only); "
-          + "0.0.0.0 to be reached from other hosts or containers.")
+  @Option(
+      names = "--bind",
+      paramLabel = "ADDRESS",
+      description =
+          "Address the dashboard and metrics listen on. Default: ${DEFAULT-VALUE} (this machine only); "
+              + "0.0.0.0 to be reached from other hosts or containers.")
   String bind = Dashboard.LOOPBACK;
 
-  @Option(names = "--metrics-port", paramLabel = "PORT",
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "PORT",
       description = "Also serve Prometheus metrics on 127.0.0.1:PORT/metrics (0: any free port).")
   Integer metricsPort;
 

@@ -23,7 +23,10 @@ final class TopicSetup {
     ensure(client, partitions, READY);
   }
 
-  /** Waits up to {@code timeout} for a cluster that is not up yet (see {@link ClusterWait}), then sets the topics up. */
+  /**
+   * Waits up to {@code timeout} for a cluster that is not up yet (see {@link ClusterWait}), then
+   * sets the topics up.
+   */
   static void ensure(Properties client, int partitions, Duration timeout) throws Exception {
     int brokers = ClusterWait.brokers(client, timeout);
     Map<String, Integer> topics = new LinkedHashMap<>();

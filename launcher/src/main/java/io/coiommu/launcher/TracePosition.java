@@ -11,9 +11,10 @@ import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The producer's position in its trace as metrics, fed by its progress reports: events sent, trace seconds covered,
- * events skipped because the trace topic held them, input rejected. With the clients' own metrics (records/s, request
- * latency) they say how far a replay is and how fast it goes.
+ * The producer's position in its trace as metrics, fed by its progress reports: events sent, trace
+ * seconds covered, events skipped because the trace topic held them, input rejected. With the
+ * clients' own metrics (records/s, request latency) they say how far a replay is and how fast it
+ * goes.
  */
 final class TracePosition implements ProgressListener {
 
@@ -26,18 +27,22 @@ final class TracePosition implements ProgressListener {
   }
 
   /** Registers the metrics and returns the listener that feeds them and then {@code next}. */
-  static ProgressListener register(MeterRegistry registry, TraceSource source, Map<String, Long> held,
-      ProgressListener next) {
+  static ProgressListener register(
+      MeterRegistry registry, TraceSource source, Map<String, Long> held, ProgressListener next) {
     TracePosition p = new TracePosition(next);
     long skipped = held.values().stream().mapToLong(Long::longValue).sum();
     FunctionCounter.builder("coiommu.producer.events.sent", p.events, AtomicLong::get)
-        .description("Trace events sent to the trace topic").register(registry);
+        .description("Trace events sent to the trace topic")
+        .register(registry);
     Gauge.builder("coiommu.producer.trace.seconds", p.traceNs, ns -> ns.get() / 1e9)
-        .description("Trace time from the first event sent to the latest").register(registry);
+        .description("Trace time from the first event sent to the latest")
+        .register(registry);
     Gauge.builder("coiommu.producer.events.held", () -> skipped)
-        .description("Events the trace topic held at start, per VM's stream, which this run skips").register(registry);
+        .description("Events the trace topic held at start, per VM's stream, which this run skips")
+        .register(registry);
     FunctionCounter.builder("coiommu.producer.rejected", source, s -> s.rejects().rejected())
-        .description("Input lines or records rejected (see the rejects file)").register(registry);
+        .description("Input lines or records rejected (see the rejects file)")
+        .register(registry);
     return p;
   }
 

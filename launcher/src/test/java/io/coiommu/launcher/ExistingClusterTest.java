@@ -13,14 +13,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** --bootstrap-servers: runs on a cluster that already holds earlier runs read only their own records. */
+/**
+ * --bootstrap-servers: runs on a cluster that already holds earlier runs read only their own
+ * records.
+ */
 class ExistingClusterTest {
 
-  @RegisterExtension
-  static final KafkaFixture kafka = new KafkaFixture();
+  @RegisterExtension static final KafkaFixture kafka = new KafkaFixture();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private List<String> run(String name) throws Exception {
     Path report = dir.resolve(name);
@@ -31,9 +32,18 @@ class ExistingClusterTest {
     try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
       System.setOut(out);
       System.setErr(out);
-      exit = Main.commandLine().execute("run", "--bootstrap-servers", kafka.bootstrapServers(),
-          "--workload", "nic:duration=10s", "--scenarios", "static,coiommu:unpin=lru,interval=1s",
-          "--report", report.toString());
+      exit =
+          Main.commandLine()
+              .execute(
+                  "run",
+                  "--bootstrap-servers",
+                  kafka.bootstrapServers(),
+                  "--workload",
+                  "nic:duration=10s",
+                  "--scenarios",
+                  "static,coiommu:unpin=lru,interval=1s",
+                  "--report",
+                  report.toString());
     } finally {
       System.setOut(original);
       System.setErr(originalErr);

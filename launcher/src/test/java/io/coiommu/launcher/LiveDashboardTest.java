@@ -43,28 +43,40 @@ class LiveDashboardTest {
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
-  @RegisterExtension
-  static final KafkaFixture kafka = new KafkaFixture();
+  @RegisterExtension static final KafkaFixture kafka = new KafkaFixture();
 
   @Test
   void thePageFollowsTheReplayAndEndsWithTheResultTopicsNumbers() throws Exception {
     assertThat(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER))
-        .as("this test needs a real browser: apt-get install chromium chromium-driver").isTrue();
-    ProcessorConfig config = new ProcessorConfig(
-        ScenarioSpec.parse("static,viommu-strict,coiommu:unpin=lru,interval=1s,oracle"), EngineConfig.defaults());
+        .as("this test needs a real browser: apt-get install chromium chromium-driver")
+        .isTrue();
+    ProcessorConfig config =
+        new ProcessorConfig(
+            ScenarioSpec.parse("static,viommu-strict,coiommu:unpin=lru,interval=1s,oracle"),
+            EngineConfig.defaults());
     RunSummary live = new RunSummary();
     WebDriver browser = browser();
     try (Dashboard dashboard = Dashboard.start(live, 0)) {
       // 20 s of trace at 4x: about 5 s of replay, long enough to see the page move.
-      CompletableFuture<Pipeline.Result> run = CompletableFuture.supplyAsync(() -> {
-        try {
-          return Pipeline.run(new Pipeline.Options(kafka.clientProperties(), () -> Workloads.open("nic:duration=20s"),
-              config, 2, Pacing.parse("4x"), Duration.ofMinutes(2), ProgressListener.NONE, live),
-              new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      });
+      CompletableFuture<Pipeline.Result> run =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return Pipeline.run(
+                      new Pipeline.Options(
+                          kafka.clientProperties(),
+                          () -> Workloads.open("nic:duration=20s"),
+                          config,
+                          2,
+                          Pacing.parse("4x"),
+                          Duration.ofMinutes(2),
+                          ProgressListener.NONE,
+                          live),
+                      new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
       browser.get(dashboard.uri().toString());
       long seenDuringReplay = awaitRecords(browser, n -> n > 0);
       Pipeline.Result result = run.get();
@@ -72,21 +84,32 @@ class LiveDashboardTest {
       synchronized (live) {
         total = live.records();
       }
-      assertThat(seenDuringReplay).as("the page showed results before the replay ended").isLessThan(total);
+      assertThat(seenDuringReplay)
+          .as("the page showed results before the replay ended")
+          .isLessThan(total);
       awaitRecords(browser, n -> n == total);
 
-      RunSummary fromTopic = ResultsConsumer.consumeUntilComplete(kafka.clientProperties(), result.vms(),
-          config.scenarios().size(), Duration.ofMinutes(1));
+      RunSummary fromTopic =
+          ResultsConsumer.consumeUntilComplete(
+              kafka.clientProperties(),
+              result.vms(),
+              config.scenarios().size(),
+              Duration.ofMinutes(1));
       List<Map<String, String>> rows = rows(browser);
       assertThat(rows).hasSize(config.scenarios().size());
       for (Map<String, String> row : rows) {
         String scenario = row.get("scenario");
         VmGroup fleet = fromTopic.scenario(scenario).fleet();
-        assertThat(row.get("notifications")).as(scenario)
+        assertThat(row.get("notifications"))
+            .as(scenario)
             .isEqualTo(Long.toString(fleet.total(WindowMetric.NOTIFICATIONS)));
-        assertThat(row.get("exits")).as(scenario).isEqualTo(Long.toString(fleet.total(WindowMetric.EXITS)));
-        assertThat(row.get("peak_pinned_mib").replace(",", "")).as(scenario)
-            .isEqualTo(String.format(Locale.ROOT, "%.1f", fleet.peakPinnedBytes() / (1024.0 * 1024.0)));
+        assertThat(row.get("exits"))
+            .as(scenario)
+            .isEqualTo(Long.toString(fleet.total(WindowMetric.EXITS)));
+        assertThat(row.get("peak_pinned_mib").replace(",", ""))
+            .as(scenario)
+            .isEqualTo(
+                String.format(Locale.ROOT, "%.1f", fleet.peakPinnedBytes() / (1024.0 * 1024.0)));
         assertThat(row.get("dma_safety_violations")).as(scenario).isEqualTo("0");
       }
     } finally {
@@ -97,28 +120,45 @@ class LiveDashboardTest {
   private static WebDriver browser() {
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--window-size=1400,2000");
-    return new ChromeDriver(new ChromeDriverService.Builder()
-        .usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort().build(), options);
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--window-size=1400,2000");
+    return new ChromeDriver(
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
+            .usingAnyFreePort()
+            .build(),
+        options);
   }
 
-  /** Waits until the number of results the page last drew satisfies the condition, and returns it. */
+  /**
+   * Waits until the number of results the page last drew satisfies the condition, and returns it.
+   */
   private static long awaitRecords(WebDriver browser, java.util.function.LongPredicate condition) {
-    return new WebDriverWait(browser, Duration.ofSeconds(90)).until(d -> {
-      Object drawn = ((JavascriptExecutor) d).executeScript("return document.body.dataset.records;");
-      if (drawn == null) {
-        return null;
-      }
-      long n = Long.parseLong(drawn.toString());
-      return condition.test(n) ? n : null;
-    });
+    return new WebDriverWait(browser, Duration.ofSeconds(90))
+        .until(
+            d -> {
+              Object drawn =
+                  ((JavascriptExecutor) d).executeScript("return document.body.dataset.records;");
+              if (drawn == null) {
+                return null;
+              }
+              long n = Long.parseLong(drawn.toString());
+              return condition.test(n) ? n : null;
+            });
   }
 
   /** The scenario table in one script call: the page redraws it every second. */
   @SuppressWarnings("unchecked")
   private static List<Map<String, String>> rows(WebDriver browser) {
-    return (List<Map<String, String>>) ((JavascriptExecutor) browser).executeScript("""
+    return (List<Map<String, String>>)
+        ((JavascriptExecutor) browser)
+            .executeScript(
+                """
         return Array.from(document.querySelectorAll('#scenario-rows tr')).map(function (tr) {
           var row = {scenario: tr.getAttribute('data-scenario')};
           tr.querySelectorAll('td[data-field]').forEach(function (td) {

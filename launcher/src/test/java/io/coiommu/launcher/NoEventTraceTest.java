@@ -15,15 +15,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A trace with no usable event ends run, produce and record in seconds, non-zero, with one message that names the
- * file and says why, instead of waiting for the results of no VM.
+ * A trace with no usable event ends run, produce and record in seconds, non-zero, with one message
+ * that names the file and says why, instead of waiting for the results of no VM.
  */
 class NoEventTraceTest {
 
   private static final Duration AT_ONCE = Duration.ofSeconds(20);
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private record Outcome(int exit, String err, Duration took) {}
 
@@ -31,12 +30,14 @@ class NoEventTraceTest {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     long t0 = System.nanoTime();
     int exit = Main.commandLine().setErr(new PrintWriter(err, true)).execute(args);
-    return new Outcome(exit, err.toString(StandardCharsets.UTF_8), Duration.ofNanos(System.nanoTime() - t0));
+    return new Outcome(
+        exit, err.toString(StandardCharsets.UTF_8), Duration.ofNanos(System.nanoTime() - t0));
   }
 
   private static List<String> withTrace(Path trace, String command, String... more) {
-    List<String> args = new ArrayList<>(List.of(command, "--trace", trace.toString(), "--vm", "g",
-        "--guest-memory", "1g"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(command, "--trace", trace.toString(), "--vm", "g", "--guest-memory", "1g"));
     Collections.addAll(args, more);
     return args;
   }
@@ -65,8 +66,14 @@ class NoEventTraceTest {
     for (Outcome o : everyCommand(trace, "--format", "ftrace")) {
       assertThat(o.exit()).as(o.err()).isEqualTo(2);
       assertThat(o.took()).isLessThan(AT_ONCE);
-      assertThat(o.err()).contains("no DMA event in " + trace + ": 16 of 16 lines rejected (MALFORMED 16), see "
-          + trace + ".rejects").doesNotContain("\tat ");
+      assertThat(o.err())
+          .contains(
+              "no DMA event in "
+                  + trace
+                  + ": 16 of 16 lines rejected (MALFORMED 16), see "
+                  + trace
+                  + ".rejects")
+          .doesNotContain("\tat ");
       assertThat(o.err().strip().lines()).hasSize(1);
     }
     assertThat(Files.readAllLines(Path.of(trace + ".rejects"))).hasSize(1 + 16);
@@ -76,12 +83,21 @@ class NoEventTraceTest {
   @Test
   void aHeaderOnlyTraceAndAnEmptyFileEndAtOnceSayingSo() throws Exception {
     Path header = dir.resolve("header.txt");
-    Files.write(header, List.of("# tracer: nop", "#", "# entries-in-buffer/entries-written: 0/0   #P:8", "#",
-        "#           TASK-PID     CPU#  |||||  TIMESTAMP  FUNCTION", "#              | |         |   |||||     |"));
+    Files.write(
+        header,
+        List.of(
+            "# tracer: nop",
+            "#",
+            "# entries-in-buffer/entries-written: 0/0   #P:8",
+            "#",
+            "#           TASK-PID     CPU#  |||||  TIMESTAMP  FUNCTION",
+            "#              | |         |   |||||     |"));
     for (Outcome o : everyCommand(header)) {
       assertThat(o.exit()).as(o.err()).isEqualTo(2);
       assertThat(o.took()).isLessThan(AT_ONCE);
-      assertThat(o.err()).contains("no DMA event in " + header + ": none of its 6 lines is an event this tool reads");
+      assertThat(o.err())
+          .contains(
+              "no DMA event in " + header + ": none of its 6 lines is an event this tool reads");
     }
     Path empty = dir.resolve("empty.txt");
     Files.write(empty, new byte[0]);

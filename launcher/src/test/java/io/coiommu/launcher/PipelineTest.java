@@ -27,25 +27,38 @@ class PipelineTest {
   static void runTheSample() throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
-      result = Pipeline.run(new Pipeline.Options(null, () -> Workloads.open(Workloads.SAMPLE),
-          ProcessorConfig.defaults(), 2, Pacing.parse("max"), Duration.ofMinutes(3),
-          ProgressListener.NONE), out);
+      result =
+          Pipeline.run(
+              new Pipeline.Options(
+                  null,
+                  () -> Workloads.open(Workloads.SAMPLE),
+                  ProcessorConfig.defaults(),
+                  2,
+                  Pacing.parse("max"),
+                  Duration.ofMinutes(3),
+                  ProgressListener.NONE),
+              out);
     }
     log = bytes.toString(StandardCharsets.UTF_8);
   }
 
   private static ScenarioRun scenario(String policySpecPrefix) {
     return result.summary().scenarios().stream()
-        .filter(s -> s.scenario().equals(policySpecPrefix) || s.scenario().startsWith(policySpecPrefix + ":"))
+        .filter(
+            s ->
+                s.scenario().equals(policySpecPrefix)
+                    || s.scenario().startsWith(policySpecPrefix + ":"))
         .filter(s -> !s.scenario().contains("smart=off") && !s.scenario().contains("lazy=off"))
-        .findFirst().orElseThrow(() -> new AssertionError("no scenario " + policySpecPrefix));
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no scenario " + policySpecPrefix));
   }
 
   @Test
   void everyScenarioReportsEveryVmOfTheSample() {
     RunSummary summary = result.summary();
     assertThat(result.vms()).hasSizeGreaterThanOrEqualTo(3);
-    assertThat(summary.complete(result.vms(), ProcessorConfig.defaults().scenarios().size())).isTrue();
+    assertThat(summary.complete(result.vms(), ProcessorConfig.defaults().scenarios().size()))
+        .isTrue();
     assertThat(summary.scenarios()).hasSize(8);
     assertThat(log).contains("embedded Kafka broker");
   }

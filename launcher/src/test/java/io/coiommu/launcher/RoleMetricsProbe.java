@@ -24,9 +24,9 @@ import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
- * What the produce and process roles' metrics endpoints really serve: both wired as the commands wire them, on a real
- * broker, with a small trace flowing, scraped once the per-partition consumer lag (which appears only once partitions
- * are fetched) is there.
+ * What the produce and process roles' metrics endpoints really serve: both wired as the commands
+ * wire them, on a real broker, with a small trace flowing, scraped once the per-partition consumer
+ * lag (which appears only once partitions are fetched) is there.
  */
 public final class RoleMetricsProbe {
 
@@ -42,16 +42,19 @@ public final class RoleMetricsProbe {
       Properties client = cluster.clientProperties();
       TopicSetup.ensure(client, 2, DEADLINE);
       try (RoleMetrics producerMetrics = RoleMetrics.serve("127.0.0.1", 0, quiet);
-           RoleMetrics processorMetrics = RoleMetrics.serve("127.0.0.1", 0, quiet);
-           KafkaStreams streams = new KafkaStreams(EmulationTopology.buildTopology(ProcessorConfig.defaults()),
-               StreamsSettings.properties(client, "metrics-probe", state))) {
+          RoleMetrics processorMetrics = RoleMetrics.serve("127.0.0.1", 0, quiet);
+          KafkaStreams streams =
+              new KafkaStreams(
+                  EmulationTopology.buildTopology(ProcessorConfig.defaults()),
+                  StreamsSettings.properties(client, "metrics-probe", state))) {
         processorMetrics.bind(streams);
         streams.start();
         try (TraceProducer producer = new TraceProducer(client, Topics.TRACE_EVENTS);
-             TraceSource source = Workloads.open("fleet:hosts=1,vms=2,duration=5s,seed=1")) {
+            TraceSource source = Workloads.open("fleet:hosts=1,vms=2,duration=5s,seed=1")) {
           producerMetrics.bind(producer.client());
-          ProgressListener position = TracePosition.register(producerMetrics.registry(), source, Map.of(),
-              ProgressListener.NONE);
+          ProgressListener position =
+              TracePosition.register(
+                  producerMetrics.registry(), source, Map.of(), ProgressListener.NONE);
           producer.produce(source, Pacing.MAX, position, Map.of());
           long deadline = System.nanoTime() + DEADLINE.toNanos();
           while (true) {
@@ -61,7 +64,8 @@ public final class RoleMetricsProbe {
               return both;
             }
             if (System.nanoTime() - deadline > 0) {
-              throw new IllegalStateException("no per-partition lag in the processor's metrics after " + DEADLINE);
+              throw new IllegalStateException(
+                  "no per-partition lag in the processor's metrics after " + DEADLINE);
             }
             Thread.sleep(1000);
           }
@@ -73,9 +77,11 @@ public final class RoleMetricsProbe {
   }
 
   private static String scrape(int port) throws Exception {
-    HttpResponse<String> r = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {
       throw new IllegalStateException("metrics endpoint answered " + r.statusCode());
     }

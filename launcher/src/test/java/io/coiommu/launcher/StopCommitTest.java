@@ -31,42 +31,77 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A VM's stop makes its final results visible to read_committed readers without waiting for the commit interval. */
+/**
+ * A VM's stop makes its final results visible to read_committed readers without waiting for the
+ * commit interval.
+ */
 class StopCommitTest {
 
-  @RegisterExtension
-  static final KafkaFixture kafka = new KafkaFixture();
+  @RegisterExtension static final KafkaFixture kafka = new KafkaFixture();
 
-  @TempDir
-  Path stateDir;
+  @TempDir Path stateDir;
 
   @Test
   void aStoppedVmsLastResultsAreCommittedLongBeforeTheInterval() throws Exception {
-    kafka.createTopics(Map.of(Topics.TRACE_EVENTS, 1, Topics.WINDOW_RESULTS, 1, Topics.ANOMALIES, 1,
-        Topics.DEAD_LETTERS, 1));
-    EventBatch vm = EventColumns.encode("vm1", 0L, List.of(
-        TraceEvent.newBuilder().setType(EventType.VM_START).setTsNs(0).setGuestMemoryBytes(1L << 30).build(),
-        TraceEvent.newBuilder().setType(EventType.DMA_MAP).setTsNs(1_000).setDevice("nic").setIova(1 << 20)
-            .setGpa(1L << 20).setBytes(4096).build(),
-        TraceEvent.newBuilder().setType(EventType.VM_STOP).setTsNs(3_000_000_000L).build()));
-    try (KafkaProducer<String, EventBatch> producer = new KafkaProducer<>(kafka.clientProperties(),
-        new StringSerializer(), AvroSerde.of(EventBatch.class))) {
+    kafka.createTopics(
+        Map.of(
+            Topics.TRACE_EVENTS,
+            1,
+            Topics.WINDOW_RESULTS,
+            1,
+            Topics.ANOMALIES,
+            1,
+            Topics.DEAD_LETTERS,
+            1));
+    EventBatch vm =
+        EventColumns.encode(
+            "vm1",
+            0L,
+            List.of(
+                TraceEvent.newBuilder()
+                    .setType(EventType.VM_START)
+                    .setTsNs(0)
+                    .setGuestMemoryBytes(1L << 30)
+                    .build(),
+                TraceEvent.newBuilder()
+                    .setType(EventType.DMA_MAP)
+                    .setTsNs(1_000)
+                    .setDevice("nic")
+                    .setIova(1 << 20)
+                    .setGpa(1L << 20)
+                    .setBytes(4096)
+                    .build(),
+                TraceEvent.newBuilder()
+                    .setType(EventType.VM_STOP)
+                    .setTsNs(3_000_000_000L)
+                    .build()));
+    try (KafkaProducer<String, EventBatch> producer =
+        new KafkaProducer<>(
+            kafka.clientProperties(), new StringSerializer(), AvroSerde.of(EventBatch.class))) {
       producer.send(new ProducerRecord<>(Topics.TRACE_EVENTS, "vm1", vm));
     }
     Properties client = kafka.clientProperties();
-    // Far longer than the wait below: only a commit that the stop asks for can make the results visible in time.
+    // Far longer than the wait below: only a commit that the stop asks for can make the results
+    // visible in time.
     client.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 600_000);
     client.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 900_000);
-    ProcessorConfig config = new ProcessorConfig(ScenarioSpec.parse("static,coiommu"), EngineConfig.defaults());
-    try (KafkaStreams streams = new KafkaStreams(EmulationTopology.buildTopology(config),
-        StreamsSettings.properties(client, "stop-commit-test", stateDir))) {
+    ProcessorConfig config =
+        new ProcessorConfig(ScenarioSpec.parse("static,coiommu"), EngineConfig.defaults());
+    try (KafkaStreams streams =
+        new KafkaStreams(
+            EmulationTopology.buildTopology(config),
+            StreamsSettings.properties(client, "stop-commit-test", stateDir))) {
       streams.start();
-      List<ConsumerRecord<byte[], byte[]>> results = kafka.readCommitted(Topics.WINDOW_RESULTS,
-          rs -> rs.stream().filter(r -> decode(r).getLast()).count() >= 2, Duration.ofSeconds(60));
+      List<ConsumerRecord<byte[], byte[]>> results =
+          kafka.readCommitted(
+              Topics.WINDOW_RESULTS,
+              rs -> rs.stream().filter(r -> decode(r).getLast()).count() >= 2,
+              Duration.ofSeconds(60));
 
       assertThat(results.stream().map(StopCommitTest::decode).filter(WindowResult::getLast))
-          .extracting(WindowResult::getScenario).hasSize(2).allMatch(s -> s.startsWith("static")
-              || s.startsWith("coiommu"));
+          .extracting(WindowResult::getScenario)
+          .hasSize(2)
+          .allMatch(s -> s.startsWith("static") || s.startsWith("coiommu"));
     }
   }
 

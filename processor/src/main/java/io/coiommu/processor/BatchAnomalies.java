@@ -14,31 +14,76 @@ final class BatchAnomalies {
   private BatchAnomalies() {}
 
   static Anomaly repeated(EventColumns batch, long expected) {
-    return of(batch, BATCH_REPEATED, "batch seq " + batch.seq() + " already processed (expected "
-        + expected + "); its " + batch.size() + " events were skipped");
+    return of(
+        batch,
+        BATCH_REPEATED,
+        "batch seq "
+            + batch.seq()
+            + " already processed (expected "
+            + expected
+            + "); its "
+            + batch.size()
+            + " events were skipped");
   }
 
   static Anomaly gap(EventColumns batch, long expected) {
-    return of(batch, BATCH_GAP, "batch seq " + batch.seq() + " arrived while " + expected
-        + " was expected: batches " + expected + ".." + (batch.seq() - 1) + " are missing");
+    return of(
+        batch,
+        BATCH_GAP,
+        "batch seq "
+            + batch.seq()
+            + " arrived while "
+            + expected
+            + " was expected: batches "
+            + expected
+            + ".."
+            + (batch.seq() - 1)
+            + " are missing");
   }
 
   static Anomaly eventsRepeated(EventColumns batch, long expected) {
     long end = batch.firstIndex() + batch.size();
-    return of(batch, BATCH_REPEATED, "events " + batch.firstIndex() + ".." + (end - 1) + " of batch seq " + batch.seq()
-        + " while event " + expected + " was expected: the " + (Math.min(end, expected) - batch.firstIndex())
-        + " already applied were skipped");
+    return of(
+        batch,
+        BATCH_REPEATED,
+        "events "
+            + batch.firstIndex()
+            + ".."
+            + (end - 1)
+            + " of batch seq "
+            + batch.seq()
+            + " while event "
+            + expected
+            + " was expected: the "
+            + (Math.min(end, expected) - batch.firstIndex())
+            + " already applied were skipped");
   }
 
   static Anomaly eventGap(EventColumns batch, long expected) {
-    return of(batch, BATCH_GAP, "events from " + batch.firstIndex() + " arrived while event " + expected
-        + " was expected: events " + expected + ".." + (batch.firstIndex() - 1) + " are missing");
+    return of(
+        batch,
+        BATCH_GAP,
+        "events from "
+            + batch.firstIndex()
+            + " arrived while event "
+            + expected
+            + " was expected: events "
+            + expected
+            + ".."
+            + (batch.firstIndex() - 1)
+            + " are missing");
   }
 
   private static Anomaly of(EventColumns batch, String reason, String detail) {
-    TraceEvent first = batch.size() == 0
-        ? TraceEvent.newBuilder().setType(EventType.UNKNOWN).setTsNs(0).build()
-        : batch.event(0, null);
-    return Anomaly.newBuilder().setVm(batch.vm()).setReason(reason).setDetail(detail).setEvent(first).build();
+    TraceEvent first =
+        batch.size() == 0
+            ? TraceEvent.newBuilder().setType(EventType.UNKNOWN).setTsNs(0).build()
+            : batch.event(0, null);
+    return Anomaly.newBuilder()
+        .setVm(batch.vm())
+        .setReason(reason)
+        .setDetail(detail)
+        .setEvent(first)
+        .build();
   }
 }

@@ -29,43 +29,62 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <p>Results carry the batch's record timestamp, not wall-clock time, so output depends only on the
  * input.
  *
- * <p>State: live emulators stay in task memory, where batches update them at full speed; right before the task
- * commits, the state of every VM changed since the last commit is written to the changelogged {@link VmStateStore}
- * (see there why the hook sits in the store), in the same transaction as the input offsets. After a crash, a restart
- * or a rebalance, the task reads every VM's state back from the store, so the results are exactly those of an
- * uninterrupted run.
+ * <p>State: live emulators stay in task memory, where batches update them at full speed; right
+ * before the task commits, the state of every VM changed since the last commit is written to the
+ * changelogged {@link VmStateStore} (see there why the hook sits in the store), in the same
+ * transaction as the input offsets. After a crash, a restart or a rebalance, the task reads every
+ * VM's state back from the store, so the results are exactly those of an uninterrupted run.
  *
- * <p>Event time: each VM's events are put back in timestamp order within the reorder bound (see {@link VmState});
- * the partition's largest trace time is the watermark that closes the windows of VMs that fell silent.
+ * <p>Event time: each VM's events are put back in timestamp order within the reorder bound (see
+ * {@link VmState}); the partition's largest trace time is the watermark that closes the windows of
+ * VMs that fell silent.
  */
 final class EmulationProcessor implements Processor<String, EventColumns, String, SpecificRecord> {
 
-  /** How far the partition's trace time must be past a silent VM's before its windows are closed. */
+  /**
+   * How far the partition's trace time must be past a silent VM's before its windows are closed.
+   */
   static final long SILENCE_NS = 60_000_000_000L;
+
   /** Store key of the partition's watermark: no VM id starts with a NUL character. */
   private static final String WATERMARK_KEY = "\u0000watermark";
+
   /** Store keys of a VM's state: the VM id, this separator, the chunk number. */
   private static final char CHUNK_SEPARATOR = '\u0000';
 
   private final ProcessorConfig config;
   private final String resultsChild;
   private final String anomaliesChild;
-  /** The VMs this task has seen since init, as in the store plus every batch since the last commit. */
+
+  /**
+   * The VMs this task has seen since init, as in the store plus every batch since the last commit.
+   */
   private final Map<String, VmState> vms = new HashMap<>();
+
   /** VMs changed since the last commit. */
   private final Set<String> dirty = new HashSet<>();
-  /** How many chunks each VM's state has in the store, so that a state that shrank deletes the rest. */
+
+  /**
+   * How many chunks each VM's state has in the store, so that a state that shrank deletes the rest.
+   */
   private final Map<String, Integer> chunkCounts = new HashMap<>();
+
   private ProcessorContext<String, SpecificRecord> context;
+
   /** Which application made a result (see ResultHeaders): plain and last records. */
   private Headers resultHeaders;
+
   private Headers lastResultHeaders;
   private KeyValueStore<String, byte[]> store;
+
   /** Largest trace time seen on this task's partition. */
   private long watermarkNs = Long.MIN_VALUE;
+
   /** Where {@link #closeSilentVms} last released every VM to. */
   private long closedNs = Long.MIN_VALUE;
+
   private boolean loaded;
+
   /** Reused by every commit: it grows to the largest VM's state once instead of for every VM. */
   private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(1 << 16);
 
@@ -79,11 +98,14 @@ final class EmulationProcessor implements Processor<String, EventColumns, String
   public void init(ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
     resultHeaders = ResultHeaders.of(context.applicationId());
-    lastResultHeaders = ResultHeaders.ofLast(context.applicationId(),
-        config.scenarios().stream().map(Scenario::name).toList(),
-        config.engine().costs().describe());
+    lastResultHeaders =
+        ResultHeaders.ofLast(
+            context.applicationId(),
+            config.scenarios().stream().map(Scenario::name).toList(),
+            config.engine().costs().describe());
     this.store = context.getStateStore(VmStateStore.NAME);
-    // init also follows a resume after suspension: the store, not this object's memory, is what was committed.
+    // init also follows a resume after suspension: the store, not this object's memory, is what was
+    // committed.
     vms.clear();
     dirty.clear();
     chunkCounts.clear();
@@ -92,8 +114,8 @@ final class EmulationProcessor implements Processor<String, EventColumns, String
   }
 
   /**
-   * Reads every VM's state before the first batch, not only the state of those whose batches come next: the
-   * watermark must close silent VMs' windows too.
+   * Reads every VM's state before the first batch, not only the state of those whose batches come
+   * next: the watermark must close silent VMs' windows too.
    */
   private void load() {
     loaded = true;
@@ -101,28 +123,37 @@ final class EmulationProcessor implements Processor<String, EventColumns, String
     closedNs = Long.MIN_VALUE;
     Map<String, TreeMap<Integer, byte[]>> chunks = new HashMap<>();
     try (KeyValueIterator<String, byte[]> all = store.all()) {
-      all.forEachRemaining(kv -> {
-        if (kv.key.equals(WATERMARK_KEY)) {
-          ByteBuffer b = ByteBuffer.wrap(kv.value);
-          watermarkNs = b.getLong();
-          closedNs = b.getLong();
-        } else {
-          int sep = kv.key.lastIndexOf(CHUNK_SEPARATOR);
-          chunks.computeIfAbsent(kv.key.substring(0, sep), vm -> new TreeMap<>())
-              .put(Integer.parseInt(kv.key.substring(sep + 1)), kv.value);
-        }
-      });
+      all.forEachRemaining(
+          kv -> {
+            if (kv.key.equals(WATERMARK_KEY)) {
+              ByteBuffer b = ByteBuffer.wrap(kv.value);
+              watermarkNs = b.getLong();
+              closedNs = b.getLong();
+            } else {
+              int sep = kv.key.lastIndexOf(CHUNK_SEPARATOR);
+              chunks
+                  .computeIfAbsent(kv.key.substring(0, sep), vm -> new TreeMap<>())
+                  .put(Integer.parseInt(kv.key.substring(sep + 1)), kv.value);
+            }
+          });
     }
-    chunks.forEach((vm, parts) -> {
-      if (parts.lastKey() != parts.size() - 1) {
-        throw new IllegalStateException("VM " + vm + ": state chunks " + parts.keySet() + " are not 0.." + (parts.size()
-            - 1));
-      }
-      ByteArrayOutputStream whole = new ByteArrayOutputStream(parts.values().stream().mapToInt(p -> p.length).sum());
-      parts.values().forEach(whole::writeBytes);
-      vms.put(vm, VmState.fromBytes(vm, config, whole.toByteArray()));
-      chunkCounts.put(vm, parts.size());
-    });
+    chunks.forEach(
+        (vm, parts) -> {
+          if (parts.lastKey() != parts.size() - 1) {
+            throw new IllegalStateException(
+                "VM "
+                    + vm
+                    + ": state chunks "
+                    + parts.keySet()
+                    + " are not 0.."
+                    + (parts.size() - 1));
+          }
+          ByteArrayOutputStream whole =
+              new ByteArrayOutputStream(parts.values().stream().mapToInt(p -> p.length).sum());
+          parts.values().forEach(whole::writeBytes);
+          vms.put(vm, VmState.fromBytes(vm, config, whole.toByteArray()));
+          chunkCounts.put(vm, parts.size());
+        });
   }
 
   private static String chunkKey(String vm, int i) {
@@ -140,8 +171,12 @@ final class EmulationProcessor implements Processor<String, EventColumns, String
       byte[] bytes = buffer.toByteArray();
       int n = Math.max(1, (bytes.length + VmStateStore.CHUNK_BYTES - 1) / VmStateStore.CHUNK_BYTES);
       for (int i = 0; i < n; i++) {
-        store.put(chunkKey(vm, i), Arrays.copyOfRange(bytes, i * VmStateStore.CHUNK_BYTES,
-            Math.min(bytes.length, (i + 1) * VmStateStore.CHUNK_BYTES)));
+        store.put(
+            chunkKey(vm, i),
+            Arrays.copyOfRange(
+                bytes,
+                i * VmStateStore.CHUNK_BYTES,
+                Math.min(bytes.length, (i + 1) * VmStateStore.CHUNK_BYTES)));
       }
       Integer before = chunkCounts.put(vm, n);
       for (int i = n; before != null && i < before; i++) {
@@ -149,7 +184,8 @@ final class EmulationProcessor implements Processor<String, EventColumns, String
       }
     }
     dirty.clear();
-    store.put(WATERMARK_KEY, ByteBuffer.allocate(16).putLong(watermarkNs).putLong(closedNs).array());
+    store.put(
+        WATERMARK_KEY, ByteBuffer.allocate(16).putLong(watermarkNs).putLong(closedNs).array());
   }
 
   @Override
@@ -187,8 +223,10 @@ final class EmulationProcessor implements Processor<String, EventColumns, String
       watermarkNs = Math.max(watermarkNs, ts);
       if (onTime && batch.type(i) == EventType.VM_STOP) {
         state.releaseAll(vm, config, out);
-        // The VM's last records are complete: commit soon rather than at the next interval, so that readers (who see
-        // committed results only) get a finished VM's totals at once; VM stops are rare, so commits stay few.
+        // The VM's last records are complete: commit soon rather than at the next interval, so that
+        // readers (who see
+        // committed results only) get a finished VM's totals at once; VM stops are rare, so commits
+        // stay few.
         context.commit();
       }
     }
@@ -197,15 +235,17 @@ final class EmulationProcessor implements Processor<String, EventColumns, String
   }
 
   /**
-   * Each time the partition's watermark, less {@link #SILENCE_NS}, enters a new window, every VM of the task is
-   * released up to it, so a VM that fell silent gets its windows closed. The lag must cover how far apart in trace
-   * time the producer sends different VMs' batches of one partition (it batches per VM), or their events would be
-   * late; it depends only on the input order, so a replay gives the same records.
+   * Each time the partition's watermark, less {@link #SILENCE_NS}, enters a new window, every VM of
+   * the task is released up to it, so a VM that fell silent gets its windows closed. The lag must
+   * cover how far apart in trace time the producer sends different VMs' batches of one partition
+   * (it batches per VM), or their events would be late; it depends only on the input order, so a
+   * replay gives the same records.
    */
   private void closeSilentVms(long timestamp) {
     long closeNs = saturatedMinus(watermarkNs, SILENCE_NS);
     if (closeNs == Long.MIN_VALUE
-        || Math.floorDiv(closeNs, config.engine().windowNs()) <= Math.floorDiv(closedNs, config.engine().windowNs())) {
+        || Math.floorDiv(closeNs, config.engine().windowNs())
+            <= Math.floorDiv(closedNs, config.engine().windowNs())) {
       return;
     }
     closedNs = closeNs;
@@ -222,11 +262,12 @@ final class EmulationProcessor implements Processor<String, EventColumns, String
   }
 
   /**
-   * The first event of {@code batch} not applied yet: exactly once per event of a VM's stream. A batch that carries
-   * its position (version 3) is cut against the VM's next expected index, so a batch repeated whole or in part (a
-   * restarted producer cuts batches wherever its pacing made it) applies only its new events; older batches go by
-   * their sequence number. Repeats are reported (the producer re-sent what the topic had); a gap means events were lost
-   * upstream, which is reported but cannot be undone.
+   * The first event of {@code batch} not applied yet: exactly once per event of a VM's stream. A
+   * batch that carries its position (version 3) is cut against the VM's next expected index, so a
+   * batch repeated whole or in part (a restarted producer cuts batches wherever its pacing made it)
+   * applies only its new events; older batches go by their sequence number. Repeats are reported
+   * (the producer re-sent what the topic had); a gap means events were lost upstream, which is
+   * reported but cannot be undone.
    *
    * @return {@code batch.size()} when nothing of it is new
    */
@@ -270,8 +311,10 @@ final class EmulationProcessor implements Processor<String, EventColumns, String
 
     @Override
     public void window(WindowResult r) {
-      context.forward(new Record<String, SpecificRecord>(vm, r, timestamp,
-          r.getLast() ? lastResultHeaders : resultHeaders), resultsChild);
+      context.forward(
+          new Record<String, SpecificRecord>(
+              vm, r, timestamp, r.getLast() ? lastResultHeaders : resultHeaders),
+          resultsChild);
     }
 
     @Override

@@ -9,13 +9,13 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 
 /**
- * trace-events (EventBatch by VM, decoded into EventColumns) -> emulation of every scenario per VM -> window-results
- * and anomalies.
+ * trace-events (EventBatch by VM, decoded into EventColumns) -> emulation of every scenario per VM
+ * -> window-results and anomalies.
  *
  * <p>Records are keyed by VM id end to end, so one VM's batches reach one task in order and
  * different VMs spread over partitions without sharing state. Each task's emulation state is
- * changelogged ({@link VmStateStore}), so a restarted or rebalanced instance goes on where the
- * last commit left off.
+ * changelogged ({@link VmStateStore}), so a restarted or rebalanced instance goes on where the last
+ * commit left off.
  */
 public final class EmulationTopology {
 
@@ -28,14 +28,23 @@ public final class EmulationTopology {
 
   public static Topology buildTopology(ProcessorConfig config) {
     Topology topology = new Topology();
-    topology.addSource(SOURCE, Serdes.String().deserializer(), new EventColumnsSerde(),
-        Topics.TRACE_EVENTS);
-    topology.addProcessor(EMULATOR, () -> new EmulationProcessor(config, RESULTS_SINK, ANOMALIES_SINK), SOURCE);
+    topology.addSource(
+        SOURCE, Serdes.String().deserializer(), new EventColumnsSerde(), Topics.TRACE_EVENTS);
+    topology.addProcessor(
+        EMULATOR, () -> new EmulationProcessor(config, RESULTS_SINK, ANOMALIES_SINK), SOURCE);
     topology.addStateStore(VmStateStore.builder(), EMULATOR);
-    topology.addSink(RESULTS_SINK, Topics.WINDOW_RESULTS, Serdes.String().serializer(),
-        AvroSerde.of(WindowResult.class), EMULATOR);
-    topology.addSink(ANOMALIES_SINK, Topics.ANOMALIES, Serdes.String().serializer(),
-        AvroSerde.of(Anomaly.class), EMULATOR);
+    topology.addSink(
+        RESULTS_SINK,
+        Topics.WINDOW_RESULTS,
+        Serdes.String().serializer(),
+        AvroSerde.of(WindowResult.class),
+        EMULATOR);
+    topology.addSink(
+        ANOMALIES_SINK,
+        Topics.ANOMALIES,
+        Serdes.String().serializer(),
+        AvroSerde.of(Anomaly.class),
+        EMULATOR);
     return topology;
   }
 }

@@ -12,8 +12,9 @@ import java.util.List;
 public record ProcessorConfig(List<Scenario> scenarios, EngineConfig engine, long reorderBoundNs) {
 
   /**
-   * Events of one VM up to 10 ms of trace time out of order are put back in order: enough for the jitter of traces
-   * merged from several recorders, little enough that the buffer holds a few hundred events per busy VM.
+   * Events of one VM up to 10 ms of trace time out of order are put back in order: enough for the
+   * jitter of traces merged from several recorders, little enough that the buffer holds a few
+   * hundred events per busy VM.
    */
   public static final long DEFAULT_REORDER_BOUND_NS = 10_000_000L;
 
@@ -22,7 +23,8 @@ public record ProcessorConfig(List<Scenario> scenarios, EngineConfig engine, lon
       throw new IllegalArgumentException("at least one scenario is needed");
     }
     if (reorderBoundNs < 0) {
-      throw new IllegalArgumentException("the reorder bound must be >= 0 ns, got " + reorderBoundNs);
+      throw new IllegalArgumentException(
+          "the reorder bound must be >= 0 ns, got " + reorderBoundNs);
     }
     scenarios = List.copyOf(scenarios);
   }

@@ -14,42 +14,60 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 
 /**
- * What the processor keeps per VM: the index of the next event it expects in the VM's stream (and, for batches of
- * versions 1 and 2 that carry no index, the next batch sequence number), the events held back to be put in
- * trace order, and the emulator of the running VM (null before its first event and after VM_STOP; the sequence
- * outlives the emulator, so a batch repeated after the stop is still recognised).
+ * What the processor keeps per VM: the index of the next event it expects in the VM's stream (and,
+ * for batches of versions 1 and 2 that carry no index, the next batch sequence number), the events
+ * held back to be put in trace order, and the emulator of the running VM (null before its first
+ * event and after VM_STOP; the sequence outlives the emulator, so a batch repeated after the stop
+ * is still recognised).
  *
- * <p>Event time: an event is held until the VM's trace time is past it by the reorder bound (or the partition's
- * watermark passes it, or the VM stops); held events go to the emulator in timestamp order. Once trace time has been
- * released up to the {@link #frontierNs frontier}, no earlier event can be emulated any more: one that still comes is
- * a late event.
+ * <p>Event time: an event is held until the VM's trace time is past it by the reorder bound (or the
+ * partition's watermark passes it, or the VM stops); held events go to the emulator in timestamp
+ * order. Once trace time has been released up to the {@link #frontierNs frontier}, no earlier event
+ * can be emulated any more: one that still comes is a late event.
  */
 final class VmState {
 
   /** Format 4 and the next event index. */
   private static final int FORMAT = 5;
+
   /** Held events as one EventBatch of version 2 (columns), no event index: still read. */
   static final int FORMAT_NO_INDEX = 4;
+
   /** An older format, still read: held events as one single-object-encoded TraceEvent each. */
   static final int FORMAT_EVENT_RECORDS = 3;
-  /** nextIndex of a state written before events had indexes: the next indexed batch is taken whole. */
+
+  /**
+   * nextIndex of a state written before events had indexes: the next indexed batch is taken whole.
+   */
   static final long INDEX_UNKNOWN = -1;
 
   long nextSeq;
-  /** Index in the VM's stream of the next event not yet applied (held or emulated); see EmulationProcessor. */
+
+  /**
+   * Index in the VM's stream of the next event not yet applied (held or emulated); see
+   * EmulationProcessor.
+   */
   long nextIndex;
+
   VmEmulator emulator;
+
   /** Largest timestamp seen from this VM. */
   long maxTsNs = Long.MIN_VALUE;
+
   /** Trace time released to the emulator: events before it are late. */
   long frontierNs = Long.MIN_VALUE;
+
   /** Held events, in timestamp order (arrival order among equal timestamps). */
   private EventColumns held = new EventColumns();
-  /** The one event object through which held events reach the emulator, which copies what it keeps. */
+
+  /**
+   * The one event object through which held events reach the emulator, which copies what it keeps.
+   */
   private final TraceEvent current = new TraceEvent();
 
   /**
-   * Holds event {@code i} of {@code batch} in timestamp order, or reports it late when its time was already released.
+   * Holds event {@code i} of {@code batch} in timestamp order, or reports it late when its time was
+   * already released.
    */
   void hold(EventColumns batch, int i, String vm, ProcessorConfig config, EmulationSink out) {
     long ts = batch.tsNs(i);
@@ -65,7 +83,9 @@ final class VmState {
     maxTsNs = Math.max(maxTsNs, ts);
   }
 
-  /** Emulates every held event up to {@code ts} and tells the emulator no earlier event will come. */
+  /**
+   * Emulates every held event up to {@code ts} and tells the emulator no earlier event will come.
+   */
   void release(long ts, String vm, ProcessorConfig config, EmulationSink out) {
     if (ts <= frontierNs) {
       return;
@@ -81,7 +101,10 @@ final class VmState {
     }
   }
 
-  /** VM_STOP: everything held goes, in order (events held past the stop meet a stopped VM, as they would have). */
+  /**
+   * VM_STOP: everything held goes, in order (events held past the stop meet a stopped VM, as they
+   * would have).
+   */
   void releaseAll(String vm, ProcessorConfig config, EmulationSink out) {
     emulate(held.size(), vm, config, out);
   }
@@ -105,7 +128,10 @@ final class VmState {
     return emulator;
   }
 
-  /** Writes this state into {@code bytes} (which the caller resets and reuses, so a commit copies each state once). */
+  /**
+   * Writes this state into {@code bytes} (which the caller resets and reuses, so a commit copies
+   * each state once).
+   */
   void writeTo(String vm, ByteArrayOutputStream bytes) {
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeInt(FORMAT);
@@ -130,15 +156,24 @@ final class VmState {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
       int format = in.readInt();
       if (format != FORMAT && format != FORMAT_NO_INDEX && format != FORMAT_EVENT_RECORDS) {
-        throw new IllegalStateException("VM " + vm + ": state format " + format + ", this processor reads "
-            + FORMAT_EVENT_RECORDS + " to " + FORMAT);
+        throw new IllegalStateException(
+            "VM "
+                + vm
+                + ": state format "
+                + format
+                + ", this processor reads "
+                + FORMAT_EVENT_RECORDS
+                + " to "
+                + FORMAT);
       }
       s.nextSeq = in.readLong();
       s.nextIndex = format == FORMAT ? in.readLong() : INDEX_UNKNOWN;
       s.maxTsNs = in.readLong();
       s.frontierNs = in.readLong();
       if (format != FORMAT_EVENT_RECORDS) {
-        s.held = EventColumns.of(EventBatch.fromByteBuffer(ByteBuffer.wrap(in.readNBytes(in.readInt()))));
+        s.held =
+            EventColumns.of(
+                EventBatch.fromByteBuffer(ByteBuffer.wrap(in.readNBytes(in.readInt()))));
       } else {
         // A changelog written before the upgrade: its held events must still be emulated, not lost.
         for (int k = in.readInt(); k > 0; k--) {
@@ -149,7 +184,8 @@ final class VmState {
         s.emulator = VmEmulator.restore(vm, config.scenarios(), config.engine(), in);
       }
       if (in.available() != 0) {
-        throw new IllegalStateException("VM " + vm + ": " + in.available() + " bytes left over in its state");
+        throw new IllegalStateException(
+            "VM " + vm + ": " + in.available() + " bytes left over in its state");
       }
     } catch (IOException e) {
       throw new UncheckedIOException("VM " + vm + ": corrupt state", e);

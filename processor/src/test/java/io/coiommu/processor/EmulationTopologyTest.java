@@ -34,8 +34,7 @@ class EmulationTopologyTest {
   private static final long GIB = 1L << 30;
   private static final long MS = 1_000_000L;
 
-  @TempDir
-  Path stateDir;
+  @TempDir Path stateDir;
 
   private TopologyTestDriver driver;
   private TestInputTopic<String, EventBatch> trace;
@@ -44,18 +43,26 @@ class EmulationTopologyTest {
 
   @BeforeEach
   void setUp() {
-    ProcessorConfig config = new ProcessorConfig(ScenarioSpec.parse("static,viommu-strict,coiommu"),
-        EngineConfig.defaults());
+    ProcessorConfig config =
+        new ProcessorConfig(
+            ScenarioSpec.parse("static,viommu-strict,coiommu"), EngineConfig.defaults());
     Properties client = new Properties();
     client.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    driver = new TopologyTestDriver(EmulationTopology.buildTopology(config),
-        StreamsSettings.properties(client, "topology-test", stateDir));
-    trace = driver.createInputTopic(Topics.TRACE_EVENTS, Serdes.String().serializer(),
-        AvroSerde.of(EventBatch.class));
-    results = driver.createOutputTopic(Topics.WINDOW_RESULTS, Serdes.String().deserializer(),
-        AvroSerde.of(WindowResult.class));
-    anomalies = driver.createOutputTopic(Topics.ANOMALIES, Serdes.String().deserializer(),
-        AvroSerde.of(Anomaly.class));
+    driver =
+        new TopologyTestDriver(
+            EmulationTopology.buildTopology(config),
+            StreamsSettings.properties(client, "topology-test", stateDir));
+    trace =
+        driver.createInputTopic(
+            Topics.TRACE_EVENTS, Serdes.String().serializer(), AvroSerde.of(EventBatch.class));
+    results =
+        driver.createOutputTopic(
+            Topics.WINDOW_RESULTS,
+            Serdes.String().deserializer(),
+            AvroSerde.of(WindowResult.class));
+    anomalies =
+        driver.createOutputTopic(
+            Topics.ANOMALIES, Serdes.String().deserializer(), AvroSerde.of(Anomaly.class));
   }
 
   @AfterEach
@@ -71,9 +78,18 @@ class EmulationTopologyTest {
   private static List<TraceEvent> oneMapOneUnmap() {
     return List.of(
         event(EventType.VM_START, 0).setGuestMemoryBytes(GIB).setHost("h1").build(),
-        event(EventType.DMA_MAP, 1 * MS).setDevice("0000:03:00.0").setIova(0x10000).setGpa(0x10000L)
-            .setBytes(8192).setCallId(1).build(),
-        event(EventType.DMA_UNMAP, 2 * MS).setDevice("0000:03:00.0").setIova(0x10000).setBytes(8192).build(),
+        event(EventType.DMA_MAP, 1 * MS)
+            .setDevice("0000:03:00.0")
+            .setIova(0x10000)
+            .setGpa(0x10000L)
+            .setBytes(8192)
+            .setCallId(1)
+            .build(),
+        event(EventType.DMA_UNMAP, 2 * MS)
+            .setDevice("0000:03:00.0")
+            .setIova(0x10000)
+            .setBytes(8192)
+            .build(),
         event(EventType.VM_STOP, 3000 * MS).build());
   }
 
@@ -84,7 +100,8 @@ class EmulationTopologyTest {
         .collect(Collectors.groupingBy(WindowResult::getScenario));
   }
 
-  private static long sum(List<WindowResult> rs, java.util.function.ToLongFunction<WindowResult> f) {
+  private static long sum(
+      List<WindowResult> rs, java.util.function.ToLongFunction<WindowResult> f) {
     return rs.stream().mapToLong(f).sum();
   }
 
@@ -94,16 +111,18 @@ class EmulationTopologyTest {
 
     Map<String, List<WindowResult>> by = byScenario();
     assertThat(by).hasSize(3);
-    by.values().forEach(rs -> {
-      assertThat(rs.get(rs.size() - 1).getLast()).isTrue();
-      assertThat(rs.stream().filter(WindowResult::getLast)).hasSize(1);
-      assertThat(sum(rs, WindowResult::getDmaSafetyViolations)).isZero();
-      // Contiguous spans from VM_START to VM_STOP.
-      assertThat(rs.get(0).getWindowStartNs()).isZero();
-      for (int i = 1; i < rs.size(); i++) {
-        assertThat(rs.get(i).getWindowStartNs()).isEqualTo(rs.get(i - 1).getWindowEndNs());
-      }
-    });
+    by.values()
+        .forEach(
+            rs -> {
+              assertThat(rs.get(rs.size() - 1).getLast()).isTrue();
+              assertThat(rs.stream().filter(WindowResult::getLast)).hasSize(1);
+              assertThat(sum(rs, WindowResult::getDmaSafetyViolations)).isZero();
+              // Contiguous spans from VM_START to VM_STOP.
+              assertThat(rs.get(0).getWindowStartNs()).isZero();
+              for (int i = 1; i < rs.size(); i++) {
+                assertThat(rs.get(i).getWindowStartNs()).isEqualTo(rs.get(i - 1).getWindowEndNs());
+              }
+            });
     String stat = key(by, "static");
     String strict = key(by, "viommu-strict");
     String coiommu = key(by, "coiommu");
@@ -115,17 +134,25 @@ class EmulationTopologyTest {
     assertThat(sum(by.get(strict), WindowResult::getNotifications)).isEqualTo(2);
     // coIOMMU: the map finds both pages unpinned and notifies once; the unmap is lazy.
     assertThat(sum(by.get(coiommu), WindowResult::getNotifications)).isEqualTo(1);
-    assertThat(by.get(coiommu).stream().mapToLong(WindowResult::getPeakPinnedPages).max().getAsLong())
+    assertThat(
+            by.get(coiommu).stream().mapToLong(WindowResult::getPeakPinnedPages).max().getAsLong())
         .isEqualTo(2);
   }
 
   @Test
   void aVersionOneBatchIsEmulatedLikeItsVersionTwoForm() throws Exception {
-    // Version 1 and 2 share the positions of vm, seq and events, so the v1 encoder takes today's record.
-    EventBatch v1 = EventBatch.newBuilder().setVm("vm1").setSeq(0).setEvents(oneMapOneUnmap()).build();
-    java.nio.ByteBuffer bytes = new org.apache.avro.message.BinaryMessageEncoder<EventBatch>(
-        org.apache.avro.specific.SpecificData.getForClass(EventBatch.class), KnownSchemas.EVENT_BATCH_V1).encode(v1);
-    driver.createInputTopic(Topics.TRACE_EVENTS, Serdes.String().serializer(), Serdes.ByteBuffer().serializer())
+    // Version 1 and 2 share the positions of vm, seq and events, so the v1 encoder takes today's
+    // record.
+    EventBatch v1 =
+        EventBatch.newBuilder().setVm("vm1").setSeq(0).setEvents(oneMapOneUnmap()).build();
+    java.nio.ByteBuffer bytes =
+        new org.apache.avro.message.BinaryMessageEncoder<EventBatch>(
+                org.apache.avro.specific.SpecificData.getForClass(EventBatch.class),
+                KnownSchemas.EVENT_BATCH_V1)
+            .encode(v1);
+    driver
+        .createInputTopic(
+            Topics.TRACE_EVENTS, Serdes.String().serializer(), Serdes.ByteBuffer().serializer())
         .pipeInput("vm1", bytes, 0L);
     List<WindowResult> fromV1 = results.readValuesToList();
 
@@ -159,7 +186,8 @@ class EmulationTopologyTest {
     List<WindowResult> whole = results.readValuesToList();
     assertThat(anomalies.readValuesToList()).isEmpty();
 
-    // As a producer killed after event 1 and restarted at another pace would cut them: 0-1, then 0-2, 1-3, 3.
+    // As a producer killed after event 1 and restarted at another pace would cut them: 0-1, then
+    // 0-2, 1-3, 3.
     trace.pipeInput("vm2", EventColumns.encode("vm2", 0L, 0L, events.subList(0, 2)), 0L);
     trace.pipeInput("vm2", EventColumns.encode("vm2", 0L, 0L, events.subList(0, 3)), 0L);
     trace.pipeInput("vm2", EventColumns.encode("vm2", 1L, 1L, events.subList(1, 4)), 0L);
@@ -171,8 +199,12 @@ class EmulationTopologyTest {
       pieces.get(i).setVm("vm1");
       assertThat(pieces.get(i)).isEqualTo(whole.get(i));
     }
-    assertThat(anomalies.readValuesToList()).extracting(Anomaly::getReason)
-        .containsExactly(BatchAnomalies.BATCH_REPEATED, BatchAnomalies.BATCH_REPEATED, BatchAnomalies.BATCH_REPEATED);
+    assertThat(anomalies.readValuesToList())
+        .extracting(Anomaly::getReason)
+        .containsExactly(
+            BatchAnomalies.BATCH_REPEATED,
+            BatchAnomalies.BATCH_REPEATED,
+            BatchAnomalies.BATCH_REPEATED);
   }
 
   @Test
@@ -180,16 +212,19 @@ class EmulationTopologyTest {
     List<TraceEvent> events = oneMapOneUnmap();
     trace.pipeInput("vm1", EventColumns.encode("vm1", 0L, 0L, events.subList(0, 2)), 0L);
     trace.pipeInput("vm1", EventColumns.encode("vm1", 1L, 3L, events.subList(3, 4)), 0L);
-    assertThat(anomalies.readValuesToList()).extracting(Anomaly::getReason).contains(BatchAnomalies.BATCH_GAP);
+    assertThat(anomalies.readValuesToList())
+        .extracting(Anomaly::getReason)
+        .contains(BatchAnomalies.BATCH_GAP);
   }
 
   @Test
   void vmsAreIndependent() {
     trace.pipeInput("vm1", EventColumns.encode("vm1", 0L, oneMapOneUnmap()), 0L);
     List<WindowResult> vm1 = results.readValuesToList();
-    List<TraceEvent> vm2 = List.of(
-        event(EventType.VM_START, 0).setGuestMemoryBytes(2 * GIB).setHost("h2").build(),
-        event(EventType.VM_STOP, 5000 * MS).build());
+    List<TraceEvent> vm2 =
+        List.of(
+            event(EventType.VM_START, 0).setGuestMemoryBytes(2 * GIB).setHost("h2").build(),
+            event(EventType.VM_STOP, 5000 * MS).build());
     trace.pipeInput("vm2", EventColumns.encode("vm2", 0L, vm2), 0L);
     trace.pipeInput("vm1", EventColumns.encode("vm1", 0L, oneMapOneUnmap()), 0L);
 
@@ -204,8 +239,9 @@ class EmulationTopologyTest {
   void anUndecodableRecordDoesNotStopTheVmsProcessing() {
     // Where it goes (the dead-letter topic) is checked on a real broker in DeadLetterTest:
     // TopologyTestDriver does not emit dead-letter records.
-    TestInputTopic<String, byte[]> raw = driver.createInputTopic(Topics.TRACE_EVENTS,
-        Serdes.String().serializer(), Serdes.ByteArray().serializer());
+    TestInputTopic<String, byte[]> raw =
+        driver.createInputTopic(
+            Topics.TRACE_EVENTS, Serdes.String().serializer(), Serdes.ByteArray().serializer());
     raw.pipeInput("vm1", "not an avro single-object record".getBytes(StandardCharsets.UTF_8), 0L);
     trace.pipeInput("vm1", EventColumns.encode("vm1", 0L, oneMapOneUnmap()), 0L);
 
@@ -213,7 +249,9 @@ class EmulationTopologyTest {
   }
 
   private static String key(Map<String, List<WindowResult>> by, String policy) {
-    return by.keySet().stream().filter(s -> s.equals(policy) || s.startsWith(policy + ":")).findFirst()
+    return by.keySet().stream()
+        .filter(s -> s.equals(policy) || s.startsWith(policy + ":"))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no results for " + policy + " in " + by.keySet()));
   }
 }

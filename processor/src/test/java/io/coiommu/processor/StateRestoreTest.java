@@ -16,9 +16,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.Properties;
 import java.util.Random;
+import java.util.TreeMap;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
@@ -30,19 +30,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What a task commits is enough to go on: a second topology that starts from the first one's store (as a restarted
- * instance restores it from the changelog) and gets the rest of the trace emits exactly the records of one
- * uninterrupted run.
+ * What a task commits is enough to go on: a second topology that starts from the first one's store
+ * (as a restarted instance restores it from the changelog) and gets the rest of the trace emits
+ * exactly the records of one uninterrupted run.
  */
 class StateRestoreTest {
 
   private static final long MS = 1_000_000L;
-  private static final ProcessorConfig CONFIG = new ProcessorConfig(ScenarioSpec.parse(ScenarioSpec.DEFAULTS
-      + ",viommu-lazy:queue=4,timeout=5ms,coiommu:unpin=lru,interval=1s,limit=3,gen=2"),
-      EngineConfig.defaults().withWindowNs(200 * MS));
+  private static final ProcessorConfig CONFIG =
+      new ProcessorConfig(
+          ScenarioSpec.parse(
+              ScenarioSpec.DEFAULTS
+                  + ",viommu-lazy:queue=4,timeout=5ms,coiommu:unpin=lru,interval=1s,limit=3,gen=2"),
+          EngineConfig.defaults().withWindowNs(200 * MS));
 
-  @TempDir
-  Path stateDir;
+  @TempDir Path stateDir;
 
   @Test
   void aTopologyRestartedFromTheStoreEmitsWhatAnUninterruptedOneDoes() {
@@ -70,27 +72,49 @@ class StateRestoreTest {
     }
   }
 
-  /** A VM whose state is larger than a store record may be is saved in several chunks and restored from them. */
+  /**
+   * A VM whose state is larger than a store record may be is saved in several chunks and restored
+   * from them.
+   */
   @Test
   void aLargeStateIsSavedInChunksAndRestored() {
     List<EventBatch> batches = new ArrayList<>();
     List<TraceEvent> start = new ArrayList<>();
-    start.add(TraceEvent.newBuilder().setType(EventType.VM_START).setTsNs(0).setGuestMemoryBytes(8L << 30).build());
+    start.add(
+        TraceEvent.newBuilder()
+            .setType(EventType.VM_START)
+            .setTsNs(0)
+            .setGuestMemoryBytes(8L << 30)
+            .build());
     batches.add(EventColumns.encode("big", 0L, start));
     for (int b = 1; b <= 6; b++) {
       List<TraceEvent> events = new ArrayList<>();
-      // One page every 2 MiB: per-page state that no bitmap word or LRU run can share between pages.
+      // One page every 2 MiB: per-page state that no bitmap word or LRU run can share between
+      // pages.
       for (int i = 0; i < 1000; i++) {
         long n = (b - 1) * 1000 + i;
-        events.add(TraceEvent.newBuilder().setType(EventType.DMA_MAP).setTsNs(n * MS / 4).setDevice("nvme")
-            .setIova(n << 24).setGpa(n << 21).setBytes(4096).build());
+        events.add(
+            TraceEvent.newBuilder()
+                .setType(EventType.DMA_MAP)
+                .setTsNs(n * MS / 4)
+                .setDevice("nvme")
+                .setIova(n << 24)
+                .setGpa(n << 21)
+                .setBytes(4096)
+                .build());
         if (n % 3 == 2) {
-          events.add(TraceEvent.newBuilder().setType(EventType.DMA_UNMAP).setTsNs(n * MS / 4 + 1)
-              .setDevice("nvme").setIova((n - 1) << 24).build());
+          events.add(
+              TraceEvent.newBuilder()
+                  .setType(EventType.DMA_UNMAP)
+                  .setTsNs(n * MS / 4 + 1)
+                  .setDevice("nvme")
+                  .setIova((n - 1) << 24)
+                  .build());
         }
       }
       if (b == 6) {
-        events.add(TraceEvent.newBuilder().setType(EventType.VM_STOP).setTsNs(5 * 1000 * MS).build());
+        events.add(
+            TraceEvent.newBuilder().setType(EventType.VM_STOP).setTsNs(5 * 1000 * MS).build());
       }
       batches.add(EventColumns.encode("big", (long) b, events));
     }
@@ -115,7 +139,10 @@ class StateRestoreTest {
     assertThat(interrupted).isEqualTo(reference);
   }
 
-  /** VMs interleaved batch by batch, each mapping and unmapping over a small page space, every 1..30 ms. */
+  /**
+   * VMs interleaved batch by batch, each mapping and unmapping over a small page space, every 1..30
+   * ms.
+   */
   static List<EventBatch> trace(int vms, int batchesPerVm, int eventsPerBatch) {
     Random random = new Random(7);
     List<EventBatch> out = new ArrayList<>();
@@ -129,8 +156,13 @@ class StateRestoreTest {
       for (int v = 0; v < vms; v++) {
         List<TraceEvent> events = new ArrayList<>();
         if (b == 0) {
-          events.add(TraceEvent.newBuilder().setType(EventType.VM_START).setTsNs(ts[v])
-              .setGuestMemoryBytes(1L << 30).setHost("h" + v % 2).build());
+          events.add(
+              TraceEvent.newBuilder()
+                  .setType(EventType.VM_START)
+                  .setTsNs(ts[v])
+                  .setGuestMemoryBytes(1L << 30)
+                  .setHost("h" + v % 2)
+                  .build());
         }
         for (int e = 0; e < eventsPerBatch; e++) {
           ts[v] += (1 + random.nextInt(30)) * MS;
@@ -165,23 +197,40 @@ class StateRestoreTest {
     Run(String name) {
       Properties client = new Properties();
       client.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-      driver = new TopologyTestDriver(EmulationTopology.buildTopology(CONFIG),
-          StreamsSettings.properties(client, "restore-" + name, stateDir.resolve(name)));
-      in = driver.createInputTopic(Topics.TRACE_EVENTS, Serdes.String().serializer(), AvroSerde.of(EventBatch.class));
+      driver =
+          new TopologyTestDriver(
+              EmulationTopology.buildTopology(CONFIG),
+              StreamsSettings.properties(client, "restore-" + name, stateDir.resolve(name)));
+      in =
+          driver.createInputTopic(
+              Topics.TRACE_EVENTS, Serdes.String().serializer(), AvroSerde.of(EventBatch.class));
     }
 
     void pipe(EventBatch b) {
       in.pipeInput(b.getVm(), b, 0L);
     }
 
-    /** Window results by scenario and VM, then anomalies by VM: the order within each is part of the contract. */
+    /**
+     * Window results by scenario and VM, then anomalies by VM: the order within each is part of the
+     * contract.
+     */
     void output(Map<String, List<Object>> into) {
-      driver.createOutputTopic(Topics.WINDOW_RESULTS, Serdes.String().deserializer(), AvroSerde.of(WindowResult.class))
-          .readValuesToList().forEach(r -> into.computeIfAbsent(r.getScenario() + " | " + r.getVm(),
-              k -> new ArrayList<>()).add(r));
-      driver.createOutputTopic(Topics.ANOMALIES, Serdes.String().deserializer(), AvroSerde.of(Anomaly.class))
-          .readValuesToList().forEach(a -> into.computeIfAbsent("anomalies | " + a.getVm(),
-              k -> new ArrayList<>()).add(a));
+      driver
+          .createOutputTopic(
+              Topics.WINDOW_RESULTS,
+              Serdes.String().deserializer(),
+              AvroSerde.of(WindowResult.class))
+          .readValuesToList()
+          .forEach(
+              r ->
+                  into.computeIfAbsent(r.getScenario() + " | " + r.getVm(), k -> new ArrayList<>())
+                      .add(r));
+      driver
+          .createOutputTopic(
+              Topics.ANOMALIES, Serdes.String().deserializer(), AvroSerde.of(Anomaly.class))
+          .readValuesToList()
+          .forEach(
+              a -> into.computeIfAbsent("anomalies | " + a.getVm(), k -> new ArrayList<>()).add(a));
     }
 
     KeyValueStore<String, byte[]> storeHandle() {

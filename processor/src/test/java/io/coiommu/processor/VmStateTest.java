@@ -19,37 +19,61 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The held events survive the state's round trip, in the current format and in the previous one. */
+/**
+ * The held events survive the state's round trip, in the current format and in the previous one.
+ */
 class VmStateTest {
 
-  private static final ProcessorConfig CONFIG = new ProcessorConfig(ScenarioSpec.parse("oracle"),
-      EngineConfig.defaults());
+  private static final ProcessorConfig CONFIG =
+      new ProcessorConfig(ScenarioSpec.parse("oracle"), EngineConfig.defaults());
 
   private static List<TraceEvent> events() {
     return List.of(
-        TraceEvent.newBuilder().setType(EventType.VM_START).setTsNs(10).setGuestMemoryBytes(1L << 30).setHost("h")
+        TraceEvent.newBuilder()
+            .setType(EventType.VM_START)
+            .setTsNs(10)
+            .setGuestMemoryBytes(1L << 30)
+            .setHost("h")
             .build(),
-        TraceEvent.newBuilder().setType(EventType.DMA_MAP).setTsNs(20).setDevice("0000:03:00.0").setIova(0x1000)
-            .setGpa(0x1000L).setBytes(4096).setCallId(1).build(),
-        TraceEvent.newBuilder().setType(EventType.DMA_UNMAP).setTsNs(30).setDevice("0000:03:00.0").setIova(0x1000)
-            .setBytes(4096).build(),
+        TraceEvent.newBuilder()
+            .setType(EventType.DMA_MAP)
+            .setTsNs(20)
+            .setDevice("0000:03:00.0")
+            .setIova(0x1000)
+            .setGpa(0x1000L)
+            .setBytes(4096)
+            .setCallId(1)
+            .build(),
+        TraceEvent.newBuilder()
+            .setType(EventType.DMA_UNMAP)
+            .setTsNs(30)
+            .setDevice("0000:03:00.0")
+            .setIova(0x1000)
+            .setBytes(4096)
+            .build(),
         TraceEvent.newBuilder().setType(EventType.VM_STOP).setTsNs(40).build());
   }
 
-  /** Releases everything the state holds (the events end with VM_STOP) and returns what the emulator emitted. */
+  /**
+   * Releases everything the state holds (the events end with VM_STOP) and returns what the emulator
+   * emitted.
+   */
   private static List<Object> drain(VmState s) {
     List<Object> out = new ArrayList<>();
-    s.releaseAll("vm", CONFIG, new EmulationSink() {
-      @Override
-      public void window(WindowResult r) {
-        out.add(r);
-      }
+    s.releaseAll(
+        "vm",
+        CONFIG,
+        new EmulationSink() {
+          @Override
+          public void window(WindowResult r) {
+            out.add(r);
+          }
 
-      @Override
-      public void anomaly(Anomaly a) {
-        out.add(a);
-      }
-    });
+          @Override
+          public void anomaly(Anomaly a) {
+            out.add(a);
+          }
+        });
     return out;
   }
 
@@ -94,13 +118,16 @@ class VmStateTest {
     }
     VmState back = VmState.fromBytes("vm", CONFIG, bytes.toByteArray());
     assertThat(back.nextSeq).isEqualTo(5);
-    assertThat(back.nextIndex).as("written before events had indexes").isEqualTo(VmState.INDEX_UNKNOWN);
+    assertThat(back.nextIndex)
+        .as("written before events had indexes")
+        .isEqualTo(VmState.INDEX_UNKNOWN);
     assertThat(drain(back)).isEqualTo(drain(holding(events()))).isNotEmpty();
   }
 
   @Test
   void anUnknownFormatIsRefusedWithItsNumber() {
     byte[] bytes = ByteBuffer.allocate(4).putInt(2).array();
-    assertThatThrownBy(() -> VmState.fromBytes("vm", CONFIG, bytes)).hasMessageContaining("state format 2");
+    assertThatThrownBy(() -> VmState.fromBytes("vm", CONFIG, bytes))
+        .hasMessageContaining("state format 2");
   }
 }

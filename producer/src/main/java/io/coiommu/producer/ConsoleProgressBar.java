@@ -3,7 +3,10 @@ package io.coiommu.producer;
 import java.io.PrintStream;
 import java.util.OptionalLong;
 
-/** A single terminal line redrawn in place: bar, events, events/s, % and ETA where the total is known. */
+/**
+ * A single terminal line redrawn in place: bar, events, events/s, % and ETA where the total is
+ * known.
+ */
 final class ConsoleProgressBar implements ProgressListener {
 
   private static final long REDRAW_NANOS = 200_000_000L;
@@ -39,11 +42,16 @@ final class ConsoleProgressBar implements ProgressListener {
     StringBuilder line = new StringBuilder("\r");
     if (share.known()) {
       int full = (int) Math.round(share.value() * WIDTH);
-      line.append('[').append("#".repeat(full)).append(".".repeat(WIDTH - full)).append("] ")
+      line.append('[')
+          .append("#".repeat(full))
+          .append(".".repeat(WIDTH - full))
+          .append("] ")
           .append(String.format("%3.0f%% ", share.value() * 100));
     }
-    line.append(ProgressMeter.count(events)).append(" events, ")
-        .append(ProgressMeter.count(meter.rate(events))).append(" events/s, trace ")
+    line.append(ProgressMeter.count(events))
+        .append(" events, ")
+        .append(ProgressMeter.count(meter.rate(events)))
+        .append(" events/s, trace ")
         .append(String.format("%.1f s ", traceNs / 1e9))
         .append(meter.eta(events));
     int length = line.length();

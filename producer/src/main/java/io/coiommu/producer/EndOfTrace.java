@@ -12,14 +12,15 @@ import java.util.TreeMap;
  * Ends every VM that a trace leaves running with a VM_STOP at the VM's last event time.
  *
  * <p>A recorded trace simply stops; without a stop the processor cannot know that a VM's last
- * window is complete, and a run would wait for results forever. Stopping at the last seen event adds
- * no trace time, so every metric keeps the value the recording supports. VMs are stopped in
+ * window is complete, and a run would wait for results forever. Stopping at the last seen event
+ * adds no trace time, so every metric keeps the value the recording supports. VMs are stopped in
  * name order so the appended events are the same on every replay.
  */
 public final class EndOfTrace extends ForwardingTraceSource {
 
   /** VMs started and not stopped, with their latest event time (a holder: no boxing per event). */
   private final Map<String, long[]> running = new HashMap<>();
+
   private String lastVm;
   private long[] lastVmTs;
   private Deque<VmEvent> stops;

@@ -17,20 +17,25 @@ public final class Pacing {
     this.speed = speed;
   }
 
-  /** {@code "max"}, or a positive factor followed by {@code x}: {@code "1x"}, {@code "10x"}, {@code "0.5x"}. */
+  /**
+   * {@code "max"}, or a positive factor followed by {@code x}: {@code "1x"}, {@code "10x"}, {@code
+   * "0.5x"}.
+   */
   public static Pacing parse(String text) {
     String t = text.trim().toLowerCase(Locale.ROOT);
     if (t.equals("max")) {
       return MAX;
     }
     if (!t.endsWith("x")) {
-      throw new IllegalArgumentException("speed must be 'max' or a factor like '1x' or '10x', got '" + text + "'");
+      throw new IllegalArgumentException(
+          "speed must be 'max' or a factor like '1x' or '10x', got '" + text + "'");
     }
     double factor;
     try {
       factor = Double.parseDouble(t.substring(0, t.length() - 1));
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("speed must be 'max' or a factor like '1x' or '10x', got '" + text + "'");
+      throw new IllegalArgumentException(
+          "speed must be 'max' or a factor like '1x' or '10x', got '" + text + "'");
     }
     if (!(factor > 0) || Double.isInfinite(factor)) {
       throw new IllegalArgumentException("speed factor must be positive, got '" + text + "'");

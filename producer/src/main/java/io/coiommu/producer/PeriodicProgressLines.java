@@ -20,8 +20,10 @@ final class PeriodicProgressLines implements ProgressListener {
   public void started(String description, OptionalLong expectedEvents) {
     meter = new ProgressMeter(expectedEvents);
     lastLine = System.nanoTime();
-    out.println("producing " + description
-        + (expectedEvents.isPresent() ? " (" + expectedEvents.getAsLong() + " events)" : ""));
+    out.println(
+        "producing "
+            + description
+            + (expectedEvents.isPresent() ? " (" + expectedEvents.getAsLong() + " events)" : ""));
   }
 
   @Override
@@ -32,9 +34,15 @@ final class PeriodicProgressLines implements ProgressListener {
     }
     lastLine = now;
     ProgressMeter.OptionalDoubleShare share = meter.share(events);
-    out.println(String.format("produced %,d events%s, %s events/s, trace %.1f s %s", events,
-        share.known() ? String.format(" (%.0f%%)", share.value() * 100) : "",
-        ProgressMeter.count(meter.rate(events)), traceNs / 1e9, meter.eta(events)).stripTrailing());
+    out.println(
+        String.format(
+                "produced %,d events%s, %s events/s, trace %.1f s %s",
+                events,
+                share.known() ? String.format(" (%.0f%%)", share.value() * 100) : "",
+                ProgressMeter.count(meter.rate(events)),
+                traceNs / 1e9,
+                meter.eta(events))
+            .stripTrailing());
   }
 
   @Override

@@ -4,8 +4,8 @@ import java.io.PrintStream;
 import java.util.OptionalLong;
 
 /**
- * Told how a long {@link TraceProducer#produce} call goes. {@link #progressed} is called often (every
- * few thousand events); implementations decide how often to show something.
+ * Told how a long {@link TraceProducer#produce} call goes. {@link #progressed} is called often
+ * (every few thousand events); implementations decide how often to show something.
  */
 public interface ProgressListener {
 
@@ -20,23 +20,26 @@ public interface ProgressListener {
   void finished(ProduceStats stats);
 
   /** Shows nothing. */
-  ProgressListener NONE = new ProgressListener() {
-    @Override
-    public void started(String description, OptionalLong expectedEvents) {}
+  ProgressListener NONE =
+      new ProgressListener() {
+        @Override
+        public void started(String description, OptionalLong expectedEvents) {}
 
-    @Override
-    public void progressed(long events, long traceNs) {}
+        @Override
+        public void progressed(long events, long traceNs) {}
 
-    @Override
-    public void finished(ProduceStats stats) {}
-  };
+        @Override
+        public void finished(ProduceStats stats) {}
+      };
 
   /**
    * A redrawn progress bar on standard error when a person watches a terminal; plain periodic lines
    * otherwise, so logs and CI output stay readable.
    */
   static ProgressListener forConsole() {
-    return System.console() != null ? new ConsoleProgressBar(System.err) : new PeriodicProgressLines(System.err);
+    return System.console() != null
+        ? new ConsoleProgressBar(System.err)
+        : new PeriodicProgressLines(System.err);
   }
 
   static ProgressListener bar(PrintStream out) {

@@ -5,8 +5,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What a reader does with a bad input line: either stop at once ({@link #STRICT}, the user's
- * {@code --strict}) or count it, keep it in a rejects file, and go on with the rest of the trace.
+ * What a reader does with a bad input line: either stop at once ({@link #STRICT}, the user's {@code
+ * --strict}) or count it, keep it in a rejects file, and go on with the rest of the trace.
  */
 public final class RejectPolicy {
 

@@ -12,9 +12,15 @@ public enum RejectReason {
   MALFORMED,
   /** A field that must be a number is not one. */
   BAD_NUMBER,
-  /** A number parses but lies outside what the field allows (negative size, address beyond 64 bits...). */
+  /**
+   * A number parses but lies outside what the field allows (negative size, address beyond 64
+   * bits...).
+   */
   OUT_OF_RANGE,
-  /** An event name this format does not define (the project's own formats only: foreign trace formats ignore them). */
+  /**
+   * An event name this format does not define (the project's own formats only: foreign trace
+   * formats ignore them).
+   */
   UNKNOWN_EVENT,
   /** The timestamp goes back in time for its VM: the trace is not in order. */
   OUT_OF_ORDER,

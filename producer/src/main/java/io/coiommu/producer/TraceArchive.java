@@ -12,9 +12,9 @@ import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.specific.SpecificDatumWriter;
 
 /**
- * The archive format: an Avro object container file of {@link EventBatch} records, the same
- * records the trace topic carries, so any Avro tool can read it and replaying it sends exactly
- * what recording read. zstd-compressed. {@link TraceFiles} reads it back (format {@code avro}).
+ * The archive format: an Avro object container file of {@link EventBatch} records, the same records
+ * the trace topic carries, so any Avro tool can read it and replaying it sends exactly what
+ * recording read. zstd-compressed. {@link TraceFiles} reads it back (format {@code avro}).
  */
 public final class TraceArchive {
 
@@ -40,17 +40,22 @@ public final class TraceArchive {
     long firstTs = Long.MIN_VALUE;
     long lastTs = Long.MIN_VALUE;
     VmBatcher batcher;
-    try (DataFileWriter<EventBatch> writer = new DataFileWriter<>(new SpecificDatumWriter<>(EventBatch.class))) {
+    try (DataFileWriter<EventBatch> writer =
+        new DataFileWriter<>(new SpecificDatumWriter<>(EventBatch.class))) {
       writer.setCodec(CodecFactory.zstandardCodec(3));
       writer.setMeta(SOURCE_METADATA, source.describe());
       writer.create(EventBatch.getClassSchema(), partial.toFile());
-      batcher = new VmBatcher(TraceProducer.MAX_BATCH_EVENTS, TraceProducer.MAX_PENDING_EVENTS, batch -> {
-        try {
-          writer.append(batch);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      batcher =
+          new VmBatcher(
+              TraceProducer.MAX_BATCH_EVENTS,
+              TraceProducer.MAX_PENDING_EVENTS,
+              batch -> {
+                try {
+                  writer.append(batch);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
       while (source.hasNext()) {
         VmEvent e = source.next();
         long ts = e.event().getTsNs();
@@ -67,7 +72,12 @@ public final class TraceArchive {
       throw e;
     }
     Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    return new ProduceStats(events, batcher.batches(), batcher.vms(), events == 0 ? 0 : lastTs - firstTs,
-        System.nanoTime() - start, source.rejects());
+    return new ProduceStats(
+        events,
+        batcher.batches(),
+        batcher.vms(),
+        events == 0 ? 0 : lastTs - firstTs,
+        System.nanoTime() - start,
+        source.rejects());
   }
 }

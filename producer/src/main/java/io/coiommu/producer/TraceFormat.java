@@ -4,7 +4,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
-/** The recorded-trace formats {@link TraceFiles} reads; docs/traces.md shows each with an example. */
+/**
+ * The recorded-trace formats {@link TraceFiles} reads; docs/traces.md shows each with an example.
+ */
 public enum TraceFormat {
   /** Linux ftrace text: /sys/kernel/tracing/trace, trace-cmd report. */
   FTRACE("ftrace"),
@@ -54,8 +56,9 @@ public enum TraceFormat {
       case "vmtable" -> {
         return AZURE;
       }
-      default -> throw new IllegalArgumentException("unknown trace format '" + name + "' (known: " + String.join(", ", ids())
-          + ")");
+      default ->
+          throw new IllegalArgumentException(
+              "unknown trace format '" + name + "' (known: " + String.join(", ", ids()) + ")");
     }
   }
 

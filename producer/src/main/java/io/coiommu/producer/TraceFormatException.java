@@ -1,11 +1,11 @@
 package io.coiommu.producer;
 
-import java.io.UncheckedIOException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /**
- * A bad input line under {@link RejectPolicy#STRICT}. Unchecked because it surfaces from
- * {@link java.util.Iterator#next()}; the message reads {@code file:line: REASON: detail}.
+ * A bad input line under {@link RejectPolicy#STRICT}. Unchecked because it surfaces from {@link
+ * java.util.Iterator#next()}; the message reads {@code file:line: REASON: detail}.
  */
 public final class TraceFormatException extends UncheckedIOException {
 

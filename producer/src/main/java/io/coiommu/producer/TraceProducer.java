@@ -13,18 +13,24 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Sends a {@link TraceSource} to Kafka as {@link EventBatch} records keyed by VM id. The producer is
- * idempotent with acks=all, so a retried send can neither duplicate nor reorder a VM's batches,
+ * Sends a {@link TraceSource} to Kafka as {@link EventBatch} records keyed by VM id. The producer
+ * is idempotent with acks=all, so a retried send can neither duplicate nor reorder a VM's batches,
  * and compresses with lz4, which costs little CPU on a small machine.
  */
 public final class TraceProducer implements AutoCloseable {
 
-  /** Events per batch: large enough that per-record overhead vanishes, small enough to stay far below max.request.size. */
+  /**
+   * Events per batch: large enough that per-record overhead vanishes, small enough to stay far
+   * below max.request.size.
+   */
   static final int MAX_BATCH_EVENTS = 4096;
+
   /** Events held across all VMs before everything pending is sent. */
   static final int MAX_PENDING_EVENTS = 256 * 1024;
+
   /** How often the progress listener hears from us. */
   private static final int PROGRESS_EVERY = 4096;
+
   /** Pacing sleeps only when this far ahead of the trace clock, so it does not thrash. */
   private static final long MIN_SLEEP_NANOS = 2_000_000L;
 
@@ -37,8 +43,12 @@ public final class TraceProducer implements AutoCloseable {
    * @param topic normally {@link io.coiommu.schema.Topics#TRACE_EVENTS}
    */
   public TraceProducer(Properties kafkaClientProps, String topic) {
-    this(new KafkaProducer<>(withDefaults(kafkaClientProps), new StringSerializer(),
-        AvroSerde.of(EventBatch.class).serializer()), topic);
+    this(
+        new KafkaProducer<>(
+            withDefaults(kafkaClientProps),
+            new StringSerializer(),
+            AvroSerde.of(EventBatch.class).serializer()),
+        topic);
   }
 
   TraceProducer(Producer<String, EventBatch> producer, String topic) {
@@ -73,18 +83,25 @@ public final class TraceProducer implements AutoCloseable {
 
   /**
    * Sends the events of {@code source} that the trace topic does not hold yet: per VM, the first
-   * {@code alreadySent} events (as {@link TraceTopicTail} finds them) are counted but neither sent nor paced, so a
-   * restarted producer goes on where the killed one stopped, at any speed.
+   * {@code alreadySent} events (as {@link TraceTopicTail} finds them) are counted but neither sent
+   * nor paced, so a restarted producer goes on where the killed one stopped, at any speed.
    */
-  public ProduceStats produce(TraceSource source, Pacing pacing, ProgressListener progress,
-      Map<String, Long> alreadySent) {
+  public ProduceStats produce(
+      TraceSource source, Pacing pacing, ProgressListener progress, Map<String, Long> alreadySent) {
     AtomicReference<Exception> failure = new AtomicReference<>();
-    VmBatcher batcher = new VmBatcher(MAX_BATCH_EVENTS, MAX_PENDING_EVENTS, alreadySent, batch ->
-        producer.send(new ProducerRecord<>(topic, batch.getVm(), batch), (metadata, e) -> {
-          if (e != null) {
-            failure.compareAndSet(null, e);
-          }
-        }));
+    VmBatcher batcher =
+        new VmBatcher(
+            MAX_BATCH_EVENTS,
+            MAX_PENDING_EVENTS,
+            alreadySent,
+            batch ->
+                producer.send(
+                    new ProducerRecord<>(topic, batch.getVm(), batch),
+                    (metadata, e) -> {
+                      if (e != null) {
+                        failure.compareAndSet(null, e);
+                      }
+                    }));
     progress.started(source.describe(), source.expectedEvents());
     long wallStart = System.nanoTime();
     long firstTs = Long.MIN_VALUE;
@@ -115,13 +132,23 @@ public final class TraceProducer implements AutoCloseable {
     batcher.flushAll();
     producer.flush();
     failIfFailed(failure);
-    ProduceStats stats = new ProduceStats(events, batcher.batches(), batcher.vms(),
-        events == 0 ? 0 : lastTs - firstTs, System.nanoTime() - wallStart, source.rejects(), batcher.skipped());
+    ProduceStats stats =
+        new ProduceStats(
+            events,
+            batcher.batches(),
+            batcher.vms(),
+            events == 0 ? 0 : lastTs - firstTs,
+            System.nanoTime() - wallStart,
+            source.rejects(),
+            batcher.skipped());
     progress.finished(stats);
     return stats;
   }
 
-  /** Before sleeping, hands over what is pending so the consumer sees events close to their trace time. */
+  /**
+   * Before sleeping, hands over what is pending so the consumer sees events close to their trace
+   * time.
+   */
   private static void waitForTraceTime(VmBatcher batcher, long wallTarget) {
     long ahead = wallTarget - System.nanoTime();
     if (ahead < MIN_SLEEP_NANOS) {

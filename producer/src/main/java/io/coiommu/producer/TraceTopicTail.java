@@ -19,28 +19,39 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds how much of each VM's stream the trace topic already holds, so that a restarted producer sends only the rest.
+ * Finds how much of each VM's stream the trace topic already holds, so that a restarted producer
+ * sends only the rest.
  *
- * <p>How: for every partition, the last {@link #TAIL_RECORDS} records (or fewer, from the log start) are read; each
- * version-3 batch says where it ends in its VM's stream ({@code firstIndex + count}), and the largest end per VM is
- * what the topic holds (a VM's batches share a partition and the idempotent producer keeps their order). A VM whose
- * last batch lies further back than the tail is sent again from its start: the processor drops every event it already
- * applied, so that costs time, never correctness. Batches of versions 1 and 2 carry no index and are ignored.
+ * <p>How: for every partition, the last {@link #TAIL_RECORDS} records (or fewer, from the log
+ * start) are read; each version-3 batch says where it ends in its VM's stream ({@code firstIndex +
+ * count}), and the largest end per VM is what the topic holds (a VM's batches share a partition and
+ * the idempotent producer keeps their order). A VM whose last batch lies further back than the tail
+ * is sent again from its start: the processor drops every event it already applied, so that costs
+ * time, never correctness. Batches of versions 1 and 2 carry no index and are ignored.
  */
 public final class TraceTopicTail {
 
   private static final Logger LOG = LoggerFactory.getLogger(TraceTopicTail.class);
-  /** Records read per partition: the VMs replaying when the producer stopped have their last batch among them. */
+
+  /**
+   * Records read per partition: the VMs replaying when the producer stopped have their last batch
+   * among them.
+   */
   static final int TAIL_RECORDS = 2048;
+
   private static final Duration POLL = Duration.ofSeconds(1);
-  /** One metadata or offsets request: a cold client's first fetch can take seconds; --timeout bounds the whole. */
+
+  /**
+   * One metadata or offsets request: a cold client's first fetch can take seconds; --timeout bounds
+   * the whole.
+   */
   private static final Duration REQUEST = Duration.ofSeconds(5);
 
   private TraceTopicTail() {}
 
   /**
-   * Per VM, how many of its first events {@code topic} holds; empty when the topic does not exist or has no indexed
-   * batch.
+   * Per VM, how many of its first events {@code topic} holds; empty when the topic does not exist
+   * or has no indexed batch.
    *
    * @throws TimeoutException when the cluster does not answer within {@code timeout}
    */
@@ -53,13 +64,14 @@ public final class TraceTopicTail {
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, "coiommu-trace-tail");
     long deadline = System.nanoTime() + timeout.toNanos();
     Map<String, Long> sent = new HashMap<>();
-    try (KafkaConsumer<String, EventBatch> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-        AvroSerde.of(EventBatch.class))) {
+    try (KafkaConsumer<String, EventBatch> consumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), AvroSerde.of(EventBatch.class))) {
       List<PartitionInfo> infos = consumer.partitionsFor(topic, REQUEST);
       if (infos == null || infos.isEmpty()) {
         return Map.of();
       }
-      List<TopicPartition> partitions = infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+      List<TopicPartition> partitions =
+          infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
       consumer.assign(partitions);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions, REQUEST);
       Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions, REQUEST);
@@ -68,7 +80,8 @@ public final class TraceTopicTail {
       }
       while (partitions.stream().anyMatch(p -> consumer.position(p, REQUEST) < end.get(p))) {
         if (System.nanoTime() - deadline > 0) {
-          throw new TimeoutException("reading the tail of " + topic + " took longer than " + timeout);
+          throw new TimeoutException(
+              "reading the tail of " + topic + " took longer than " + timeout);
         }
         try {
           for (ConsumerRecord<String, EventBatch> r : consumer.poll(POLL)) {
@@ -78,8 +91,12 @@ public final class TraceTopicTail {
             }
           }
         } catch (RecordDeserializationException e) {
-          // Not a batch this producer can have written: it holds no position, the processor dead-letters it.
-          LOG.warn("stepping over undecodable record {}@{} in the trace topic's tail", e.topicPartition(), e.offset());
+          // Not a batch this producer can have written: it holds no position, the processor
+          // dead-letters it.
+          LOG.warn(
+              "stepping over undecodable record {}@{} in the trace topic's tail",
+              e.topicPartition(),
+              e.offset());
           consumer.seek(e.topicPartition(), e.offset() + 1);
         }
       }

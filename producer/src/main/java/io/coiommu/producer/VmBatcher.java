@@ -12,36 +12,51 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Groups the events of each VM into {@link EventBatch}es (columns, version 3), in order, numbered from 0 per VM, each
- * carrying the index of its first event in the VM's stream. A VM's pending batch goes out when it is full, with the
- * VM's VM_STOP (so a stopped VM leaves nothing behind), when its oldest pending event is {@link #MAX_PENDING_TRACE_NS}
- * of trace time behind the newest event seen, when all pending events together pass a cap (so many interleaved VMs
- * cannot grow the heap), and on {@link #flushAll()}.
+ * Groups the events of each VM into {@link EventBatch}es (columns, version 3), in order, numbered
+ * from 0 per VM, each carrying the index of its first event in the VM's stream. A VM's pending
+ * batch goes out when it is full, with the VM's VM_STOP (so a stopped VM leaves nothing behind),
+ * when its oldest pending event is {@link #MAX_PENDING_TRACE_NS} of trace time behind the newest
+ * event seen, when all pending events together pass a cap (so many interleaved VMs cannot grow the
+ * heap), and on {@link #flushAll()}.
  *
- * <p>Batch boundaries may depend on pacing ({@link #flushAll()} before a pacing sleep); event indexes never do: they
- * count a VM's events in trace order, so a consumer can tell exactly which events of a batch it already applied.
+ * <p>Batch boundaries may depend on pacing ({@link #flushAll()} before a pacing sleep); event
+ * indexes never do: they count a VM's events in trace order, so a consumer can tell exactly which
+ * events of a batch it already applied.
  */
 final class VmBatcher {
 
-  /** Enough for the VMs that interleave in one stretch of a trace; a few buffers of 4096 events each. */
-  private static final int MAX_SPARE = 16;
   /**
-   * How far behind the trace clock a VM's pending events may fall before they go out: a quiet VM's batch must reach the
-   * processor well within its silence bound (60 s), however fast the replay, or its events would arrive late.
+   * Enough for the VMs that interleave in one stretch of a trace; a few buffers of 4096 events
+   * each.
+   */
+  private static final int MAX_SPARE = 16;
+
+  /**
+   * How far behind the trace clock a VM's pending events may fall before they go out: a quiet VM's
+   * batch must reach the processor well within its silence bound (60 s), however fast the replay,
+   * or its events would arrive late.
    */
   static final long MAX_PENDING_TRACE_NS = 10_000_000_000L;
+
   /** Pending ages are checked once per second of trace time, not for every event. */
   private static final long AGE_CHECK_NS = 1_000_000_000L;
 
   private final int maxBatchEvents;
   private final int maxPendingEvents;
   private final Consumer<EventBatch> sink;
-  /** Per VM, how many of its first events the trace topic already holds: those are counted, not sent. */
+
+  /**
+   * Per VM, how many of its first events the trace topic already holds: those are counted, not
+   * sent.
+   */
   private final Map<String, Long> alreadySent;
+
   private final Map<String, VmStream> streams = new HashMap<>();
   private final Map<String, VmStream> pending = new LinkedHashMap<>();
+
   /** Emptied column buffers, reused so that their arrays are grown once, not for every batch. */
   private final Deque<EventColumns> spare = new ArrayDeque<>();
+
   private int pendingEvents;
   private long batches;
   private long skipped;
@@ -50,8 +65,10 @@ final class VmBatcher {
   /** One VM's position in its stream and its events not sent yet. */
   private static final class VmStream {
     final String vm;
+
     /** Index of the next event of the VM, sent or skipped. */
     long nextIndex;
+
     long nextSeq;
     EventColumns events;
     long pendingSinceNs;
@@ -65,8 +82,15 @@ final class VmBatcher {
     this(maxBatchEvents, maxPendingEvents, Map.of(), sink);
   }
 
-  /** @param alreadySent per VM, how many of its first events are already in the trace topic (see TraceTopicTail) */
-  VmBatcher(int maxBatchEvents, int maxPendingEvents, Map<String, Long> alreadySent, Consumer<EventBatch> sink) {
+  /**
+   * @param alreadySent per VM, how many of its first events are already in the trace topic (see
+   *     TraceTopicTail)
+   */
+  VmBatcher(
+      int maxBatchEvents,
+      int maxPendingEvents,
+      Map<String, Long> alreadySent,
+      Consumer<EventBatch> sink) {
     if (maxBatchEvents < 1 || maxPendingEvents < maxBatchEvents) {
       throw new IllegalArgumentException("need 1 <= maxBatchEvents <= maxPendingEvents");
     }
@@ -76,7 +100,10 @@ final class VmBatcher {
     this.sink = sink;
   }
 
-  /** Takes the next event of the trace: pending for its batch, or counted and dropped when the topic has it already. */
+  /**
+   * Takes the next event of the trace: pending for its batch, or counted and dropped when the topic
+   * has it already.
+   */
   void add(VmEvent event) {
     VmStream s = streams.computeIfAbsent(event.vm(), VmStream::new);
     long index = s.nextIndex++;

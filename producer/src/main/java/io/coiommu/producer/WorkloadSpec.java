@@ -9,8 +9,8 @@ import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /**
- * A parsed {@code NAME[:KEY=VALUE[,KEY=VALUE]...]} workload spec. Every key must be one the workload
- * knows: a typo is an error, never silently a default.
+ * A parsed {@code NAME[:KEY=VALUE[,KEY=VALUE]...]} workload spec. Every key must be one the
+ * workload knows: a typo is an error, never silently a default.
  */
 final class WorkloadSpec {
 
@@ -65,7 +65,8 @@ final class WorkloadSpec {
     }
     double d = wrap(key, () -> Double.parseDouble(v));
     if (!(d >= 0) || Double.isInfinite(d)) {
-      throw new IllegalArgumentException("workload '" + text + "': " + key + " must be a non-negative number");
+      throw new IllegalArgumentException(
+          "workload '" + text + "': " + key + " must be a non-negative number");
     }
     return d;
   }
@@ -73,7 +74,8 @@ final class WorkloadSpec {
   int count(String key, int dflt, int min) {
     double d = number(key, dflt);
     if (d != Math.rint(d) || d < min || d > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("workload '" + text + "': " + key + " must be a whole number >= " + min);
+      throw new IllegalArgumentException(
+          "workload '" + text + "': " + key + " must be a whole number >= " + min);
     }
     return (int) d;
   }
@@ -81,7 +83,8 @@ final class WorkloadSpec {
   double share(String key, double dflt) {
     double d = number(key, dflt);
     if (d > 1) {
-      throw new IllegalArgumentException("workload '" + text + "': " + key + " must be between 0 and 1");
+      throw new IllegalArgumentException(
+          "workload '" + text + "': " + key + " must be between 0 and 1");
     }
     return d;
   }
@@ -90,8 +93,16 @@ final class WorkloadSpec {
   void rejectUnknownKeys() {
     for (String key : values.keySet()) {
       if (!read.contains(key)) {
-        throw new IllegalArgumentException("workload '" + text + "': unknown key '" + key + "' for " + name
-            + " (known: " + String.join(", ", read) + ")");
+        throw new IllegalArgumentException(
+            "workload '"
+                + text
+                + "': unknown key '"
+                + key
+                + "' for "
+                + name
+                + " (known: "
+                + String.join(", ", read)
+                + ")");
       }
     }
   }
@@ -107,7 +118,8 @@ final class WorkloadSpec {
     try {
       return parse.get();
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("workload '" + text + "': " + key + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "workload '" + text + "': " + key + ": " + e.getMessage(), e);
     }
   }
 }

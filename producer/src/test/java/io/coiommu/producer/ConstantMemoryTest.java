@@ -19,10 +19,18 @@ class ConstantMemoryTest {
   @Test
   void aLargeFleetGeneratesInA64MiBHeap() throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p = new ProcessBuilder(List.of(java, "-Xmx64m", "-XX:+UseSerialGC", "-cp",
-        System.getProperty("java.class.path"), SourceDrain.class.getName(),
-        "fleet:hosts=4,vms=64,duration=60s,seed=7"))
-        .redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(
+                List.of(
+                    java,
+                    "-Xmx64m",
+                    "-XX:+UseSerialGC",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    SourceDrain.class.getName(),
+                    "fleet:hosts=4,vms=64,duration=60s,seed=7"))
+            .redirectErrorStream(true)
+            .start();
     assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("probe finished").isTrue();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
     assertThat(p.exitValue()).as(output).isZero();

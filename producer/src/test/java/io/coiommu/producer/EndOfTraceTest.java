@@ -12,14 +12,17 @@ class EndOfTraceTest {
 
   @Test
   void vmsLeftRunningAreStoppedAtTheirLastEventInNameOrder() {
-    List<VmEvent> in = List.of(
-        new VmEvent("b", Events.vmStart(0, "h", 1L << 30)),
-        new VmEvent("a", Events.vmStart(5, "h", 1L << 30)),
-        new VmEvent("c", Events.vmStart(6, "h", 1L << 30)),
-        new VmEvent("b", Events.map(10, "0000:03:00.0", 4096, 4096, 4096, DmaDirection.TO_DEVICE, 1)),
-        new VmEvent("a", Events.map(20, "0000:03:00.0", 4096, 4096, 4096, DmaDirection.TO_DEVICE, 1)),
-        new VmEvent("c", Events.vmStop(30)),
-        new VmEvent("b", Events.unmap(40, "0000:03:00.0", 4096, null, 4096, 1)));
+    List<VmEvent> in =
+        List.of(
+            new VmEvent("b", Events.vmStart(0, "h", 1L << 30)),
+            new VmEvent("a", Events.vmStart(5, "h", 1L << 30)),
+            new VmEvent("c", Events.vmStart(6, "h", 1L << 30)),
+            new VmEvent(
+                "b", Events.map(10, "0000:03:00.0", 4096, 4096, 4096, DmaDirection.TO_DEVICE, 1)),
+            new VmEvent(
+                "a", Events.map(20, "0000:03:00.0", 4096, 4096, 4096, DmaDirection.TO_DEVICE, 1)),
+            new VmEvent("c", Events.vmStop(30)),
+            new VmEvent("b", Events.unmap(40, "0000:03:00.0", 4096, null, 4096, 1)));
     List<VmEvent> out = new ArrayList<>();
     EndOfTrace.stopOpenVms(TraceProducerTest.listSource(in)).forEachRemaining(out::add);
 
@@ -32,8 +35,9 @@ class EndOfTraceTest {
 
   @Test
   void aTraceThatStopsEveryVmGetsNothingAdded() {
-    List<VmEvent> in = List.of(new VmEvent("a", Events.vmStart(0, "h", 1L << 30)),
-        new VmEvent("a", Events.vmStop(9)));
+    List<VmEvent> in =
+        List.of(
+            new VmEvent("a", Events.vmStart(0, "h", 1L << 30)), new VmEvent("a", Events.vmStop(9)));
     List<VmEvent> out = new ArrayList<>();
     EndOfTrace.stopOpenVms(TraceProducerTest.listSource(in)).forEachRemaining(out::add);
     assertThat(out).isEqualTo(in);

@@ -10,22 +10,33 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
-/** What the console listeners print at the start and the end (what they print between depends on wall-clock time). */
+/**
+ * What the console listeners print at the start and the end (what they print between depends on
+ * wall-clock time).
+ */
 class ProgressListenerTest {
 
-  private static final ProduceStats STATS = new ProduceStats(2_000_000, 600, 5, 90_000_000_000L, 4_000_000_000L,
-      new RejectStats(0, 0, 0, Map.of(), Optional.empty()));
+  private static final ProduceStats STATS =
+      new ProduceStats(
+          2_000_000,
+          600,
+          5,
+          90_000_000_000L,
+          4_000_000_000L,
+          new RejectStats(0, 0, 0, Map.of(), Optional.empty()));
 
   @Test
   void plainLinesNameTheSourceAndSummariseTheRun() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ProgressListener lines = ProgressListener.lines(new PrintStream(out, true, StandardCharsets.UTF_8));
+    ProgressListener lines =
+        ProgressListener.lines(new PrintStream(out, true, StandardCharsets.UTF_8));
     lines.started("sample: 5 VMs", OptionalLong.of(2_000_000));
     lines.progressed(4096, 1_000_000);
     lines.finished(STATS);
-    assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(
-        "producing sample: 5 VMs (2000000 events)\n"
-            + "produced 2,000,000 events of 5 VMs in 600 batches, 90.0 s of trace, 4.0 s wall, 500,000 events/s\n");
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .isEqualTo(
+            "producing sample: 5 VMs (2000000 events)\n"
+                + "produced 2,000,000 events of 5 VMs in 600 batches, 90.0 s of trace, 4.0 s wall, 500,000 events/s\n");
   }
 
   @Test
@@ -34,9 +45,11 @@ class ProgressListenerTest {
     ProgressListener bar = ProgressListener.bar(new PrintStream(out, true, StandardCharsets.UTF_8));
     bar.started("nic", OptionalLong.empty());
     bar.finished(STATS);
-    assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("producing nic\n")
-        .endsWith("\rproduced 2,000,000 events of 5 VMs in 600 batches, 90.0 s of trace, 4.0 s wall, "
-            + "500,000 events/s\n");
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .startsWith("producing nic\n")
+        .endsWith(
+            "\rproduced 2,000,000 events of 5 VMs in 600 batches, 90.0 s of trace, 4.0 s wall, "
+                + "500,000 events/s\n");
   }
 
   @Test

@@ -4,10 +4,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * Drains trace sources and prints, per source, {@code EVENTS<TAB>SECONDS<TAB>EVENTS_PER_SECOND<TAB>SOURCE}.
- * Arguments are workload specs, or {@code file:PATH} for a recorded trace (read as VM guest-1 of
- * 8 GiB on host-0, rejects beside it). The child process of {@link ConstantMemoryTest}, and the
- * throughput measurement of docs/traces.md:
+ * Drains trace sources and prints, per source, {@code
+ * EVENTS<TAB>SECONDS<TAB>EVENTS_PER_SECOND<TAB>SOURCE}. Arguments are workload specs, or {@code
+ * file:PATH} for a recorded trace (read as VM guest-1 of 8 GiB on host-0, rejects beside it). The
+ * child process of {@link ConstantMemoryTest}, and the throughput measurement of docs/traces.md:
  *
  * <pre>
  * mvn -B -q -pl producer -am test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
@@ -37,7 +37,8 @@ public final class SourceDrain {
   private static TraceSource open(String arg) throws IOException {
     if (arg.startsWith("file:")) {
       Path file = Path.of(arg.substring(5));
-      return TraceFiles.open(file, null, new VmIdentity("guest-1", "host-0", 8L << 30), RejectPolicy.keepBeside(file));
+      return TraceFiles.open(
+          file, null, new VmIdentity("guest-1", "host-0", 8L << 30), RejectPolicy.keepBeside(file));
     }
     return Workloads.open(arg);
   }

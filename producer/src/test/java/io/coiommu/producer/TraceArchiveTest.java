@@ -19,8 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class TraceArchiveTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void anArchiveReplaysExactlyWhatWasRecorded() throws IOException {
@@ -53,13 +52,22 @@ class TraceArchiveTest {
       s.forEachRemaining(original::add);
     }
     Path archive = dir.resolve("v1.avro");
-    // Version 1 and 2 share the positions of vm, seq and events, so a v1 writer can take today's record.
-    try (DataFileWriter<EventBatch> w = new DataFileWriter<>(new SpecificDatumWriter<>(KnownSchemas.EVENT_BATCH_V1))) {
+    // Version 1 and 2 share the positions of vm, seq and events, so a v1 writer can take today's
+    // record.
+    try (DataFileWriter<EventBatch> w =
+        new DataFileWriter<>(new SpecificDatumWriter<>(KnownSchemas.EVENT_BATCH_V1))) {
       w.create(KnownSchemas.EVENT_BATCH_V1, archive.toFile());
       for (int i = 0, seq = 0; i < original.size(); i += 1000, seq++) {
-        List<TraceEvent> events = original.subList(i, Math.min(original.size(), i + 1000)).stream()
-            .map(VmEvent::event).toList();
-        w.append(EventBatch.newBuilder().setVm(original.get(0).vm()).setSeq(seq).setEvents(events).build());
+        List<TraceEvent> events =
+            original.subList(i, Math.min(original.size(), i + 1000)).stream()
+                .map(VmEvent::event)
+                .toList();
+        w.append(
+            EventBatch.newBuilder()
+                .setVm(original.get(0).vm())
+                .setSeq(seq)
+                .setEvents(events)
+                .build());
       }
     }
     List<VmEvent> replayed = new ArrayList<>();

@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Checks the contract every trace source keeps, over a whole stream, in memory proportional to
- * what is mapped at once: per VM, VM_START first and nothing after VM_STOP, timestamps never going
- * back, and every unmap or free naming an iova that an earlier map or alloc of that device mapped.
+ * Checks the contract every trace source keeps, over a whole stream, in memory proportional to what
+ * is mapped at once: per VM, VM_START first and nothing after VM_STOP, timestamps never going back,
+ * and every unmap or free naming an iova that an earlier map or alloc of that device mapped.
  */
 final class TraceChecks {
 
@@ -29,7 +29,10 @@ final class TraceChecks {
     check(!stopped.contains(vm), "event after VM_STOP of %s: %s", vm, ev);
     if (ev.getType() == EventType.VM_START) {
       check(started.add(vm), "second VM_START of %s", vm);
-      check(ev.getGuestMemoryBytes() > 0 && !ev.getHost().isEmpty(), "VM_START without memory or host: %s", ev);
+      check(
+          ev.getGuestMemoryBytes() > 0 && !ev.getHost().isEmpty(),
+          "VM_START without memory or host: %s",
+          ev);
     } else {
       check(started.contains(vm), "%s before VM_START of %s", ev.getType(), vm);
     }
@@ -37,16 +40,28 @@ final class TraceChecks {
     check(prev == null || ev.getTsNs() >= prev, "timestamp of %s goes back: %s", vm, ev);
     String key = vm + "/" + ev.getDevice();
     switch (ev.getType()) {
-      case DMA_MAP, DMA_ALLOC -> check(live.computeIfAbsent(key, k -> new HashMap<>()).put(ev.getIova(), ev.getGpa())
-          == null, "%s maps iova 0x%x twice", key, ev.getIova());
-      case DMA_UNMAP, DMA_FREE -> check(live.containsKey(key) && live.get(key).remove(ev.getIova()) != null,
-          "%s unmaps iova 0x%x that is not mapped", key, ev.getIova());
+      case DMA_MAP, DMA_ALLOC ->
+          check(
+              live.computeIfAbsent(key, k -> new HashMap<>()).put(ev.getIova(), ev.getGpa())
+                  == null,
+              "%s maps iova 0x%x twice",
+              key,
+              ev.getIova());
+      case DMA_UNMAP, DMA_FREE ->
+          check(
+              live.containsKey(key) && live.get(key).remove(ev.getIova()) != null,
+              "%s unmaps iova 0x%x that is not mapped",
+              key,
+              ev.getIova());
       case VM_STOP -> stopped.add(vm);
-      default -> { }
+      default -> {}
     }
   }
 
-  /** Plain checks: millions of events go through here, and AssertJ per event would dominate the test time. */
+  /**
+   * Plain checks: millions of events go through here, and AssertJ per event would dominate the test
+   * time.
+   */
   private static void check(boolean ok, String format, Object... args) {
     if (!ok) {
       throw new AssertionError(String.format(format, args));
@@ -59,6 +74,9 @@ final class TraceChecks {
 
   /** Mappings still live for the VM (all devices). */
   long liveMappings(String vm) {
-    return live.entrySet().stream().filter(e -> e.getKey().startsWith(vm + "/")).mapToLong(e -> e.getValue().size()).sum();
+    return live.entrySet().stream()
+        .filter(e -> e.getKey().startsWith(vm + "/"))
+        .mapToLong(e -> e.getValue().size())
+        .sum();
   }
 }

@@ -11,15 +11,24 @@ class TraceChecksTest {
   @Test
   void catchesEachBreach() {
     TraceChecks c = new TraceChecks();
-    assertThatThrownBy(() -> c.accept(new VmEvent("a", Events.vmStop(0)))).hasMessageContaining("before VM_START");
+    assertThatThrownBy(() -> c.accept(new VmEvent("a", Events.vmStop(0))))
+        .hasMessageContaining("before VM_START");
     c.accept(new VmEvent("a", Events.vmStart(10, "h", 1 << 30)));
-    assertThatThrownBy(() -> c.accept(new VmEvent("a", Events.unmap(11, "d", 0x1000, null, 4096, 0))))
+    assertThatThrownBy(
+            () -> c.accept(new VmEvent("a", Events.unmap(11, "d", 0x1000, null, 4096, 0))))
         .hasMessageContaining("not mapped");
-    c.accept(new VmEvent("a", Events.map(12, "d", 0x1000, 0x2000, 4096, DmaDirection.TO_DEVICE, 1)));
-    assertThatThrownBy(() -> c.accept(new VmEvent("a", Events.map(12, "d", 0x1000, 0x2000, 4096,
-        DmaDirection.TO_DEVICE, 2)))).hasMessageContaining("twice");
-    assertThatThrownBy(() -> c.accept(new VmEvent("a", Events.vmStop(5)))).hasMessageContaining("goes back");
+    c.accept(
+        new VmEvent("a", Events.map(12, "d", 0x1000, 0x2000, 4096, DmaDirection.TO_DEVICE, 1)));
+    assertThatThrownBy(
+            () ->
+                c.accept(
+                    new VmEvent(
+                        "a", Events.map(12, "d", 0x1000, 0x2000, 4096, DmaDirection.TO_DEVICE, 2))))
+        .hasMessageContaining("twice");
+    assertThatThrownBy(() -> c.accept(new VmEvent("a", Events.vmStop(5))))
+        .hasMessageContaining("goes back");
     c.accept(new VmEvent("a", Events.vmStop(20)));
-    assertThatThrownBy(() -> c.accept(new VmEvent("a", Events.vmStop(21)))).hasMessageContaining("after VM_STOP");
+    assertThatThrownBy(() -> c.accept(new VmEvent("a", Events.vmStop(21))))
+        .hasMessageContaining("after VM_STOP");
   }
 }

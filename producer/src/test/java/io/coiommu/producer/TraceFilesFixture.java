@@ -8,7 +8,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Writes a trace into a temporary directory, reads it back through {@link TraceFiles}, keeps what came out. */
+/**
+ * Writes a trace into a temporary directory, reads it back through {@link TraceFiles}, keeps what
+ * came out.
+ */
 final class TraceFilesFixture {
 
   static final VmIdentity GUEST = new VmIdentity("guest-1", "host-x", 8L << 30);
@@ -35,7 +38,8 @@ final class TraceFilesFixture {
   TraceFilesFixture read(Path file, String format, VmIdentity identity) throws IOException {
     rejectsFile = dir.resolve(file.getFileName() + ".rejects");
     events = new ArrayList<>();
-    try (TraceSource s = TraceFiles.open(file, format, identity, RejectPolicy.keepIn(rejectsFile))) {
+    try (TraceSource s =
+        TraceFiles.open(file, format, identity, RejectPolicy.keepIn(rejectsFile))) {
       s.forEachRemaining(events::add);
       stats = s.rejects();
     }
@@ -44,8 +48,10 @@ final class TraceFilesFixture {
 
   /** The events after the VM_START the reader supplied. */
   List<io.coiommu.schema.TraceEvent> dmaEvents() {
-    return events.stream().map(VmEvent::event)
-        .filter(e -> e.getType() != io.coiommu.schema.EventType.VM_START).toList();
+    return events.stream()
+        .map(VmEvent::event)
+        .filter(e -> e.getType() != io.coiommu.schema.EventType.VM_START)
+        .toList();
   }
 
   List<String> rejectLines() throws IOException {

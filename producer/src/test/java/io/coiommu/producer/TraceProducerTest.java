@@ -23,7 +23,10 @@ import org.junit.jupiter.api.Test;
 class TraceProducerTest {
 
   private static MockProducer<String, EventBatch> mock() {
-    return new MockProducer<>(true, null, new StringSerializer(),
+    return new MockProducer<>(
+        true,
+        null,
+        new StringSerializer(),
         io.coiommu.schema.AvroSerde.of(EventBatch.class).serializer());
   }
 
@@ -56,8 +59,11 @@ class TraceProducerTest {
       assertThat(b.getEvents()).as("version 2 carries columns only").isEmpty();
       assertThat(events(b)).isNotEmpty().hasSizeLessThanOrEqualTo(TraceProducer.MAX_BATCH_EVENTS);
       List<TraceEvent> soFar = received.computeIfAbsent(b.getVm(), k -> new ArrayList<>());
-      assertThat(b.getFirstIndex()).as("a batch starts where the VM's previous one ended").isEqualTo(soFar.size());
-      assertThat(soFar).as("nothing of %s after its VM_STOP", b.getVm())
+      assertThat(b.getFirstIndex())
+          .as("a batch starts where the VM's previous one ended")
+          .isEqualTo(soFar.size());
+      assertThat(soFar)
+          .as("nothing of %s after its VM_STOP", b.getVm())
           .noneMatch(e -> e.getType() == EventType.VM_STOP);
       soFar.addAll(events(b));
     }
@@ -103,7 +109,9 @@ class TraceProducerTest {
     MockProducer<String, EventBatch> mock = mock();
     ProduceStats stats;
     try (TraceProducer producer = new TraceProducer(mock, "t")) {
-      stats = producer.produce(listSource(input), Pacing.MAX, ProgressListener.NONE, Map.of(first, held));
+      stats =
+          producer.produce(
+              listSource(input), Pacing.MAX, ProgressListener.NONE, Map.of(first, held));
     }
     assertThat(stats.skipped()).isEqualTo(held);
     assertThat(stats.events()).isEqualTo(input.size() - held);
@@ -149,19 +157,26 @@ class TraceProducerTest {
   @Test
   void aFailedSendFailsTheCall() {
     // The broker refuses every record when the producer waits for acknowledgements.
-    MockProducer<String, EventBatch> refusing = new MockProducer<>(false, null, new StringSerializer(),
-        io.coiommu.schema.AvroSerde.of(EventBatch.class).serializer()) {
-      @Override
-      public synchronized void flush() {
-        while (errorNext(new KafkaException("broker says no"))) {
-          Thread.onSpinWait();
-        }
-      }
-    };
+    MockProducer<String, EventBatch> refusing =
+        new MockProducer<>(
+            false,
+            null,
+            new StringSerializer(),
+            io.coiommu.schema.AvroSerde.of(EventBatch.class).serializer()) {
+          @Override
+          public synchronized void flush() {
+            while (errorNext(new KafkaException("broker says no"))) {
+              Thread.onSpinWait();
+            }
+          }
+        };
     TraceProducer producer = new TraceProducer(refusing, "t");
-    List<VmEvent> input = List.of(new VmEvent("a", Events.vmStart(0, "h", 1 << 30)), new VmEvent("a", Events.vmStop(1)));
+    List<VmEvent> input =
+        List.of(
+            new VmEvent("a", Events.vmStart(0, "h", 1 << 30)), new VmEvent("a", Events.vmStop(1)));
     assertThatThrownBy(() -> producer.produce(listSource(input), Pacing.MAX, ProgressListener.NONE))
-        .isInstanceOf(KafkaException.class).hasMessageContaining("broker says no");
+        .isInstanceOf(KafkaException.class)
+        .hasMessageContaining("broker says no");
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.coiommu.schema;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
@@ -12,15 +13,15 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
-import java.util.Map;
 
 /**
- * Kafka serde for the generated Avro records in Avro's single-object encoding: a 2-byte marker,
- * the 8-byte CRC-64-AVRO fingerprint of the writer schema, then the binary datum. The fingerprint
- * lets a reader resolve records written with any schema version it knows (see {@link KnownSchemas})
+ * Kafka serde for the generated Avro records in Avro's single-object encoding: a 2-byte marker, the
+ * 8-byte CRC-64-AVRO fingerprint of the writer schema, then the binary datum. The fingerprint lets
+ * a reader resolve records written with any schema version it knows (see {@link KnownSchemas})
  * without a schema registry.
  */
-public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Serializer<T>, Deserializer<T> {
+public final class AvroSerde<T extends SpecificRecord>
+    implements Serde<T>, Serializer<T>, Deserializer<T> {
 
   static {
     KnownSchemas.allowGeneratedPackage();
@@ -57,7 +58,8 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
       buf.get(out);
       return out;
     } catch (IOException | RuntimeException e) {
-      throw new SerializationException("cannot encode " + type.getSimpleName() + " for topic " + topic, e);
+      throw new SerializationException(
+          "cannot encode " + type.getSimpleName() + " for topic " + topic, e);
     }
   }
 
@@ -71,8 +73,16 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
     } catch (IOException | RuntimeException e) {
       // A SerializationException is what Kafka's deserialization-exception handlers catch,
       // so a bad record can be routed to a dead-letter topic instead of killing the consumer.
-      throw new SerializationException("cannot decode " + type.getSimpleName() + " from topic " + topic
-          + " (" + data.length + " bytes): " + e.getMessage(), e);
+      throw new SerializationException(
+          "cannot decode "
+              + type.getSimpleName()
+              + " from topic "
+              + topic
+              + " ("
+              + data.length
+              + " bytes): "
+              + e.getMessage(),
+          e);
     }
   }
 

@@ -14,12 +14,14 @@ import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
 
 /**
- * Events of one VM as primitive columns: what an {@link EventBatch} carries on the wire, decoded without an object per
- * event. It is also a growable buffer (append, insert, drop a prefix), so a consumer can hold events back in columns.
+ * Events of one VM as primitive columns: what an {@link EventBatch} carries on the wire, decoded
+ * without an object per event. It is also a growable buffer (append, insert, drop a prefix), so a
+ * consumer can hold events back in columns.
  *
- * <p>{@link #of} decodes either batch version and validates every column; {@link #toBatch} encodes version 2 (the
- * encoding is documented field by field in EventBatch.avsc). {@link #event} fills a caller's reused TraceEvent, whose
- * device and host strings are the batch's own: the consumer that keeps an event must copy it.
+ * <p>{@link #of} decodes either batch version and validates every column; {@link #toBatch} encodes
+ * version 2 (the encoding is documented field by field in EventBatch.avsc). {@link #event} fills a
+ * caller's reused TraceEvent, whose device and host strings are the batch's own: the consumer that
+ * keeps an event must copy it.
  */
 public final class EventColumns {
 
@@ -30,13 +32,15 @@ public final class EventColumns {
   private static final int DIRECTION_MASK = 0x03;
   private static final int HAS_GPA = 0x40;
   private static final int UNUSED_BITS = 0x80;
+
   /** Longest Avro varint of a long. */
   private static final int MAX_VARINT = 10;
 
   static {
     KnownSchemas.allowGeneratedPackage();
     if (TYPES.length > TYPE_MASK + 1 || DIRECTIONS.length > DIRECTION_MASK + 1) {
-      throw new ExceptionInInitializerError("EventType or DmaDirection outgrew its bits in EventBatch.flags");
+      throw new ExceptionInInitializerError(
+          "EventType or DmaDirection outgrew its bits in EventBatch.flags");
     }
   }
 
@@ -44,19 +48,27 @@ public final class EventColumns {
   private final long seq;
   private final long firstIndex;
   private int size;
+
   /** EventBatch.flags, as on the wire. */
   private byte[] flags;
+
   private long[] tsNs;
   private long[] iova;
+
   /** Meaningful where flags has HAS_GPA. */
   private long[] gpa;
+
   private long[] bytes;
   private long[] callId;
+
   /** Strings of the batch's device dictionary: entries share the dictionary's objects. */
   private String[] device;
+
   private long[] guestMemoryBytes;
+
   /** Null stands for the default, the empty string. */
   private String[] host;
+
   /** Encoding scratch, kept so that a buffer encoded batch after batch allocates it once. */
   private Varints varints;
 
@@ -94,7 +106,10 @@ public final class EventColumns {
     return seq;
   }
 
-  /** Index of the first event in its VM's stream, as the batch says; -1 for a buffer and a batch of version 1 or 2. */
+  /**
+   * Index of the first event in its VM's stream, as the batch says; -1 for a buffer and a batch of
+   * version 1 or 2.
+   */
   public long firstIndex() {
     return firstIndex;
   }
@@ -117,8 +132,8 @@ public final class EventColumns {
   }
 
   /**
-   * Event {@code i}, written into {@code reuse} (or a new event when it is null) and returned. The gpa is boxed only
-   * when it differs from the one {@code reuse} holds.
+   * Event {@code i}, written into {@code reuse} (or a new event when it is null) and returned. The
+   * gpa is boxed only when it differs from the one {@code reuse} holds.
    */
   public TraceEvent event(int i, TraceEvent reuse) {
     check(i);
@@ -162,9 +177,12 @@ public final class EventColumns {
   private void set(int i, TraceEvent e) {
     Long g = e.getGpa();
     String h = Objects.requireNonNull(e.getHost(), "event host");
-    flags[i] = (byte) (Objects.requireNonNull(e.getType(), "event type").ordinal()
-        | Objects.requireNonNull(e.getDirection(), "event direction").ordinal() << DIRECTION_SHIFT
-        | (g == null ? 0 : HAS_GPA));
+    flags[i] =
+        (byte)
+            (Objects.requireNonNull(e.getType(), "event type").ordinal()
+                | Objects.requireNonNull(e.getDirection(), "event direction").ordinal()
+                    << DIRECTION_SHIFT
+                | (g == null ? 0 : HAS_GPA));
     tsNs[i] = e.getTsNs();
     iova[i] = e.getIova();
     gpa[i] = g == null ? 0 : g;
@@ -180,7 +198,10 @@ public final class EventColumns {
     insert(size, from, i);
   }
 
-  /** Inserts event {@code i} of {@code from} before event {@code at} (the rare out-of-order arrival). */
+  /**
+   * Inserts event {@code i} of {@code from} before event {@code at} (the rare out-of-order
+   * arrival).
+   */
   public void insert(int at, EventColumns from, int i) {
     from.check(i);
     Objects.checkIndex(at, size + 1);
@@ -279,13 +300,17 @@ public final class EventColumns {
     String last = null;
     int lastIndex = -1;
     for (int i = 0; i < size; i++) {
-      // Consecutive events mostly name the same device object: the map is consulted only when it changes.
+      // Consecutive events mostly name the same device object: the map is consulted only when it
+      // changes.
       if (device[i] != last) {
         last = device[i];
-        lastIndex = deviceIndex.computeIfAbsent(last, d -> {
-          devices.add(d);
-          return devices.size() - 1;
-        });
+        lastIndex =
+            deviceIndex.computeIfAbsent(
+                last,
+                d -> {
+                  devices.add(d);
+                  return devices.size() - 1;
+                });
       }
       out.put(lastIndex);
     }
@@ -296,9 +321,23 @@ public final class EventColumns {
         extras.add(new EventExtra(i, guestMemoryBytes[i], host[i] == null ? "" : host[i]));
       }
     }
-    // The all-fields constructor, not the builder: the builder deep-copies defaults through Avro's reflection.
-    return new EventBatch(vm, seq, List.of(), size, ByteBuffer.wrap(Arrays.copyOf(flags, size)), tsColumn, iovaColumn,
-        gpaColumn, bytesColumn, callColumn, devices, deviceColumn, extras, firstIndex);
+    // The all-fields constructor, not the builder: the builder deep-copies defaults through Avro's
+    // reflection.
+    return new EventBatch(
+        vm,
+        seq,
+        List.of(),
+        size,
+        ByteBuffer.wrap(Arrays.copyOf(flags, size)),
+        tsColumn,
+        iovaColumn,
+        gpaColumn,
+        bytesColumn,
+        callColumn,
+        devices,
+        deviceColumn,
+        extras,
+        firstIndex);
   }
 
   /** Encodes {@code events} as one EventBatch of version 2. */
@@ -306,7 +345,10 @@ public final class EventColumns {
     return encode(vm, seq, -1, events);
   }
 
-  /** Encodes {@code events} as one EventBatch whose first event is event {@code firstIndex} of the VM's stream. */
+  /**
+   * Encodes {@code events} as one EventBatch whose first event is event {@code firstIndex} of the
+   * VM's stream.
+   */
   public static EventBatch encode(String vm, long seq, long firstIndex, List<TraceEvent> events) {
     EventColumns c = new EventColumns(null, -1, -1, events.size());
     events.forEach(c::add);
@@ -323,10 +365,17 @@ public final class EventColumns {
     int count = batch.getCount();
     if (!events.isEmpty()) {
       if (count != 0) {
-        throw new InvalidBatchException(batch, "count", -1, count + " column events beside " + events.size()
-            + " version-1 events: a batch carries one form only");
+        throw new InvalidBatchException(
+            batch,
+            "count",
+            -1,
+            count
+                + " column events beside "
+                + events.size()
+                + " version-1 events: a batch carries one form only");
       }
-      EventColumns c = new EventColumns(batch.getVm(), batch.getSeq(), batch.getFirstIndex(), events.size());
+      EventColumns c =
+          new EventColumns(batch.getVm(), batch.getSeq(), batch.getFirstIndex(), events.size());
       events.forEach(c::add);
       return c;
     }
@@ -335,8 +384,8 @@ public final class EventColumns {
     }
     // Checked before anything is allocated: a corrupt count must not ask for gigabytes.
     if (batch.getFlags().remaining() != count) {
-      throw new InvalidBatchException(batch, "flags", -1, batch.getFlags().remaining() + " bytes for " + count
-          + " events");
+      throw new InvalidBatchException(
+          batch, "flags", -1, batch.getFlags().remaining() + " bytes for " + count + " events");
     }
     EventColumns c = new EventColumns(batch.getVm(), batch.getSeq(), batch.getFirstIndex(), count);
     c.size = count;
@@ -365,8 +414,11 @@ public final class EventColumns {
     for (int i = 0; i < count; i++) {
       long d = in.next(i);
       if (d < 0 || d >= devices.length) {
-        throw new InvalidBatchException(batch, "device", i, "index " + d + " outside the " + devices.length
-            + " devices of the dictionary");
+        throw new InvalidBatchException(
+            batch,
+            "device",
+            i,
+            "index " + d + " outside the " + devices.length + " devices of the dictionary");
       }
       c.device[i] = devices[(int) d];
     }
@@ -374,8 +426,15 @@ public final class EventColumns {
     int previous = -1;
     for (EventExtra x : batch.getExtras()) {
       if (x.getIndex() <= previous || x.getIndex() >= count) {
-        throw new InvalidBatchException(batch, "extras", x.getIndex(), "index not in " + (previous + 1) + ".."
-            + (count - 1) + " (indexes must increase and stay below count)");
+        throw new InvalidBatchException(
+            batch,
+            "extras",
+            x.getIndex(),
+            "index not in "
+                + (previous + 1)
+                + ".."
+                + (count - 1)
+                + " (indexes must increase and stay below count)");
       }
       previous = x.getIndex();
       c.guestMemoryBytes[previous] = x.getGuestMemoryBytes();
@@ -394,19 +453,30 @@ public final class EventColumns {
         throw new InvalidBatchException(batch, "flags", i, "bit 7 is set");
       }
       if ((f & TYPE_MASK) >= TYPES.length) {
-        throw new InvalidBatchException(batch, "flags", i, "EventType index " + (f & TYPE_MASK) + " outside 0.."
-            + (TYPES.length - 1));
+        throw new InvalidBatchException(
+            batch,
+            "flags",
+            i,
+            "EventType index " + (f & TYPE_MASK) + " outside 0.." + (TYPES.length - 1));
       }
       if ((f >>> DIRECTION_SHIFT & DIRECTION_MASK) >= DIRECTIONS.length) {
-        throw new InvalidBatchException(batch, "flags", i, "DmaDirection index " + (f >>> DIRECTION_SHIFT
-            & DIRECTION_MASK) + " outside 0.." + (DIRECTIONS.length - 1));
+        throw new InvalidBatchException(
+            batch,
+            "flags",
+            i,
+            "DmaDirection index "
+                + (f >>> DIRECTION_SHIFT & DIRECTION_MASK)
+                + " outside 0.."
+                + (DIRECTIONS.length - 1));
       }
       withGpa += (f & HAS_GPA) >>> 6;
     }
     return withGpa;
   }
 
-  /** Writes a column's varints into one scratch array and hands each column out as its own buffer. */
+  /**
+   * Writes a column's varints into one scratch array and hands each column out as its own buffer.
+   */
   private static final class Varints {
     private final byte[] scratch;
     private int length;
@@ -440,7 +510,10 @@ public final class EventColumns {
     }
   }
 
-  /** Reads one varint column with Avro's decoder, turning its failures into errors that name field and event. */
+  /**
+   * Reads one varint column with Avro's decoder, turning its failures into errors that name field
+   * and event.
+   */
   private static final class Column {
     private final EventBatch batch;
     private BinaryDecoder decoder;
@@ -480,7 +553,8 @@ public final class EventColumns {
       try {
         return decoder.readLong();
       } catch (EOFException e) {
-        throw new InvalidBatchException(batch, field, event, "column ends inside or before this event's varint");
+        throw new InvalidBatchException(
+            batch, field, event, "column ends inside or before this event's varint");
       } catch (IOException e) {
         throw new InvalidBatchException(batch, field, event, "bad varint: " + e.getMessage());
       }
@@ -489,7 +563,8 @@ public final class EventColumns {
     void close(int count) {
       try {
         if (!decoder.isEnd()) {
-          throw new InvalidBatchException(batch, field, count, "bytes left after the last event's varint");
+          throw new InvalidBatchException(
+              batch, field, count, "bytes left after the last event's varint");
         }
       } catch (IOException e) {
         throw new InvalidBatchException(batch, field, count, e.getMessage());

@@ -1,25 +1,27 @@
 package io.coiommu.schema;
 
+import java.util.Map;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
-import java.util.Map;
 
 /**
- * Kafka serde of trace-topic values as {@link EventColumns}: single-object-encoded {@link EventBatch} records of
- * either version underneath. Columns that do not decode fail with a {@link SerializationException}, which Kafka's
- * deserialization-exception handlers catch, so the record goes to the dead-letter topic instead of stopping the
- * consumer.
+ * Kafka serde of trace-topic values as {@link EventColumns}: single-object-encoded {@link
+ * EventBatch} records of either version underneath. Columns that do not decode fail with a {@link
+ * SerializationException}, which Kafka's deserialization-exception handlers catch, so the record
+ * goes to the dead-letter topic instead of stopping the consumer.
  */
-public final class EventColumnsSerde implements Serde<EventColumns>, Serializer<EventColumns>,
-    Deserializer<EventColumns> {
+public final class EventColumnsSerde
+    implements Serde<EventColumns>, Serializer<EventColumns>, Deserializer<EventColumns> {
 
   private final AvroSerde<EventBatch> batches = AvroSerde.of(EventBatch.class);
 
   @Override
   public byte[] serialize(String topic, EventColumns columns) {
-    return columns == null ? null : batches.serialize(topic, columns.toBatch(columns.vm(), columns.seq()));
+    return columns == null
+        ? null
+        : batches.serialize(topic, columns.toBatch(columns.vm(), columns.seq()));
   }
 
   @Override
@@ -31,8 +33,8 @@ public final class EventColumnsSerde implements Serde<EventColumns>, Serializer<
     try {
       return EventColumns.of(batch);
     } catch (InvalidBatchException e) {
-      throw new SerializationException("cannot decode the columns of a record from topic " + topic + ": "
-          + e.getMessage(), e);
+      throw new SerializationException(
+          "cannot decode the columns of a record from topic " + topic + ": " + e.getMessage(), e);
     }
   }
 

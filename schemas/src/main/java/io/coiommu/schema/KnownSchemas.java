@@ -8,8 +8,8 @@ import org.apache.avro.message.SchemaStore;
 
 /**
  * Writer schemas a reader can resolve by fingerprint: the current version of every record this
- * project writes, and every older version still found in topics and archives (shipped as
- * resources beside this class, named {@code Record-vN.avsc}).
+ * project writes, and every older version still found in topics and archives (shipped as resources
+ * beside this class, named {@code Record-vN.avsc}).
  */
 public final class KnownSchemas {
 
@@ -17,17 +17,25 @@ public final class KnownSchemas {
   public static final String SERIALIZABLE_PACKAGES = "org.apache.avro.SERIALIZABLE_PACKAGES";
 
   static {
-    // Before anything below touches a generated class: Avro reads the allow-list once, when it first needs it.
+    // Before anything below touches a generated class: Avro reads the allow-list once, when it
+    // first needs it.
     allowGeneratedPackage();
   }
 
   /**
-   * EventBatch version 1: events as a list of TraceEvent records. Its file names TraceEvent, which has not changed
-   * since; should it change, its version of that time must be shipped and parsed here first.
+   * EventBatch version 1: events as a list of TraceEvent records. Its file names TraceEvent, which
+   * has not changed since; should it change, its version of that time must be shipped and parsed
+   * here first.
    */
-  public static final Schema EVENT_BATCH_V1 = previous("EventBatch-v1.avsc", TraceEvent.getClassSchema());
-  /** EventBatch version 2: events as columns, batches ordered by seq alone (version 3 adds firstIndex). */
-  public static final Schema EVENT_BATCH_V2 = previous("EventBatch-v2.avsc", TraceEvent.getClassSchema());
+  public static final Schema EVENT_BATCH_V1 =
+      previous("EventBatch-v1.avsc", TraceEvent.getClassSchema());
+
+  /**
+   * EventBatch version 2: events as columns, batches ordered by seq alone (version 3 adds
+   * firstIndex).
+   */
+  public static final Schema EVENT_BATCH_V2 =
+      previous("EventBatch-v2.avsc", TraceEvent.getClassSchema());
 
   private static final SchemaStore.Cache STORE = new SchemaStore.Cache();
 
@@ -62,8 +70,8 @@ public final class KnownSchemas {
   }
 
   /**
-   * Adds this project's generated package to Avro's allow-list, keeping whatever the user set,
-   * so that deserialization works without a JVM flag.
+   * Adds this project's generated package to Avro's allow-list, keeping whatever the user set, so
+   * that deserialization works without a JVM flag.
    */
   public static synchronized void allowGeneratedPackage() {
     String pkg = KnownSchemas.class.getPackageName();

@@ -5,9 +5,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The one grammar of the sizes and durations users write, wherever they write them (CLI options, workload and
- * scenario specs, cost parameters): a number, possibly with a fraction, and an optional unit. Sizes: {@code 8g},
- * {@code 512MiB}, {@code 4096}; durations: {@code 90s}, {@code 10m}, {@code 1.5s}, {@code 1h}, {@code 10} (seconds).
+ * The one grammar of the sizes and durations users write, wherever they write them (CLI options,
+ * workload and scenario specs, cost parameters): a number, possibly with a fraction, and an
+ * optional unit. Sizes: {@code 8g}, {@code 512MiB}, {@code 4096}; durations: {@code 90s}, {@code
+ * 10m}, {@code 1.5s}, {@code 1h}, {@code 10} (seconds).
  */
 public final class Quantities {
 
@@ -18,30 +19,36 @@ public final class Quantities {
   /** Bytes; units k, m, g, t (also kb/kib...), all binary (1k = 1024); no unit means bytes. */
   public static long bytes(String text) {
     Matcher m = match(text, "size", "8g, 512m, 4096");
-    long unit = switch (m.group(2)) {
-      case "", "b" -> 1L;
-      case "k", "kb", "kib" -> 1L << 10;
-      case "m", "mb", "mib" -> 1L << 20;
-      case "g", "gb", "gib" -> 1L << 30;
-      case "t", "tb", "tib" -> 1L << 40;
-      default -> throw new IllegalArgumentException("unknown size unit in '" + text + "' (use k, m, g or t)");
-    };
+    long unit =
+        switch (m.group(2)) {
+          case "", "b" -> 1L;
+          case "k", "kb", "kib" -> 1L << 10;
+          case "m", "mb", "mib" -> 1L << 20;
+          case "g", "gb", "gib" -> 1L << 30;
+          case "t", "tb", "tib" -> 1L << 40;
+          default ->
+              throw new IllegalArgumentException(
+                  "unknown size unit in '" + text + "' (use k, m, g or t)");
+        };
     return scale(m.group(1), unit, text);
   }
 
   /** Nanoseconds; units ns, us, ms, s, m (minutes), h, d; no unit means seconds. */
   public static long nanos(String text) {
     Matcher m = match(text, "duration", "90s, 10m, 250ms");
-    long unit = switch (m.group(2)) {
-      case "ns" -> 1L;
-      case "us" -> 1_000L;
-      case "ms" -> 1_000_000L;
-      case "", "s" -> 1_000_000_000L;
-      case "m", "min" -> 60_000_000_000L;
-      case "h" -> 3_600_000_000_000L;
-      case "d" -> 86_400_000_000_000L;
-      default -> throw new IllegalArgumentException("unknown time unit in '" + text + "' (use ms, s, m, h or d)");
-    };
+    long unit =
+        switch (m.group(2)) {
+          case "ns" -> 1L;
+          case "us" -> 1_000L;
+          case "ms" -> 1_000_000L;
+          case "", "s" -> 1_000_000_000L;
+          case "m", "min" -> 60_000_000_000L;
+          case "h" -> 3_600_000_000_000L;
+          case "d" -> 86_400_000_000_000L;
+          default ->
+              throw new IllegalArgumentException(
+                  "unknown time unit in '" + text + "' (use ms, s, m, h or d)");
+        };
     return scale(m.group(1), unit, text);
   }
 
@@ -78,6 +85,8 @@ public final class Quantities {
       v /= 1024;
       u++;
     }
-    return (v == Math.rint(v) ? Long.toString((long) v) : String.format("%.1f", v)) + " " + units[u];
+    return (v == Math.rint(v) ? Long.toString((long) v) : String.format("%.1f", v))
+        + " "
+        + units[u];
   }
 }

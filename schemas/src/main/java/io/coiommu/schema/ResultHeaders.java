@@ -7,17 +7,20 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
- * Kafka headers that say which processor application made a {@link WindowResult}, so that readers of a result topic
- * shared by several what-if applications (each re-reading one trace topic with its own scenarios) never mix them.
- * Every result names its application; a VM's last record also carries the application's scenario list, in order, and
- * its cost model, which a report needs and the small last records carry at no real cost.
+ * Kafka headers that say which processor application made a {@link WindowResult}, so that readers
+ * of a result topic shared by several what-if applications (each re-reading one trace topic with
+ * its own scenarios) never mix them. Every result names its application; a VM's last record also
+ * carries the application's scenario list, in order, and its cost model, which a report needs and
+ * the small last records carry at no real cost.
  */
 public final class ResultHeaders {
 
   /** The Kafka Streams application id of the processor. */
   public static final String APPLICATION = "coiommu.application";
+
   /** Scenario names, in the processor's order, separated by newlines (names contain commas). */
   public static final String SCENARIOS = "coiommu.scenarios";
+
   /** The cost model's description. */
   public static final String COST_MODEL = "coiommu.cost-model";
 
@@ -30,7 +33,9 @@ public final class ResultHeaders {
 
   /** Headers of a VM's last result. */
   public static Headers ofLast(String application, List<String> scenarios, String costModel) {
-    return of(application).add(SCENARIOS, bytes(String.join("\n", scenarios))).add(COST_MODEL, bytes(costModel));
+    return of(application)
+        .add(SCENARIOS, bytes(String.join("\n", scenarios)))
+        .add(COST_MODEL, bytes(costModel));
   }
 
   /** The header's value, or null when the record has none (results written before headers were). */

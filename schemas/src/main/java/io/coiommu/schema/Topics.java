@@ -1,6 +1,9 @@
 package io.coiommu.schema;
 
-/** Names of the Kafka topics that connect the roles. Every role refers to them through these constants. */
+/**
+ * Names of the Kafka topics that connect the roles. Every role refers to them through these
+ * constants.
+ */
 public final class Topics {
 
   /** Trace events: EventBatch values keyed by VM id, in trace order per VM. */

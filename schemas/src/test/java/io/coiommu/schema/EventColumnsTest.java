@@ -15,12 +15,30 @@ class EventColumnsTest {
 
   private static List<TraceEvent> events() {
     return List.of(
-        TraceEvent.newBuilder().setType(EventType.VM_START).setTsNs(1_000).setGuestMemoryBytes(1L << 30)
-            .setHost("h1").build(),
-        TraceEvent.newBuilder().setType(EventType.DMA_MAP).setTsNs(2_000_000).setDevice(NIC).setIova(0x10000)
-            .setGpa(0x10000L).setBytes(1500).setDirection(DmaDirection.TO_DEVICE).setCallId(7).build(),
-        TraceEvent.newBuilder().setType(EventType.DMA_UNMAP).setTsNs(3_000_000).setDevice(NIC).setIova(0x10000)
-            .setBytes(1500).setCallId(8).build());
+        TraceEvent.newBuilder()
+            .setType(EventType.VM_START)
+            .setTsNs(1_000)
+            .setGuestMemoryBytes(1L << 30)
+            .setHost("h1")
+            .build(),
+        TraceEvent.newBuilder()
+            .setType(EventType.DMA_MAP)
+            .setTsNs(2_000_000)
+            .setDevice(NIC)
+            .setIova(0x10000)
+            .setGpa(0x10000L)
+            .setBytes(1500)
+            .setDirection(DmaDirection.TO_DEVICE)
+            .setCallId(7)
+            .build(),
+        TraceEvent.newBuilder()
+            .setType(EventType.DMA_UNMAP)
+            .setTsNs(3_000_000)
+            .setDevice(NIC)
+            .setIova(0x10000)
+            .setBytes(1500)
+            .setCallId(8)
+            .build());
   }
 
   private static EventBatch good() {
@@ -51,16 +69,20 @@ class EventColumnsTest {
   void aColumnCountThatDisagreesWithCountIsNamed() {
     EventBatch b = good();
     b.setCount(4);
-    assertThatThrownBy(() -> EventColumns.of(b)).isInstanceOf(InvalidBatchException.class)
-        .hasMessageContaining("field flags").hasMessageContaining("3 bytes for 4 events");
+    assertThatThrownBy(() -> EventColumns.of(b))
+        .isInstanceOf(InvalidBatchException.class)
+        .hasMessageContaining("field flags")
+        .hasMessageContaining("3 bytes for 4 events");
   }
 
   @Test
   void aTruncatedVarintNamesItsEvent() {
     EventBatch b = good();
     b.setTsNs(cut(b.getTsNs(), 1));
-    assertThatThrownBy(() -> EventColumns.of(b)).isInstanceOf(InvalidBatchException.class)
-        .hasMessageContaining("field tsNs, event 2").hasMessageContaining("ends inside");
+    assertThatThrownBy(() -> EventColumns.of(b))
+        .isInstanceOf(InvalidBatchException.class)
+        .hasMessageContaining("field tsNs, event 2")
+        .hasMessageContaining("ends inside");
   }
 
   @Test
@@ -69,16 +91,20 @@ class EventColumnsTest {
     byte[] eleven = new byte[11];
     java.util.Arrays.fill(eleven, (byte) 0x80);
     b.setCallId(java.nio.ByteBuffer.wrap(eleven));
-    assertThatThrownBy(() -> EventColumns.of(b)).isInstanceOf(InvalidBatchException.class)
-        .hasMessageContaining("field callId, event 0").hasMessageContaining("bad varint");
+    assertThatThrownBy(() -> EventColumns.of(b))
+        .isInstanceOf(InvalidBatchException.class)
+        .hasMessageContaining("field callId, event 0")
+        .hasMessageContaining("bad varint");
   }
 
   @Test
   void trailingBytesAreRefused() {
     EventBatch b = good();
     b.setBytes(append(b.getBytes(), (byte) 2));
-    assertThatThrownBy(() -> EventColumns.of(b)).isInstanceOf(InvalidBatchException.class)
-        .hasMessageContaining("field bytes, event 3").hasMessageContaining("left after");
+    assertThatThrownBy(() -> EventColumns.of(b))
+        .isInstanceOf(InvalidBatchException.class)
+        .hasMessageContaining("field bytes, event 3")
+        .hasMessageContaining("left after");
   }
 
   @Test
@@ -87,8 +113,10 @@ class EventColumnsTest {
     byte[] flags = bytes(b.getFlags());
     flags[1] = (byte) ((flags[1] & 0xf0) | EventType.values().length);
     b.setFlags(ByteBuffer.wrap(flags));
-    assertThatThrownBy(() -> EventColumns.of(b)).isInstanceOf(InvalidBatchException.class)
-        .hasMessageContaining("field flags, event 1").hasMessageContaining("EventType index 11");
+    assertThatThrownBy(() -> EventColumns.of(b))
+        .isInstanceOf(InvalidBatchException.class)
+        .hasMessageContaining("field flags, event 1")
+        .hasMessageContaining("EventType index 11");
   }
 
   @Test
@@ -97,7 +125,8 @@ class EventColumnsTest {
     byte[] flags = bytes(b.getFlags());
     flags[2] |= (byte) 0x80;
     b.setFlags(ByteBuffer.wrap(flags));
-    assertThatThrownBy(() -> EventColumns.of(b)).hasMessageContaining("field flags, event 2")
+    assertThatThrownBy(() -> EventColumns.of(b))
+        .hasMessageContaining("field flags, event 2")
         .hasMessageContaining("bit 7");
   }
 
@@ -105,8 +134,10 @@ class EventColumnsTest {
   void aDeviceIndexOutsideTheDictionaryIsNamed() {
     EventBatch b = good();
     b.setDevices(List.of(""));
-    assertThatThrownBy(() -> EventColumns.of(b)).isInstanceOf(InvalidBatchException.class)
-        .hasMessageContaining("field device, event 1").hasMessageContaining("index 1 outside the 1 devices");
+    assertThatThrownBy(() -> EventColumns.of(b))
+        .isInstanceOf(InvalidBatchException.class)
+        .hasMessageContaining("field device, event 1")
+        .hasMessageContaining("index 1 outside the 1 devices");
   }
 
   @Test
@@ -122,7 +153,8 @@ class EventColumnsTest {
   void aBatchWithBothFormsIsRefused() {
     EventBatch b = good();
     b.setEvents(events());
-    assertThatThrownBy(() -> EventColumns.of(b)).hasMessageContaining("field count")
+    assertThatThrownBy(() -> EventColumns.of(b))
+        .hasMessageContaining("field count")
         .hasMessageContaining("one form only");
   }
 
@@ -132,19 +164,31 @@ class EventColumnsTest {
     b.setIova(cut(b.getIova(), 1));
     byte[] wire = AvroSerde.of(EventBatch.class).serialize("t", b);
     assertThatThrownBy(() -> new EventColumnsSerde().deserialize("t", wire))
-        .isInstanceOf(SerializationException.class).hasMessageContaining("vm1 seq 3, field iova");
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("vm1 seq 3, field iova");
   }
 
   @Test
   void theShippedVersionOneSchemaIsTheRealOne() {
-    // Fingerprint of EventBatch.avsc as of commit d85481c: the schema of every version-1 record ever written.
-    assertThat(org.apache.avro.SchemaNormalization.parsingFingerprint64(KnownSchemas.EVENT_BATCH_V1))
-        .isEqualTo(org.apache.avro.SchemaNormalization.parsingFingerprint64(new org.apache.avro.Schema.Parser()
-            .parse("{\"type\":\"record\",\"name\":\"EventBatch\",\"namespace\":\"io.coiommu.schema\",\"fields\":["
-                + "{\"name\":\"vm\",\"type\":\"string\"},{\"name\":\"seq\",\"type\":\"long\"},{\"name\":\"events\","
-                + "\"type\":{\"type\":\"array\",\"items\":" + TraceEvent.getClassSchema() + "}}]}")));
-    assertThat(KnownSchemas.store().findByFingerprint(
-        org.apache.avro.SchemaNormalization.parsingFingerprint64(KnownSchemas.EVENT_BATCH_V1))).isNotNull();
+    // Fingerprint of EventBatch.avsc as of commit d85481c: the schema of every version-1 record
+    // ever written.
+    assertThat(
+            org.apache.avro.SchemaNormalization.parsingFingerprint64(KnownSchemas.EVENT_BATCH_V1))
+        .isEqualTo(
+            org.apache.avro.SchemaNormalization.parsingFingerprint64(
+                new org.apache.avro.Schema.Parser()
+                    .parse(
+                        "{\"type\":\"record\",\"name\":\"EventBatch\",\"namespace\":\"io.coiommu.schema\",\"fields\":["
+                            + "{\"name\":\"vm\",\"type\":\"string\"},{\"name\":\"seq\",\"type\":\"long\"},{\"name\":\"events\","
+                            + "\"type\":{\"type\":\"array\",\"items\":"
+                            + TraceEvent.getClassSchema()
+                            + "}}]}")));
+    assertThat(
+            KnownSchemas.store()
+                .findByFingerprint(
+                    org.apache.avro.SchemaNormalization.parsingFingerprint64(
+                        KnownSchemas.EVENT_BATCH_V1)))
+        .isNotNull();
   }
 
   private static byte[] bytes(ByteBuffer b) {

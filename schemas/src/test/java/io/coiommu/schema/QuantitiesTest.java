@@ -20,7 +20,8 @@ class QuantitiesTest {
   @Test
   void wholeNumbersAreExactAndOverflowIsAnError() {
     assertThat(Quantities.nanos("9007199254740993ns")).isEqualTo(9_007_199_254_740_993L);
-    assertThatThrownBy(() -> Quantities.nanos("9223372036854775807s")).hasMessageContaining("too large");
+    assertThatThrownBy(() -> Quantities.nanos("9223372036854775807s"))
+        .hasMessageContaining("too large");
     assertThatThrownBy(() -> Quantities.nanos("10x")).hasMessageContaining("unit");
   }
 

@@ -20,28 +20,33 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The compatibility rule (docs/operations.md): every schema change is BACKWARD compatible, so the current code reads
- * records written with the previous version. The previous versions live in src/test/resources/previous.
+ * The compatibility rule (docs/operations.md): every schema change is BACKWARD compatible, so the
+ * current code reads records written with the previous version. The previous versions live in
+ * src/test/resources/previous.
  */
 class SchemaEvolutionTest {
 
-  private static final List<String> FILES = List.of("EventType", "DmaDirection", "TraceEvent", "WindowResult",
-      "Anomaly");
+  private static final List<String> FILES =
+      List.of("EventType", "DmaDirection", "TraceEvent", "WindowResult", "Anomaly");
   private static final Map<String, Schema> PREVIOUS = new HashMap<>();
 
   @BeforeAll
   static void loadPrevious() throws IOException {
-    // One parser for all files, in dependency order: later files refer to the types of earlier ones by name.
+    // One parser for all files, in dependency order: later files refer to the types of earlier ones
+    // by name.
     Schema.Parser parser = new Schema.Parser();
     for (String name : FILES) {
-      try (InputStream in = SchemaEvolutionTest.class.getResourceAsStream("/previous/" + name + ".avsc")) {
+      try (InputStream in =
+          SchemaEvolutionTest.class.getResourceAsStream("/previous/" + name + ".avsc")) {
         PREVIOUS.put(name, parser.parse(in));
       }
     }
-    // EventBatch version 1 (the real one, as KnownSchemas ships it) holds the TraceEvent of its time: today's.
+    // EventBatch version 1 (the real one, as KnownSchemas ships it) holds the TraceEvent of its
+    // time: today's.
     Schema.Parser v1 = new Schema.Parser();
     v1.parse(TraceEvent.getClassSchema().toString());
-    try (InputStream in = SchemaEvolutionTest.class.getResourceAsStream("/previous/EventBatch.avsc")) {
+    try (InputStream in =
+        SchemaEvolutionTest.class.getResourceAsStream("/previous/EventBatch.avsc")) {
       PREVIOUS.put("EventBatch", v1.parse(in));
     }
   }
@@ -58,15 +63,26 @@ class SchemaEvolutionTest {
 
   @Test
   void everyCurrentSchemaCanReadItsPreviousVersion() {
-    Map<Schema, Schema> pairs = Map.of(TraceEvent.getClassSchema(), PREVIOUS.get("TraceEvent"),
-        EventBatch.getClassSchema(), PREVIOUS.get("EventBatch"), WindowResult.getClassSchema(),
-        PREVIOUS.get("WindowResult"), Anomaly.getClassSchema(), PREVIOUS.get("Anomaly"));
-    pairs.forEach((current, previous) -> {
-      assertThat(SchemaCompatibility.checkReaderWriterCompatibility(current, previous).getType())
-          .as(current.getName()).isEqualTo(SchemaCompatibilityType.COMPATIBLE);
-      assertThat(SchemaAvroFingerprint.of(current)).as("%s changed", current.getName())
-          .isNotEqualTo(SchemaAvroFingerprint.of(previous));
-    });
+    Map<Schema, Schema> pairs =
+        Map.of(
+            TraceEvent.getClassSchema(),
+            PREVIOUS.get("TraceEvent"),
+            EventBatch.getClassSchema(),
+            PREVIOUS.get("EventBatch"),
+            WindowResult.getClassSchema(),
+            PREVIOUS.get("WindowResult"),
+            Anomaly.getClassSchema(),
+            PREVIOUS.get("Anomaly"));
+    pairs.forEach(
+        (current, previous) -> {
+          assertThat(
+                  SchemaCompatibility.checkReaderWriterCompatibility(current, previous).getType())
+              .as(current.getName())
+              .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+          assertThat(SchemaAvroFingerprint.of(current))
+              .as("%s changed", current.getName())
+              .isNotEqualTo(SchemaAvroFingerprint.of(previous));
+        });
   }
 
   @Test
@@ -75,7 +91,9 @@ class SchemaEvolutionTest {
     Schema eventSchema = batchSchema.getField("events").schema().getElementType();
     GenericRecord event = new GenericData.Record(eventSchema);
     event.put("type", new GenericData.EnumSymbol(eventSchema.getField("type").schema(), "DMA_MAP"));
-    event.put("direction", new GenericData.EnumSymbol(eventSchema.getField("direction").schema(), "BIDIRECTIONAL"));
+    event.put(
+        "direction",
+        new GenericData.EnumSymbol(eventSchema.getField("direction").schema(), "BIDIRECTIONAL"));
     event.put("callId", 0L);
     event.put("host", "");
     event.put("tsNs", 42L);
@@ -89,14 +107,16 @@ class SchemaEvolutionTest {
     batch.put("seq", 7L);
     batch.put("events", List.of(event));
 
-    EventBatch read = new AvroSerde<>(EventBatch.class, currentAndPrevious())
-        .deserialize("t", encode(batchSchema, batch));
+    EventBatch read =
+        new AvroSerde<>(EventBatch.class, currentAndPrevious())
+            .deserialize("t", encode(batchSchema, batch));
 
     assertThat(read.getVm()).isEqualTo("vm1");
     assertThat(read.getSeq()).isEqualTo(7L);
     assertThat(read.getCount()).isZero();
     assertThat(read.getDevices()).isEmpty();
-    // The shipped KnownSchemas must know version 1 by itself: topics and archives hold such records.
+    // The shipped KnownSchemas must know version 1 by itself: topics and archives hold such
+    // records.
     EventColumns columns = new EventColumnsSerde().deserialize("t", encode(batchSchema, batch));
     assertThat(columns.vm()).isEqualTo("vm1");
     assertThat(columns.seq()).isEqualTo(7L);
@@ -113,25 +133,32 @@ class SchemaEvolutionTest {
   @Test
   void aVersion2BatchIsReadWithoutAPositionAndAVersion3BatchKeepsIt() throws IOException {
     Schema v2 = KnownSchemas.EVENT_BATCH_V2;
-    assertThat(SchemaCompatibility.checkReaderWriterCompatibility(EventBatch.getClassSchema(), v2).getType())
+    assertThat(
+            SchemaCompatibility.checkReaderWriterCompatibility(EventBatch.getClassSchema(), v2)
+                .getType())
         .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
-    assertThat(SchemaAvroFingerprint.of(v2)).isNotEqualTo(SchemaAvroFingerprint.of(EventBatch.getClassSchema()));
+    assertThat(SchemaAvroFingerprint.of(v2))
+        .isNotEqualTo(SchemaAvroFingerprint.of(EventBatch.getClassSchema()));
     GenericRecord batch = new GenericData.Record(v2);
     for (Schema.Field f : v2.getFields()) {
       if (f.hasDefaultValue()) {
-        batch.put(f.name(), GenericData.get().deepCopy(f.schema(), GenericData.get().getDefaultValue(f)));
+        batch.put(
+            f.name(), GenericData.get().deepCopy(f.schema(), GenericData.get().getDefaultValue(f)));
       }
     }
     batch.put("vm", "vm1");
     batch.put("seq", 4L);
-    // The shipped KnownSchemas must know version 2 by itself: trace topics written before version 3 hold such records.
+    // The shipped KnownSchemas must know version 2 by itself: trace topics written before version 3
+    // hold such records.
     EventColumns old = new EventColumnsSerde().deserialize("t", encode(v2, batch));
     assertThat(old.seq()).isEqualTo(4L);
     assertThat(old.firstIndex()).isEqualTo(-1L);
 
     TraceEvent e = TraceEvent.newBuilder().setType(EventType.VM_STOP).setTsNs(9L).build();
-    EventColumns current = EventColumns.of(EventBatch.fromByteBuffer(
-        EventColumns.encode("vm1", 0L, 12_345L, List.of(e)).toByteBuffer()));
+    EventColumns current =
+        EventColumns.of(
+            EventBatch.fromByteBuffer(
+                EventColumns.encode("vm1", 0L, 12_345L, List.of(e)).toByteBuffer()));
     assertThat(current.firstIndex()).isEqualTo(12_345L);
     assertThat(current.event(0, null).getTsNs()).isEqualTo(9L);
   }
@@ -144,15 +171,17 @@ class SchemaEvolutionTest {
       if (!f.hasDefaultValue()) {
         continue;
       }
-      result.put(f.name(), GenericData.get().deepCopy(f.schema(), GenericData.get().getDefaultValue(f)));
+      result.put(
+          f.name(), GenericData.get().deepCopy(f.schema(), GenericData.get().getDefaultValue(f)));
     }
     result.put("scenario", "oracle");
     result.put("vm", "vm1");
     result.put("windowStartNs", 0L);
     result.put("windowEndNs", 1_000_000_000L);
     result.put("pinnedPages", 12L);
-    WindowResult r = new AvroSerde<>(WindowResult.class, currentAndPrevious())
-        .deserialize("t", encode(resultSchema, result));
+    WindowResult r =
+        new AvroSerde<>(WindowResult.class, currentAndPrevious())
+            .deserialize("t", encode(resultSchema, result));
     assertThat(r.getPinnedPages()).isEqualTo(12L);
     assertThat(r.getWindowEndNs()).isEqualTo(1_000_000_000L);
     assertThat(r.getCpuCostNs()).isZero();
@@ -171,7 +200,9 @@ class SchemaEvolutionTest {
     anomaly.put("reason", "LATE_EVENT");
     anomaly.put("detail", "d");
     anomaly.put("event", event);
-    Anomaly a = new AvroSerde<>(Anomaly.class, currentAndPrevious()).deserialize("t", encode(anomalySchema, anomaly));
+    Anomaly a =
+        new AvroSerde<>(Anomaly.class, currentAndPrevious())
+            .deserialize("t", encode(anomalySchema, anomaly));
     assertThat(a.getReason()).isEqualTo("LATE_EVENT");
     assertThat(a.getScenario()).isEmpty();
     assertThat(a.getEvent().getTsNs()).isEqualTo(5L);
@@ -192,7 +223,8 @@ class SchemaEvolutionTest {
   }
 
   private static byte[] encode(Schema schema, GenericRecord record) throws IOException {
-    ByteBuffer b = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), schema).encode(record);
+    ByteBuffer b =
+        new BinaryMessageEncoder<GenericRecord>(GenericData.get(), schema).encode(record);
     byte[] out = new byte[b.remaining()];
     b.get(out);
     return out;

@@ -22,57 +22,83 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * Measures, on one generated trace and in one run, what issue #7 asks: the engine alone, the whole Kafka path,
- * Kafka's own ProducerPerformance on the same broker, heap per tracked page, and window-result latency at 1x.
- * Every throughput figure is taken once per repeat (a fresh embedded broker each time) and reported as the median;
- * ratios are taken within a repeat, then their median.
+ * Measures, on one generated trace and in one run, what issue #7 asks: the engine alone, the whole
+ * Kafka path, Kafka's own ProducerPerformance on the same broker, heap per tracked page, and
+ * window-result latency at 1x. Every throughput figure is taken once per repeat (a fresh embedded
+ * broker each time) and reported as the median; ratios are taken within a repeat, then their
+ * median.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
-    description = {"Measures throughput (engine alone, end to end, Kafka's ProducerPerformance), heap per tracked "
-        + "page and window-result latency on one generated trace, and compares them with issue #7's targets.",
-        "--jmh runs the JMH microbenchmarks of each policy's hot path instead."})
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Measures throughput (engine alone, end to end, Kafka's ProducerPerformance), heap per tracked "
+          + "page and window-result latency on one generated trace, and compares them with issue #7's targets.",
+      "--jmh runs the JMH microbenchmarks of each policy's hot path instead."
+    })
 public final class BenchCommand implements Callable<Integer> {
 
-  /** The coIOMMU scenario whose engine speed has its own target: crosvm's documented LRU example. */
+  /**
+   * The coIOMMU scenario whose engine speed has its own target: crosvm's documented LRU example.
+   */
   static final String COIOMMU_LRU = "coiommu:unpin=lru,interval=10s,limit=8192";
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   /**
-   * The built-in sample, four times longer than {@code run}'s: at millions of events per second its 90 s pass through
-   * the pipeline in about a second, which would measure start-up and one commit's latency as much as throughput.
+   * The built-in sample, four times longer than {@code run}'s: at millions of events per second its
+   * 90 s pass through the pipeline in about a second, which would measure start-up and one commit's
+   * latency as much as throughput.
    */
   static final String DEFAULT_WORKLOAD = "sample:duration=360s";
 
-  @Option(names = "--workload", paramLabel = "SPEC",
+  @Option(
+      names = "--workload",
+      paramLabel = "SPEC",
       description = "Synthetic workload to generate (docs/traces.md). Default: ${DEFAULT-VALUE}")
   String workload = DEFAULT_WORKLOAD;
 
-  @Option(names = "--repeats", paramLabel = "N", description = "Throughput repeats. Default: ${DEFAULT-VALUE}")
+  @Option(
+      names = "--repeats",
+      paramLabel = "N",
+      description = "Throughput repeats. Default: ${DEFAULT-VALUE}")
   int repeats = 3;
 
-  @Option(names = "--latency-seconds", paramLabel = "S",
-      description = "Trace seconds replayed at 1x for the latency figures (0 skips them). Default: ${DEFAULT-VALUE}")
+  @Option(
+      names = "--latency-seconds",
+      paramLabel = "S",
+      description =
+          "Trace seconds replayed at 1x for the latency figures (0 skips them). Default: ${DEFAULT-VALUE}")
   int latencySeconds = 20;
 
-  @Option(names = "--perf-records", paramLabel = "N",
+  @Option(
+      names = "--perf-records",
+      paramLabel = "N",
       description = "Records ProducerPerformance sends per repeat. Default: ${DEFAULT-VALUE}")
   long perfRecords = 2_000_000;
 
-  @Option(names = "--heap-pages", paramLabel = "N",
+  @Option(
+      names = "--heap-pages",
+      paramLabel = "N",
       description = "Distinct pages mapped for the all-live heap figure. Default: ${DEFAULT-VALUE}")
   int heapPages = 1_000_000;
 
-  @Option(names = "--partitions", paramLabel = "N",
+  @Option(
+      names = "--partitions",
+      paramLabel = "N",
       description = "Partitions of the trace and result topics. Default: ${DEFAULT-VALUE}")
   int partitions = 2;
 
-  @Option(names = "--timeout", paramLabel = "SECONDS",
-      description = "Give up on an end-to-end run after this many seconds. Default: ${DEFAULT-VALUE}")
+  @Option(
+      names = "--timeout",
+      paramLabel = "SECONDS",
+      description =
+          "Give up on an end-to-end run after this many seconds. Default: ${DEFAULT-VALUE}")
   int timeoutSeconds = 600;
 
-  @Option(names = "--jmh", description = "Run the JMH microbenchmarks (PolicyHotPath) and nothing else.")
+  @Option(
+      names = "--jmh",
+      description = "Run the JMH microbenchmarks (PolicyHotPath) and nothing else.")
   boolean jmh;
 
   @Override
@@ -90,16 +116,23 @@ public final class BenchCommand implements Callable<Integer> {
     out.println("generating the trace ...");
     out.flush();
     BenchTrace trace = BenchTrace.generate(workload);
-    out.printf(Locale.ROOT, "trace: %s, %d VMs; %d default scenarios; %d cores, machine shared with other work%n",
-        trace.describe(), trace.vms().size(), config.scenarios().size(), Runtime.getRuntime().availableProcessors());
+    out.printf(
+        Locale.ROOT,
+        "trace: %s, %d VMs; %d default scenarios; %d cores, machine shared with other work%n",
+        trace.describe(),
+        trace.vms().size(),
+        config.scenarios().size(),
+        Runtime.getRuntime().availableProcessors());
 
-    // A first pass compiles the engine's hot paths, so the first repeat is not a measure of the JIT.
+    // A first pass compiles the engine's hot paths, so the first repeat is not a measure of the
+    // JIT.
     EngineBench.eventsPerSecond(trace, config.scenarios(), config.engine());
     EngineBench.eventsPerSecond(trace, lru, config.engine());
 
     Throughput t = new Throughput();
     Duration timeout = Duration.ofSeconds(timeoutSeconds);
-    // Likewise one untimed pass end to end: the producer's, Streams' and the broker's paths compile in it.
+    // Likewise one untimed pass end to end: the producer's, Streams' and the broker's paths compile
+    // in it.
     try (EmbeddedKafkaCluster broker = EmbeddedKafkaCluster.start(1)) {
       Properties client = broker.clientProperties();
       EndToEndBench.createTopics(client, partitions);
@@ -111,13 +144,21 @@ public final class BenchCommand implements Callable<Integer> {
       try (EmbeddedKafkaCluster broker = EmbeddedKafkaCluster.start(1)) {
         Properties client = broker.clientProperties();
         EndToEndBench.createTopics(client, partitions, ProducerPerformanceBench.TOPIC);
-        t.endToEnd.add(EndToEndBench.run(client, trace, config, Pacing.MAX, i -> {}, (res, at) -> {}, timeout)
-            .eventsPerSecond());
-        t.producerPerf.add(ProducerPerformanceBench.recordsPerSecond(broker.bootstrapServers(), perfRecords));
+        t.endToEnd.add(
+            EndToEndBench.run(client, trace, config, Pacing.MAX, i -> {}, (res, at) -> {}, timeout)
+                .eventsPerSecond());
+        t.producerPerf.add(
+            ProducerPerformanceBench.recordsPerSecond(broker.bootstrapServers(), perfRecords));
       }
-      out.printf(Locale.ROOT, "repeat %d/%d: engine %s ev/s, coiommu lru %s ev/s, end to end %s ev/s, "
-              + "ProducerPerformance %s rec/s%n", r, repeats, Figures.format(t.engine.get(r - 1)),
-          Figures.format(t.engineLru.get(r - 1)), Figures.format(t.endToEnd.get(r - 1)),
+      out.printf(
+          Locale.ROOT,
+          "repeat %d/%d: engine %s ev/s, coiommu lru %s ev/s, end to end %s ev/s, "
+              + "ProducerPerformance %s rec/s%n",
+          r,
+          repeats,
+          Figures.format(t.engine.get(r - 1)),
+          Figures.format(t.engineLru.get(r - 1)),
+          Figures.format(t.endToEnd.get(r - 1)),
           Figures.format(t.producerPerf.get(r - 1)));
       out.flush();
     }
@@ -130,7 +171,8 @@ public final class BenchCommand implements Callable<Integer> {
     if (latencySeconds > 0) {
       BenchTrace paced = trace.firstNanos(latencySeconds * 1_000_000_000L);
       for (int r = 1; r <= repeats; r++) {
-        out.printf(Locale.ROOT, "latency %d/%d: replaying %s at 1x ...%n", r, repeats, paced.describe());
+        out.printf(
+            Locale.ROOT, "latency %d/%d: replaying %s at 1x ...%n", r, repeats, paced.describe());
         out.flush();
         WindowLatency run = new WindowLatency(paced.events());
         try (EmbeddedKafkaCluster broker = EmbeddedKafkaCluster.start(1)) {
@@ -151,15 +193,20 @@ public final class BenchCommand implements Callable<Integer> {
     List<VmEvent> dense = HeapPerPage.mapDistinctPages(heapPages);
     Heap heap = new Heap(HeapPerPage.trackedPages(running), heapPages);
     for (Scenario s : config.scenarios()) {
-      heap.trace.add(HeapPerPage.bytesRetained(running, List.of(s), engine) / (double) heap.tracked);
-      heap.dense.add(HeapPerPage.bytesRetained(dense, List.of(s), engine) / (double) heap.densePages);
+      heap.trace.add(
+          HeapPerPage.bytesRetained(running, List.of(s), engine) / (double) heap.tracked);
+      heap.dense.add(
+          HeapPerPage.bytesRetained(dense, List.of(s), engine) / (double) heap.densePages);
     }
-    heap.allTrace = HeapPerPage.bytesRetained(running, config.scenarios(), engine) / (double) heap.tracked;
-    heap.allDense = HeapPerPage.bytesRetained(dense, config.scenarios(), engine) / (double) heap.densePages;
+    heap.allTrace =
+        HeapPerPage.bytesRetained(running, config.scenarios(), engine) / (double) heap.tracked;
+    heap.allDense =
+        HeapPerPage.bytesRetained(dense, config.scenarios(), engine) / (double) heap.densePages;
     return heap;
   }
 
-  private void print(PrintWriter out, Throughput t, Heap heap, List<Scenario> scenarios, Latencies latency) {
+  private void print(
+      PrintWriter out, Throughput t, Heap heap, List<Scenario> scenarios, Latencies latency) {
     double engine = Figures.median(t.engine);
     double engineLru = Figures.median(t.engineLru);
     double endToEnd = Figures.median(t.endToEnd);
@@ -170,23 +217,35 @@ public final class BenchCommand implements Callable<Integer> {
       overPerf.add(t.endToEnd.get(i) / t.producerPerf.get(i));
     }
     out.println();
-    out.printf("== throughput: median of %d repeats (each repeat in parentheses) ==%n", t.engine.size());
-    out.printf("  1. engine only, %d default scenarios, 1 thread   %s events/s%n", scenarios.size(),
-        Figures.withRepeats(t.engine));
-    out.printf("     engine only, %s alone   %s events/s%n", COIOMMU_LRU, Figures.withRepeats(t.engineLru));
-    out.printf("  2. end to end, %d default scenarios              %s events/s%n", scenarios.size(),
-        Figures.withRepeats(t.endToEnd));
-    out.printf("  3. ProducerPerformance, %d-byte records        %s records/s%n", ProducerPerformanceBench.RECORD_BYTES,
-        Figures.withRepeats(t.producerPerf));
-    out.printf("  2/1 end to end / engine only                    %s%n", Figures.withRepeats(overEngine));
-    out.printf("  2/3 end to end / ProducerPerformance            %s%n", Figures.withRepeats(overPerf));
+    out.printf(
+        "== throughput: median of %d repeats (each repeat in parentheses) ==%n", t.engine.size());
+    out.printf(
+        "  1. engine only, %d default scenarios, 1 thread   %s events/s%n",
+        scenarios.size(), Figures.withRepeats(t.engine));
+    out.printf(
+        "     engine only, %s alone   %s events/s%n",
+        COIOMMU_LRU, Figures.withRepeats(t.engineLru));
+    out.printf(
+        "  2. end to end, %d default scenarios              %s events/s%n",
+        scenarios.size(), Figures.withRepeats(t.endToEnd));
+    out.printf(
+        "  3. ProducerPerformance, %d-byte records        %s records/s%n",
+        ProducerPerformanceBench.RECORD_BYTES, Figures.withRepeats(t.producerPerf));
+    out.printf(
+        "  2/1 end to end / engine only                    %s%n", Figures.withRepeats(overEngine));
+    out.printf(
+        "  2/3 end to end / ProducerPerformance            %s%n", Figures.withRepeats(overPerf));
 
     out.println();
-    out.printf(Locale.ROOT, "== 4. heap per tracked page (retained after full GC; each scenario alone, then its own "
-        + "share beyond the VM-level state) ==%n");
+    out.printf(
+        Locale.ROOT,
+        "== 4. heap per tracked page (retained after full GC; each scenario alone, then its own "
+            + "share beyond the VM-level state) ==%n");
     out.printf(Locale.ROOT, "  %-78s %8s %8s %8s %8s%n", "", "trace", "own", "live", "own");
-    out.printf(Locale.ROOT, "  %-78s %17d %17d%n", "(tracked pages)", heap.tracked, heap.densePages);
-    // Static pinning keeps no per-page state: alone, it measures what the VM keeps for all its scenarios.
+    out.printf(
+        Locale.ROOT, "  %-78s %17d %17d%n", "(tracked pages)", heap.tracked, heap.densePages);
+    // Static pinning keeps no per-page state: alone, it measures what the VM keeps for all its
+    // scenarios.
     int shared = scenarios.indexOf(ScenarioSpec.parse("static").get(0));
     double sharedTrace = shared < 0 ? 0 : heap.trace.get(shared);
     double sharedDense = shared < 0 ? 0 : heap.dense.get(shared);
@@ -194,26 +253,48 @@ public final class BenchCommand implements Callable<Integer> {
     for (int i = 0; i < scenarios.size(); i++) {
       double ownTrace = heap.trace.get(i) - sharedTrace;
       double ownDense = heap.dense.get(i) - sharedDense;
-      out.printf(Locale.ROOT, "  %-78s %8.1f %8.1f %8.1f %8.1f%n", scenarios.get(i).name(), heap.trace.get(i),
-          ownTrace, heap.dense.get(i), ownDense);
+      out.printf(
+          Locale.ROOT,
+          "  %-78s %8.1f %8.1f %8.1f %8.1f%n",
+          scenarios.get(i).name(),
+          heap.trace.get(i),
+          ownTrace,
+          heap.dense.get(i),
+          ownDense);
       worstOwn = Math.max(worstOwn, Math.max(ownTrace, ownDense));
     }
     double allPerScenario = Math.max(heap.allTrace, heap.allDense) / scenarios.size();
-    out.printf(Locale.ROOT, "  %-78s %8.1f %8s %8.1f%n", "all " + scenarios.size() + " together, per scenario",
-        heap.allTrace / scenarios.size(), "", heap.allDense / scenarios.size());
-    out.println("  trace: the bench trace without its VM_STOPs (state at its end); live: " + heap.densePages
-        + " distinct pages mapped and never unmapped.");
-    out.println("  own: minus static alone, which keeps no per-page state and so measures the VM-level state "
-        + "(iova tables, map counts) that every scenario shares.");
+    out.printf(
+        Locale.ROOT,
+        "  %-78s %8.1f %8s %8.1f%n",
+        "all " + scenarios.size() + " together, per scenario",
+        heap.allTrace / scenarios.size(),
+        "",
+        heap.allDense / scenarios.size());
+    out.println(
+        "  trace: the bench trace without its VM_STOPs (state at its end); live: "
+            + heap.densePages
+            + " distinct pages mapped and never unmapped.");
+    out.println(
+        "  own: minus static alone, which keeps no per-page state and so measures the VM-level state "
+            + "(iova tables, map counts) that every scenario shares.");
 
     if (!latency.p50.isEmpty()) {
       out.println();
-      out.printf(Locale.ROOT, "== 5. window-result latency at 1x, %d events a repeat: median of %d repeats ==%n",
-          latency.events, latency.p50.size());
-      out.printf(Locale.ROOT, "  p50 %s s, p99 %s s, max %s s%n", Figures.withRepeats(latency.p50),
-          Figures.withRepeats(latency.p99), Figures.withRepeats(latency.max));
-      out.println("  from TraceProducer taking the event from the trace to the results consumer (read_committed) "
-          + "receiving its window's first result");
+      out.printf(
+          Locale.ROOT,
+          "== 5. window-result latency at 1x, %d events a repeat: median of %d repeats ==%n",
+          latency.events,
+          latency.p50.size());
+      out.printf(
+          Locale.ROOT,
+          "  p50 %s s, p99 %s s, max %s s%n",
+          Figures.withRepeats(latency.p50),
+          Figures.withRepeats(latency.p99),
+          Figures.withRepeats(latency.max));
+      out.println(
+          "  from TraceProducer taking the event from the trace to the results consumer (read_committed) "
+              + "receiving its window's first result");
     }
 
     out.println();
@@ -227,7 +308,11 @@ public final class BenchCommand implements Callable<Integer> {
     if (!latency.p99.isEmpty()) {
       out.println(Target.P99_LATENCY.line(Figures.median(latency.p99)));
     }
-    out.printf(Locale.ROOT, "  (engine only, %d scenarios: %s events/s)%n", scenarios.size(), Figures.format(engine));
+    out.printf(
+        Locale.ROOT,
+        "  (engine only, %d scenarios: %s events/s)%n",
+        scenarios.size(),
+        Figures.format(engine));
     out.flush();
   }
 

@@ -15,8 +15,9 @@ import java.util.TreeSet;
 import java.util.function.LongConsumer;
 
 /**
- * A generated trace held in memory, so that every measurement of one run replays exactly the same events and none
- * of them pays for generating them. Every VM the workload leaves running is stopped at its end, as {@code run} does.
+ * A generated trace held in memory, so that every measurement of one run replays exactly the same
+ * events and none of them pays for generating them. Every VM the workload leaves running is stopped
+ * at its end, as {@code run} does.
  */
 final class BenchTrace {
 
@@ -45,8 +46,8 @@ final class BenchTrace {
   }
 
   /**
-   * The events of the first {@code traceNanos} of trace time, every VM then stopped at its last event: each VM keeps
-   * its order, and the stops let its last window complete.
+   * The events of the first {@code traceNanos} of trace time, every VM then stopped at its last
+   * event: each VM keeps its order, and the stops let its last window complete.
    */
   BenchTrace firstNanos(long traceNanos) {
     long first = events.isEmpty() ? 0 : events.get(0).event().getTsNs();
@@ -79,7 +80,10 @@ final class BenchTrace {
     return vms;
   }
 
-  /** Replays the events in order; {@code taken} hears the index of each event as the producer takes it. */
+  /**
+   * Replays the events in order; {@code taken} hears the index of each event as the producer takes
+   * it.
+   */
   TraceSource replay(LongConsumer taken) {
     return new Replay(events, taken);
   }

@@ -13,6 +13,7 @@ import io.coiommu.schema.WindowResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -20,6 +21,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -30,29 +32,33 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KafkaStreams;
-import java.util.LinkedHashMap;
-import java.util.function.LongConsumer;
 
 /**
- * The whole path on one broker: trace -> {@link TraceProducer} -> trace topic -> the Streams emulation (as
- * {@code coiommu run} builds it) -> window-results, read back by a read_committed consumer, which is what a reader of
- * the exactly-once processor's output must use.
+ * The whole path on one broker: trace -> {@link TraceProducer} -> trace topic -> the Streams
+ * emulation (as {@code coiommu run} builds it) -> window-results, read back by a read_committed
+ * consumer, which is what a reader of the exactly-once processor's output must use.
  *
- * <p>The clock starts when the producer takes the first event from the trace and stops when the consumer receives
- * the last of the {@code last = true} results (one per VM and scenario). The Streams application is started and
- * has its partitions before the clock starts: its start-up is not part of the throughput.
+ * <p>The clock starts when the producer takes the first event from the trace and stops when the
+ * consumer receives the last of the {@code last = true} results (one per VM and scenario). The
+ * Streams application is started and has its partitions before the clock starts: its start-up is
+ * not part of the throughput.
  */
 final class EndToEndBench {
 
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration POLL = Duration.ofMillis(20);
 
-  /** Hears every result as the consumer receives it, with the {@link System#nanoTime()} of its poll. */
+  /**
+   * Hears every result as the consumer receives it, with the {@link System#nanoTime()} of its poll.
+   */
   interface ResultListener {
     void received(WindowResult result, long receivedNanos);
   }
 
-  /** @param firstTakenNanos when the producer took the first event; @param lastResultNanos when the last result came */
+  /**
+   * @param firstTakenNanos when the producer took the first event; @param lastResultNanos when the
+   *     last result came
+   */
   record Outcome(long events, long firstTakenNanos, long lastResultNanos) {
     double eventsPerSecond() {
       return events / ((lastResultNanos - firstTakenNanos) / 1e9);
@@ -76,30 +82,43 @@ final class EndToEndBench {
   }
 
   /**
-   * Replays {@code trace} through the pipeline at {@code pacing}. {@code taken} hears the index of each event as the
-   * producer takes it; {@code listener} hears each result.
+   * Replays {@code trace} through the pipeline at {@code pacing}. {@code taken} hears the index of
+   * each event as the producer takes it; {@code listener} hears each result.
    */
-  static Outcome run(Properties client, BenchTrace trace, ProcessorConfig config, Pacing pacing,
-                     LongConsumer taken, ResultListener listener, Duration timeout)
+  static Outcome run(
+      Properties client,
+      BenchTrace trace,
+      ProcessorConfig config,
+      Pacing pacing,
+      LongConsumer taken,
+      ResultListener listener,
+      Duration timeout)
       throws Exception {
     Path stateDir = Files.createTempDirectory("coiommu-bench-streams-");
     String appId = StreamsSettings.DEFAULT_APPLICATION_ID + "-bench-" + UUID.randomUUID();
-    try (KafkaStreams streams = new KafkaStreams(EmulationTopology.buildTopology(config),
-        StreamsSettings.properties(client, appId, stateDir));
-         KafkaConsumer<String, WindowResult> consumer = resultsConsumer(client)) {
+    try (KafkaStreams streams =
+            new KafkaStreams(
+                EmulationTopology.buildTopology(config),
+                StreamsSettings.properties(client, appId, stateDir));
+        KafkaConsumer<String, WindowResult> consumer = resultsConsumer(client)) {
       streams.start();
       awaitRunning(streams);
       long expectedLast = (long) trace.vms().size() * config.scenarios().size();
       AtomicLong firstTaken = new AtomicLong();
-      CompletableFuture<Long> lastResult = CompletableFuture.supplyAsync(
-          () -> consumeUntil(consumer, expectedLast, listener, timeout));
+      CompletableFuture<Long> lastResult =
+          CompletableFuture.supplyAsync(
+              () -> consumeUntil(consumer, expectedLast, listener, timeout));
       try (TraceProducer producer = new TraceProducer(client, Topics.TRACE_EVENTS)) {
-        producer.produce(trace.replay(i -> {
-          if (i == 0) {
-            firstTaken.set(System.nanoTime());
-          }
-          taken.accept(i);
-        }), pacing, ProgressListener.NONE);
+        producer.produce(
+            trace.replay(
+                i -> {
+                  if (i == 0) {
+                    firstTaken.set(System.nanoTime());
+                  }
+                  taken.accept(i);
+                }),
+            pacing,
+            ProgressListener.NONE);
       }
       long last = lastResult.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       streams.close(Duration.ofSeconds(30));
@@ -115,18 +134,24 @@ final class EndToEndBench {
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
-    KafkaConsumer<String, WindowResult> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-        AvroSerde.of(WindowResult.class).deserializer());
-    List<TopicPartition> partitions = consumer.partitionsFor(Topics.WINDOW_RESULTS).stream()
-        .map(p -> new TopicPartition(p.topic(), p.partition())).collect(Collectors.toList());
+    KafkaConsumer<String, WindowResult> consumer =
+        new KafkaConsumer<>(
+            props, new StringDeserializer(), AvroSerde.of(WindowResult.class).deserializer());
+    List<TopicPartition> partitions =
+        consumer.partitionsFor(Topics.WINDOW_RESULTS).stream()
+            .map(p -> new TopicPartition(p.topic(), p.partition()))
+            .collect(Collectors.toList());
     consumer.assign(partitions);
     consumer.seekToBeginning(partitions);
     return consumer;
   }
 
   /** Returns the nanoTime of the poll that brought the last expected {@code last = true} result. */
-  private static long consumeUntil(KafkaConsumer<String, WindowResult> consumer, long expectedLast,
-                                   ResultListener listener, Duration timeout) {
+  private static long consumeUntil(
+      KafkaConsumer<String, WindowResult> consumer,
+      long expectedLast,
+      ResultListener listener,
+      Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     long lastSeen = 0;
     while (System.nanoTime() - deadline < 0) {
@@ -142,14 +167,16 @@ final class EndToEndBench {
         return now;
       }
     }
-    throw new IllegalStateException("only " + lastSeen + " of " + expectedLast + " final results within " + timeout);
+    throw new IllegalStateException(
+        "only " + lastSeen + " of " + expectedLast + " final results within " + timeout);
   }
 
   private static void awaitRunning(KafkaStreams streams) throws InterruptedException {
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     while (streams.state() != KafkaStreams.State.RUNNING) {
       if (System.nanoTime() - deadline > 0 || !streams.state().isRunningOrRebalancing()) {
-        throw new IllegalStateException("the Streams processor did not reach RUNNING: " + streams.state());
+        throw new IllegalStateException(
+            "the Streams processor did not reach RUNNING: " + streams.state());
       }
       Thread.sleep(50);
     }

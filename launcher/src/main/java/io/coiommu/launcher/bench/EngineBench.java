@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The engine alone: the trace's events handed to one {@link VmEmulator} per VM on one thread, in memory, results
- * counted and dropped. This is the limit the Kafka pipeline is measured against.
+ * The engine alone: the trace's events handed to one {@link VmEmulator} per VM on one thread, in
+ * memory, results counted and dropped. This is the limit the Kafka pipeline is measured against.
  */
 final class EngineBench {
 
@@ -47,16 +47,20 @@ final class EngineBench {
     return trace.size() / (elapsed / 1e9);
   }
 
-  /** What {@code EmulationProcessor} does per batch, without Kafka: an emulator per VM, dropped once it stops. */
-  static void run(List<VmEvent> events, List<Scenario> scenarios, EngineConfig config, EmulationSink sink) {
+  /**
+   * What {@code EmulationProcessor} does per batch, without Kafka: an emulator per VM, dropped once
+   * it stops.
+   */
+  static void run(
+      List<VmEvent> events, List<Scenario> scenarios, EngineConfig config, EmulationSink sink) {
     for (VmEmulator emulator : feed(events, scenarios, config, sink).values()) {
       emulator.finish(sink);
     }
   }
 
   /** Hands the events to their VMs' emulators and returns those still running at the end. */
-  static Map<String, VmEmulator> feed(List<VmEvent> events, List<Scenario> scenarios, EngineConfig config,
-                                      EmulationSink sink) {
+  static Map<String, VmEmulator> feed(
+      List<VmEvent> events, List<Scenario> scenarios, EngineConfig config, EmulationSink sink) {
     Map<String, VmEmulator> emulators = new HashMap<>();
     String lastVm = null;
     VmEmulator last = null;

@@ -27,7 +27,7 @@ final class Figures {
     return String.format(Locale.ROOT, "%.2f", value);
   }
 
-  /** The median, then every repeat: {@code "1,234,567  (1,200,000 1,234,567 1,300,000)"}. */
+  /** The median, then every repeat: {@code "1,234,567 (1,200,000 1,234,567 1,300,000)"}. */
   static String withRepeats(List<Double> values) {
     StringBuilder s = new StringBuilder(format(median(values)));
     if (values.size() > 1) {

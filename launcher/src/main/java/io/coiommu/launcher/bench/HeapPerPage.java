@@ -17,12 +17,14 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Retained heap of the emulation per tracked page (a page is tracked once it has been mapped at least once).
+ * Retained heap of the emulation per tracked page (a page is tracked once it has been mapped at
+ * least once).
  *
- * <p>Method: full GCs until the used heap stops shrinking, read {@link MemoryMXBean#getHeapMemoryUsage()}; feed the
- * events to fresh emulators (one per VM) and keep them reachable; full GCs again and read the used heap. The growth
- * is what the emulators retain. The trace's VM_STOP events are withheld, so every emulator is measured still running,
- * with everything it learnt; the trace itself was allocated before the first reading and is not counted.
+ * <p>Method: full GCs until the used heap stops shrinking, read {@link
+ * MemoryMXBean#getHeapMemoryUsage()}; feed the events to fresh emulators (one per VM) and keep them
+ * reachable; full GCs again and read the used heap. The growth is what the emulators retain. The
+ * trace's VM_STOP events are withheld, so every emulator is measured still running, with everything
+ * it learnt; the trace itself was allocated before the first reading and is not counted.
  */
 final class HeapPerPage {
 
@@ -36,10 +38,13 @@ final class HeapPerPage {
     Map<String, Set<Long>> pages = new HashMap<>();
     for (VmEvent e : events) {
       TraceEvent t = e.event();
-      if ((t.getType() == EventType.DMA_MAP || t.getType() == EventType.DMA_ALLOC) && t.getGpa() != null
+      if ((t.getType() == EventType.DMA_MAP || t.getType() == EventType.DMA_ALLOC)
+          && t.getGpa() != null
           && t.getBytes() > 0) {
         Set<Long> vmPages = pages.computeIfAbsent(e.vm(), vm -> new HashSet<>());
-        for (long gfn = t.getGpa() >>> PAGE_SHIFT; gfn <= (t.getGpa() + t.getBytes() - 1) >>> PAGE_SHIFT; gfn++) {
+        for (long gfn = t.getGpa() >>> PAGE_SHIFT;
+            gfn <= (t.getGpa() + t.getBytes() - 1) >>> PAGE_SHIFT;
+            gfn++) {
           vmPages.add(gfn);
         }
       }
@@ -58,25 +63,50 @@ final class HeapPerPage {
     return kept;
   }
 
-  /** Heap bytes that emulators of {@code scenarios} retain after {@code events} (give them without VM_STOPs). */
+  /**
+   * Heap bytes that emulators of {@code scenarios} retain after {@code events} (give them without
+   * VM_STOPs).
+   */
   static long bytesRetained(List<VmEvent> events, List<Scenario> scenarios, EngineConfig config) {
     long before = usedAfterGc();
-    Map<String, VmEmulator> emulators = EngineBench.feed(events, scenarios, config, new EngineBench.CountingSink());
+    Map<String, VmEmulator> emulators =
+        EngineBench.feed(events, scenarios, config, new EngineBench.CountingSink());
     long after = usedAfterGc();
     Reference.reachabilityFence(emulators);
     return after - before;
   }
 
-  /** {@code pages} distinct 4 KiB pages of one VM mapped one call each and never unmapped: every page stays live. */
+  /**
+   * {@code pages} distinct 4 KiB pages of one VM mapped one call each and never unmapped: every
+   * page stays live.
+   */
   static List<VmEvent> mapDistinctPages(int pages) {
     List<VmEvent> events = new ArrayList<>(pages + 1);
-    events.add(new VmEvent("heap", TraceEvent.newBuilder().setType(EventType.VM_START).setTsNs(0)
-        .setDevice("").setGuestMemoryBytes(1L << 40).build()));
+    events.add(
+        new VmEvent(
+            "heap",
+            TraceEvent.newBuilder()
+                .setType(EventType.VM_START)
+                .setTsNs(0)
+                .setDevice("")
+                .setGuestMemoryBytes(1L << 40)
+                .build()));
     for (int i = 0; i < pages; i++) {
-      // Every third page, so the pages are not one dense run that a range-based structure could store for free.
+      // Every third page, so the pages are not one dense run that a range-based structure could
+      // store for free.
       long gpa = i * 3L << PAGE_SHIFT;
-      events.add(new VmEvent("heap", TraceEvent.newBuilder().setType(EventType.DMA_MAP).setTsNs(1000L * i)
-          .setDevice("nic").setIova(gpa).setGpa(gpa).setBytes(1 << PAGE_SHIFT).setCallId(i + 1).build()));
+      events.add(
+          new VmEvent(
+              "heap",
+              TraceEvent.newBuilder()
+                  .setType(EventType.DMA_MAP)
+                  .setTsNs(1000L * i)
+                  .setDevice("nic")
+                  .setIova(gpa)
+                  .setGpa(gpa)
+                  .setBytes(1 << PAGE_SHIFT)
+                  .setCallId(i + 1)
+                  .build()));
     }
     return events;
   }

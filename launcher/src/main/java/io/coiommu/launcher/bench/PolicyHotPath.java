@@ -4,9 +4,9 @@ import io.coiommu.processor.engine.EngineConfig;
 import io.coiommu.processor.engine.Scenario;
 import io.coiommu.processor.engine.ScenarioSpec;
 import io.coiommu.processor.engine.VmEmulator;
+import io.coiommu.producer.TraceSource;
 import io.coiommu.producer.VmEvent;
 import io.coiommu.producer.Workloads;
-import io.coiommu.producer.TraceSource;
 import io.coiommu.schema.TraceEvent;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -25,10 +25,10 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * Each policy's hot path alone: one VM's emulator with one scenario, fed the first {@link #EVENTS} events of a busy
- * NIC (50 000 packets/s each way: map, access and unmap of ring buffers, LRU scans, flushes). The score is events
- * per second. Run: {@code ./coiommu bench --jmh}, or {@code java -cp launcher/target/coiommu.jar
- * org.openjdk.jmh.Main PolicyHotPath} for JMH's own options.
+ * Each policy's hot path alone: one VM's emulator with one scenario, fed the first {@link #EVENTS}
+ * events of a busy NIC (50 000 packets/s each way: map, access and unmap of ring buffers, LRU
+ * scans, flushes). The score is events per second. Run: {@code ./coiommu bench --jmh}, or {@code
+ * java -cp launcher/target/coiommu.jar org.openjdk.jmh.Main PolicyHotPath} for JMH's own options.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -41,9 +41,17 @@ public class PolicyHotPath {
   static final int EVENTS = 200_000;
   static final String WORKLOAD = "nic:pps=50000,duration=10s";
 
-  @Param({"static", "viommu-strict", "viommu-lazy", "virtio-iommu",
-      "coiommu:unpin=lru,interval=10s,limit=8192", "coiommu:unpin=lru,interval=10s,limit=8192,smart=off",
-      "coiommu:unpin=lru,interval=10s,limit=8192,lazy=off", "coiommu", "oracle"})
+  @Param({
+    "static",
+    "viommu-strict",
+    "viommu-lazy",
+    "virtio-iommu",
+    "coiommu:unpin=lru,interval=10s,limit=8192",
+    "coiommu:unpin=lru,interval=10s,limit=8192,smart=off",
+    "coiommu:unpin=lru,interval=10s,limit=8192,lazy=off",
+    "coiommu",
+    "oracle"
+  })
   public String scenario;
 
   private List<Scenario> scenarios;

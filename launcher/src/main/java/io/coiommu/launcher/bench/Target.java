@@ -11,7 +11,10 @@ enum Target {
   HEAP_PER_PAGE("heap bytes per tracked page per scenario", 16, Bound.AT_MOST),
   P99_LATENCY("p99 window-result latency at 1x, s", 2, Bound.AT_MOST);
 
-  enum Bound { AT_LEAST, AT_MOST }
+  enum Bound {
+    AT_LEAST,
+    AT_MOST
+  }
 
   private final String what;
   private final double bound;
@@ -23,7 +26,10 @@ enum Target {
     this.kind = kind;
   }
 
-  /** {@code "met"} or {@code "missed by 42%"}: how far the figure is from the bound, relative to the bound. */
+  /**
+   * {@code "met"} or {@code "missed by 42%"}: how far the figure is from the bound, relative to the
+   * bound.
+   */
   String verdict(double figure) {
     boolean met = kind == Bound.AT_LEAST ? figure >= bound : figure <= bound;
     if (met) {
@@ -35,7 +41,13 @@ enum Target {
 
   String line(double figure) {
     String sign = kind == Bound.AT_LEAST ? ">=" : "<=";
-    return String.format(Locale.ROOT, "  %-46s %14s  target %s %-10s %s", what, Figures.format(figure), sign,
-        Figures.format(bound), verdict(figure));
+    return String.format(
+        Locale.ROOT,
+        "  %-46s %14s  target %s %-10s %s",
+        what,
+        Figures.format(figure),
+        sign,
+        Figures.format(bound),
+        verdict(figure));
   }
 }

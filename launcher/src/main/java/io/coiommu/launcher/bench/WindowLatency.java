@@ -13,11 +13,12 @@ import org.HdrHistogram.Histogram;
 /**
  * Latency from an event's production to the result of its window, one value per event of the trace.
  *
- * <p>Instant 1, production: {@link System#nanoTime()} when {@code TraceProducer} takes the event from the trace
- * source, right before it batches and sends it. Instant 2, result: {@code System.nanoTime()} when the results
- * consumer's {@code poll()} returns the first {@code WindowResult} of the event's VM whose span covers the event's
- * timestamp (span start <= ts < span end; the VM's last record covers everything left). All scenarios of a span are
- * written in one Streams transaction, so the first scenario's record is visible when all are. Both instants are
+ * <p>Instant 1, production: {@link System#nanoTime()} when {@code TraceProducer} takes the event
+ * from the trace source, right before it batches and sends it. Instant 2, result: {@code
+ * System.nanoTime()} when the results consumer's {@code poll()} returns the first {@code
+ * WindowResult} of the event's VM whose span covers the event's timestamp (span start <= ts < span
+ * end; the VM's last record covers everything left). All scenarios of a span are written in one
+ * Streams transaction, so the first scenario's record is visible when all are. Both instants are
  * taken in the same JVM, on the same monotonic clock.
  */
 final class WindowLatency implements EndToEndBench.ResultListener {
@@ -26,8 +27,12 @@ final class WindowLatency implements EndToEndBench.ResultListener {
 
   private final long[] tsByEvent;
   private final AtomicLongArray producedNanos;
-  /** Per VM, the indices of its events in trace order, and how many of them already have a result. */
+
+  /**
+   * Per VM, the indices of its events in trace order, and how many of them already have a result.
+   */
   private final Map<String, int[]> eventsOfVm = new HashMap<>();
+
   private final Map<String, int[]> resolved = new HashMap<>();
   private final Histogram micros = new Histogram(MAX_MICROS, 3);
 
@@ -39,10 +44,11 @@ final class WindowLatency implements EndToEndBench.ResultListener {
       tsByEvent[i] = events.get(i).event().getTsNs();
       byVm.computeIfAbsent(events.get(i).vm(), vm -> new ArrayList<>()).add(i);
     }
-    byVm.forEach((vm, indices) -> {
-      eventsOfVm.put(vm, indices.stream().mapToInt(Integer::intValue).toArray());
-      resolved.put(vm, new int[1]);
-    });
+    byVm.forEach(
+        (vm, indices) -> {
+          eventsOfVm.put(vm, indices.stream().mapToInt(Integer::intValue).toArray());
+          resolved.put(vm, new int[1]);
+        });
   }
 
   /** Called by the producer's thread as it takes event {@code index}. */

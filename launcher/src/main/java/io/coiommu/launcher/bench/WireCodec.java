@@ -34,11 +34,12 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * The trace topic's codec alone, per event: EventBatch version 1 (a TraceEvent record per event) against version 2
- * (columns), on the first {@link #EVENTS} events of the {@code sample} workload batched per VM as the producer does.
- * Encode is what the producer thread does from TraceEvents to record bytes; decode is what the stream thread does
- * from record bytes to each event in a TraceEvent (a new one per event in v1, one reused object in v2). Setup prints
- * the wire bytes per event. Run: {@code java -cp launcher/target/coiommu.jar org.openjdk.jmh.Main WireCodec}.
+ * The trace topic's codec alone, per event: EventBatch version 1 (a TraceEvent record per event)
+ * against version 2 (columns), on the first {@link #EVENTS} events of the {@code sample} workload
+ * batched per VM as the producer does. Encode is what the producer thread does from TraceEvents to
+ * record bytes; decode is what the stream thread does from record bytes to each event in a
+ * TraceEvent (a new one per event in v1, one reused object in v2). Setup prints the wire bytes per
+ * event. Run: {@code java -cp launcher/target/coiommu.jar org.openjdk.jmh.Main WireCodec}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -66,7 +67,8 @@ public class WireCodec {
   @Setup
   public void generate() throws IOException {
     SpecificData model = SpecificData.getForClass(EventBatch.class);
-    // Version 1 exactly as it was read before version 2: its own schema on both sides, no resolution.
+    // Version 1 exactly as it was read before version 2: its own schema on both sides, no
+    // resolution.
     v1Encoder = new BinaryMessageEncoder<>(model, KnownSchemas.EVENT_BATCH_V1);
     v1Decoder = new BinaryMessageDecoder<>(model, KnownSchemas.EVENT_BATCH_V1);
     Map<String, List<TraceEvent>> pending = new LinkedHashMap<>();
@@ -81,25 +83,42 @@ public class WireCodec {
         }
       }
     }
-    pending.forEach((vm, events) -> {
-      vms.add(vm);
-      batches.add(events);
-    });
+    pending.forEach(
+        (vm, events) -> {
+          vms.add(vm);
+          batches.add(events);
+        });
     long bytes = 0;
     for (int b = 0; b < batches.size(); b++) {
       byte[] record = encode(b);
       wire.add(record);
       bytes += record.length;
     }
-    System.out.printf("%n%s: %.2f wire bytes per event over %d batches%n", version, (double) bytes / EVENTS,
-        batches.size());
+    System.out.printf(
+        "%n%s: %.2f wire bytes per event over %d batches%n",
+        version, (double) bytes / EVENTS, batches.size());
   }
 
   private byte[] encode(int b) throws IOException {
     if (version.equals("v1")) {
       ByteBuffer none = ByteBuffer.allocate(0);
-      ByteBuffer buf = v1Encoder.encode(new EventBatch(vms.get(b), (long) b, batches.get(b), 0, none, none, none, none,
-          none, none, List.of(), none, List.of(), -1L));
+      ByteBuffer buf =
+          v1Encoder.encode(
+              new EventBatch(
+                  vms.get(b),
+                  (long) b,
+                  batches.get(b),
+                  0,
+                  none,
+                  none,
+                  none,
+                  none,
+                  none,
+                  none,
+                  List.of(),
+                  none,
+                  List.of(),
+                  -1L));
       byte[] out = new byte[buf.remaining()];
       buf.get(out);
       return out;

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -15,39 +14,48 @@ import org.apache.kafka.common.errors.TopicExistsException;
 /** Creating topics on any cluster and waiting until they can take traffic. */
 public final class KafkaTopics {
 
-    private KafkaTopics() {
-    }
+  private KafkaTopics() {}
 
-    /**
-     * Creates the topics (an existing topic is left as it is) and returns once every partition has a leader and
-     * all {@code replicationFactor} replicas in sync: createTopics completes when the controller has recorded the
-     * topic, before the brokers have elected leaders.
-     */
-    public static void createAndAwait(Admin admin, Map<String, Integer> partitionsByTopic, short replicationFactor,
-                                      Duration timeout) throws Exception {
-        List<NewTopic> topics = partitionsByTopic.entrySet().stream()
-                .map(topic -> new NewTopic(topic.getKey(), topic.getValue(), replicationFactor))
-                .collect(Collectors.toList());
-        for (var created : admin.createTopics(topics).values().entrySet()) {
-            try {
-                created.getValue().get();
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw new IllegalStateException("could not create topic " + created.getKey(), e.getCause());
-                }
-            }
+  /**
+   * Creates the topics (an existing topic is left as it is) and returns once every partition has a
+   * leader and all {@code replicationFactor} replicas in sync: createTopics completes when the
+   * controller has recorded the topic, before the brokers have elected leaders.
+   */
+  public static void createAndAwait(
+      Admin admin,
+      Map<String, Integer> partitionsByTopic,
+      short replicationFactor,
+      Duration timeout)
+      throws Exception {
+    List<NewTopic> topics =
+        partitionsByTopic.entrySet().stream()
+            .map(topic -> new NewTopic(topic.getKey(), topic.getValue(), replicationFactor))
+            .collect(Collectors.toList());
+    for (var created : admin.createTopics(topics).values().entrySet()) {
+      try {
+        created.getValue().get();
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw new IllegalStateException(
+              "could not create topic " + created.getKey(), e.getCause());
         }
-        Polling.await(timeout, "leaders and in-sync replicas of " + partitionsByTopic.keySet(), () -> {
-            Map<String, TopicDescription> described =
-                    admin.describeTopics(partitionsByTopic.keySet()).allTopicNames().get();
-            return described.values().stream()
-                    .flatMap(topic -> topic.partitions().stream())
-                    .allMatch(KafkaTopics::fullyReplicated);
+      }
+    }
+    Polling.await(
+        timeout,
+        "leaders and in-sync replicas of " + partitionsByTopic.keySet(),
+        () -> {
+          Map<String, TopicDescription> described =
+              admin.describeTopics(partitionsByTopic.keySet()).allTopicNames().get();
+          return described.values().stream()
+              .flatMap(topic -> topic.partitions().stream())
+              .allMatch(KafkaTopics::fullyReplicated);
         });
-    }
+  }
 
-    private static boolean fullyReplicated(TopicPartitionInfo partition) {
-        return partition.leader() != null && !partition.leader().isEmpty()
-                && partition.isr().size() == partition.replicas().size();
-    }
+  private static boolean fullyReplicated(TopicPartitionInfo partition) {
+    return partition.leader() != null
+        && !partition.leader().isEmpty()
+        && partition.isr().size() == partition.replicas().size();
+  }
 }

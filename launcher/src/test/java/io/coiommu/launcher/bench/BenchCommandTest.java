@@ -9,7 +9,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** {@code coiommu bench} at tiny sizes runs every measurement, on a real embedded broker, and prints every figure. */
+/**
+ * {@code coiommu bench} at tiny sizes runs every measurement, on a real embedded broker, and prints
+ * every figure.
+ */
 class BenchCommandTest {
 
   private static int exitCode;
@@ -21,8 +24,19 @@ class BenchCommandTest {
     CommandLine command = Main.commandLine();
     command.setOut(new PrintWriter(text, true));
     command.setErr(new PrintWriter(text, true));
-    exitCode = command.execute("bench", "--workload", "sample:duration=2s", "--repeats", "1",
-        "--latency-seconds", "1", "--perf-records", "2000", "--heap-pages", "2000");
+    exitCode =
+        command.execute(
+            "bench",
+            "--workload",
+            "sample:duration=2s",
+            "--repeats",
+            "1",
+            "--latency-seconds",
+            "1",
+            "--perf-records",
+            "2000",
+            "--heap-pages",
+            "2000");
     output = text.toString();
   }
 
@@ -33,8 +47,10 @@ class BenchCommandTest {
 
   @Test
   void printsEveryThroughputFigureAndBothRatios() {
-    assertThat(output).containsPattern("1\\. engine only, 8 default scenarios, 1 thread +[0-9,.]+ events/s")
-        .containsPattern("engine only, coiommu:unpin=lru,interval=10s,limit=8192 alone +[0-9,.]+ events/s")
+    assertThat(output)
+        .containsPattern("1\\. engine only, 8 default scenarios, 1 thread +[0-9,.]+ events/s")
+        .containsPattern(
+            "engine only, coiommu:unpin=lru,interval=10s,limit=8192 alone +[0-9,.]+ events/s")
         .containsPattern("2\\. end to end, 8 default scenarios +[0-9,.]+ events/s")
         .containsPattern("3\\. ProducerPerformance, 100-byte records +[0-9,.]+ records/s")
         .containsPattern("2/1 end to end / engine only +[0-9.]+")
@@ -44,9 +60,17 @@ class BenchCommandTest {
   @Test
   void printsHeapPerPageForEveryDefaultScenario() {
     assertThat(output).contains("heap per tracked page");
-    for (String scenario : new String[] {"static", "viommu-strict", "viommu-lazy:queue=256,timeout=10ms",
-        "virtio-iommu", "coiommu:unpin=lru,interval=10s,limit=8192,gen=10,smart=on,lazy=on,pinahead=0", "oracle"}) {
-      assertThat(output).containsPattern("\n  " + java.util.regex.Pattern.quote(scenario) + "( +-?[0-9.]+){4}\n");
+    for (String scenario :
+        new String[] {
+          "static",
+          "viommu-strict",
+          "viommu-lazy:queue=256,timeout=10ms",
+          "virtio-iommu",
+          "coiommu:unpin=lru,interval=10s,limit=8192,gen=10,smart=on,lazy=on,pinahead=0",
+          "oracle"
+        }) {
+      assertThat(output)
+          .containsPattern("\n  " + java.util.regex.Pattern.quote(scenario) + "( +-?[0-9.]+){4}\n");
     }
   }
 
@@ -58,8 +82,11 @@ class BenchCommandTest {
   @Test
   void comparesEveryFigureWithItsTarget() {
     for (Target target : Target.values()) {
-      assertThat(output).containsPattern("(?m)^  " + java.util.regex.Pattern.quote(target.line(0).substring(2, 40))
-          + ".*target [<>]= .*(met|missed by [0-9]+%)");
+      assertThat(output)
+          .containsPattern(
+              "(?m)^  "
+                  + java.util.regex.Pattern.quote(target.line(0).substring(2, 40))
+                  + ".*target [<>]= .*(met|missed by [0-9]+%)");
     }
   }
 }

@@ -29,10 +29,11 @@ class BenchFiguresTest {
 
   @Test
   void producerPerformanceTotalIsItsLastSummaryLine() {
-    List<String> output = List.of(
-        "489401 records sent, 97860.6 records/sec (9.33 MB/sec), 1.7 ms avg latency, 301.0 ms max latency.",
-        "1000000 records sent, 123456.7 records/sec (11.77 MB/sec), 2.10 ms avg latency, 301.00 ms max latency, "
-            + "1 ms 50th, 3 ms 95th, 20 ms 99th, 40 ms 99.9th.");
+    List<String> output =
+        List.of(
+            "489401 records sent, 97860.6 records/sec (9.33 MB/sec), 1.7 ms avg latency, 301.0 ms max latency.",
+            "1000000 records sent, 123456.7 records/sec (11.77 MB/sec), 2.10 ms avg latency, 301.00 ms max latency, "
+                + "1 ms 50th, 3 ms 95th, 20 ms 99th, 40 ms 99.9th.");
     assertThat(ProducerPerformanceBench.parseTotal(output)).isEqualTo(123456.7);
     assertThatThrownBy(() -> ProducerPerformanceBench.parseTotal(List.of("ERROR no broker")))
         .hasMessageContaining("ERROR no broker");
@@ -40,8 +41,8 @@ class BenchFiguresTest {
 
   @Test
   void eachEventGetsOneLatencyFromTheFirstResultCoveringIt() {
-    List<VmEvent> events = List.of(event("a", 0), event("b", 0), event("a", 500), event("a", 1500),
-        event("b", 2500));
+    List<VmEvent> events =
+        List.of(event("a", 0), event("b", 0), event("a", 500), event("a", 1500), event("b", 2500));
     WindowLatency latency = new WindowLatency(events);
     for (int i = 0; i < events.size(); i++) {
       latency.produced(i);
@@ -60,22 +61,36 @@ class BenchFiguresTest {
 
   @Test
   void heapCountsEveryPageMappedAtLeastOnce() {
-    TraceEvent.Builder map = TraceEvent.newBuilder().setType(EventType.DMA_MAP).setTsNs(0).setDevice("d");
-    List<VmEvent> events = List.of(
-        new VmEvent("a", map.setIova(0).setGpa(0x1000L).setBytes(8192).build()),
-        new VmEvent("a", map.setIova(0x9000).setGpa(0x2000L).setBytes(100).build()),
-        new VmEvent("b", map.setIova(0).setGpa(0x1000L).setBytes(1).build()));
+    TraceEvent.Builder map =
+        TraceEvent.newBuilder().setType(EventType.DMA_MAP).setTsNs(0).setDevice("d");
+    List<VmEvent> events =
+        List.of(
+            new VmEvent("a", map.setIova(0).setGpa(0x1000L).setBytes(8192).build()),
+            new VmEvent("a", map.setIova(0x9000).setGpa(0x2000L).setBytes(100).build()),
+            new VmEvent("b", map.setIova(0).setGpa(0x1000L).setBytes(1).build()));
     assertThat(HeapPerPage.trackedPages(events)).as("pages 1 and 2 of a, page 1 of b").isEqualTo(3);
     assertThat(HeapPerPage.mapDistinctPages(10)).hasSize(11);
   }
 
   private static VmEvent event(String vm, long ts) {
-    return new VmEvent(vm, TraceEvent.newBuilder().setType(EventType.DMA_ACCESS).setTsNs(ts).setDevice("d")
-        .setGpa(0L).setBytes(1).build());
+    return new VmEvent(
+        vm,
+        TraceEvent.newBuilder()
+            .setType(EventType.DMA_ACCESS)
+            .setTsNs(ts)
+            .setDevice("d")
+            .setGpa(0L)
+            .setBytes(1)
+            .build());
   }
 
   private static WindowResult result(String vm, long start, long end, boolean last) {
-    return WindowResult.newBuilder().setScenario("oracle").setVm(vm).setWindowStartNs(start).setWindowEndNs(end)
-        .setLast(last).build();
+    return WindowResult.newBuilder()
+        .setScenario("oracle")
+        .setVm(vm)
+        .setWindowStartNs(start)
+        .setWindowEndNs(end)
+        .setLast(last)
+        .build();
   }
 }

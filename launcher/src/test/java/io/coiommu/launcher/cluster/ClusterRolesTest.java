@@ -32,30 +32,35 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The pipeline run the way an operator runs it on a cluster, every part its own JVM: 3 KRaft brokers
- * ({@code kafka.Kafka server.properties}), the dashboard started before any broker is up, {@code produce} killed with
- * SIGKILL mid-trace and started again at another speed, two {@code process} instances of one application (one
- * SIGKILLed and restarted, one stopped with SIGSTOP past its session timeout and resumed), then {@code report}. Its
- * summary.csv must equal, field for field, what {@code run --bootstrap-servers} writes for the same workload.
+ * The pipeline run the way an operator runs it on a cluster, every part its own JVM: 3 KRaft
+ * brokers ({@code kafka.Kafka server.properties}), the dashboard started before any broker is up,
+ * {@code produce} killed with SIGKILL mid-trace and started again at another speed, two {@code
+ * process} instances of one application (one SIGKILLed and restarted, one stopped with SIGSTOP past
+ * its session timeout and resumed), then {@code report}. Its summary.csv must equal, field for
+ * field, what {@code run --bootstrap-servers} writes for the same workload.
  */
 class ClusterRolesTest {
 
   private static final String WORKLOAD = "fleet:hosts=2,vms=6,duration=1m,seed=9";
   private static final String APP = "cluster-test";
   private static final String MAIN = "io.coiommu.launcher.Main";
-  /** The processors' session timeout: the broker's minimum, so that a stopped member is noticed soon. */
+
+  /**
+   * The processors' session timeout: the broker's minimum, so that a stopped member is noticed
+   * soon.
+   */
   private static final int SESSION_MS = 6000;
+
   private static final Duration ROLE_DONE = Duration.ofSeconds(90);
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   @Timeout(value = 420, unit = TimeUnit.SECONDS)
   void killedPausedAndRestartedRolesReportWhatOneRunReports() throws Exception {
     long t0 = System.nanoTime();
     try (EmbeddedKafkaCluster layout = EmbeddedKafkaCluster.formatOnly(3);
-         RoleProcesses roles = new RoleProcesses()) {
+        RoleProcesses roles = new RoleProcesses()) {
       String servers = layout.bootstrapServers();
       Path client = dir.resolve("client.properties");
       Properties processorClient = new Properties();
@@ -66,9 +71,22 @@ class ClusterRolesTest {
         processorClient.store(w, "cluster test processors");
       }
 
-      Process dashboard = roles.start("dashboard", "256m", LIGHT, MAIN, "dashboard", "--bootstrap-servers", servers,
-          "--port", "0", "--application-id", APP);
-      RoleProcesses.await(Duration.ofSeconds(60), "the dashboard to wait for the cluster",
+      Process dashboard =
+          roles.start(
+              "dashboard",
+              "256m",
+              LIGHT,
+              MAIN,
+              "dashboard",
+              "--bootstrap-servers",
+              servers,
+              "--port",
+              "0",
+              "--application-id",
+              APP);
+      RoleProcesses.await(
+          Duration.ofSeconds(60),
+          "the dashboard to wait for the cluster",
           () -> logHas("dashboard", "waiting for the Kafka cluster"));
 
       List<Process> brokers = new ArrayList<>();
@@ -76,36 +94,96 @@ class ClusterRolesTest {
         String config = layout.serverProperties().get(i).toString();
         brokers.add(roles.start("broker-" + i, "400m", LIGHT, "kafka.Kafka", config));
       }
-      String[] process = {"process", "--kafka-config", client.toString(), "--application-id", APP,
-          "--partitions", "4", "--timeout", "2m", "--state-dir"};
+      String[] process = {
+        "process",
+        "--kafka-config",
+        client.toString(),
+        "--application-id",
+        APP,
+        "--partitions",
+        "4",
+        "--timeout",
+        "2m",
+        "--state-dir"
+      };
       String stateA = dir.resolve("state-a").toString();
       Process first = roles.start("process-a1", "384m", HEAVY, MAIN, concat(process, stateA));
-      Process second = roles.start("process-b", "384m", HEAVY, MAIN, concat(process, dir.resolve("state-b").toString()));
+      Process second =
+          roles.start(
+              "process-b", "384m", HEAVY, MAIN, concat(process, dir.resolve("state-b").toString()));
 
-      Process producer = roles.start("produce-1", "256m", HEAVY, MAIN, "produce", "--bootstrap-servers", servers,
-          "--workload", WORKLOAD, "--partitions", "4", "--speed", "8x", "--timeout", "2m");
-      RoleProcesses.await(Duration.ofSeconds(120), "the first producer to send part of the trace",
+      Process producer =
+          roles.start(
+              "produce-1",
+              "256m",
+              HEAVY,
+              MAIN,
+              "produce",
+              "--bootstrap-servers",
+              servers,
+              "--workload",
+              WORKLOAD,
+              "--partitions",
+              "4",
+              "--speed",
+              "8x",
+              "--timeout",
+              "2m");
+      RoleProcesses.await(
+          Duration.ofSeconds(120),
+          "the first producer to send part of the trace",
           () -> traceRecords(servers) >= 40);
       RoleProcesses.killHard(producer);
       long heldAtKill = traceRecords(servers);
       assertThat(producer.exitValue()).as("killed mid-trace, not finished").isNotZero();
 
-      // The second producer restarts at full speed while one processor dies and the other is paused.
-      Process resumed = roles.start("produce-2", "256m", HEAVY, MAIN, "produce", "--bootstrap-servers", servers,
-          "--workload", WORKLOAD, "--partitions", "4", "--speed", "max", "--timeout", "2m");
+      // The second producer restarts at full speed while one processor dies and the other is
+      // paused.
+      Process resumed =
+          roles.start(
+              "produce-2",
+              "256m",
+              HEAVY,
+              MAIN,
+              "produce",
+              "--bootstrap-servers",
+              servers,
+              "--workload",
+              WORKLOAD,
+              "--partitions",
+              "4",
+              "--speed",
+              "max",
+              "--timeout",
+              "2m");
       RoleProcesses.killHard(first);
       RoleProcesses.signal(second, "STOP");
       Process restarted = roles.start("process-a2", "384m", HEAVY, MAIN, concat(process, stateA));
       Thread.sleep(SESSION_MS + 4000);
       RoleProcesses.signal(second, "CONT");
-      assertThat(resumed.waitFor(ROLE_DONE.toSeconds(), TimeUnit.SECONDS)).as("second producer done").isTrue();
+      assertThat(resumed.waitFor(ROLE_DONE.toSeconds(), TimeUnit.SECONDS))
+          .as("second producer done")
+          .isTrue();
       assertThat(resumed.exitValue()).as(RoleProcesses.logOf("produce-2")).isZero();
       String produced = RoleProcesses.logOf("produce-2");
       assertThat(produced).contains("going on after them").contains("events skipped");
 
       Path fromCluster = dir.resolve("report");
-      Process report = roles.start("report", "384m", LIGHT, MAIN, "report", "--bootstrap-servers", servers,
-          "--application-id", APP, "--out", fromCluster.toString(), "--timeout", "100s");
+      Process report =
+          roles.start(
+              "report",
+              "384m",
+              LIGHT,
+              MAIN,
+              "report",
+              "--bootstrap-servers",
+              servers,
+              "--application-id",
+              APP,
+              "--out",
+              fromCluster.toString(),
+              "--timeout",
+              "100s");
       assertThat(report.waitFor(120, TimeUnit.SECONDS)).as("report done").isTrue();
       assertThat(report.exitValue()).as(RoleProcesses.logOf("report")).isZero();
       assertThat(restarted.isAlive()).as("restarted processor").isTrue();
@@ -113,8 +191,23 @@ class ClusterRolesTest {
       String dashboardSummary = get(dashboardUri()).body();
 
       Path fromRun = dir.resolve("run");
-      Process run = roles.start("run", "512m", HEAVY, MAIN, "run", "--bootstrap-servers", servers,
-          "--workload", WORKLOAD, "--partitions", "4", "--report", fromRun.toString(), "--timeout", "100s");
+      Process run =
+          roles.start(
+              "run",
+              "512m",
+              HEAVY,
+              MAIN,
+              "run",
+              "--bootstrap-servers",
+              servers,
+              "--workload",
+              WORKLOAD,
+              "--partitions",
+              "4",
+              "--report",
+              fromRun.toString(),
+              "--timeout",
+              "100s");
       assertThat(run.waitFor(130, TimeUnit.SECONDS)).as("run done").isTrue();
       assertThat(run.exitValue()).as(RoleProcesses.logOf("run")).isZero();
 
@@ -125,9 +218,14 @@ class ClusterRolesTest {
       assertThat(dashboardSummary).contains("vm-");
       assertThat(dashboard.isAlive()).as("dashboard").isTrue();
       brokers.forEach(b -> assertThat(b.isAlive()).isTrue());
-      System.out.printf("cluster test: %d trace records held when produce was killed, produce restarted at max (%s), "
-          + "process SIGKILLed and restarted, process SIGSTOPped %d ms; report's summary.csv (%d rows) equals run's; "
-          + "%.1f s%n", heldAtKill, lastLine(produced), SESSION_MS + 4000, clusterRows.size() - 1,
+      System.out.printf(
+          "cluster test: %d trace records held when produce was killed, produce restarted at max (%s), "
+              + "process SIGKILLed and restarted, process SIGSTOPped %d ms; report's summary.csv (%d rows) equals run's; "
+              + "%.1f s%n",
+          heldAtKill,
+          lastLine(produced),
+          SESSION_MS + 4000,
+          clusterRows.size() - 1,
           (System.nanoTime() - t0) / 1e9);
     }
   }
@@ -159,18 +257,27 @@ class ClusterRolesTest {
     p.put("request.timeout.ms", "5000");
     try (Admin admin = Admin.create(p)) {
       Map<TopicPartition, OffsetSpec> request = new java.util.HashMap<>();
-      admin.describeTopics(List.of(Topics.TRACE_EVENTS)).allTopicNames().get(5, TimeUnit.SECONDS)
-          .get(Topics.TRACE_EVENTS).partitions()
-          .forEach(i -> request.put(new TopicPartition(Topics.TRACE_EVENTS, i.partition()), OffsetSpec.latest()));
+      admin
+          .describeTopics(List.of(Topics.TRACE_EVENTS))
+          .allTopicNames()
+          .get(5, TimeUnit.SECONDS)
+          .get(Topics.TRACE_EVENTS)
+          .partitions()
+          .forEach(
+              i ->
+                  request.put(
+                      new TopicPartition(Topics.TRACE_EVENTS, i.partition()), OffsetSpec.latest()));
       return admin.listOffsets(request).all().get(5, TimeUnit.SECONDS).values().stream()
-          .mapToLong(o -> o.offset()).sum();
+          .mapToLong(o -> o.offset())
+          .sum();
     } catch (Exception notYet) {
       return 0;
     }
   }
 
   private static URI dashboardUri() throws IOException {
-    Matcher m = Pattern.compile("dashboard: (http://\\S+)").matcher(RoleProcesses.logOf("dashboard"));
+    Matcher m =
+        Pattern.compile("dashboard: (http://\\S+)").matcher(RoleProcesses.logOf("dashboard"));
     if (!m.find()) {
       throw new AssertionError("the dashboard printed no address");
     }
@@ -178,7 +285,9 @@ class ClusterRolesTest {
   }
 
   private static HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -12,9 +12,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * Child JVMs of a cluster test, each with its log under target/cluster-logs: brokers and coiommu roles started as an
- * operator starts them. Every child is killed on {@link #close()} and, should the test JVM itself be stopped, by a
- * shutdown hook, so no process outlives the test.
+ * Child JVMs of a cluster test, each with its log under target/cluster-logs: brokers and coiommu
+ * roles started as an operator starts them. Every child is killed on {@link #close()} and, should
+ * the test JVM itself be stopped, by a shutdown hook, so no process outlives the test.
  */
 final class RoleProcesses implements AutoCloseable {
 
@@ -28,21 +28,35 @@ final class RoleProcesses implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(killOnExit);
   }
 
-  /** How much a child computes: the JIT's top tier pays off only for the roles that carry events. */
-  enum Work { LIGHT, HEAVY }
+  /**
+   * How much a child computes: the JIT's top tier pays off only for the roles that carry events.
+   */
+  enum Work {
+    LIGHT,
+    HEAVY
+  }
 
-  /** Starts {@code mainClass} of the test class path (the project's classes and Kafka's) with a small heap. */
+  /**
+   * Starts {@code mainClass} of the test class path (the project's classes and Kafka's) with a
+   * small heap.
+   */
   synchronized Process start(String name, String heap, Work work, String mainClass, String... args)
       throws IOException {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx" + heap, "-XX:+UseSerialGC", "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.coiommu.schema"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + heap,
+                "-XX:+UseSerialGC",
+                "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.coiommu.schema"));
     if (work == Work.LIGHT) {
       // Two shared cores: a broker, the dashboard or the report is not worth C2's compile threads.
       command.add("-XX:TieredStopAtLevel=1");
     }
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
     command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log(name)).start();
+    Process p =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log(name)).start();
     started.add(p);
     return p;
   }
@@ -58,7 +72,8 @@ final class RoleProcesses implements AutoCloseable {
 
   /** Sends a POSIX signal (STOP, CONT) to one child, by its pid. */
   static void signal(Process p, String signal) throws IOException, InterruptedException {
-    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start();
+    Process kill =
+        new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start();
     if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
       throw new IllegalStateException("kill -" + signal + " " + p.pid() + " failed");
     }
@@ -69,8 +84,12 @@ final class RoleProcesses implements AutoCloseable {
     p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
   }
 
-  /** Waits until {@code condition} holds, checking twice a second; fails naming {@code what} after {@code timeout}. */
-  static void await(Duration timeout, String what, BooleanSupplier condition) throws InterruptedException {
+  /**
+   * Waits until {@code condition} holds, checking twice a second; fails naming {@code what} after
+   * {@code timeout}.
+   */
+  static void await(Duration timeout, String what, BooleanSupplier condition)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() - deadline > 0) {

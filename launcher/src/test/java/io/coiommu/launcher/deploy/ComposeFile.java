@@ -17,11 +17,15 @@ import java.util.regex.Pattern;
  */
 final class ComposeFile {
 
-  /** The Dockerfile the coiommu roles are built from, relative to the build context (the repository root). */
+  /**
+   * The Dockerfile the coiommu roles are built from, relative to the build context (the repository
+   * root).
+   */
   static final String COIOMMU_DOCKERFILE = "docker/Dockerfile";
 
-  private static final Pattern VARIABLE = Pattern.compile("\\$\\$|\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:?-([^}]*))?}"
-      + "|\\$([A-Za-z_][A-Za-z0-9_]*)");
+  private static final Pattern VARIABLE =
+      Pattern.compile(
+          "\\$\\$|\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:?-([^}]*))?}" + "|\\$([A-Za-z_][A-Za-z0-9_]*)");
 
   private final Map<String, Map<String, Object>> services = new LinkedHashMap<>();
   private final List<String> problems = new ArrayList<>();
@@ -49,11 +53,13 @@ final class ComposeFile {
   /** Services that run the coiommu image: their command is a coiommu command line. */
   List<String> coiommuServices() {
     List<String> names = new ArrayList<>();
-    services.forEach((name, body) -> {
-      if (body.get("build") instanceof Map<?, ?> build && COIOMMU_DOCKERFILE.equals(build.get("dockerfile"))) {
-        names.add(name);
-      }
-    });
+    services.forEach(
+        (name, body) -> {
+          if (body.get("build") instanceof Map<?, ?> build
+              && COIOMMU_DOCKERFILE.equals(build.get("dockerfile"))) {
+            names.add(name);
+          }
+        });
     return names;
   }
 
@@ -116,7 +122,9 @@ final class ComposeFile {
     }
   }
 
-  /** Every string of the tree with its variables replaced (Compose interpolates values, not keys). */
+  /**
+   * Every string of the tree with its variables replaced (Compose interpolates values, not keys).
+   */
   private Object resolved(Object node) {
     if (node instanceof Map<?, ?> m) {
       Map<Object, Object> out = new LinkedHashMap<>();
@@ -140,7 +148,14 @@ final class ComposeFile {
         replacement = m.group(3);
       } else {
         String name = m.group(1) != null ? m.group(1) : m.group(4);
-        problems.add("variable " + name + " in '" + text + "' has no default (write ${" + name + ":-default})");
+        problems.add(
+            "variable "
+                + name
+                + " in '"
+                + text
+                + "' has no default (write ${"
+                + name
+                + ":-default})");
         replacement = "";
       }
       m.appendReplacement(out, Matcher.quoteReplacement(replacement));

@@ -23,8 +23,10 @@ import picocli.CommandLine;
  */
 final class DeploymentCheck {
 
-  // Not inside a longer name or a path: /etc/grafana/dashboards/coiommu.json is a file, not a topic.
-  private static final Pattern TOPIC = Pattern.compile("(?<![\\w./-])coiommu\\.[a-z0-9][a-z0-9._-]*");
+  // Not inside a longer name or a path: /etc/grafana/dashboards/coiommu.json is a file, not a
+  // topic.
+  private static final Pattern TOPIC =
+      Pattern.compile("(?<![\\w./-])coiommu\\.[a-z0-9][a-z0-9._-]*");
   private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "::1");
 
   private DeploymentCheck() {}
@@ -41,8 +43,8 @@ final class DeploymentCheck {
   }
 
   /**
-   * Every coiommu service's command must parse as the launcher parses it (subcommand, flags,
-   * typed values), and the free-form values the roles interpret must be accepted too.
+   * Every coiommu service's command must parse as the launcher parses it (subcommand, flags, typed
+   * values), and the free-form values the roles interpret must be accepted too.
    */
   static List<String> commandProblems(ComposeFile compose) {
     List<String> problems = new ArrayList<>();
@@ -63,7 +65,8 @@ final class DeploymentCheck {
           continue;
         }
         CommandLine.ParseResult role = parsed.subcommand();
-        valueProblem(role, "--workload", v -> Workloads.open(v).close()).ifPresent(p -> problems.add(where + p));
+        valueProblem(role, "--workload", v -> Workloads.open(v).close())
+            .ifPresent(p -> problems.add(where + p));
         valueProblem(role, "--speed", Pacing::parse).ifPresent(p -> problems.add(where + p));
       } catch (CommandLine.ParameterException e) {
         problems.add(where + e.getMessage());
@@ -73,7 +76,9 @@ final class DeploymentCheck {
     return problems;
   }
 
-  /** Every topic the compose file names is one the code uses, and it names (creates) all of them. */
+  /**
+   * Every topic the compose file names is one the code uses, and it names (creates) all of them.
+   */
   static List<String> topicProblems(ComposeFile compose, Set<String> known) {
     List<String> problems = new ArrayList<>();
     Set<String> named = new TreeSet<>();
@@ -135,16 +140,28 @@ final class DeploymentCheck {
       if (compose.coiommuServices().contains(service)) {
         Optional<String> port = compose.option(service, "--metrics-port");
         if (!port.equals(Optional.of(hostPort[1]))) {
-          problems.add("target " + target + ": service " + service + " serves metrics on "
-              + port.orElse("no port (no --metrics-port)"));
+          problems.add(
+              "target "
+                  + target
+                  + ": service "
+                  + service
+                  + " serves metrics on "
+                  + port.orElse("no port (no --metrics-port)"));
         }
         String bind = compose.option(service, "--bind").orElse("127.0.0.1");
         if (LOOPBACK.contains(bind)) {
-          problems.add("target " + target + ": service " + service + " binds " + bind
-              + ", which Prometheus in another container cannot reach (give --bind 0.0.0.0)");
+          problems.add(
+              "target "
+                  + target
+                  + ": service "
+                  + service
+                  + " binds "
+                  + bind
+                  + ", which Prometheus in another container cannot reach (give --bind 0.0.0.0)");
         }
       } else if (!containerPorts(compose.services().get(service)).contains(hostPort[1])) {
-        problems.add("target " + target + ": service " + service + " exposes no port " + hostPort[1]);
+        problems.add(
+            "target " + target + ": service " + service + " exposes no port " + hostPort[1]);
       }
     }
     for (String service : compose.coiommuServices()) {
@@ -186,10 +203,11 @@ final class DeploymentCheck {
     Set<String> ports = new TreeSet<>();
     for (String key : List.of("expose", "ports")) {
       if (service.get(key) instanceof List<?> list) {
-        list.forEach(p -> {
-          String[] parts = p.toString().split(":");
-          ports.add(parts[parts.length - 1].replaceAll("/.*", ""));
-        });
+        list.forEach(
+            p -> {
+              String[] parts = p.toString().split(":");
+              ports.add(parts[parts.length - 1].replaceAll("/.*", ""));
+            });
       }
     }
     return ports;
@@ -200,7 +218,8 @@ final class DeploymentCheck {
     void accept(String value) throws Exception;
   }
 
-  private static Optional<String> valueProblem(CommandLine.ParseResult role, String option, Validator validator) {
+  private static Optional<String> valueProblem(
+      CommandLine.ParseResult role, String option, Validator validator) {
     String value = role.matchedOptionValue(option, null);
     if (value == null) {
       return Optional.empty();

@@ -49,35 +49,45 @@ class DeploymentConsistencyTest {
     assertThat(queries).as("dashboard queries").isNotEmpty();
     // The issue's three figures: pinned memory, notification rate, overcommit headroom.
     assertThat(String.join("\n", queries))
-        .contains("coiommu_pinned_bytes", "coiommu_notifications_total", "coiommu_reclaimable_bytes");
-    // The pipeline's health: lag per partition and throughput, from the processors' and the producer's endpoints.
+        .contains(
+            "coiommu_pinned_bytes", "coiommu_notifications_total", "coiommu_reclaimable_bytes");
+    // The pipeline's health: lag per partition and throughput, from the processors' and the
+    // producer's endpoints.
     assertThat(String.join("\n", queries))
-        .contains("kafka_consumer_fetch_manager_records_lag", "coiommu_producer_events_sent_total",
+        .contains(
+            "kafka_consumer_fetch_manager_records_lag",
+            "coiommu_producer_events_sent_total",
             "kafka_stream_thread_process_rate");
     assertThat(DeploymentCheck.metricProblems(queries, exported)).isEmpty();
   }
 
   @Test
   void everyPrometheusTargetIsAComposeServiceOnItsMetricsPort() throws Exception {
-    String config = compose.hostPath("prometheus", "/etc/prometheus/prometheus.yml")
-        .orElseThrow(() -> new AssertionError("prometheus mounts no /etc/prometheus/prometheus.yml"));
+    String config =
+        compose
+            .hostPath("prometheus", "/etc/prometheus/prometheus.yml")
+            .orElseThrow(
+                () -> new AssertionError("prometheus mounts no /etc/prometheus/prometheus.yml"));
     Map<?, ?> prometheus = (Map<?, ?>) YamlDocuments.load(Files.readString(DOCKER.resolve(config)));
     assertThat(DeploymentCheck.scrapeProblems(prometheus, compose)).isEmpty();
   }
 
   @Test
   void everyScaledProcessorReplicaIsScrapedThroughDns() throws Exception {
-    // A static target would reach one replica of `--scale processor=N`, chosen by DNS round robin at each scrape.
+    // A static target would reach one replica of `--scale processor=N`, chosen by DNS round robin
+    // at each scrape.
     assertThat(compose.option("processor", "--metrics-port")).isPresent();
     assertThat(compose.option("producer", "--metrics-port")).isPresent();
-    assertThat(Files.readString(DOCKER.resolve("prometheus/prometheus.yml"))).contains("dns_sd_configs");
+    assertThat(Files.readString(DOCKER.resolve("prometheus/prometheus.yml")))
+        .contains("dns_sd_configs");
   }
 
   @Test
   void theProcessorRunsReplicatedUnderOneApplicationId() {
     Map<String, Object> processor = compose.services().get("processor");
     assertThat(((Map<?, ?>) processor.get("deploy")).get("replicas")).isEqualTo(2);
-    assertThat(processor).doesNotContainKey("container_name"); // a fixed name allows one replica only
+    assertThat(processor)
+        .doesNotContainKey("container_name"); // a fixed name allows one replica only
     assertThat(compose.option("processor", "--application-id")).isPresent();
   }
 
@@ -85,7 +95,10 @@ class DeploymentConsistencyTest {
 
   @Test
   void rejectsAnUnknownSubcommandFlagOrWorkload() {
-    ComposeFile bad = ComposeFile.parse(roles("""
+    ComposeFile bad =
+        ComposeFile.parse(
+            roles(
+                """
           a: {<<: *coiommu, command: [procss, --bootstrap-servers, "k:9092"]}
           b: {<<: *coiommu, command: [process, --bootstrap-servers, "k:9092", --no-such-flag, "1"]}
           c: {<<: *coiommu, command: [produce, --bootstrap-servers, "k:9092", --workload, "fleet:vmz=3"]}
@@ -93,7 +106,8 @@ class DeploymentConsistencyTest {
           ok: {<<: *coiommu, command: [process, --bootstrap-servers, "${KAFKA:-k:9092}", --partitions, "3"]}
         """));
     List<String> problems = DeploymentCheck.commandProblems(bad);
-    assertThat(problems).anyMatch(p -> p.startsWith("service a") && p.contains("procss"))
+    assertThat(problems)
+        .anyMatch(p -> p.startsWith("service a") && p.contains("procss"))
         .anyMatch(p -> p.startsWith("service b") && p.contains("--no-such-flag"))
         .anyMatch(p -> p.startsWith("service c") && p.contains("vmz"))
         .anyMatch(p -> p.startsWith("service d") && p.contains("twelve"))
@@ -103,7 +117,10 @@ class DeploymentConsistencyTest {
 
   @Test
   void rejectsATopicTheCodeDoesNotUse() throws Exception {
-    ComposeFile bad = ComposeFile.parse(roles("""
+    ComposeFile bad =
+        ComposeFile.parse(
+            roles(
+                """
           init: {image: "apache/kafka:4.4.0", command: "create coiommu.trace-event coiommu.window-results"}
         """));
     assertThat(DeploymentCheck.topicProblems(bad, DeploymentCheck.knownTopics()))
@@ -115,8 +132,14 @@ class DeploymentConsistencyTest {
   @Test
   void rejectsAMetricTheAppDoesNotExport() {
     // Counters are exported with _total: querying the bare name is a real and silent mistake.
-    assertThat(DeploymentCheck.metricProblems(List.of("rate(coiommu_notifications[1m])",
-        "sum(coiommu_pinned_byte)", "sum(coiommu_pinned_bytes)", "vector(1)"), exported))
+    assertThat(
+            DeploymentCheck.metricProblems(
+                List.of(
+                    "rate(coiommu_notifications[1m])",
+                    "sum(coiommu_pinned_byte)",
+                    "sum(coiommu_pinned_bytes)",
+                    "vector(1)"),
+                exported))
         .containsExactly(
             "metric coiommu_notifications is not exported (query: rate(coiommu_notifications[1m]))",
             "metric coiommu_pinned_byte is not exported (query: sum(coiommu_pinned_byte))",
@@ -125,11 +148,17 @@ class DeploymentConsistencyTest {
 
   @Test
   void rejectsAScrapeTargetThatNothingServes() {
-    ComposeFile deployment = ComposeFile.parse(roles("""
+    ComposeFile deployment =
+        ComposeFile.parse(
+            roles(
+                """
           dash: {<<: *coiommu, command: [dashboard, --bind, 0.0.0.0, --metrics-port, "9400"]}
           local: {<<: *coiommu, command: [dashboard, --metrics-port, "9401"]}
         """));
-    Map<?, ?> prometheus = (Map<?, ?>) YamlDocuments.load("""
+    Map<?, ?> prometheus =
+        (Map<?, ?>)
+            YamlDocuments.load(
+                """
         scrape_configs:
           - job_name: x
             static_configs:
@@ -143,26 +172,39 @@ class DeploymentConsistencyTest {
 
   @Test
   void readsTheMetricNamesOfAQuery() {
-    assertThat(PromQl.metricNames("100 * sum by (scenario) (rate(coiommu_notifications_total"
-        + "{scenario=~\"$scenario\", host!=\"x\"}[$__rate_interval])) / on(scenario) group_left "
-        + "max by (scenario) (coiommu_trace_seconds) > 1e9"))
+    assertThat(
+            PromQl.metricNames(
+                "100 * sum by (scenario) (rate(coiommu_notifications_total"
+                    + "{scenario=~\"$scenario\", host!=\"x\"}[$__rate_interval])) / on(scenario) group_left "
+                    + "max by (scenario) (coiommu_trace_seconds) > 1e9"))
         .containsExactly("coiommu_notifications_total", "coiommu_trace_seconds");
     assertThat(PromQl.metricNames("label_values(coiommu_pinned_bytes{host=\"h\"}, scenario)"))
         .containsExactly("coiommu_pinned_bytes");
   }
 
-  /** The dashboard JSON files in the folder Grafana's file provider reads, as mounted by compose. */
+  /**
+   * The dashboard JSON files in the folder Grafana's file provider reads, as mounted by compose.
+   */
   private static List<Path> provisionedDashboards() throws Exception {
-    Path providers = DOCKER.resolve(compose.hostPath("grafana", "/etc/grafana/provisioning")
-        .orElseThrow(() -> new AssertionError("grafana mounts no provisioning folder"))).resolve("dashboards");
+    Path providers =
+        DOCKER
+            .resolve(
+                compose
+                    .hostPath("grafana", "/etc/grafana/provisioning")
+                    .orElseThrow(() -> new AssertionError("grafana mounts no provisioning folder")))
+            .resolve("dashboards");
     List<Path> dashboards = new ArrayList<>();
     try (Stream<Path> files = Files.list(providers)) {
       for (Path provider : files.filter(f -> f.toString().endsWith(".yml")).toList()) {
         Map<?, ?> config = (Map<?, ?>) YamlDocuments.load(Files.readString(provider));
         for (Object p : (List<?>) config.get("providers")) {
           String inContainer = (String) ((Map<?, ?>) ((Map<?, ?>) p).get("options")).get("path");
-          Path folder = DOCKER.resolve(compose.hostPath("grafana", inContainer)
-              .orElseThrow(() -> new AssertionError("grafana mounts nothing at " + inContainer)));
+          Path folder =
+              DOCKER.resolve(
+                  compose
+                      .hostPath("grafana", inContainer)
+                      .orElseThrow(
+                          () -> new AssertionError("grafana mounts nothing at " + inContainer)));
           try (Stream<Path> json = Files.list(folder)) {
             json.filter(f -> f.toString().endsWith(".json")).forEach(dashboards::add);
           }
@@ -179,6 +221,7 @@ class DeploymentConsistencyTest {
         x-coiommu: &coiommu
           build: {context: .., dockerfile: docker/Dockerfile}
         services:
-        """ + services;
+        """
+        + services;
   }
 }

@@ -23,14 +23,17 @@ final class YamlDocuments {
   private static Object merged(Object node) {
     if (node instanceof Map<?, ?> m) {
       Map<Object, Object> out = new LinkedHashMap<>();
-      m.forEach((k, v) -> {
-        if (!MERGE.equals(k)) {
-          out.put(k, merged(v));
-        }
-      });
-      // Keys written in the mapping itself win over merged ones; earlier merge sources win over later.
+      m.forEach(
+          (k, v) -> {
+            if (!MERGE.equals(k)) {
+              out.put(k, merged(v));
+            }
+          });
+      // Keys written in the mapping itself win over merged ones; earlier merge sources win over
+      // later.
       Object sources = m.get(MERGE);
-      for (Object source : sources instanceof List<?> l ? l : sources == null ? List.of() : List.of(sources)) {
+      for (Object source :
+          sources instanceof List<?> l ? l : sources == null ? List.of() : List.of(sources)) {
         if (!(source instanceof Map<?, ?> s)) {
           throw new IllegalArgumentException("merge key << needs a mapping, got " + source);
         }

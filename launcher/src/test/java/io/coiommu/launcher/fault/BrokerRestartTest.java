@@ -15,13 +15,12 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A 3-node cluster (every topic with 3 replicas) loses one broker mid-run, then gets it back: producer and processor
- * fail over, and the results are exactly those of an uninterrupted run.
+ * A 3-node cluster (every topic with 3 replicas) loses one broker mid-run, then gets it back:
+ * producer and processor fail over, and the results are exactly those of an uninterrupted run.
  */
 class BrokerRestartTest {
 
-  @TempDir
-  Path stateDir;
+  @TempDir Path stateDir;
 
   @Test
   @Timeout(value = 150, unit = TimeUnit.SECONDS)
@@ -41,9 +40,11 @@ class BrokerRestartTest {
         System.out.printf("broker 1 serving again at %.1f s%n", (System.nanoTime() - t0) / 1e9);
         produced.get(60, TimeUnit.SECONDS);
         Map<String, List<WindowResult>> reference = FaultRun.reference(client);
-        Map<String, List<WindowResult>> results = FaultRun.results(client, reference, Duration.ofSeconds(60));
+        Map<String, List<WindowResult>> results =
+            FaultRun.results(client, reference, Duration.ofSeconds(60));
         FaultRun.assertSameAsReference(results, reference);
-        System.out.printf("%d records of %d (scenario, VM) pairs identical across a broker restart, in %.1f s%n",
+        System.out.printf(
+            "%d records of %d (scenario, VM) pairs identical across a broker restart, in %.1f s%n",
             FaultRun.records(results), reference.size(), (System.nanoTime() - t0) / 1e9);
       }
     }

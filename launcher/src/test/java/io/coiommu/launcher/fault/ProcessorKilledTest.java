@@ -18,15 +18,15 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The processor as its own JVM ({@code coiommu process}), killed with SIGKILL at random points five times while the
- * trace flows in, restarted each time: the results are exactly those of an uninterrupted run.
+ * The processor as its own JVM ({@code coiommu process}), killed with SIGKILL at random points five
+ * times while the trace flows in, restarted each time: the results are exactly those of an
+ * uninterrupted run.
  */
 class ProcessorKilledTest {
 
   private static final int KILLS = 5;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   @Timeout(value = 150, unit = TimeUnit.SECONDS)
@@ -41,7 +41,9 @@ class ProcessorKilledTest {
         Process processor = start(cluster, kill);
         long delay = 4000 + random.nextInt(4000);
         Thread.sleep(delay);
-        assertThat(processor.isAlive()).as("processor %d still running (see %s)", kill, log(kill)).isTrue();
+        assertThat(processor.isAlive())
+            .as("processor %d still running (see %s)", kill, log(kill))
+            .isTrue();
         processor.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         System.out.printf("kill -9 of processor %d after %d ms%n", kill, delay);
       }
@@ -49,9 +51,11 @@ class ProcessorKilledTest {
       try {
         produced.get(60, TimeUnit.SECONDS);
         Map<String, List<WindowResult>> reference = FaultRun.reference(client);
-        Map<String, List<WindowResult>> results = FaultRun.results(client, reference, Duration.ofSeconds(60));
+        Map<String, List<WindowResult>> results =
+            FaultRun.results(client, reference, Duration.ofSeconds(60));
         FaultRun.assertSameAsReference(results, reference);
-        System.out.printf("%d records of %d (scenario, VM) pairs identical after %d kills, in %.1f s%n",
+        System.out.printf(
+            "%d records of %d (scenario, VM) pairs identical after %d kills, in %.1f s%n",
             FaultRun.records(results), reference.size(), KILLS, (System.nanoTime() - t0) / 1e9);
       } finally {
         last.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
@@ -65,10 +69,22 @@ class ProcessorKilledTest {
       FaultRun.processorClient(cluster.clientProperties()).store(w, "fault test processor");
     }
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(java, "-Xmx384m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-        "io.coiommu.launcher.Main", "process", "--kafka-config", config.toString(),
-        "--application-id", "killed", "--state-dir", dir.resolve("state").toString(),
-        "--partitions", Integer.toString(FaultRun.PARTITIONS))
+    return new ProcessBuilder(
+            java,
+            "-Xmx384m",
+            "-XX:+UseSerialGC",
+            "-cp",
+            System.getProperty("java.class.path"),
+            "io.coiommu.launcher.Main",
+            "process",
+            "--kafka-config",
+            config.toString(),
+            "--application-id",
+            "killed",
+            "--state-dir",
+            dir.resolve("state").toString(),
+            "--partitions",
+            Integer.toString(FaultRun.PARTITIONS))
         .redirectErrorStream(true)
         .redirectOutput(log(n))
         .start();

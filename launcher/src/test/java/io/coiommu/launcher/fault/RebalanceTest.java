@@ -16,15 +16,14 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two processor instances share the partitions; a third joins mid-run and leaves again, so tasks move twice with
- * their state: the results are exactly those of one uninterrupted instance.
+ * Two processor instances share the partitions; a third joins mid-run and leaves again, so tasks
+ * move twice with their state: the results are exactly those of one uninterrupted instance.
  */
 class RebalanceTest {
 
   private static final String APP = "rebalance";
 
-  @TempDir
-  Path stateDir;
+  @TempDir Path stateDir;
 
   @Test
   @Timeout(value = 150, unit = TimeUnit.SECONDS)
@@ -35,7 +34,7 @@ class RebalanceTest {
       cluster.createTopics(FaultRun.topics());
       CompletableFuture<Void> produced = FaultRun.produce(client, 4.0);
       try (KafkaStreams first = FaultRun.streams(client, APP, stateDir.resolve("1"));
-           KafkaStreams second = FaultRun.streams(client, APP, stateDir.resolve("2"))) {
+          KafkaStreams second = FaultRun.streams(client, APP, stateDir.resolve("2"))) {
         first.start();
         second.start();
         Thread.sleep(6000);
@@ -43,14 +42,19 @@ class RebalanceTest {
         third.start();
         System.out.printf("third instance started at %.1f s%n", (System.nanoTime() - t0) / 1e9);
         Thread.sleep(8000);
-        // Leaving the group (which Streams does not do by default on close) hands its tasks back at once.
-        third.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+        // Leaving the group (which Streams does not do by default on close) hands its tasks back at
+        // once.
+        third.close(
+            CloseOptions.groupMembershipOperation(
+                CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         System.out.printf("third instance closed at %.1f s%n", (System.nanoTime() - t0) / 1e9);
         produced.get(60, TimeUnit.SECONDS);
         Map<String, List<WindowResult>> reference = FaultRun.reference(client);
-        Map<String, List<WindowResult>> results = FaultRun.results(client, reference, Duration.ofSeconds(60));
+        Map<String, List<WindowResult>> results =
+            FaultRun.results(client, reference, Duration.ofSeconds(60));
         FaultRun.assertSameAsReference(results, reference);
-        System.out.printf("%d records of %d (scenario, VM) pairs identical across two rebalances, in %.1f s%n",
+        System.out.printf(
+            "%d records of %d (scenario, VM) pairs identical across two rebalances, in %.1f s%n",
             FaultRun.records(results), reference.size(), (System.nanoTime() - t0) / 1e9);
       }
     }

@@ -6,10 +6,11 @@ import java.util.NavigableMap;
 import java.util.TreeMap;
 
 /**
- * The mappings a virtio-iommu device holds, as QEMU keeps them: per domain, disjoint IOVA intervals, each with the
- * guest-physical page it starts at; an UNMAP request removes every mapping that lies inside its range (the spec
- * forbids splitting one). Counts the IOVA pages held and the distinct guest pages under them, with their peaks: a
- * guest page mapped at two IOVAs (two packet buffers of one page) is one page to pin but two IOVA pages.
+ * The mappings a virtio-iommu device holds, as QEMU keeps them: per domain, disjoint IOVA
+ * intervals, each with the guest-physical page it starts at; an UNMAP request removes every mapping
+ * that lies inside its range (the spec forbids splitting one). Counts the IOVA pages held and the
+ * distinct guest pages under them, with their peaks: a guest page mapped at two IOVAs (two packet
+ * buffers of one page) is one page to pin but two IOVA pages.
  */
 final class IovaPages {
 
@@ -18,15 +19,19 @@ final class IovaPages {
 
   /** Per domain: first IOVA page of a mapping to the mapping. */
   private final Map<Long, NavigableMap<Long, Mapping>> domains = new HashMap<>();
+
   /** Guest page to the number of IOVA pages mapping it. */
   private final Map<Long, Integer> gfnRefs = new HashMap<>();
+
   private long iovaPages;
   private long peakIovaPages;
   private long peakGuestPages;
 
   void map(long domain, long firstPage, long lastPage, long firstGfn) {
-    Mapping previous = domains.computeIfAbsent(domain, d -> new TreeMap<>()).put(firstPage,
-        new Mapping(lastPage, firstGfn));
+    Mapping previous =
+        domains
+            .computeIfAbsent(domain, d -> new TreeMap<>())
+            .put(firstPage, new Mapping(lastPage, firstGfn));
     if (previous != null) {
       release(firstPage, previous);
     }
@@ -43,13 +48,17 @@ final class IovaPages {
     if (mappings == null) {
       return;
     }
-    mappings.subMap(firstPage, true, lastPage, true).entrySet().removeIf(e -> {
-      if (e.getValue().lastPage() > lastPage) {
-        return false;
-      }
-      release(e.getKey(), e.getValue());
-      return true;
-    });
+    mappings
+        .subMap(firstPage, true, lastPage, true)
+        .entrySet()
+        .removeIf(
+            e -> {
+              if (e.getValue().lastPage() > lastPage) {
+                return false;
+              }
+              release(e.getKey(), e.getValue());
+              return true;
+            });
   }
 
   private void release(long firstPage, Mapping m) {

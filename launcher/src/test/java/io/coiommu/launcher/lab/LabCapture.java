@@ -29,18 +29,25 @@ import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 
 /**
- * One committed lab capture (lab/captures/NAME: guest-ftrace.txt.gz, qemu-trace.log.gz, capture.json) and the
- * project's figures for it: the guest trace replayed through the engine, every default scenario, totals per scenario.
+ * One committed lab capture (lab/captures/NAME: guest-ftrace.txt.gz, qemu-trace.log.gz,
+ * capture.json) and the project's figures for it: the guest trace replayed through the engine,
+ * every default scenario, totals per scenario.
  */
 final class LabCapture {
 
-  /** Where the captures live, from the launcher module's directory (Maven's working directory for its tests). */
+  /**
+   * Where the captures live, from the launcher module's directory (Maven's working directory for
+   * its tests).
+   */
   static final Path CAPTURES = Path.of("..", "lab", "captures");
 
-  private static final Pattern GUEST_MEMORY = Pattern.compile("\"guest_memory\":\\s*\"(\\d+)([mg])\"");
+  private static final Pattern GUEST_MEMORY =
+      Pattern.compile("\"guest_memory\":\\s*\"(\\d+)([mg])\"");
+
   /** iommu:* tracepoints as ftrace prints them: {@code ...: map: IOMMU: ...}. */
-  private static final Pattern IOMMU_LAYER = Pattern.compile(
-      ": (?:iommu:)?(?:map|unmap|attach_device_to_domain|add_device_to_group|io_page_fault): ");
+  private static final Pattern IOMMU_LAYER =
+      Pattern.compile(
+          ": (?:iommu:)?(?:map|unmap|attach_device_to_domain|add_device_to_group|io_page_fault): ");
 
   final String name;
   final Path dir;
@@ -68,16 +75,20 @@ final class LabCapture {
   }
 
   /**
-   * The guest trace's iommu:* layer only, written to {@code work}. A 6.12 guest traces each DMA-API call twice (dma:*
-   * and the iommu:* map or unmap under it); the ftrace reader counts both layers today, and a fix in progress makes
-   * it count one buffer once. Keeping only the iommu:* lines gives the same events before and after that fix, and
-   * they are the layer QEMU sees (one IOMMU map or unmap per request).
+   * The guest trace's iommu:* layer only, written to {@code work}. A 6.12 guest traces each DMA-API
+   * call twice (dma:* and the iommu:* map or unmap under it); the ftrace reader counts both layers
+   * today, and a fix in progress makes it count one buffer once. Keeping only the iommu:* lines
+   * gives the same events before and after that fix, and they are the layer QEMU sees (one IOMMU
+   * map or unmap per request).
    */
   Path iommuLayer(Path work) throws IOException {
     Path out = work.resolve(name + "-iommu.txt");
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(
-             new GZIPInputStream(Files.newInputStream(dir.resolve("guest-ftrace.txt.gz"))), StandardCharsets.UTF_8));
-         BufferedWriter w = Files.newBufferedWriter(out)) {
+    try (BufferedReader r =
+            new BufferedReader(
+                new InputStreamReader(
+                    new GZIPInputStream(Files.newInputStream(dir.resolve("guest-ftrace.txt.gz"))),
+                    StandardCharsets.UTF_8));
+        BufferedWriter w = Files.newBufferedWriter(out)) {
       String line;
       while ((line = r.readLine()) != null) {
         if (line.startsWith("#") || IOMMU_LAYER.matcher(line).find()) {
@@ -100,14 +111,18 @@ final class LabCapture {
   /** The events the project's ftrace reader makes of {@code trace}, in order. */
   List<VmEvent> events(Path trace) throws IOException {
     List<VmEvent> events = new ArrayList<>();
-    try (TraceSource source = TraceFiles.open(trace, "ftrace", new VmIdentity(name, "lab", guestBytes),
-        RejectPolicy.STRICT)) {
+    try (TraceSource source =
+        TraceFiles.open(
+            trace, "ftrace", new VmIdentity(name, "lab", guestBytes), RejectPolicy.STRICT)) {
       source.forEachRemaining(events::add);
     }
     return events;
   }
 
-  /** The project's totals per scenario (by {@link Scenario#name()}) and anomalies by reason for {@code events}. */
+  /**
+   * The project's totals per scenario (by {@link Scenario#name()}) and anomalies by reason for
+   * {@code events}.
+   */
   static Figures project(List<VmEvent> events) {
     List<Scenario> scenarios = ScenarioSpec.parse(ScenarioSpec.DEFAULTS);
     Map<String, Totals> totals = new LinkedHashMap<>();
@@ -116,17 +131,18 @@ final class LabCapture {
     }
     Map<String, Long> anomalies = new TreeMap<>();
     VmEmulator emulator = new VmEmulator(events.get(0).vm(), scenarios, EngineConfig.defaults());
-    EmulationSink sink = new EmulationSink() {
-      @Override
-      public void window(WindowResult r) {
-        totals.get(r.getScenario()).add(r);
-      }
+    EmulationSink sink =
+        new EmulationSink() {
+          @Override
+          public void window(WindowResult r) {
+            totals.get(r.getScenario()).add(r);
+          }
 
-      @Override
-      public void anomaly(Anomaly a) {
-        anomalies.merge(a.getReason(), 1L, Long::sum);
-      }
-    };
+          @Override
+          public void anomaly(Anomaly a) {
+            anomalies.merge(a.getReason(), 1L, Long::sum);
+          }
+        };
     for (VmEvent e : events) {
       emulator.onEvent(e.event(), sink);
     }
@@ -134,12 +150,17 @@ final class LabCapture {
     return new Figures(totals, anomalies);
   }
 
-  /** The project's figures for one guest trace: totals per scenario, and the anomalies by reason. */
+  /**
+   * The project's figures for one guest trace: totals per scenario, and the anomalies by reason.
+   */
   record Figures(Map<String, Totals> scenarios, Map<String, Long> anomalies) {
 
     Totals scenario(String prefix) {
-      return scenarios.entrySet().stream().filter(e -> e.getKey().startsWith(prefix)).findFirst()
-          .orElseThrow(() -> new IllegalArgumentException("no scenario " + prefix)).getValue();
+      return scenarios.entrySet().stream()
+          .filter(e -> e.getKey().startsWith(prefix))
+          .findFirst()
+          .orElseThrow(() -> new IllegalArgumentException("no scenario " + prefix))
+          .getValue();
     }
   }
 
@@ -167,9 +188,22 @@ final class LabCapture {
 
     @Override
     public String toString() {
-      return "exits=" + exits + " notifications=" + notifications + " iotlb=" + iotlbInvalidations + " vfio.map="
-          + vfioMaps + " vfio.unmap=" + vfioUnmaps + " pins=" + pins + " peakPinned=" + peakPinnedPages
-          + " anomalies=" + anomalies;
+      return "exits="
+          + exits
+          + " notifications="
+          + notifications
+          + " iotlb="
+          + iotlbInvalidations
+          + " vfio.map="
+          + vfioMaps
+          + " vfio.unmap="
+          + vfioUnmaps
+          + " pins="
+          + pins
+          + " peakPinned="
+          + peakPinnedPages
+          + " anomalies="
+          + anomalies;
     }
   }
 }

@@ -11,23 +11,25 @@ import org.junit.jupiter.api.io.TempDir;
 
 class QemuTraceCountsTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void countsEventsKicksAndTheMappingsVirtioIommuHeld() throws IOException {
     Path log = dir.resolve("qemu-trace.log");
-    Files.writeString(log, String.join("\n",
-        "virtio_queue_notify vdev 0x10 n 0 vq 0x11",
-        "virtio_queue_notify vdev 0x20 n 0 vq 0x21",
-        "4242@1.000001:virtio_iommu_map domain=1 virt_start=0x1000 virt_end=0x2fff phys_start=0x40000 flags=3",
-        "virtio_queue_notify vdev 0x20 n 0 vq 0x21",
-        // A second IOVA for the first guest page: one more IOVA page, no more guest pages.
-        "virtio_iommu_map domain=1 virt_start=0x8000 virt_end=0x8fff phys_start=0x40000 flags=3",
-        "virtio_queue_notify vdev 0x20 n 0 vq 0x21",
-        "virtio_iommu_unmap domain=1 virt_start=0x0 virt_end=0x3fff",
-        "vtd_inv_qi_tail write tail 2",
-        ""));
+    Files.writeString(
+        log,
+        String.join(
+            "\n",
+            "virtio_queue_notify vdev 0x10 n 0 vq 0x11",
+            "virtio_queue_notify vdev 0x20 n 0 vq 0x21",
+            "4242@1.000001:virtio_iommu_map domain=1 virt_start=0x1000 virt_end=0x2fff phys_start=0x40000 flags=3",
+            "virtio_queue_notify vdev 0x20 n 0 vq 0x21",
+            // A second IOVA for the first guest page: one more IOVA page, no more guest pages.
+            "virtio_iommu_map domain=1 virt_start=0x8000 virt_end=0x8fff phys_start=0x40000 flags=3",
+            "virtio_queue_notify vdev 0x20 n 0 vq 0x21",
+            "virtio_iommu_unmap domain=1 virt_start=0x0 virt_end=0x3fff",
+            "vtd_inv_qi_tail write tail 2",
+            ""));
 
     QemuTraceCounts q = QemuTraceCounts.read(log);
 
@@ -44,8 +46,10 @@ class QemuTraceCountsTest {
   @Test
   void aLineThatIsNoTraceEventIsRefusedWithItsFileAndLine() throws IOException {
     Path log = dir.resolve("bad.log");
-    Files.writeString(log, "vtd_inv_qi_tail write tail 2\nqemu-system-x86_64: warning: something\n");
-    assertThatThrownBy(() -> QemuTraceCounts.read(log)).isInstanceOf(IOException.class)
+    Files.writeString(
+        log, "vtd_inv_qi_tail write tail 2\nqemu-system-x86_64: warning: something\n");
+    assertThatThrownBy(() -> QemuTraceCounts.read(log))
+        .isInstanceOf(IOException.class)
         .hasMessageContaining("bad.log:2");
   }
 }

@@ -5,19 +5,22 @@ import java.io.DataOutput;
 import java.io.IOException;
 
 /**
- * coIOMMU with crosvm's semantics (devices/src/pci/coiommu.rs and the ChromeOS guest driver kernel/dma/coiommu.c).
+ * coIOMMU with crosvm's semantics (devices/src/pci/coiommu.rs and the ChromeOS guest driver
+ * kernel/dma/coiommu.c).
  *
- * <p>The DMA tracking table entry of a page holds P (pinned, host-written), A (accessed, set by the guest on map and
- * cleared by the host's scan) and the map count. The map count is the guest's and equals the VM's
- * {@link MappedPages} count, so this class keeps only P and A, as bitmaps with A set only where P is.
+ * <p>The DMA tracking table entry of a page holds P (pinned, host-written), A (accessed, set by the
+ * guest on map and cleared by the host's scan) and the map count. The map count is the guest's and
+ * equals the VM's {@link MappedPages} count, so this class keeps only P and A, as bitmaps with A
+ * set only where P is.
  *
  * <p>The LRU unpin worker is crosvm's ({@link OnDemandPinning}).
  *
- * <p>The {@code lazy=off} ablation unpins at unmap time, which crosvm never does, so its list rule is this project's:
- * a page keeps at most one list entry. Its eagerly unpinned pages keep their entries, and a page pinned again while
- * its entry is still listed is not appended twice; otherwise the lists would grow with every pin of the interval
- * (megabytes per busy NIC) instead of with the pages. Its pinned set is unaffected: with eager unpinning a pinned page
- * is a mapped page, which no scan unpins.
+ * <p>The {@code lazy=off} ablation unpins at unmap time, which crosvm never does, so its list rule
+ * is this project's: a page keeps at most one list entry. Its eagerly unpinned pages keep their
+ * entries, and a page pinned again while its entry is still listed is not appended twice; otherwise
+ * the lists would grow with every pin of the interval (megabytes per busy NIC) instead of with the
+ * pages. Its pinned set is unaffected: with eager unpinning a pinned page is a mapped page, which
+ * no scan unpins.
  */
 final class CoIommu extends OnDemandPinning {
 
@@ -33,11 +36,15 @@ final class CoIommu extends OnDemandPinning {
    * @param lazy lazy unpinning (unmaps never notify)
    * @param pinAhead pages pinned speculatively after the range that triggered a notification
    */
-  record Params(UnpinSchedule unpin, boolean smart, boolean lazy, int pinAhead) implements PolicyParams {
+  record Params(UnpinSchedule unpin, boolean smart, boolean lazy, int pinAhead)
+      implements PolicyParams {
 
     /** Without parameters: crosvm's defaults, no ablation. */
     static Params parse(SpecParams p) {
-      return new Params(UnpinSchedule.parse(p), p.onOff("smart", true), p.onOff("lazy", true),
+      return new Params(
+          UnpinSchedule.parse(p),
+          p.onOff("smart", true),
+          p.onOff("lazy", true),
           (int) p.integer("pinahead", 0, 0, 1_000_000));
     }
 
@@ -48,8 +55,15 @@ final class CoIommu extends OnDemandPinning {
 
     @Override
     public String name() {
-      return kind().specName() + ":" + unpin.canonical() + ",smart=" + SpecParams.onOff(smart)
-          + ",lazy=" + SpecParams.onOff(lazy) + ",pinahead=" + pinAhead;
+      return kind().specName()
+          + ":"
+          + unpin.canonical()
+          + ",smart="
+          + SpecParams.onOff(smart)
+          + ",lazy="
+          + SpecParams.onOff(lazy)
+          + ",pinahead="
+          + pinAhead;
     }
 
     @Override
@@ -80,7 +94,8 @@ final class CoIommu extends OnDemandPinning {
     long end = gfn + pages;
     for (long wi = gfn >>> 6, last = (end - 1) >>> 6; wi <= last; wi++) {
       long m = PageBitmap.mask(wi, gfn, end);
-      // The guest has raised the count (MappedPages) and sets A; the pages without P form the call's pin request.
+      // The guest has raised the count (MappedPages) and sets A; the pages without P form the
+      // call's pin request.
       long toPin = m & ~pinnedPages.orWord(wi, m);
       accessed.orWord(wi, m);
       if (toPin != 0) {
@@ -107,7 +122,10 @@ final class CoIommu extends OnDemandPinning {
     }
   }
 
-  /** Speculative pinning of the pages after the range that notified; the host can set P only where a DTT leaf exists. */
+  /**
+   * Speculative pinning of the pages after the range that notified; the host can set P only where a
+   * DTT leaf exists.
+   */
   private void pinAhead(long from) {
     long to = Math.min(from + params.pinAhead(), PageTable.GFN_LIMIT);
     for (long g = from; g < to; g++) {
@@ -128,7 +146,8 @@ final class CoIommu extends OnDemandPinning {
     if (params.lazy()) {
       return;
     }
-    // Ablation: an unmap that drops a count to 0 notifies once per call and the host unpins those pages at once.
+    // Ablation: an unmap that drops a count to 0 notifies once per call and the host unpins those
+    // pages at once.
     if (mapped.transitionCount() == 0) {
       return;
     }
@@ -136,7 +155,8 @@ final class CoIommu extends OnDemandPinning {
       unmapCallNotified = true;
       trap(false);
     }
-    // The pages of the range no longer mapped are exactly those whose count this unmap dropped to 0.
+    // The pages of the range no longer mapped are exactly those whose count this unmap dropped to
+    // 0.
     long end = gfn + pages;
     for (long wi = gfn >>> 6, last = (end - 1) >>> 6; wi <= last; wi++) {
       long unmapped = PageBitmap.mask(wi, gfn, end) & ~mapped.pages().word(wi);

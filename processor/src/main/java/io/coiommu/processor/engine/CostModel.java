@@ -5,14 +5,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Host CPU nanoseconds per operation, the parameters of a policy's estimated cost. Immutable. Every default is
- * documented in docs/policies.md with its source, or marked there as an assumption; {@link #describe()} names every
- * parameter so each report can say which costs it used.
+ * Host CPU nanoseconds per operation, the parameters of a policy's estimated cost. Immutable. Every
+ * default is documented in docs/policies.md with its source, or marked there as an assumption;
+ * {@link #describe()} names every parameter so each report can say which costs it used.
  */
 public final class CostModel {
 
   /** Parameter names, in the order {@link #describe()} lists them. */
   public static final String EXIT_IOEVENTFD = "exit.ioeventfd";
+
   public static final String EXIT_USERSPACE_MMIO = "exit.mmio";
   public static final String EXIT_VIRTQUEUE_KICK = "exit.kick";
   public static final String PIN_PAGE = "pin";
@@ -36,16 +37,17 @@ public final class CostModel {
   }
 
   /**
-   * Defaults overridden by {@code name=value} pairs separated by commas, values durations of the one grammar of
-   * {@code Quantities} (e.g. {@code exit.mmio=12us,pin=300ns}; a bare number is seconds, as everywhere). Throws
-   * IllegalArgumentException naming the bad pair.
+   * Defaults overridden by {@code name=value} pairs separated by commas, values durations of the
+   * one grammar of {@code Quantities} (e.g. {@code exit.mmio=12us,pin=300ns}; a bare number is
+   * seconds, as everywhere). Throws IllegalArgumentException naming the bad pair.
    */
   public static CostModel parse(String overrides) {
     CostModel m = DEFAULTS;
     if (overrides == null || overrides.isBlank()) {
       return m;
     }
-    for (Map.Entry<String, String> p : NamedSpec.params(overrides, "costs '" + overrides + "'").entrySet()) {
+    for (Map.Entry<String, String> p :
+        NamedSpec.params(overrides, "costs '" + overrides + "'").entrySet()) {
       m = m.with(p.getKey(), Durations.parse(p.getValue(), "cost parameter " + p.getKey()));
     }
     return m;
@@ -54,7 +56,8 @@ public final class CostModel {
   /** This model with one parameter changed. */
   public CostModel with(String name, long ns) {
     if (!nanos.containsKey(name)) {
-      throw new IllegalArgumentException("unknown cost parameter '" + name + "'; known: " + String.join(", ", order()));
+      throw new IllegalArgumentException(
+          "unknown cost parameter '" + name + "'; known: " + String.join(", ", order()));
     }
     if (ns < 0) {
       throw new IllegalArgumentException("cost parameter " + name + " must be >= 0, got " + ns);
@@ -110,8 +113,16 @@ public final class CostModel {
 
   private static String[] order() {
     return new String[] {
-      EXIT_IOEVENTFD, EXIT_USERSPACE_MMIO, EXIT_VIRTQUEUE_KICK, PIN_PAGE, UNPIN_PAGE, VFIO_MAP, VFIO_UNMAP,
-      IOTLB_INVALIDATION, IO_PAGE_FAULT, LRU_SCAN_PAGE
+      EXIT_IOEVENTFD,
+      EXIT_USERSPACE_MMIO,
+      EXIT_VIRTQUEUE_KICK,
+      PIN_PAGE,
+      UNPIN_PAGE,
+      VFIO_MAP,
+      VFIO_UNMAP,
+      IOTLB_INVALIDATION,
+      IO_PAGE_FAULT,
+      LRU_SCAN_PAGE
     };
   }
 
@@ -130,5 +141,4 @@ public final class CostModel {
     m.put(LRU_SCAN_PAGE, 50L);
     return m;
   }
-
 }

@@ -4,9 +4,10 @@ import io.coiommu.schema.WindowResult;
 import java.util.function.ObjLongConsumer;
 
 /**
- * The counters of a policy's record span, each with the {@link WindowResult} field it fills (as analytics'
- * WindowMetric reads them back). A new counter is one constant here and its field in WindowResult.avsc; the constants'
- * order is the snapshot's, so a new one goes last and comes with a new snapshot format.
+ * The counters of a policy's record span, each with the {@link WindowResult} field it fills (as
+ * analytics' WindowMetric reads them back). A new counter is one constant here and its field in
+ * WindowResult.avsc; the constants' order is the snapshot's, so a new one goes last and comes with
+ * a new snapshot format.
  */
 enum Counter {
   NOTIFICATIONS(WindowResult::setNotifications),
@@ -25,7 +26,10 @@ enum Counter {
   BOOT_PINNED_PAGES(WindowResult::setBootPinnedPages),
   DMA_SAFETY_VIOLATIONS(WindowResult::setDmaSafetyViolations),
   ANOMALIES(WindowResult::setAnomalies),
-  /** LRU list entries examined (coiommu's scan work): no field of its own, charged through the cost model. */
+  /**
+   * LRU list entries examined (coiommu's scan work): no field of its own, charged through the cost
+   * model.
+   */
   SCAN_VISITS(null);
 
   static final Counter[] ALL = values();

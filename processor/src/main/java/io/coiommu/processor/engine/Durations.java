@@ -3,12 +3,15 @@ package io.coiommu.processor.engine;
 import io.coiommu.schema.Quantities;
 
 /**
- * Trace-time durations as scenario specs and cost parameters write them: the one grammar of {@link Quantities#nanos}
- * ({@code 10s}, {@code 500ms}, {@code 1.5s}, {@code 1h}, {@code 10} for seconds), written back canonically.
+ * Trace-time durations as scenario specs and cost parameters write them: the one grammar of {@link
+ * Quantities#nanos} ({@code 10s}, {@code 500ms}, {@code 1.5s}, {@code 1h}, {@code 10} for seconds),
+ * written back canonically.
  */
 final class Durations {
 
-  private static final long[] UNIT_NANOS = {60_000_000_000L, 1_000_000_000L, 1_000_000L, 1_000L, 1L};
+  private static final long[] UNIT_NANOS = {
+    60_000_000_000L, 1_000_000_000L, 1_000_000L, 1_000L, 1L
+  };
   private static final String[] UNIT_NAMES = {"m", "s", "ms", "us", "ns"};
 
   private Durations() {}

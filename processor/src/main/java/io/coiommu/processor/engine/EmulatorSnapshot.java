@@ -13,21 +13,26 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The layout of a {@link VmEmulator#snapshot()}: the scenario set and window it belongs to, the VM's life and call
- * state, the record clock, the mapped pages, the DTT footprint, the iova tables, then every policy's counters and
- * state. Versioned: a restore refuses any other format than this one and the previous.
+ * The layout of a {@link VmEmulator#snapshot()}: the scenario set and window it belongs to, the
+ * VM's life and call state, the record clock, the mapped pages, the DTT footprint, the iova tables,
+ * then every policy's counters and state. Versioned: a restore refuses any other format than this
+ * one and the previous.
  */
 final class EmulatorSnapshot {
 
   /** Version of the layout. */
   static final int FORMAT = 4;
-  /** Format 3: no access source. Its scenarios never pin on access, so it restores as {@code MAPS}. */
+
+  /**
+   * Format 3: no access source. Its scenarios never pin on access, so it restores as {@code MAPS}.
+   */
   static final int FORMAT_NO_ACCESSES = 3;
 
   private EmulatorSnapshot() {}
 
   static byte[] toBytes(VmEmulator e) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + 16 * (int) Math.min(e.mapped.mapped(), 1 << 24));
+    ByteArrayOutputStream bytes =
+        new ByteArrayOutputStream(256 + 16 * (int) Math.min(e.mapped.mapped(), 1 << 24));
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       write(e, out);
     } catch (IOException ex) {
@@ -41,7 +46,8 @@ final class EmulatorSnapshot {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(snapshot))) {
       read(e, scenarios, in);
       if (in.available() != 0) {
-        throw new IllegalStateException("VM " + e.vm + ": " + in.available() + " bytes left over in its snapshot");
+        throw new IllegalStateException(
+            "VM " + e.vm + ": " + in.available() + " bytes left over in its snapshot");
       }
     } catch (IOException ex) {
       throw new UncheckedIOException("VM " + e.vm + ": corrupt emulator snapshot", ex);
@@ -83,16 +89,16 @@ final class EmulatorSnapshot {
   }
 
   /**
-   * Reads into {@code e}, fresh for {@code scenarios}, what {@link #write} wrote. The scenarios and window must be
-   * those it was taken with: state of one scenario set means nothing to another, so a mismatch is refused rather than
-   * mixed.
+   * Reads into {@code e}, fresh for {@code scenarios}, what {@link #write} wrote. The scenarios and
+   * window must be those it was taken with: state of one scenario set means nothing to another, so
+   * a mismatch is refused rather than mixed.
    */
   static void read(VmEmulator e, List<Scenario> scenarios, DataInput in) throws IOException {
     String vm = e.vm;
     int format = in.readInt();
     if (format != FORMAT && format != FORMAT_NO_ACCESSES) {
-      throw new IllegalStateException("VM " + vm + ": emulator snapshot format " + format + ", this engine reads "
-          + FORMAT);
+      throw new IllegalStateException(
+          "VM " + vm + ": emulator snapshot format " + format + ", this engine reads " + FORMAT);
     }
     long windowNs = in.readLong();
     int n = in.readInt();
@@ -102,9 +108,18 @@ final class EmulatorSnapshot {
     }
     List<String> expected = scenarios.stream().map(Scenario::name).toList();
     if (windowNs != e.clock.windowNs() || !names.equals(expected)) {
-      throw new IllegalStateException("VM " + vm + ": saved state is for window " + Durations.format(windowNs)
-          + " and scenarios " + names + ", not " + Durations.format(e.clock.windowNs()) + " and " + expected
-          + "; run other settings under another application id");
+      throw new IllegalStateException(
+          "VM "
+              + vm
+              + ": saved state is for window "
+              + Durations.format(windowNs)
+              + " and scenarios "
+              + names
+              + ", not "
+              + Durations.format(e.clock.windowNs())
+              + " and "
+              + expected
+              + "; run other settings under another application id");
     }
     e.life = VmEmulator.Life.values()[in.readByte()];
     e.host = in.readUTF();
@@ -114,7 +129,10 @@ final class EmulatorSnapshot {
     e.clock.readFrom(in);
     e.callKind = VmEmulator.CallKind.values()[in.readByte()];
     e.callId = in.readLong();
-    e.accessSource = format == FORMAT ? VmEmulator.AccessSource.values()[in.readByte()] : VmEmulator.AccessSource.MAPS;
+    e.accessSource =
+        format == FORMAT
+            ? VmEmulator.AccessSource.values()[in.readByte()]
+            : VmEmulator.AccessSource.MAPS;
     e.mapped.readFrom(in);
     if (e.footprint != null) {
       e.footprint.readFrom(in);

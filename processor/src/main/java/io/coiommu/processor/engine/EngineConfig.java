@@ -4,7 +4,8 @@ package io.coiommu.processor.engine;
 public final class EngineConfig {
 
   private static final long DEFAULT_WINDOW_NS = 1_000_000_000L;
-  private static final EngineConfig DEFAULTS = new EngineConfig(DEFAULT_WINDOW_NS, CostModel.defaults());
+  private static final EngineConfig DEFAULTS =
+      new EngineConfig(DEFAULT_WINDOW_NS, CostModel.defaults());
 
   private final long windowNs;
   private final CostModel costs;

@@ -4,14 +4,15 @@ import io.coiommu.schema.Anomaly;
 import io.coiommu.schema.TraceEvent;
 
 /**
- * The checks an event passes before it is emulated, and the anomalies of one VM: each is reported on the sink and
- * counted in the records of the scenarios it concerns (every scenario for a fault of the trace, one for a fault of
- * that scenario's state).
+ * The checks an event passes before it is emulated, and the anomalies of one VM: each is reported
+ * on the sink and counted in the records of the scenarios it concerns (every scenario for a fault
+ * of the trace, one for a fault of that scenario's state).
  */
 final class EventChecks {
 
   /** Exclusive bound of guest physical addresses: 46 bits, x86-64 with 4-level paging. */
   static final long GPA_LIMIT = PageTable.GFN_LIMIT << Policy.PAGE_SHIFT;
+
   private static final long MAX_SEGMENT_BYTES = 4L << 30;
 
   private final String vm;
@@ -32,12 +33,17 @@ final class EventChecks {
   }
 
   /**
-   * Maps and accesses are walked page by page: a buffer larger than the guest (and than 4 GiB, the largest DMA
-   * segment drivers use) is a corrupt length, and walking it could take the engine down.
+   * Maps and accesses are walked page by page: a buffer larger than the guest (and than 4 GiB, the
+   * largest DMA segment drivers use) is a corrupt length, and walking it could take the engine
+   * down.
    */
   boolean walkable(TraceEvent e, long bytes, long guestBytes, EmulationSink out) {
     if (bytes > Math.max(guestBytes, MAX_SEGMENT_BYTES)) {
-      vmAnomaly(out, AnomalyReason.BAD_LENGTH, "length " + bytes + " is larger than the guest's memory", e);
+      vmAnomaly(
+          out,
+          AnomalyReason.BAD_LENGTH,
+          "length " + bytes + " is larger than the guest's memory",
+          e);
       return false;
     }
     return true;
@@ -53,26 +59,44 @@ final class EventChecks {
       return false;
     }
     if (gpa < 0 || bytes > GPA_LIMIT - gpa) {
-      vmAnomaly(out, AnomalyReason.GPA_OUT_OF_RANGE, "gpa 0x" + Long.toHexString(gpa) + " + " + bytes
-          + " bytes is outside the 46-bit guest physical address space", e);
+      vmAnomaly(
+          out,
+          AnomalyReason.GPA_OUT_OF_RANGE,
+          "gpa 0x"
+              + Long.toHexString(gpa)
+              + " + "
+              + bytes
+              + " bytes is outside the 46-bit guest physical address space",
+          e);
       return false;
     }
     return true;
   }
 
-  enum SafetyPoint { AFTER_MAP, AT_ACCESS }
+  enum SafetyPoint {
+    AFTER_MAP,
+    AT_ACCESS
+  }
 
   /**
-   * The safety invariant after a map or at a device access: no page the device can reach is unpinned, checked against
-   * each policy's own state (after a map: every mapped page of the buffer, unless the policy pins on fault).
+   * The safety invariant after a map or at a device access: no page the device can reach is
+   * unpinned, checked against each policy's own state (after a map: every mapped page of the
+   * buffer, unless the policy pins on fault).
    */
   void checkSafety(long gfn, long pages, SafetyPoint point, TraceEvent e, EmulationSink out) {
     for (Policy p : policies) {
-      long bad = point == SafetyPoint.AFTER_MAP ? p.countUnsafeAfterMap(gfn, pages) : p.countMappedUnpinned(gfn, pages);
+      long bad =
+          point == SafetyPoint.AFTER_MAP
+              ? p.countUnsafeAfterMap(gfn, pages)
+              : p.countMappedUnpinned(gfn, pages);
       if (bad > 0) {
         p.add(Counter.DMA_SAFETY_VIOLATIONS, bad);
-        scenarioAnomaly(out, p, AnomalyReason.DMA_SAFETY_VIOLATION, bad
-            + " mapped pages are not pinned: an emulator bug", e);
+        scenarioAnomaly(
+            out,
+            p,
+            AnomalyReason.DMA_SAFETY_VIOLATION,
+            bad + " mapped pages are not pinned: an emulator bug",
+            e);
       }
     }
   }
@@ -86,12 +110,16 @@ final class EventChecks {
   }
 
   /** A fault that concerns one scenario: counted in its record only. */
-  void scenarioAnomaly(EmulationSink out, Policy p, AnomalyReason reason, String detail, TraceEvent e) {
+  void scenarioAnomaly(
+      EmulationSink out, Policy p, AnomalyReason reason, String detail, TraceEvent e) {
     p.add(Counter.ANOMALIES, 1);
     out.anomaly(anomaly(p.scenario.name(), reason, detail, e));
   }
 
-  /** An anomaly outside the VM's life: no record counts it (those before VM_START are counted at the start). */
+  /**
+   * An anomaly outside the VM's life: no record counts it (those before VM_START are counted at the
+   * start).
+   */
   void uncounted(EmulationSink out, AnomalyReason reason, String detail, TraceEvent e) {
     out.anomaly(anomaly("", reason, detail, e));
   }

@@ -1,19 +1,24 @@
 package io.coiommu.processor.engine;
 
 /**
- * On-demand pinning through I/O page faults (PCIe ATS with PRI, or an SMMU that stalls the device), the hardware
- * alternative the coIOMMU paper and V-Probe discuss. The guest owns the first translation stage, so its map and unmap
- * calls cost no exit, and nothing is pinned at map. The first device access to a mapped page that is not pinned
- * faults: the device stalls, the host pins the page and the access completes. Each faulting 4 KiB page is one fault,
- * counted in io_page_faults (cost {@code iopf}) and as a notification (a synchronous request that stalls I/O), and one
- * pin with its VFIO map. Safety holds by construction: a page is pinned before any access to it completes.
+ * On-demand pinning through I/O page faults (PCIe ATS with PRI, or an SMMU that stalls the device),
+ * the hardware alternative the coIOMMU paper and V-Probe discuss. The guest owns the first
+ * translation stage, so its map and unmap calls cost no exit, and nothing is pinned at map. The
+ * first device access to a mapped page that is not pinned faults: the device stalls, the host pins
+ * the page and the access completes. Each faulting 4 KiB page is one fault, counted in
+ * io_page_faults (cost {@code iopf}) and as a notification (a synchronous request that stalls I/O),
+ * and one pin with its VFIO map. Safety holds by construction: a page is pinned before any access
+ * to it completes.
  *
- * <p>Unpinning is coIOMMU's ({@link OnDemandPinning}, {@code unpin=} options): a page is idle when no mapping refers to
- * it and no device accessed it since the last scan; unmaps unpin nothing (as coIOMMU's lazy unpinning).
+ * <p>Unpinning is coIOMMU's ({@link OnDemandPinning}, {@code unpin=} options): a page is idle when
+ * no mapping refers to it and no device accessed it since the last scan; unmaps unpin nothing (as
+ * coIOMMU's lazy unpinning).
  */
 final class IopfPinning extends OnDemandPinning {
 
-  /** @param unpin the LRU unpin worker's options, as coiommu's */
+  /**
+   * @param unpin the LRU unpin worker's options, as coiommu's
+   */
   record Params(UnpinSchedule unpin) implements PolicyParams {
 
     /** Without parameters: crosvm's unpin defaults (off). */
@@ -66,7 +71,8 @@ final class IopfPinning extends OnDemandPinning {
     PageBitmap mappedPages = mapped.pages();
     long end = gfn + pages;
     for (long wi = gfn >>> 6, last = (end - 1) >>> 6; wi <= last; wi++) {
-      // Only a mapped page translates; an access to an unmapped one is the emulator's anomaly, not a pin.
+      // Only a mapped page translates; an access to an unmapped one is the emulator's anomaly, not
+      // a pin.
       long m = PageBitmap.mask(wi, gfn, end) & mappedPages.word(wi);
       if (m == 0) {
         continue;
@@ -83,7 +89,10 @@ final class IopfPinning extends OnDemandPinning {
     setPinned(ts, pinnedPages.cardinality());
   }
 
-  /** Right after a map the device has reached none of its pages: a page it reaches later faults in first. */
+  /**
+   * Right after a map the device has reached none of its pages: a page it reaches later faults in
+   * first.
+   */
   @Override
   long countUnsafeAfterMap(long gfn, long pages) {
     return 0;

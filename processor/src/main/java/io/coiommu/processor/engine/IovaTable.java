@@ -6,13 +6,13 @@ import java.io.IOException;
 import java.util.Arrays;
 
 /**
- * The live mappings of one (VM, device): iova to (gpa, bytes). Unmaps in real traces often carry only the iova, so
- * this is what resolves them to guest pages.
+ * The live mappings of one (VM, device): iova to (gpa, bytes). Unmaps in real traces often carry
+ * only the iova, so this is what resolves them to guest pages.
  *
- * <p>A mapping is one long beside its iova: the 46-bit gpa and, in the low 18 bits, its length. A length that does
- * not fit in 18 bits (256 KiB and more) is marked by the 18 bits all set and kept in a second map by iova: such a
- * mapping covers 64 pages or more, so its second entry costs under a byte per page, and the common small mapping
- * costs one 16-byte slot instead of three longs.
+ * <p>A mapping is one long beside its iova: the 46-bit gpa and, in the low 18 bits, its length. A
+ * length that does not fit in 18 bits (256 KiB and more) is marked by the 18 bits all set and kept
+ * in a second map by iova: such a mapping covers 64 pages or more, so its second entry costs under
+ * a byte per page, and the common small mapping costs one 16-byte slot instead of three longs.
  */
 final class IovaTable {
 
@@ -20,6 +20,7 @@ final class IovaTable {
   private static final long LONG_MAPPING = (1L << LENGTH_BITS) - 1;
 
   private final LongLongMap mappings = new LongLongMap();
+
   /** iova to length, for the mappings of {@link #LONG_MAPPING} bytes or more. */
   private final LongLongMap longLengths = new LongLongMap();
 
@@ -42,8 +43,9 @@ final class IovaTable {
   }
 
   /**
-   * The iovas of the mappings that overlap [start, end), in iova order. A scan of every mapping: only an unmap by
-   * range that names no mapping's first iova comes here (an exact iova is a hash hit).
+   * The iovas of the mappings that overlap [start, end), in iova order. A scan of every mapping:
+   * only an unmap by range that names no mapping's first iova comes here (an exact iova is a hash
+   * hit).
    */
   long[] overlapping(long start, long end) {
     long[] found = new long[4];
@@ -65,7 +67,9 @@ final class IovaTable {
     return sorted;
   }
 
-  /** Adds a mapping for an iova that {@link #find} did not find; gpa below 2^46, bytes at least 1. */
+  /**
+   * Adds a mapping for an iova that {@link #find} did not find; gpa below 2^46, bytes at least 1.
+   */
   void add(long iova, long gpa, long bytes) {
     if (bytes >= LONG_MAPPING) {
       longLengths.add(iova, bytes);

@@ -6,8 +6,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * A map of long keys to non-zero long values, open addressing on two primitive arrays (a value of 0 marks an empty
- * slot), linear probing with backward-shift deletion, at most 3/4 full.
+ * A map of long keys to non-zero long values, open addressing on two primitive arrays (a value of 0
+ * marks an empty slot), linear probing with backward-shift deletion, at most 3/4 full.
  */
 final class LongLongMap {
 
@@ -108,7 +108,8 @@ final class LongLongMap {
   }
 
   private int index(long key) {
-    // Keys (iovas) are page aligned more often than not: mix the high bits in so aligned keys spread.
+    // Keys (iovas) are page aligned more often than not: mix the high bits in so aligned keys
+    // spread.
     return (int) ((key * 0x9E3779B97F4A7C15L) >>> 40) & mask;
   }
 

@@ -5,15 +5,17 @@ import java.io.DataOutput;
 import java.io.IOException;
 
 /**
- * The guest's view of its DMA mappings, shared by every scenario of one VM: per page, how many live mappings refer to
- * it. It is the same for every policy (they all see the same map and unmap calls), so it is kept once per VM; the
- * policies whose pinned set is exactly the mapped set (viommu-strict, virtio-iommu, oracle) need nothing else.
+ * The guest's view of its DMA mappings, shared by every scenario of one VM: per page, how many live
+ * mappings refer to it. It is the same for every policy (they all see the same map and unmap
+ * calls), so it is kept once per VM; the policies whose pinned set is exactly the mapped set
+ * (viommu-strict, virtio-iommu, oracle) need nothing else.
  *
- * <p>Most mapped pages have exactly one mapping, so the counts are a bitmap of mapped pages plus, only for pages with
- * two or more, a bitmap of those and a table of the count above 1: a map or unmap touches the table only where
- * mappings overlap. Each map or unmap also records how many pages crossed between 0 and 1 mappings; which pages they
- * are is {@link #pages()} within the range (after a map, every page of it is mapped; after an unmap, the pages of it
- * no longer mapped are exactly those that crossed).
+ * <p>Most mapped pages have exactly one mapping, so the counts are a bitmap of mapped pages plus,
+ * only for pages with two or more, a bitmap of those and a table of the count above 1: a map or
+ * unmap touches the table only where mappings overlap. Each map or unmap also records how many
+ * pages crossed between 0 and 1 mappings; which pages they are is {@link #pages()} within the range
+ * (after a map, every page of it is mapped; after an unmap, the pages of it no longer mapped are
+ * exactly those that crossed).
  */
 final class MappedPages {
 
@@ -21,10 +23,13 @@ final class MappedPages {
   static final int MAX_MAP_COUNT = 0xFFFF;
 
   private final PageBitmap pages = new PageBitmap();
+
   /** Pages with two or more mappings. */
   private final PageBitmap shared = new PageBitmap();
+
   /** Count - 1 of the pages in {@link #shared}. */
   private final PageTable extra = new PageTable();
+
   private long peak;
   private long transitions;
 
@@ -51,8 +56,8 @@ final class MappedPages {
   }
 
   /**
-   * Adds one mapping to each page of [gfn, gfn + pages). Returns false, changing nothing, when a page would exceed
-   * {@link #MAX_MAP_COUNT} (the guest driver refuses such a map).
+   * Adds one mapping to each page of [gfn, gfn + pages). Returns false, changing nothing, when a
+   * page would exceed {@link #MAX_MAP_COUNT} (the guest driver refuses such a map).
    */
   boolean map(long gfn, long n) {
     transitions = 0;
@@ -81,8 +86,8 @@ final class MappedPages {
   }
 
   /**
-   * Takes back a map that failed in word {@code failedWord}: the words before it are fully applied, and in it only the
-   * counts of {@code raisedInFailedWord} were raised.
+   * Takes back a map that failed in word {@code failedWord}: the words before it are fully applied,
+   * and in it only the counts of {@code raisedInFailedWord} were raised.
    */
   private void undoMap(long gfn, long failedWord, long raisedInFailedWord) {
     for (long bits = raisedInFailedWord; bits != 0; bits &= bits - 1) {
@@ -115,7 +120,9 @@ final class MappedPages {
     }
   }
 
-  /** Pages that went from 0 to 1 mapping (after {@link #map}) or from 1 to 0 (after {@link #unmap}). */
+  /**
+   * Pages that went from 0 to 1 mapping (after {@link #map}) or from 1 to 0 (after {@link #unmap}).
+   */
   long transitionCount() {
     return transitions;
   }

@@ -1,16 +1,25 @@
 package io.coiommu.processor.engine;
 
 /**
- * Policies whose host pins a page when its first mapping appears and unpins it when its last mapping goes: the
- * pinned set is exactly the guest's mapped set, so they keep no per-page state beyond the VM's {@link MappedPages}.
- * What differs between them is how the guest tells the host (exits, invalidations, VFIO calls).
+ * Policies whose host pins a page when its first mapping appears and unpins it when its last
+ * mapping goes: the pinned set is exactly the guest's mapped set, so they keep no per-page state
+ * beyond the VM's {@link MappedPages}. What differs between them is how the guest tells the host
+ * (exits, invalidations, VFIO calls).
  */
 abstract class MappingPinned extends Policy {
 
-  /** Whether the host applies each range through its own VFIO map or unmap call (every real system here does). */
+  /**
+   * Whether the host applies each range through its own VFIO map or unmap call (every real system
+   * here does).
+   */
   private final boolean vfioPerRange;
 
-  MappingPinned(Scenario scenario, CostModel costs, MappedPages mapped, ExitKind exitKind, boolean vfioPerRange) {
+  MappingPinned(
+      Scenario scenario,
+      CostModel costs,
+      MappedPages mapped,
+      ExitKind exitKind,
+      boolean vfioPerRange) {
     super(scenario, costs, mapped, exitKind);
     this.vfioPerRange = vfioPerRange;
   }

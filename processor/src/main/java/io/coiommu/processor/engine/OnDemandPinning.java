@@ -5,37 +5,56 @@ import java.io.DataOutput;
 import java.io.IOException;
 
 /**
- * A policy that pins pages on demand and unpins idle ones later with crosvm's pinned-page bookkeeping and LRU
- * unpin worker (devices/src/pci/coiommu.rs): P (pinned by the host) and A (accessed since the last scan that reached
- * the page, set only where P is), and the NEW and OLD lists of pinned pages.
+ * A policy that pins pages on demand and unpins idle ones later with crosvm's pinned-page
+ * bookkeeping and LRU unpin worker (devices/src/pci/coiommu.rs): P (pinned by the host) and A
+ * (accessed since the last scan that reached the page, set only where P is), and the NEW and OLD
+ * lists of pinned pages.
  *
- * <p>Pages enter the NEW list when pinned; every interval a scan pops entries and tries to unpin each (only a page
- * with no mapping and A clear unpins); a page that cannot be unpinned has A cleared and goes back, to the OLD list once
- * busy for {@code gen} scans; the OLD list is scanned every {@code gen}-th interval, first, and the limit is shared
- * between the two lists. The lists hold runs of pages ({@link PageRuns}) and a scan handles 64 pages of a run per
- * step, with the same outcome for each page as crosvm's page-by-page loop.
+ * <p>Pages enter the NEW list when pinned; every interval a scan pops entries and tries to unpin
+ * each (only a page with no mapping and A clear unpins); a page that cannot be unpinned has A
+ * cleared and goes back, to the OLD list once busy for {@code gen} scans; the OLD list is scanned
+ * every {@code gen}-th interval, first, and the limit is shared between the two lists. The lists
+ * hold runs of pages ({@link PageRuns}) and a scan handles 64 pages of a run per step, with the
+ * same outcome for each page as crosvm's page-by-page loop.
  *
- * <p>With {@code onePerPage} a page keeps at most one list entry ({@link #listed}): the rule of coiommu's
- * {@code lazy=off} ablation, whose eagerly unpinned pages would otherwise make the lists grow with every pin.
+ * <p>With {@code onePerPage} a page keeps at most one list entry ({@link #listed}): the rule of
+ * coiommu's {@code lazy=off} ablation, whose eagerly unpinned pages would otherwise make the lists
+ * grow with every pin.
  */
 abstract class OnDemandPinning extends Policy {
 
   /** P: pages pinned by the host. */
   final PageBitmap pinnedPages = new PageBitmap();
+
   /** A: pinned pages mapped or accessed since the last scan that reached them. */
   final PageBitmap accessed = new PageBitmap();
+
   private final UnpinSchedule schedule;
   private final boolean onePerPage;
-  /** crosvm's new_gen_pinned_pages, each run with its unpin_busy_cnt; a page may appear more than once, as there. */
+
+  /**
+   * crosvm's new_gen_pinned_pages, each run with its unpin_busy_cnt; a page may appear more than
+   * once, as there.
+   */
   private final PageRuns newGen = new PageRuns();
+
   /** crosvm's old_gen_pinned_pages. */
   private final PageRuns oldGen = new PageRuns();
-  /** With {@code onePerPage} only: the pages that have an entry in NEW or OLD (each has exactly one). */
+
+  /**
+   * With {@code onePerPage} only: the pages that have an entry in NEW or OLD (each has exactly
+   * one).
+   */
   private final PageBitmap listed = new PageBitmap();
+
   private long genTick;
   private long nextScan = Long.MAX_VALUE;
 
-  OnDemandPinning(Scenario scenario, PolicyContext context, ExitKind exitKind, UnpinSchedule schedule,
+  OnDemandPinning(
+      Scenario scenario,
+      PolicyContext context,
+      ExitKind exitKind,
+      UnpinSchedule schedule,
       boolean onePerPage) {
     super(scenario, context.costs(), context.mapped(), exitKind);
     this.schedule = schedule;
@@ -51,7 +70,10 @@ abstract class OnDemandPinning extends Policy {
     }
   }
 
-  /** Counts the pins of the pages of {@code bits} in word {@code wi}, just set in P, and lists them in NEW. */
+  /**
+   * Counts the pins of the pages of {@code bits} in word {@code wi}, just set in P, and lists them
+   * in NEW.
+   */
   final void countPins(long wi, long bits) {
     int n = Long.bitCount(bits);
     add(Counter.PINS, n);
@@ -69,7 +91,10 @@ abstract class OnDemandPinning extends Policy {
     add(Counter.IOTLB_INVALIDATIONS, n);
   }
 
-  /** Appends the pages of {@code bits} in word {@code wi} to {@code list}, in increasing order, as runs. */
+  /**
+   * Appends the pages of {@code bits} in word {@code wi} to {@code list}, in increasing order, as
+   * runs.
+   */
   private static void addRuns(PageRuns list, long wi, long bits, int busy) {
     while (bits != 0) {
       int from = Long.numberOfTrailingZeros(bits);
@@ -94,7 +119,10 @@ abstract class OnDemandPinning extends Policy {
     return !newGen.isEmpty() || !oldGen.isEmpty();
   }
 
-  /** The scan due at {@link #nextTimerNs()}: OLD first every {@code gen}-th interval, then NEW, sharing the limit. */
+  /**
+   * The scan due at {@link #nextTimerNs()}: OLD first every {@code gen}-th interval, then NEW,
+   * sharing the limit.
+   */
   @Override
   final void fireTimer(long ts) {
     nextScan += schedule.intervalNs();
@@ -105,14 +133,18 @@ abstract class OnDemandPinning extends Policy {
       genTick = 0;
       unpinned = scan(oldGen, false, limit);
     }
-    scan(newGen, true, limit == UnpinSchedule.UNLIMITED ? UnpinSchedule.UNLIMITED : Math.max(0, limit - unpinned));
+    scan(
+        newGen,
+        true,
+        limit == UnpinSchedule.UNLIMITED ? UnpinSchedule.UNLIMITED : Math.max(0, limit - unpinned));
     setPinned(ts, pinnedPages.cardinality());
   }
 
   /**
-   * crosvm's lru_unpin_pages_in_loop over one list: visits each page listed at the start at most once, in list order,
-   * stops right after the {@code limit}-th unpin (the rest of that run goes back in front), and puts busy pages back
-   * at the tail (the unvisited rest stays in front of them, as crosvm's append after the loop leaves it).
+   * crosvm's lru_unpin_pages_in_loop over one list: visits each page listed at the start at most
+   * once, in list order, stops right after the {@code limit}-th unpin (the rest of that run goes
+   * back in front), and puts busy pages back at the tail (the unvisited rest stays in front of
+   * them, as crosvm's append after the loop leaves it).
    */
   private long scan(PageRuns list, boolean isNew, long limit) {
     int gen = schedule.gen();
@@ -127,13 +159,15 @@ abstract class OnDemandPinning extends Policy {
       long from = PageRuns.gfn(run);
       long end = from + PageRuns.length(run);
       int busy = isNew ? PageRuns.busy(run) + 1 : 1;
-      // A busy page ages: from NEW to OLD once busy gen scans in a row; with gen = 0 crosvm drops it from the lists
+      // A busy page ages: from NEW to OLD once busy gen scans in a row; with gen = 0 crosvm drops
+      // it from the lists
       // (it stays pinned until the balloon takes it).
       PageRuns requeue = gen == 0 ? null : !isNew || busy >= gen ? oldGen : newGen;
       int requeueBusy = requeue == newGen ? busy : 0;
       for (long wi = from >>> 6, last = (end - 1) >>> 6; wi <= last; wi++) {
         long visit = PageBitmap.mask(wi, from, end);
-        // Per page, crosvm's unpin_page outcome: NotPinned (P clear: dropped), Unpinned (count 0 and A clear) or
+        // Per page, crosvm's unpin_page outcome: NotPinned (P clear: dropped), Unpinned (count 0
+        // and A clear) or
         // NotUnpinned (A is cleared and the page goes back on a list).
         long p = pinnedPages.word(wi) & visit;
         long unpin = p & ~accessed.word(wi) & ~mappedPages.word(wi);
@@ -182,9 +216,9 @@ abstract class OnDemandPinning extends Policy {
   }
 
   /**
-   * crosvm's unpin_pages_in_range (force), for a balloon inflate: page by page, clear A and unpin; the first page
-   * still mapped stops the request, which then fails as a whole (the balloon gets nothing back), though the pages
-   * before it stay unpinned.
+   * crosvm's unpin_pages_in_range (force), for a balloon inflate: page by page, clear A and unpin;
+   * the first page still mapped stops the request, which then fails as a whole (the balloon gets
+   * nothing back), though the pages before it stay unpinned.
    */
   @Override
   final long balloonInflate(long ts, long gfn, long pages) {

@@ -1,12 +1,12 @@
 package io.coiommu.processor.engine;
 
 /**
- * Not a real system: pinned is exactly what is mapped right now and nothing exits. It is the floor that any
- * fine-grained pinning can approach, so it costs nothing in the cost model.
+ * Not a real system: pinned is exactly what is mapped right now and nothing exits. It is the floor
+ * that any fine-grained pinning can approach, so it costs nothing in the cost model.
  */
 final class Oracle extends MappingPinned {
 
-    /** No parameters. */
+  /** No parameters. */
   record Params() implements PolicyParams {
     @Override
     public PolicyKind kind() {

@@ -7,17 +7,19 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
- * A set of guest frame numbers as bitmap words, in chunks of 512 pages (8 words). Range operations work 64 pages per
- * step and report how many bits they changed, which is what the policies count (pins, unpins). A chunk is freed as
- * soon as its last bit is cleared, so the words follow the DMA working set and not the guest's size.
+ * A set of guest frame numbers as bitmap words, in chunks of 512 pages (8 words). Range operations
+ * work 64 pages per step and report how many bits they changed, which is what the policies count
+ * (pins, unpins). A chunk is freed as soon as its last bit is cleared, so the words follow the DMA
+ * working set and not the guest's size.
  *
- * <p>Chunks are found through a two-level directory, as a page table does: a leaf of 1024 chunk slots covers 2 GiB
- * of guest memory, and the leaves are found by region in a {@link PageTable}. A VM's DMA buffers sit in a few such
- * regions, so the last leaf used almost always answers and a lookup is one array read; a leaf costs 4 KiB per region
- * touched, which stays small next to the pages themselves.
+ * <p>Chunks are found through a two-level directory, as a page table does: a leaf of 1024 chunk
+ * slots covers 2 GiB of guest memory, and the leaves are found by region in a {@link PageTable}. A
+ * VM's DMA buffers sit in a few such regions, so the last leaf used almost always answers and a
+ * lookup is one array read; a leaf costs 4 KiB per region touched, which stays small next to the
+ * pages themselves.
  *
- * <p>Not RoaringBitmap: its keys are 32-bit (frame numbers here are 34-bit) and its range operations do not say which
- * or how many bits changed, which every call here needs.
+ * <p>Not RoaringBitmap: its keys are 32-bit (frame numbers here are 34-bit) and its range
+ * operations do not say which or how many bits changed, which every call here needs.
  */
 final class PageBitmap {
 
@@ -29,25 +31,32 @@ final class PageBitmap {
 
   /** Region (chunk >>> 10) to its index in {@link #leaves}. */
   private final PageTable regions = new PageTable();
+
   /** Per leaf slot: offset of the chunk's words in {@link #pool} + 1; 0 for an absent chunk. */
   private int[][] leaves = new int[1][];
+
   /** Region of each leaf, in the order the leaves were made. */
   private long[] leafRegions = new long[1];
+
   private long cachedRegion = -1;
   private int[] cachedLeaf;
   private long[] pool = new long[4 * CHUNK_WORDS];
+
   /** Set bits per word block, indexed by offset / 8: a chunk whose count reaches 0 is freed. */
   private int[] population = new int[4];
+
   /** Offsets of freed word blocks (all zero), reused before the pool grows. */
   private int[] freeBlocks = new int[4];
+
   private int freeCount;
   private int poolUsed;
   private int chunks;
   private long cardinality;
 
   /**
-   * Empties the set. The directory and the pool stay: viommu-lazy's held pages are emptied at every flush and refilled
-   * right after, and building them again each time would cost more than the flush.
+   * Empties the set. The directory and the pool stay: viommu-lazy's held pages are emptied at every
+   * flush and refilled right after, and building them again each time would cost more than the
+   * flush.
    */
   void clear() {
     for (int i = 0; i < regions.size(); i++) {
@@ -203,7 +212,10 @@ final class PageBitmap {
     return -1;
   }
 
-  /** Adds the pages of [from, to) that are not in {@code other}; returns how many were not in this set before. */
+  /**
+   * Adds the pages of [from, to) that are not in {@code other}; returns how many were not in this
+   * set before.
+   */
   long setAndNot(long from, long to, PageBitmap other) {
     long added = 0;
     for (long wi = from >>> WORD_SHIFT, last = lastWord(from, to); wi <= last; wi++) {
@@ -215,7 +227,10 @@ final class PageBitmap {
     return added;
   }
 
-  /** The last word of [from, to), or one before the first when the range is empty (so loops over it do nothing). */
+  /**
+   * The last word of [from, to), or one before the first when the range is empty (so loops over it
+   * do nothing).
+   */
   static long lastWord(long from, long to) {
     return from < to ? (to - 1) >>> WORD_SHIFT : (from >>> WORD_SHIFT) - 1;
   }
@@ -227,11 +242,14 @@ final class PageBitmap {
     return (-1L << lo) & (-1L >>> (63 - ((hi - 1) & 63)));
   }
 
-  /** Present chunks only (index and 8 words each), so a snapshot costs what the working set does. */
+  /**
+   * Present chunks only (index and 8 words each), so a snapshot costs what the working set does.
+   */
   void writeTo(DataOutput out) throws IOException {
     out.writeInt(chunks);
     ByteBuffer b = ByteBuffer.allocate(chunks * (CHUNK_WORDS + 1) * Long.BYTES);
-    // Leaves in the order they were made: readFrom does not depend on the order, and this one needs no sort.
+    // Leaves in the order they were made: readFrom does not depend on the order, and this one needs
+    // no sort.
     for (int l = 0; l < regions.size(); l++) {
       long region = leafRegions[l];
       int[] leaf = leaves[l];

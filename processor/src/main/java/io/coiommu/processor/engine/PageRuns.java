@@ -6,10 +6,11 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * One of coIOMMU's LRU lists, crosvm's VecDeque of pages, as a FIFO of runs: an entry is a run of up to 1024
- * consecutive pages that share a busy count, packed in one long ({@code gfn << 30 | busy << 10 | length - 1}). The
- * list it stands for is the runs expanded in order, so a run that continues the tail can join it and a scan that stops
- * inside a run puts the rest back in front; the page order is that of crosvm's per-page list.
+ * One of coIOMMU's LRU lists, crosvm's VecDeque of pages, as a FIFO of runs: an entry is a run of
+ * up to 1024 consecutive pages that share a busy count, packed in one long ({@code gfn << 30 | busy
+ * << 10 | length - 1}). The list it stands for is the runs expanded in order, so a run that
+ * continues the tail can join it and a scan that stops inside a run puts the rest back in front;
+ * the page order is that of crosvm's per-page list.
  */
 final class PageRuns {
 
@@ -19,7 +20,11 @@ final class PageRuns {
   private long[] ring = new long[16];
   private int head;
   private int size;
-  /** Entries at the tail that the running scan appended, and so may grow; -1 outside a scan (any tail may). */
+
+  /**
+   * Entries at the tail that the running scan appended, and so may grow; -1 outside a scan (any
+   * tail may).
+   */
   private int appendedInScan = -1;
 
   /** Entries (runs), not pages. */
@@ -44,8 +49,9 @@ final class PageRuns {
   }
 
   /**
-   * The scan about to run visits only the entries present now: until {@link #endScan}, pages appended join a tail
-   * entry only if this scan appended it, so no page is visited twice in one scan.
+   * The scan about to run visits only the entries present now: until {@link #endScan}, pages
+   * appended join a tail entry only if this scan appended it, so no page is visited twice in one
+   * scan.
    */
   void beginScan() {
     appendedInScan = 0;

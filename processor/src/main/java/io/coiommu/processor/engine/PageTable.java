@@ -6,18 +6,24 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * Guest frame number to small value (at most 24 bits), as an open-addressing hash table of packed longs.
+ * Guest frame number to small value (at most 24 bits), as an open-addressing hash table of packed
+ * longs.
  *
- * <p>Every policy keeps per-page state only for the pages of the DMA working set, never for the whole guest, so a
- * 1 TiB guest that maps 100 MiB costs what a 1 GiB guest does. One slot is one long: {@code (gfn + 1) << 24 | value}
- * (0 marks an empty slot), so a tracked page costs 8 bytes divided by the load factor, with no boxing. Linear probing
- * with backward-shift deletion keeps lookups short without tombstones.
+ * <p>Every policy keeps per-page state only for the pages of the DMA working set, never for the
+ * whole guest, so a 1 TiB guest that maps 100 MiB costs what a 1 GiB guest does. One slot is one
+ * long: {@code (gfn + 1) << 24 | value} (0 marks an empty slot), so a tracked page costs 8 bytes
+ * divided by the load factor, with no boxing. Linear probing with backward-shift deletion keeps
+ * lookups short without tombstones.
  */
 final class PageTable {
 
   static final int VALUE_BITS = 24;
   static final int MAX_VALUE = (1 << VALUE_BITS) - 1;
-  /** Exclusive bound of the frame numbers it holds: 46-bit guest physical addresses, as x86-64 with 4-level paging. */
+
+  /**
+   * Exclusive bound of the frame numbers it holds: 46-bit guest physical addresses, as x86-64 with
+   * 4-level paging.
+   */
   static final long GFN_LIMIT = 1L << 34;
 
   private static final long VALUE_MASK = MAX_VALUE;
@@ -59,7 +65,10 @@ final class PageTable {
     return old;
   }
 
-  /** Adds {@code delta} to the value of {@code gfn} (absent counts as 0); removes it when the sum is 0. */
+  /**
+   * Adds {@code delta} to the value of {@code gfn} (absent counts as 0); removes it when the sum is
+   * 0.
+   */
   int add(long gfn, int delta) {
     int i = find(gfn);
     if (i < 0) {
@@ -157,7 +166,8 @@ final class PageTable {
   }
 
   private void deleteAt(int hole) {
-    // Backward-shift deletion: pull later entries of the probe run into the hole so lookups never need tombstones.
+    // Backward-shift deletion: pull later entries of the probe run into the hole so lookups never
+    // need tombstones.
     int i = hole;
     for (int j = (i + 1) & mask; ; j = (j + 1) & mask) {
       long s = slots[j];

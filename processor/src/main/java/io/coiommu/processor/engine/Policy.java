@@ -7,11 +7,13 @@ import java.io.IOException;
 import java.util.Arrays;
 
 /**
- * The state of one scenario for one VM: what the policy keeps pinned, and the counters of the current record span.
+ * The state of one scenario for one VM: what the policy keeps pinned, and the counters of the
+ * current record span.
  *
- * <p>The VM-level {@link MappedPages} is updated before a policy hears of a map or unmap, so a policy reads the
- * guest's mapping counts and the pages that crossed 0 and 1 from it. Pinned pages are kept as a gauge whose
- * time integral is exact: it is advanced at every change, on trace time only.
+ * <p>The VM-level {@link MappedPages} is updated before a policy hears of a map or unmap, so a
+ * policy reads the guest's mapping counts and the pages that crossed 0 and 1 from it. Pinned pages
+ * are kept as a gauge whose time integral is exact: it is advanced at every change, on trace time
+ * only.
  */
 abstract class Policy {
 
@@ -30,6 +32,7 @@ abstract class Policy {
   private long peakPinned;
   private long pinnedPageNanos;
   private long lastChangeNs;
+
   /** Counts record spans, so a call can tell whether it began in the span being counted. */
   long spanSeq;
 
@@ -64,8 +67,8 @@ abstract class Policy {
   abstract void unmapRange(long ts, long gfn, long pages);
 
   /**
-   * BALLOON_INFLATE of [gfn, gfn + pages): the host wants those pages back. Counts requested, reclaimed and refused
-   * bytes and any unpins; returns the bytes refused.
+   * BALLOON_INFLATE of [gfn, gfn + pages): the host wants those pages back. Counts requested,
+   * reclaimed and refused bytes and any unpins; returns the bytes refused.
    */
   abstract long balloonInflate(long ts, long gfn, long pages);
 
@@ -93,7 +96,10 @@ abstract class Policy {
     return 0;
   }
 
-  /** One synchronous guest-to-host request: a notification and the exit it costs, with an IOTLB invalidation or not. */
+  /**
+   * One synchronous guest-to-host request: a notification and the exit it costs, with an IOTLB
+   * invalidation or not.
+   */
   final void trap(boolean invalidates) {
     add(Counter.NOTIFICATIONS, 1);
     add(Counter.EXITS, 1);
@@ -103,21 +109,25 @@ abstract class Policy {
   }
 
   /**
-   * Pages of [gfn, gfn + pages) that are mapped but not pinned: each is a DMA safety violation. None for the policies
-   * whose pinned set contains the mapped set by construction (all but coiommu, which keeps its own P bits).
+   * Pages of [gfn, gfn + pages) that are mapped but not pinned: each is a DMA safety violation.
+   * None for the policies whose pinned set contains the mapped set by construction (all but
+   * coiommu, which keeps its own P bits).
    */
   long countMappedUnpinned(long gfn, long pages) {
     return 0;
   }
 
-  /** Whether the policy pins on device access, so that {@link #access} must hear of every access. */
+  /**
+   * Whether the policy pins on device access, so that {@link #access} must hear of every access.
+   */
   boolean pinsOnAccess() {
     return false;
   }
 
   /**
-   * A device access to [gfn, gfn + pages): a DMA_ACCESS, or a map when the VM's trace has shown no access yet. Called
-   * only for a policy that {@link #pinsOnAccess}: it pins the mapped pages it does not hold yet.
+   * A device access to [gfn, gfn + pages): a DMA_ACCESS, or a map when the VM's trace has shown no
+   * access yet. Called only for a policy that {@link #pinsOnAccess}: it pins the mapped pages it
+   * does not hold yet.
    */
   void access(long ts, long gfn, long pages) {}
 
@@ -148,7 +158,8 @@ abstract class Policy {
   /** Moves the pinned gauge to {@code value} at {@code ts}, keeping its integral and peak exact. */
   final void setPinned(long ts, long value) {
     if (value == pinned) {
-      // The integral is linear in time: an unchanged gauge is advanced at its next change or at the span's end.
+      // The integral is linear in time: an unchanged gauge is advanced at its next change or at the
+      // span's end.
       return;
     }
     advanceIntegral(ts);
@@ -167,7 +178,8 @@ abstract class Policy {
   }
 
   /** Writes the record of [start, end) and starts a new span at {@code end}. */
-  final WindowResult closeSpan(String vm, String host, long guestBytes, long start, long end, boolean last) {
+  final WindowResult closeSpan(
+      String vm, String host, long guestBytes, long start, long end, boolean last) {
     advanceIntegral(end);
     long len = end - start;
     WindowResult r = new WindowResult();
@@ -196,7 +208,10 @@ abstract class Policy {
     return r;
   }
 
-  /** Everything of the open span and the gauge, then the policy's own state: a restored policy goes on exactly. */
+  /**
+   * Everything of the open span and the gauge, then the policy's own state: a restored policy goes
+   * on exactly.
+   */
   final void writeTo(DataOutput out) throws IOException {
     for (long x : counts) {
       out.writeLong(x);
@@ -220,7 +235,10 @@ abstract class Policy {
     readState(in);
   }
 
-  /** The policy's own state beyond the VM's mapped pages (none for the policies that pin exactly those). */
+  /**
+   * The policy's own state beyond the VM's mapped pages (none for the policies that pin exactly
+   * those).
+   */
   void writeState(DataOutput out) throws IOException {}
 
   void readState(DataInput in) throws IOException {}
@@ -230,7 +248,9 @@ abstract class Policy {
     return pinned == 0 || len <= Long.MAX_VALUE / pinned;
   }
 
-  /** Balloon bookkeeping shared by the policies that refuse exactly the pinned pages of the request. */
+  /**
+   * Balloon bookkeeping shared by the policies that refuse exactly the pinned pages of the request.
+   */
   final long refusePinnedPages(long pages, long pinnedInRange) {
     add(Counter.BALLOON_REQUESTED_BYTES, pages * PAGE_BYTES);
     add(Counter.BALLOON_REFUSED_BYTES, pinnedInRange * PAGE_BYTES);

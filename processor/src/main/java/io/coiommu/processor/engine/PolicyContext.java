@@ -1,6 +1,9 @@
 package io.coiommu.processor.engine;
 
-/** What one VM's emulator gives every policy it creates: the cost model and the state the policies share. */
+/**
+ * What one VM's emulator gives every policy it creates: the cost model and the state the policies
+ * share.
+ */
 final class PolicyContext {
 
   private final CostModel costs;
@@ -21,7 +24,10 @@ final class PolicyContext {
     return mapped;
   }
 
-  /** The DTT's shape depends only on what the guest maps, so every coiommu scenario of a VM shares one footprint. */
+  /**
+   * The DTT's shape depends only on what the guest maps, so every coiommu scenario of a VM shares
+   * one footprint.
+   */
   DttFootprint footprint() {
     if (footprint == null) {
       footprint = new DttFootprint();

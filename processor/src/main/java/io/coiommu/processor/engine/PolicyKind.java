@@ -3,9 +3,10 @@ package io.coiommu.processor.engine;
 import java.util.function.Function;
 
 /**
- * The registry of pinning policies: each by the name a scenario spec uses and the parser of its parameters. Adding a
- * policy is its class (with its nested {@link PolicyParams} record), one line here, the record in the permits clause
- * of {@link PolicyParams}, and its section in docs/policies.md.
+ * The registry of pinning policies: each by the name a scenario spec uses and the parser of its
+ * parameters. Adding a policy is its class (with its nested {@link PolicyParams} record), one line
+ * here, the record in the permits clause of {@link PolicyParams}, and its section in
+ * docs/policies.md.
  */
 public enum PolicyKind {
   STATIC("static", p -> new StaticPinning.Params()),
@@ -28,7 +29,10 @@ public enum PolicyKind {
     return specName;
   }
 
-  /** This policy's parameters from a scenario's {@code name=value} pairs; any parameter it does not have is refused. */
+  /**
+   * This policy's parameters from a scenario's {@code name=value} pairs; any parameter it does not
+   * have is refused.
+   */
   PolicyParams parse(SpecParams params) {
     PolicyParams p = parser.apply(params);
     params.rejectUnused(this);

@@ -1,9 +1,9 @@
 package io.coiommu.processor.engine;
 
 /**
- * A policy with every parameter fixed. Immutable; built by {@link ScenarioSpec}. Its {@link #name()} is the canonical
- * spec that names every parameter, so a report always says exactly what it evaluated, and parsing the name gives the
- * same scenario back.
+ * A policy with every parameter fixed. Immutable; built by {@link ScenarioSpec}. Its {@link
+ * #name()} is the canonical spec that names every parameter, so a report always says exactly what
+ * it evaluated, and parsing the name gives the same scenario back.
  */
 public final class Scenario {
 
@@ -15,7 +15,10 @@ public final class Scenario {
     this.name = params.name();
   }
 
-  /** The canonical spec, e.g. {@code coiommu:unpin=lru,interval=10s,limit=8192,gen=10,smart=on,lazy=on,pinahead=0}. */
+  /**
+   * The canonical spec, e.g. {@code
+   * coiommu:unpin=lru,interval=10s,limit=8192,gen=10,smart=on,lazy=on,pinahead=0}.
+   */
   public String name() {
     return name;
   }

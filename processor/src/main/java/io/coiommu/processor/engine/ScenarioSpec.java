@@ -18,31 +18,41 @@ import java.util.Set;
  * param     := name '=' value                 (sweep only: value ( '/' value )*)
  * </pre>
  *
- * A comma-separated item that contains '=' is a parameter of the scenario before it; any other item starts a new
- * scenario. Policy names never contain '=', so the split is unambiguous, and a list of canonical names joined by
- * commas parses back to the same scenarios.
+ * A comma-separated item that contains '=' is a parameter of the scenario before it; any other item
+ * starts a new scenario. Policy names never contain '=', so the split is unambiguous, and a list of
+ * canonical names joined by commas parses back to the same scenarios.
  */
 public final class ScenarioSpec {
 
   /** The eight scenarios of a default run. */
-  public static final String DEFAULTS = "static,viommu-strict,viommu-lazy,virtio-iommu,"
-      + "coiommu:unpin=lru,interval=10s,limit=8192,gen=10,"
-      + "coiommu:unpin=lru,interval=10s,limit=8192,gen=10,smart=off,"
-      + "coiommu:unpin=lru,interval=10s,limit=8192,gen=10,lazy=off,"
-      + "oracle";
+  public static final String DEFAULTS =
+      "static,viommu-strict,viommu-lazy,virtio-iommu,"
+          + "coiommu:unpin=lru,interval=10s,limit=8192,gen=10,"
+          + "coiommu:unpin=lru,interval=10s,limit=8192,gen=10,smart=off,"
+          + "coiommu:unpin=lru,interval=10s,limit=8192,gen=10,lazy=off,"
+          + "oracle";
 
   private static final String ALTERNATIVES = "/";
 
   private ScenarioSpec() {}
 
-  /** Parses a spec into scenarios, in order. Throws IllegalArgumentException naming the offending item. */
+  /**
+   * Parses a spec into scenarios, in order. Throws IllegalArgumentException naming the offending
+   * item.
+   */
   public static List<Scenario> parse(String spec) {
     List<Scenario> out = new ArrayList<>();
     for (RawScenario raw : split(spec)) {
       for (Map.Entry<String, String> p : raw.params().entrySet()) {
         if (p.getValue().contains(ALTERNATIVES)) {
-          throw new IllegalArgumentException("scenario '" + raw.text() + "': value '" + p.getValue()
-              + "' of " + p.getKey() + " lists alternatives; use a sweep to expand them");
+          throw new IllegalArgumentException(
+              "scenario '"
+                  + raw.text()
+                  + "': value '"
+                  + p.getValue()
+                  + "' of "
+                  + p.getKey()
+                  + " lists alternatives; use a sweep to expand them");
         }
       }
       out.add(build(raw.policy(), raw.params(), raw.text()));
@@ -51,9 +61,10 @@ public final class ScenarioSpec {
   }
 
   /**
-   * Expands a spec whose parameter values may list alternatives separated by '/' into every combination, e.g.
-   * {@code coiommu:unpin=lru,interval=1s/2s/5s/10s/30s/60s,limit=8192} gives six scenarios. Several swept
-   * parameters give their cartesian product, the first one varying slowest; several scenarios are expanded in order.
+   * Expands a spec whose parameter values may list alternatives separated by '/' into every
+   * combination, e.g. {@code coiommu:unpin=lru,interval=1s/2s/5s/10s/30s/60s,limit=8192} gives six
+   * scenarios. Several swept parameters give their cartesian product, the first one varying
+   * slowest; several scenarios are expanded in order.
    */
   public static List<Scenario> sweep(String sweepSpec) {
     List<Scenario> out = new ArrayList<>();
@@ -66,8 +77,13 @@ public final class ScenarioSpec {
         for (Map<String, String> c : combos) {
           for (String v : values) {
             if (v.isEmpty()) {
-              throw new IllegalArgumentException("scenario '" + raw.text() + "': empty alternative in "
-                  + p.getKey() + "=" + p.getValue());
+              throw new IllegalArgumentException(
+                  "scenario '"
+                      + raw.text()
+                      + "': empty alternative in "
+                      + p.getKey()
+                      + "="
+                      + p.getValue());
             }
             Map<String, String> m = new LinkedHashMap<>(c);
             m.put(p.getKey(), v);
@@ -93,12 +109,15 @@ public final class ScenarioSpec {
     return List.copyOf(scenarios);
   }
 
-  /** One scenario of a spec: its policy, its parameters (values lower-cased) and its text for error messages. */
+  /**
+   * One scenario of a spec: its policy, its parameters (values lower-cased) and its text for error
+   * messages.
+   */
   private record RawScenario(PolicyKind policy, Map<String, String> params, String text) {}
 
   /**
-   * Splits a spec into its scenarios (an item without '=', or with ':' before its '=', starts one), each then read by
-   * the one {@code name:key=value} parser.
+   * Splits a spec into its scenarios (an item without '=', or with ':' before its '=', starts one),
+   * each then read by the one {@code name:key=value} parser.
    */
   private static List<RawScenario> split(String spec) {
     if (spec == null || spec.isBlank()) {
@@ -126,8 +145,8 @@ public final class ScenarioSpec {
       NamedSpec parsed = NamedSpec.parse(text.toString(), "scenario");
       PolicyKind kind = PolicyKind.bySpecName(parsed.name());
       if (kind == null) {
-        throw new IllegalArgumentException("unknown policy '" + parsed.name() + "' in scenario spec; known: "
-            + knownPolicies());
+        throw new IllegalArgumentException(
+            "unknown policy '" + parsed.name() + "' in scenario spec; known: " + knownPolicies());
       }
       Map<String, String> params = new LinkedHashMap<>();
       parsed.params().forEach((k, v) -> params.put(k, v.toLowerCase(Locale.ROOT)));

@@ -6,8 +6,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Typed access to one scenario's {@code name=value} parameters, for a policy's {@link PolicyParams} parser. It
- * remembers which names were read, so parameters the policy does not have are refused with the list of those it has.
+ * Typed access to one scenario's {@code name=value} parameters, for a policy's {@link PolicyParams}
+ * parser. It remembers which names were read, so parameters the policy does not have are refused
+ * with the list of those it has.
  */
 final class SpecParams {
 
@@ -26,8 +27,8 @@ final class SpecParams {
   }
 
   private IllegalArgumentException bad(String name, String value, String expected) {
-    return new IllegalArgumentException("scenario '" + text + "': " + name + "=" + value + " is invalid ("
-        + expected + ")");
+    return new IllegalArgumentException(
+        "scenario '" + text + "': " + name + "=" + value + " is invalid (" + expected + ")");
   }
 
   UnpinPolicy unpinPolicy(String name, UnpinPolicy dflt) {
@@ -55,7 +56,10 @@ final class SpecParams {
     return ns;
   }
 
-  /** A count that may be {@code unlimited} (or {@code none}), given as {@link UnpinSchedule#UNLIMITED}. */
+  /**
+   * A count that may be {@code unlimited} (or {@code none}), given as {@link
+   * UnpinSchedule#UNLIMITED}.
+   */
   long limit(String name) {
     String v = take(name);
     if (v == null || v.equals("unlimited") || v.equals("none")) {
@@ -100,8 +104,15 @@ final class SpecParams {
   void rejectUnused(PolicyKind kind) {
     for (String name : values.keySet()) {
       if (!used.contains(name)) {
-        throw new IllegalArgumentException("scenario '" + text + "': " + kind.specName()
-            + " has no parameter '" + name + "'" + (used.isEmpty() ? "" : "; it has " + String.join(", ", used)));
+        throw new IllegalArgumentException(
+            "scenario '"
+                + text
+                + "': "
+                + kind.specName()
+                + " has no parameter '"
+                + name
+                + "'"
+                + (used.isEmpty() ? "" : "; it has " + String.join(", ", used)));
       }
     }
   }

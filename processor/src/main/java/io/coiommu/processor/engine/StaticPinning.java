@@ -1,12 +1,13 @@
 package io.coiommu.processor.engine;
 
 /**
- * Direct I/O today: the whole guest is pinned at VM start and stays pinned, so nothing at run time exits and nothing
- * needs per-page state. A balloon inflate can reclaim nothing (every page is pinned).
+ * Direct I/O today: the whole guest is pinned at VM start and stays pinned, so nothing at run time
+ * exits and nothing needs per-page state. A balloon inflate can reclaim nothing (every page is
+ * pinned).
  */
 final class StaticPinning extends Policy {
 
-    /** No parameters. */
+  /** No parameters. */
   record Params() implements PolicyParams {
     @Override
     public PolicyKind kind() {

@@ -4,6 +4,9 @@ package io.coiommu.processor.engine;
 public enum UnpinPolicy {
   /** Nothing is unpinned except by the balloon (crosvm's default). */
   OFF,
-  /** Periodic scans of the NEW and OLD lists unpin pages that are unmapped and were not accessed since the last scan. */
+  /**
+   * Periodic scans of the NEW and OLD lists unpin pages that are unmapped and were not accessed
+   * since the last scan.
+   */
   LRU
 }

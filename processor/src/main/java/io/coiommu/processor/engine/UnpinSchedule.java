@@ -3,12 +3,14 @@ package io.coiommu.processor.engine;
 import java.util.Locale;
 
 /**
- * crosvm's unpin options, shared by the policies that pin on demand and unpin idle pages later (coiommu, iopf).
+ * crosvm's unpin options, shared by the policies that pin on demand and unpin idle pages later
+ * (coiommu, iopf).
  *
  * @param policy off (only the balloon unpins) or lru (periodic scans)
  * @param intervalNs trace nanoseconds between LRU scans; 0 disables the scans, as in crosvm
  * @param limit most pages unpinned per scan, or {@link #UNLIMITED}
- * @param gen busy scans after which a page moves from the NEW to the OLD list (crosvm's unpin_gen_threshold)
+ * @param gen busy scans after which a page moves from the NEW to the OLD list (crosvm's
+ *     unpin_gen_threshold)
  */
 record UnpinSchedule(UnpinPolicy policy, long intervalNs, long limit, int gen) {
 
@@ -30,9 +32,13 @@ record UnpinSchedule(UnpinPolicy policy, long intervalNs, long limit, int gen) {
 
   /** The canonical parameters, e.g. {@code unpin=lru,interval=10s,limit=8192,gen=10}. */
   String canonical() {
-    return "unpin=" + policy.name().toLowerCase(Locale.ROOT)
-        + ",interval=" + Durations.format(intervalNs)
-        + ",limit=" + (limit == UNLIMITED ? "unlimited" : Long.toString(limit))
-        + ",gen=" + gen;
+    return "unpin="
+        + policy.name().toLowerCase(Locale.ROOT)
+        + ",interval="
+        + Durations.format(intervalNs)
+        + ",limit="
+        + (limit == UNLIMITED ? "unlimited" : Long.toString(limit))
+        + ",gen="
+        + gen;
   }
 }

@@ -5,16 +5,20 @@ import java.io.DataOutput;
 import java.io.IOException;
 
 /**
- * Emulated VT-d with Linux's deferred flushing (the IOVA flush queue). Maps trap as in strict mode. An unmap call
- * only clears the guest's page tables and queues one entry; the queue is flushed, with one exit and one domain-wide
- * invalidation, when an entry arrives at a full queue (256 entries, IOVA_FQ_SIZE) or when the timer armed by the first
- * queued entry expires (10 ms, IOVA_FQ_TIMEOUT). Only then does QEMU learn of the unmaps and unpin the queued pages
- * that no mapping refers to any more; until then they stay pinned.
+ * Emulated VT-d with Linux's deferred flushing (the IOVA flush queue). Maps trap as in strict mode.
+ * An unmap call only clears the guest's page tables and queues one entry; the queue is flushed,
+ * with one exit and one domain-wide invalidation, when an entry arrives at a full queue (256
+ * entries, IOVA_FQ_SIZE) or when the timer armed by the first queued entry expires (10 ms,
+ * IOVA_FQ_TIMEOUT). Only then does QEMU learn of the unmaps and unpin the queued pages that no
+ * mapping refers to any more; until then they stay pinned.
  */
 final class ViommuLazy extends Policy {
 
-  /** Unmapped pages still pinned because their unmap waits in the flush queue; never a mapped page. */
+  /**
+   * Unmapped pages still pinned because their unmap waits in the flush queue; never a mapped page.
+   */
   private final PageBitmap held = new PageBitmap();
+
   private int queuedEntries;
   private long queuedRanges;
   private long deadline = Long.MAX_VALUE;
@@ -27,7 +31,8 @@ final class ViommuLazy extends Policy {
 
     /** Linux's flush queue by default: IOVA_FQ_SIZE = 256 entries, IOVA_FQ_TIMEOUT = 10 ms. */
     static Params parse(SpecParams p) {
-      return new Params((int) p.integer("queue", 256, 1, 1_000_000), p.duration("timeout", 10_000_000L, 1));
+      return new Params(
+          (int) p.integer("queue", 256, 1, 1_000_000), p.duration("timeout", 10_000_000L, 1));
     }
 
     @Override
@@ -37,7 +42,11 @@ final class ViommuLazy extends Policy {
 
     @Override
     public String name() {
-      return kind().specName() + ":queue=" + queueEntries + ",timeout=" + Durations.format(timeoutNs);
+      return kind().specName()
+          + ":queue="
+          + queueEntries
+          + ",timeout="
+          + Durations.format(timeoutNs);
     }
 
     @Override
@@ -62,7 +71,8 @@ final class ViommuLazy extends Policy {
   @Override
   void mapRange(long ts, long gfn, long pages) {
     add(Counter.VFIO_MAPS, 1);
-    // A page whose unmap is still queued was never unpinned: mapping it again pins nothing. Held pages were unmapped,
+    // A page whose unmap is still queued was never unpinned: mapping it again pins nothing. Held
+    // pages were unmapped,
     // so those of the range are among the pages this map took from 0 to 1.
     long regained = held.cardinality() == 0 ? 0 : held.clearRange(gfn, gfn + pages);
     add(Counter.PINS, mapped.transitionCount() - regained);
@@ -87,7 +97,8 @@ final class ViommuLazy extends Policy {
     if (mapped.transitionCount() > 0) {
       held.setAndNot(gfn, gfn + pages, mapped.pages());
     }
-    // A flush at the start of this call saw the VM's counts without this range's pages in held: restore them.
+    // A flush at the start of this call saw the VM's counts without this range's pages in held:
+    // restore them.
     setPinned(ts, mapped.mapped() + held.cardinality());
   }
 

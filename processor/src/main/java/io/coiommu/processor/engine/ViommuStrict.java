@@ -1,13 +1,14 @@
 package io.coiommu.processor.engine;
 
 /**
- * Emulated VT-d with caching mode (QEMU intel-iommu + VFIO), strict invalidation. Every map call traps once (caching
- * mode makes the guest invalidate after a map, and QEMU maps and pins the new range through VFIO); every unmap call
- * traps once for its IOTLB invalidation, and QEMU unmaps through VFIO, unpinning pages whose last mapping went away.
+ * Emulated VT-d with caching mode (QEMU intel-iommu + VFIO), strict invalidation. Every map call
+ * traps once (caching mode makes the guest invalidate after a map, and QEMU maps and pins the new
+ * range through VFIO); every unmap call traps once for its IOTLB invalidation, and QEMU unmaps
+ * through VFIO, unpinning pages whose last mapping went away.
  */
 final class ViommuStrict extends MappingPinned {
 
-    /** No parameters. */
+  /** No parameters. */
   record Params() implements PolicyParams {
     @Override
     public PolicyKind kind() {

@@ -1,13 +1,13 @@
 package io.coiommu.processor.engine;
 
 /**
- * virtio-iommu: the guest queues one MAP or UNMAP request per range on a virtqueue and kicks once per DMA-API call
- * (iotlb_sync), so a scatter-gather call costs one exit. The device model applies each request through VFIO; an
- * UNMAP request's VFIO unmap synchronises the physical IOTLB.
+ * virtio-iommu: the guest queues one MAP or UNMAP request per range on a virtqueue and kicks once
+ * per DMA-API call (iotlb_sync), so a scatter-gather call costs one exit. The device model applies
+ * each request through VFIO; an UNMAP request's VFIO unmap synchronises the physical IOTLB.
  */
 final class VirtioIommu extends MappingPinned {
 
-    /** No parameters. */
+  /** No parameters. */
   record Params() implements PolicyParams {
     @Override
     public PolicyKind kind() {

@@ -11,35 +11,54 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Every scenario of one VM, side by side on the same events, each with its own state. Events must come in trace
- * order; the emulator runs on their timestamps only.
+ * Every scenario of one VM, side by side on the same events, each with its own state. Events must
+ * come in trace order; the emulator runs on their timestamps only.
  *
- * <p>Records follow the {@link WindowClock}; records of one scenario are contiguous. Output order: by span, then
- * scenario in the order given; anomalies as they are found. The snapshot layout is {@link EmulatorSnapshot}'s.
+ * <p>Records follow the {@link WindowClock}; records of one scenario are contiguous. Output order:
+ * by span, then scenario in the order given; anomalies as they are found. The snapshot layout is
+ * {@link EmulatorSnapshot}'s.
  */
 public final class VmEmulator {
 
-  enum Life { NOT_STARTED, RUNNING, STOPPED }
+  enum Life {
+    NOT_STARTED,
+    RUNNING,
+    STOPPED
+  }
 
-  enum CallKind { NONE, MAP, UNMAP }
+  enum CallKind {
+    NONE,
+    MAP,
+    UNMAP
+  }
 
   /**
-   * What tells a policy that pins on fault that a device reached a page. A trace without DMA_ACCESS events (the
-   * kernel traces, older synthetic ones) stands for its accesses with its maps: each mapped page is accessed once at
-   * its map. From a VM's first DMA_ACCESS on, the trace says when devices access pages, and maps no longer count.
+   * What tells a policy that pins on fault that a device reached a page. A trace without DMA_ACCESS
+   * events (the kernel traces, older synthetic ones) stands for its accesses with its maps: each
+   * mapped page is accessed once at its map. From a VM's first DMA_ACCESS on, the trace says when
+   * devices access pages, and maps no longer count.
    */
-  enum AccessSource { MAPS, TRACE }
+  enum AccessSource {
+    MAPS,
+    TRACE
+  }
 
   // Package-private for EmulatorSnapshot, which writes and reads all of this state.
   final String vm;
   final Policy[] policies;
-  /** The policies that pin on device access; empty without one, so accesses cost the others nothing. */
+
+  /**
+   * The policies that pin on device access; empty without one, so accesses cost the others nothing.
+   */
   private final Policy[] pinOnAccess;
+
   final WindowClock clock;
   private final EventChecks checks;
   final MappedPages mapped = new MappedPages();
+
   /** Shared by the coiommu scenarios; null without one. */
   final DttFootprint footprint;
+
   final Map<String, IovaTable> devices = new HashMap<>();
   private String lastDevice;
   private IovaTable lastDeviceTable;
@@ -71,33 +90,41 @@ public final class VmEmulator {
   }
 
   /**
-   * Everything this emulator needs to go on exactly where it is, as bytes: the open span's counters, the timers, the
-   * LRU lists in order, the iova tables, the per-page tables (present entries only, so the size follows the DMA
-   * working set; static pinning adds a constant). {@link #restore} of these bytes fed the rest of a trace emits exactly
-   * what this emulator would.
+   * Everything this emulator needs to go on exactly where it is, as bytes: the open span's
+   * counters, the timers, the LRU lists in order, the iova tables, the per-page tables (present
+   * entries only, so the size follows the DMA working set; static pinning adds a constant). {@link
+   * #restore} of these bytes fed the rest of a trace emits exactly what this emulator would.
    */
   public byte[] snapshot() {
     return EmulatorSnapshot.toBytes(this);
   }
 
-  /** {@link #snapshot()} into a stream of the caller's (which can then hold other state and reuse its buffer). */
+  /**
+   * {@link #snapshot()} into a stream of the caller's (which can then hold other state and reuse
+   * its buffer).
+   */
   public void writeTo(DataOutput out) throws IOException {
     EmulatorSnapshot.write(this, out);
   }
 
   /**
-   * The emulator a {@link #snapshot()} describes. The scenarios and window must be those it was taken with: state of
-   * one scenario set means nothing to another, so a mismatch is refused rather than silently mixed.
+   * The emulator a {@link #snapshot()} describes. The scenarios and window must be those it was
+   * taken with: state of one scenario set means nothing to another, so a mismatch is refused rather
+   * than silently mixed.
    */
-  public static VmEmulator restore(String vm, List<Scenario> scenarios, EngineConfig config, byte[] snapshot) {
+  public static VmEmulator restore(
+      String vm, List<Scenario> scenarios, EngineConfig config, byte[] snapshot) {
     VmEmulator e = new VmEmulator(vm, scenarios, config);
     EmulatorSnapshot.fromBytes(e, scenarios, snapshot);
     return e;
   }
 
-  /** {@link #restore(String, List, EngineConfig, byte[])} from what {@link #writeTo} wrote to a stream. */
-  public static VmEmulator restore(String vm, List<Scenario> scenarios, EngineConfig config, DataInput in)
-      throws IOException {
+  /**
+   * {@link #restore(String, List, EngineConfig, byte[])} from what {@link #writeTo} wrote to a
+   * stream.
+   */
+  public static VmEmulator restore(
+      String vm, List<Scenario> scenarios, EngineConfig config, DataInput in) throws IOException {
     VmEmulator e = new VmEmulator(vm, scenarios, config);
     EmulatorSnapshot.read(e, scenarios, in);
     return e;
@@ -108,7 +135,10 @@ public final class VmEmulator {
     return life == Life.STOPPED;
   }
 
-  /** Pages scenario {@code i} has pinned right now (for tests that check invariants after every event). */
+  /**
+   * Pages scenario {@code i} has pinned right now (for tests that check invariants after every
+   * event).
+   */
   long pinnedPages(int i) {
     return policies[i].pinned();
   }
@@ -124,18 +154,30 @@ public final class VmEmulator {
       if (type == EventType.VM_START) {
         start(e);
         if (e.getGuestMemoryBytes() <= 0) {
-          checks.vmAnomaly(out, AnomalyReason.BAD_GUEST_MEMORY, "guest memory " + e.getGuestMemoryBytes()
-              + " bytes is not positive; the VM starts with 0 bytes", e);
+          checks.vmAnomaly(
+              out,
+              AnomalyReason.BAD_GUEST_MEMORY,
+              "guest memory "
+                  + e.getGuestMemoryBytes()
+                  + " bytes is not positive; the VM starts with 0 bytes",
+              e);
         }
       } else {
         anomaliesBeforeStart++;
-        checks.uncounted(out, AnomalyReason.EVENT_BEFORE_VM_START, type + " before the VM's VM_START", e);
+        checks.uncounted(
+            out, AnomalyReason.EVENT_BEFORE_VM_START, type + " before the VM's VM_START", e);
       }
       return;
     }
     if (life == Life.STOPPED) {
-      checks.uncounted(out, AnomalyReason.EVENT_AFTER_VM_STOP,
-          type + " after the VM stopped at " + lastTs + " ns; not emulated and not counted in any record", e);
+      checks.uncounted(
+          out,
+          AnomalyReason.EVENT_AFTER_VM_STOP,
+          type
+              + " after the VM stopped at "
+              + lastTs
+              + " ns; not emulated and not counted in any record",
+          e);
       return;
     }
     long ts = e.getTsNs();
@@ -151,12 +193,22 @@ public final class VmEmulator {
     }
     lastTs = ts;
     if (outOfOrder) {
-      checks.vmAnomaly(out, AnomalyReason.OUT_OF_ORDER_TIMESTAMP,
-          "ts " + e.getTsNs() + " ns is before the previous event's " + ts + " ns; emulated at " + ts + " ns", e);
+      checks.vmAnomaly(
+          out,
+          AnomalyReason.OUT_OF_ORDER_TIMESTAMP,
+          "ts "
+              + e.getTsNs()
+              + " ns is before the previous event's "
+              + ts
+              + " ns; emulated at "
+              + ts
+              + " ns",
+          e);
     }
     switch (type) {
       case VM_START:
-        checks.vmAnomaly(out, AnomalyReason.DUPLICATE_VM_START, "the VM already started; ignored", e);
+        checks.vmAnomaly(
+            out, AnomalyReason.DUPLICATE_VM_START, "the VM already started; ignored", e);
         break;
       case VM_STOP:
         stop(ts, out);
@@ -190,16 +242,17 @@ public final class VmEmulator {
         break;
       default:
         callKind = CallKind.NONE;
-        checks.vmAnomaly(out, AnomalyReason.UNKNOWN_EVENT_TYPE, "event type " + type + " is not emulated", e);
+        checks.vmAnomaly(
+            out, AnomalyReason.UNKNOWN_EVENT_TYPE, "event type " + type + " is not emulated", e);
         break;
     }
   }
 
   /**
-   * No event of this VM before {@code ts} will come any more (the processor's watermark): timers due before it fire and
-   * the windows that end at or before it are emitted, so a VM that falls silent still gets its windows closed. The same
-   * events give the same records whether or not this is called in between (a stop exactly at {@code ts} still ends
-   * the window before it).
+   * No event of this VM before {@code ts} will come any more (the processor's watermark): timers
+   * due before it fire and the windows that end at or before it are emitted, so a VM that falls
+   * silent still gets its windows closed. The same events give the same records whether or not this
+   * is called in between (a stop exactly at {@code ts} still ends the window before it).
    */
   public void advanceTime(long ts, EmulationSink out) {
     if (life == Life.RUNNING && ts - 1 > lastTs) {
@@ -207,9 +260,17 @@ public final class VmEmulator {
     }
   }
 
-  /** An event that arrived after {@link #advanceTime} had passed it: reported, counted, not emulated. */
+  /**
+   * An event that arrived after {@link #advanceTime} had passed it: reported, counted, not
+   * emulated.
+   */
   public void late(TraceEvent e, long frontierNs, EmulationSink out) {
-    String detail = "ts " + e.getTsNs() + " ns arrived after trace time had reached " + frontierNs + " ns; not emulated";
+    String detail =
+        "ts "
+            + e.getTsNs()
+            + " ns arrived after trace time had reached "
+            + frontierNs
+            + " ns; not emulated";
     if (life == Life.RUNNING) {
       checks.vmAnomaly(out, AnomalyReason.LATE_EVENT, detail, e);
     } else {
@@ -217,7 +278,10 @@ public final class VmEmulator {
     }
   }
 
-  /** End of the trace without VM_STOP: releases everything at the last seen timestamp and emits the last records. */
+  /**
+   * End of the trace without VM_STOP: releases everything at the last seen timestamp and emits the
+   * last records.
+   */
   public void finish(EmulationSink out) {
     if (life == Life.RUNNING) {
       clock.advanceToStop(lastTs, out);
@@ -270,15 +334,27 @@ public final class VmEmulator {
     }
     IovaTable table = deviceTable(e.getDevice(), true);
     if (table.find(e.getIova()) >= 0) {
-      checks.vmAnomaly(out, AnomalyReason.DOUBLE_MAP, "device " + e.getDevice() + " already maps iova 0x"
-          + Long.toHexString(e.getIova()) + "; refused as the IOMMU refuses it", e);
+      checks.vmAnomaly(
+          out,
+          AnomalyReason.DOUBLE_MAP,
+          "device "
+              + e.getDevice()
+              + " already maps iova 0x"
+              + Long.toHexString(e.getIova())
+              + "; refused as the IOMMU refuses it",
+          e);
       return;
     }
     long gfn = EventChecks.firstPage(e);
     long pages = EventChecks.pageCount(e);
     if (!mapped.map(gfn, pages)) {
-      checks.vmAnomaly(out, AnomalyReason.MAP_COUNT_OVERFLOW, "a page would have more than " + MappedPages.MAX_MAP_COUNT
-          + " live mappings; refused as the guest driver refuses it", e);
+      checks.vmAnomaly(
+          out,
+          AnomalyReason.MAP_COUNT_OVERFLOW,
+          "a page would have more than "
+              + MappedPages.MAX_MAP_COUNT
+              + " live mappings; refused as the guest driver refuses it",
+          e);
       return;
     }
     table.add(e.getIova(), gpa, bytes);
@@ -313,21 +389,34 @@ public final class VmEmulator {
       return;
     }
     if (slot < 0) {
-      checks.vmAnomaly(out, AnomalyReason.UNMAP_UNKNOWN_IOVA, "device " + e.getDevice() + " has no mapping at iova 0x"
-          + Long.toHexString(e.getIova()), e);
+      checks.vmAnomaly(
+          out,
+          AnomalyReason.UNMAP_UNKNOWN_IOVA,
+          "device " + e.getDevice() + " has no mapping at iova 0x" + Long.toHexString(e.getIova()),
+          e);
       return;
     }
     long gpa = table.gpaAt(slot);
     long bytes = table.bytesAt(slot, e.getIova());
     if ((e.getGpa() != null && e.getGpa() != gpa) || (e.getBytes() > 0 && e.getBytes() != bytes)) {
-      checks.vmAnomaly(out, AnomalyReason.UNMAP_MISMATCH, "iova 0x" + Long.toHexString(e.getIova()) + " maps gpa 0x"
-          + Long.toHexString(gpa) + " for " + bytes + " bytes; that mapping is unmapped", e);
+      checks.vmAnomaly(
+          out,
+          AnomalyReason.UNMAP_MISMATCH,
+          "iova 0x"
+              + Long.toHexString(e.getIova())
+              + " maps gpa 0x"
+              + Long.toHexString(gpa)
+              + " for "
+              + bytes
+              + " bytes; that mapping is unmapped",
+          e);
     }
     table.removeAt(slot, e.getIova());
     long gfn = gpa >>> Policy.PAGE_SHIFT;
     long pages = ((gpa + bytes - 1) >>> Policy.PAGE_SHIFT) - gfn + 1;
     mapped.unmap(gfn, pages);
-    boolean newCall = !(e.getCallId() != 0 && callKind == CallKind.UNMAP && callId == e.getCallId());
+    boolean newCall =
+        !(e.getCallId() != 0 && callKind == CallKind.UNMAP && callId == e.getCallId());
     callKind = CallKind.UNMAP;
     callId = e.getCallId();
     for (Policy p : policies) {
@@ -339,11 +428,12 @@ public final class VmEmulator {
   }
 
   /**
-   * An unmap by range, as the IOMMU API's {@code iommu_unmap} is (docs/traces.md): it unmaps exactly the part of
-   * each mapping inside [iova, iova + bytes), one guest call for all of them, and keeps the rest of a mapping it
-   * covers in part as a mapping of its own. A page the kept part still holds stays mapped. Reached only when no
-   * mapping starts at the iova: one that does is the hash hit, unmapped whole (with UNMAP_MISMATCH when the lengths
-   * differ), as before; false when the range overlaps no mapping (an unknown unmap).
+   * An unmap by range, as the IOMMU API's {@code iommu_unmap} is (docs/traces.md): it unmaps
+   * exactly the part of each mapping inside [iova, iova + bytes), one guest call for all of them,
+   * and keeps the rest of a mapping it covers in part as a mapping of its own. A page the kept part
+   * still holds stays mapped. Reached only when no mapping starts at the iova: one that does is the
+   * hash hit, unmapped whole (with UNMAP_MISMATCH when the lengths differ), as before; false when
+   * the range overlaps no mapping (an unknown unmap).
    */
   private boolean unmapRange(IovaTable table, TraceEvent e, long ts) {
     long start = e.getIova();
@@ -352,7 +442,8 @@ public final class VmEmulator {
     if (iovas.length == 0) {
       return false;
     }
-    boolean newCall = !(e.getCallId() != 0 && callKind == CallKind.UNMAP && callId == e.getCallId());
+    boolean newCall =
+        !(e.getCallId() != 0 && callKind == CallKind.UNMAP && callId == e.getCallId());
     callKind = CallKind.UNMAP;
     callId = e.getCallId();
     if (newCall) {
@@ -403,24 +494,38 @@ public final class VmEmulator {
     for (Policy p : policies) {
       long refused = p.balloonInflate(ts, gfn, pages);
       if (mappedInRange > 0) {
-        checks.scenarioAnomaly(out, p, AnomalyReason.BALLOON_OVER_MAPPED, mappedInRange + " of " + pages
-            + " pages are mapped for DMA; this scenario refused " + refused + " of " + pages * Policy.PAGE_BYTES
-            + " bytes", e);
+        checks.scenarioAnomaly(
+            out,
+            p,
+            AnomalyReason.BALLOON_OVER_MAPPED,
+            mappedInRange
+                + " of "
+                + pages
+                + " pages are mapped for DMA; this scenario refused "
+                + refused
+                + " of "
+                + pages * Policy.PAGE_BYTES
+                + " bytes",
+            e);
       }
     }
   }
 
   private void access(TraceEvent e, long ts, EmulationSink out) {
     accessSource = AccessSource.TRACE;
-    if (!checks.validBuffer(e, e.getGpa(), e.getBytes(), out) || !checks.walkable(e, e.getBytes(), guestBytes, out)) {
+    if (!checks.validBuffer(e, e.getGpa(), e.getBytes(), out)
+        || !checks.walkable(e, e.getBytes(), guestBytes, out)) {
       return;
     }
     long gfn = EventChecks.firstPage(e);
     long pages = EventChecks.pageCount(e);
     long unmapped = pages - mapped.pages().count(gfn, gfn + pages);
     if (unmapped > 0) {
-      checks.vmAnomaly(out, AnomalyReason.ACCESS_TO_UNMAPPED_PAGE, unmapped + " of " + pages
-          + " pages have no live mapping", e);
+      checks.vmAnomaly(
+          out,
+          AnomalyReason.ACCESS_TO_UNMAPPED_PAGE,
+          unmapped + " of " + pages + " pages have no live mapping",
+          e);
     }
     for (Policy p : pinOnAccess) {
       p.access(ts, gfn, pages);

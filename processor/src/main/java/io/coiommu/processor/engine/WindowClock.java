@@ -5,10 +5,11 @@ import java.io.DataOutput;
 import java.io.IOException;
 
 /**
- * A VM's record clock on trace time. Windows are aligned to multiples of the window size of absolute trace time (the
- * first starts at VM_START). A window in which something happened gets its own record per scenario; consecutive
- * windows in which nothing happened (no event, no timer with work) are covered by one record. Timers (viommu-lazy's
- * flush, coiommu's LRU scans) fire on trace time before any event at or after their due time.
+ * A VM's record clock on trace time. Windows are aligned to multiples of the window size of
+ * absolute trace time (the first starts at VM_START). A window in which something happened gets its
+ * own record per scenario; consecutive windows in which nothing happened (no event, no timer with
+ * work) are covered by one record. Timers (viommu-lazy's flush, coiommu's LRU scans) fire on trace
+ * time before any event at or after their due time.
  */
 final class WindowClock {
 
@@ -21,10 +22,13 @@ final class WindowClock {
   private final long windowNs;
   private final Policy[] policies;
   private final Records records;
+
   /** Start of the trace time not yet covered by a record. */
   private long spanStart;
+
   private long windowStart;
   private long windowEnd;
+
   /** Whether anything happened in [windowStart, windowEnd). */
   private boolean dirty;
 
@@ -80,17 +84,19 @@ final class WindowClock {
   }
 
   /**
-   * Like {@link #advanceTo} but leaves the window that ends exactly at {@code ts} open, so that a stop on a window
-   * boundary ends the last record there instead of opening an empty one; timers due at {@code ts} fire in it. A
-   * pending idle stretch becomes part of the last record.
+   * Like {@link #advanceTo} but leaves the window that ends exactly at {@code ts} open, so that a
+   * stop on a window boundary ends the last record there instead of opening an empty one; timers
+   * due at {@code ts} fire in it. A pending idle stretch becomes part of the last record.
    */
   void advanceToStop(long ts, EmulationSink out) {
     advanceTo(ts - 1, out);
     for (long t = nextTimer(); t <= ts; t = nextTimer()) {
       fireTimers(t, out);
     }
-    // Nothing but the stop itself left: the last record covers the whole idle stretch up to it, unless that stretch
-    // is too long for a page-nanosecond integral (then the stretch gets its own records and the last covers a window).
+    // Nothing but the stop itself left: the last record covers the whole idle stretch up to it,
+    // unless that stretch
+    // is too long for a page-nanosecond integral (then the stretch gets its own records and the
+    // last covers a window).
     if (!dirty && spanStart < windowStart && !integralsFit(ts - spanStart)) {
       emitIdle(spanStart, windowStart, out);
       spanStart = windowStart;
@@ -107,7 +113,10 @@ final class WindowClock {
     return true;
   }
 
-  /** Fires every timer due at {@code t}, in scenario order; a timer with work ends the idle stretch before it. */
+  /**
+   * Fires every timer due at {@code t}, in scenario order; a timer with work ends the idle stretch
+   * before it.
+   */
   private void fireTimers(long t, EmulationSink out) {
     boolean work = false;
     for (Policy p : policies) {
@@ -131,7 +140,10 @@ final class WindowClock {
     return t;
   }
 
-  /** Something is about to happen in the current window: first close the idle stretch before it, if any. */
+  /**
+   * Something is about to happen in the current window: first close the idle stretch before it, if
+   * any.
+   */
   void markDirty(EmulationSink out) {
     if (dirty) {
       return;
@@ -143,7 +155,10 @@ final class WindowClock {
     dirty = true;
   }
 
-  /** One record for an idle stretch, split at window boundaries only if a page-nanosecond integral would overflow. */
+  /**
+   * One record for an idle stretch, split at window boundaries only if a page-nanosecond integral
+   * would overflow.
+   */
   private void emitIdle(long from, long to, EmulationSink out) {
     long start = from;
     while (start < to) {
@@ -151,8 +166,10 @@ final class WindowClock {
       for (Policy p : policies) {
         while (!p.integralFits(end - start) && end - windowNs > start) {
           long maxLen = Long.MAX_VALUE / p.pinned();
-          end = Math.max(Math.floorDiv(start + maxLen, windowNs) * windowNs, Math.floorDiv(start, windowNs) * windowNs
-              + windowNs);
+          end =
+              Math.max(
+                  Math.floorDiv(start + maxLen, windowNs) * windowNs,
+                  Math.floorDiv(start, windowNs) * windowNs + windowNs);
         }
       }
       records.close(start, end, false, out);

@@ -26,9 +26,12 @@ final class Collected implements EmulationSink {
   /** Records of the first scenario whose name starts with {@code prefix}, in order. */
   List<WindowResult> of(String prefix) {
     String canonical = canonical(prefix);
-    String name = windows.stream().map(WindowResult::getScenario)
-        .filter(s -> s.equals(canonical) || s.startsWith(prefix)).findFirst()
-        .orElseThrow(() -> new AssertionError("no scenario " + prefix));
+    String name =
+        windows.stream()
+            .map(WindowResult::getScenario)
+            .filter(s -> s.equals(canonical) || s.startsWith(prefix))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no scenario " + prefix));
     return windows.stream().filter(w -> w.getScenario().equals(name)).collect(Collectors.toList());
   }
 
@@ -52,7 +55,9 @@ final class Collected implements EmulationSink {
 
   /** The record of {@code prefix} whose span contains {@code tsNs}. */
   WindowResult at(String prefix, long tsNs) {
-    return of(prefix).stream().filter(w -> w.getWindowStartNs() <= tsNs && tsNs < w.getWindowEndNs()).findFirst()
+    return of(prefix).stream()
+        .filter(w -> w.getWindowStartNs() <= tsNs && tsNs < w.getWindowEndNs())
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no record of " + prefix + " covers " + tsNs));
   }
 

@@ -10,7 +10,10 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The engine is plain Java so that tests and benchmarks drive it directly; only the topology may know Kafka. */
+/**
+ * The engine is plain Java so that tests and benchmarks drive it directly; only the topology may
+ * know Kafka.
+ */
 class EngineHasNoKafkaTest {
 
   @Test
@@ -22,7 +25,10 @@ class EngineHasNoKafkaTest {
     try (Stream<Path> files = Files.walk(dir)) {
       sources = files.filter(p -> p.toString().endsWith(".java")).collect(Collectors.toList());
     }
-    offenders = sources.stream().filter(p -> read(p).contains("org.apache.kafka")).collect(Collectors.toList());
+    offenders =
+        sources.stream()
+            .filter(p -> read(p).contains("org.apache.kafka"))
+            .collect(Collectors.toList());
     assertThat(sources).hasSizeGreaterThan(10);
     assertThat(offenders).isEmpty();
   }

@@ -13,15 +13,21 @@ import net.jqwik.api.constraints.Size;
 /** Invariants of every scenario over random traces (see {@link RandomTrace}). */
 class EnginePropertiesTest {
 
-  /** The defaults plus variants that make the rarer paths run often: small limits, gen 0 and 2, pin-ahead, queue 4. */
+  /**
+   * The defaults plus variants that make the rarer paths run often: small limits, gen 0 and 2,
+   * pin-ahead, queue 4.
+   */
   private static final List<Scenario> SCENARIOS = scenarios();
+
   private static final long GUEST_PAGES = RandomTrace.GUEST_BYTES / 4096;
 
   private static List<Scenario> scenarios() {
     List<Scenario> s = new ArrayList<>(ScenarioSpec.parse(ScenarioSpec.DEFAULTS));
-    s.addAll(ScenarioSpec.parse("coiommu,coiommu:unpin=lru,interval=1s,limit=3,gen=2,pinahead=4,"
-        + "coiommu:unpin=lru,interval=2s,limit=unlimited,gen=0,lazy=off,smart=off,viommu-lazy:queue=4,timeout=5ms,"
-        + "iopf,iopf:unpin=lru,interval=1s,limit=3,gen=2"));
+    s.addAll(
+        ScenarioSpec.parse(
+            "coiommu,coiommu:unpin=lru,interval=1s,limit=3,gen=2,pinahead=4,"
+                + "coiommu:unpin=lru,interval=2s,limit=unlimited,gen=0,lazy=off,smart=off,viommu-lazy:queue=4,timeout=5ms,"
+                + "iopf,iopf:unpin=lru,interval=1s,limit=3,gen=2"));
     return s;
   }
 
@@ -38,7 +44,8 @@ class EnginePropertiesTest {
   void afterEveryEventPinnedCoversMappedOracleIsTheFloorAndStaticIsGuestMemory(
       @ForAll @Size(max = 300) List<Integer> ops) {
     List<TraceEvent> trace = RandomTrace.decode(ops);
-    VmEmulator emu = new VmEmulator("vm", SCENARIOS, EngineConfig.defaults().withWindowNs(100_000_000L));
+    VmEmulator emu =
+        new VmEmulator("vm", SCENARIOS, EngineConfig.defaults().withWindowNs(100_000_000L));
     Collected out = new Collected();
     int oracle = index("oracle");
     int statik = index("static");
@@ -50,7 +57,8 @@ class EnginePropertiesTest {
       long mapped = emu.mappedPages();
       for (int i = 0; i < SCENARIOS.size(); i++) {
         if (SCENARIOS.get(i).kind() == PolicyKind.IOPF) {
-          // Pins on fault: a mapped page no device reached is not pinned (safety is checked at each access).
+          // Pins on fault: a mapped page no device reached is not pinned (safety is checked at each
+          // access).
           continue;
         }
         assertThat(emu.pinnedPages(i)).as(SCENARIOS.get(i).name()).isGreaterThanOrEqualTo(mapped);
@@ -65,7 +73,8 @@ class EnginePropertiesTest {
   }
 
   @Property(tries = 200)
-  void recordsAreContiguousPerScenarioAndEndWithOneLastRecord(@ForAll @Size(max = 200) List<Integer> ops) {
+  void recordsAreContiguousPerScenarioAndEndWithOneLastRecord(
+      @ForAll @Size(max = 200) List<Integer> ops) {
     Collected out = run(RandomTrace.decode(ops), 1_000_000_000L);
     for (Scenario s : SCENARIOS) {
       List<WindowResult> w = out.of(s.name());
@@ -90,8 +99,10 @@ class EnginePropertiesTest {
     Collected out = run(RandomTrace.decode(ops), 1_000_000_000L);
     List<Scenario> d = ScenarioSpec.parse(ScenarioSpec.DEFAULTS);
     long base = out.sum(d.get(4).name(), WindowResult::getNotifications);
-    assertThat(out.sum(d.get(5).name(), WindowResult::getNotifications)).isGreaterThanOrEqualTo(base);
-    assertThat(out.sum(d.get(6).name(), WindowResult::getNotifications)).isGreaterThanOrEqualTo(base);
+    assertThat(out.sum(d.get(5).name(), WindowResult::getNotifications))
+        .isGreaterThanOrEqualTo(base);
+    assertThat(out.sum(d.get(6).name(), WindowResult::getNotifications))
+        .isGreaterThanOrEqualTo(base);
   }
 
   @Property(tries = 100)
@@ -110,17 +121,23 @@ class EnginePropertiesTest {
     Collected b = run(trace, 3_000_000L);
     for (Scenario s : SCENARIOS) {
       String n = s.name();
-      assertThat(b.sum(n, WindowResult::getPinnedPageNanos)).isEqualTo(a.sum(n, WindowResult::getPinnedPageNanos));
-      assertThat(b.sum(n, WindowResult::getNotifications)).isEqualTo(a.sum(n, WindowResult::getNotifications));
+      assertThat(b.sum(n, WindowResult::getPinnedPageNanos))
+          .isEqualTo(a.sum(n, WindowResult::getPinnedPageNanos));
+      assertThat(b.sum(n, WindowResult::getNotifications))
+          .isEqualTo(a.sum(n, WindowResult::getNotifications));
       assertThat(b.sum(n, WindowResult::getUnpins)).isEqualTo(a.sum(n, WindowResult::getUnpins));
-      assertThat(b.sum(n, WindowResult::getCpuCostNs)).isEqualTo(a.sum(n, WindowResult::getCpuCostNs));
-      assertThat(b.sum(n, WindowResult::getAnomalies)).isEqualTo(a.sum(n, WindowResult::getAnomalies));
-      assertThat(b.max(n, WindowResult::getPeakPinnedPages)).isEqualTo(a.max(n, WindowResult::getPeakPinnedPages));
+      assertThat(b.sum(n, WindowResult::getCpuCostNs))
+          .isEqualTo(a.sum(n, WindowResult::getCpuCostNs));
+      assertThat(b.sum(n, WindowResult::getAnomalies))
+          .isEqualTo(a.sum(n, WindowResult::getAnomalies));
+      assertThat(b.max(n, WindowResult::getPeakPinnedPages))
+          .isEqualTo(a.max(n, WindowResult::getPeakPinnedPages));
     }
   }
 
   private static Collected run(List<TraceEvent> trace, long windowNs) {
-    VmEmulator emu = new VmEmulator("vm", SCENARIOS, EngineConfig.defaults().withWindowNs(windowNs));
+    VmEmulator emu =
+        new VmEmulator("vm", SCENARIOS, EngineConfig.defaults().withWindowNs(windowNs));
     Collected out = new Collected();
     for (TraceEvent e : trace) {
       emu.onEvent(e, out);

@@ -7,10 +7,11 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * A deterministic page-heavy trace of one VM with every shape the engine's per-page state must handle: GPU-like
- * scatter-gather calls of 1-2048 pages sharing a call id, NIC-like 1-page churn, a second device mapping pages the
- * first one maps (counts of 2 and more), unmaps by iova only, balloon inflates over mapped and unmapped ranges,
- * accesses, idle stretches across windows and scan intervals, a few malformed events, and VM_STOP.
+ * A deterministic page-heavy trace of one VM with every shape the engine's per-page state must
+ * handle: GPU-like scatter-gather calls of 1-2048 pages sharing a call id, NIC-like 1-page churn, a
+ * second device mapping pages the first one maps (counts of 2 and more), unmaps by iova only,
+ * balloon inflates over mapped and unmapped ranges, accesses, idle stretches across windows and
+ * scan intervals, a few malformed events, and VM_STOP.
  */
 final class GoldenTrace {
 
@@ -18,8 +19,10 @@ final class GoldenTrace {
   private static final String GPU = "0000:01:00.0";
   private static final String NVME = "0000:04:00.0";
   private static final long GUEST_BYTES = 4L << 30;
+
   /** GPU buffers live in the first 64 Ki pages so that calls overlap each other and the NVMe's. */
   private static final long GPU_PAGES = 1 << 16;
+
   private static final long NIC_POOL = 256L << 20;
 
   private GoldenTrace() {}
@@ -34,7 +37,8 @@ final class GoldenTrace {
     long call = 0;
     long nextIova = 1L << 40;
     long nicNext = 0;
-    out.add(Trace.event(EventType.VM_START, ts).setGuestMemoryBytes(GUEST_BYTES).setHost("h").build());
+    out.add(
+        Trace.event(EventType.VM_START, ts).setGuestMemoryBytes(GUEST_BYTES).setHost("h").build());
     while (ts < durationNs) {
       int r = rnd.nextInt(1000);
       if (r < 1 && rnd.nextBoolean()) {
@@ -48,7 +52,8 @@ final class GoldenTrace {
       }
       int a = rnd.nextInt(100);
       if (a < 30) {
-        // NIC churn: unmap the oldest RX buffer by iova, post a new one from a recycled pool of 512 pages.
+        // NIC churn: unmap the oldest RX buffer by iova, post a new one from a recycled pool of 512
+        // pages.
         if (nic.size() >= 64) {
           long iova = nic.remove(0);
           out.add(unmap(ts, Trace.NIC, iova, ++call));
@@ -56,10 +61,18 @@ final class GoldenTrace {
         long gpa = NIC_POOL + (nicNext++ % 1024) * 2048;
         long iova = nextIova;
         nextIova += 2 * PAGE;
-        out.add(map(ts, Trace.NIC, iova, gpa, rnd.nextBoolean() ? 2048 : 64 + rnd.nextInt(3000), ++call));
+        out.add(
+            map(
+                ts,
+                Trace.NIC,
+                iova,
+                gpa,
+                rnd.nextBoolean() ? 2048 : 64 + rnd.nextInt(3000),
+                ++call));
         nic.add(iova);
       } else if (a < 44) {
-        // A GPU scatter-gather call: 1-4 ranges, one call id, mostly small, now and then up to 2048 pages.
+        // A GPU scatter-gather call: 1-4 ranges, one call id, mostly small, now and then up to 2048
+        // pages.
         int ranges = 1 + rnd.nextInt(4);
         long id = ++call;
         long[][] rs = new long[ranges][];
@@ -76,11 +89,13 @@ final class GoldenTrace {
         gpuCalls.add(rs);
       } else if (a < 56) {
         if (!gpuCalls.isEmpty()) {
-          // Unmap one earlier call, every range in one call, by iova only (now and then with gpa and bytes).
+          // Unmap one earlier call, every range in one call, by iova only (now and then with gpa
+          // and bytes).
           long[][] rs = gpuCalls.remove(rnd.nextInt(gpuCalls.size()));
           long id = ++call;
           for (long[] m : rs) {
-            TraceEvent.Builder b = Trace.event(EventType.DMA_UNMAP, ts).setDevice(GPU).setIova(m[0]).setCallId(id);
+            TraceEvent.Builder b =
+                Trace.event(EventType.DMA_UNMAP, ts).setDevice(GPU).setIova(m[0]).setCallId(id);
             int v = rnd.nextInt(20);
             if (v == 0) {
               b.setGpa(m[1]).setBytes(m[2]);
@@ -92,8 +107,10 @@ final class GoldenTrace {
         }
       } else if (a < 64) {
         // The NVMe maps part of what the GPU maps: pages with two and more mappings.
-        long gpa = gpuCalls.isEmpty() || rnd.nextInt(4) == 0 ? rnd.nextLong(GPU_PAGES) * PAGE
-            : gpuCalls.get(rnd.nextInt(gpuCalls.size()))[0][1] + rnd.nextInt(8) * PAGE;
+        long gpa =
+            gpuCalls.isEmpty() || rnd.nextInt(4) == 0
+                ? rnd.nextLong(GPU_PAGES) * PAGE
+                : gpuCalls.get(rnd.nextInt(gpuCalls.size()))[0][1] + rnd.nextInt(8) * PAGE;
         long bytes = (1 + rnd.nextInt(64)) * PAGE;
         long iova = nextIova;
         nextIova += 66 * PAGE;
@@ -105,18 +122,36 @@ final class GoldenTrace {
         }
       } else if (a < 73) {
         // Balloon over the GPU area (mapped pages refuse) or over memory no device uses.
-        long base = rnd.nextBoolean() ? rnd.nextLong(GPU_PAGES) : (1L << 19) + rnd.nextLong(1L << 18);
+        long base =
+            rnd.nextBoolean() ? rnd.nextLong(GPU_PAGES) : (1L << 19) + rnd.nextLong(1L << 18);
         long pages = 1 + (rnd.nextInt(3) == 0 ? rnd.nextInt(4096) : rnd.nextInt(16));
-        out.add(Trace.event(EventType.BALLOON_INFLATE, ts).setGpa(base * PAGE).setBytes(pages * PAGE).build());
+        out.add(
+            Trace.event(EventType.BALLOON_INFLATE, ts)
+                .setGpa(base * PAGE)
+                .setBytes(pages * PAGE)
+                .build());
       } else if (a < 74) {
-        out.add(Trace.event(EventType.BALLOON_DEFLATE, ts).setGpa(rnd.nextLong(GPU_PAGES) * PAGE)
-            .setBytes((1 + rnd.nextInt(64)) * PAGE).build());
+        out.add(
+            Trace.event(EventType.BALLOON_DEFLATE, ts)
+                .setGpa(rnd.nextLong(GPU_PAGES) * PAGE)
+                .setBytes((1 + rnd.nextInt(64)) * PAGE)
+                .build());
       } else if (a < 78) {
         if (!gpuCalls.isEmpty()) {
           long[] m = gpuCalls.get(rnd.nextInt(gpuCalls.size()))[0];
-          out.add(Trace.event(EventType.DMA_ACCESS, ts).setDevice(GPU).setGpa(m[1]).setBytes(m[2]).build());
+          out.add(
+              Trace.event(EventType.DMA_ACCESS, ts)
+                  .setDevice(GPU)
+                  .setGpa(m[1])
+                  .setBytes(m[2])
+                  .build());
         } else {
-          out.add(Trace.event(EventType.DMA_ACCESS, ts).setDevice(GPU).setGpa(PAGE).setBytes(PAGE).build());
+          out.add(
+              Trace.event(EventType.DMA_ACCESS, ts)
+                  .setDevice(GPU)
+                  .setGpa(PAGE)
+                  .setBytes(PAGE)
+                  .build());
         }
       } else if (a < 79) {
         int bad = rnd.nextInt(4);
@@ -125,10 +160,17 @@ final class GoldenTrace {
         } else if (bad == 1 && !nic.isEmpty()) {
           out.add(map(ts, Trace.NIC, nic.get(0), NIC_POOL, 2048, ++call));
         } else if (bad == 2) {
-          out.add(Trace.event(EventType.IO_PAGE_FAULT, ts).setDevice(GPU).setIova(nextIova).build());
+          out.add(
+              Trace.event(EventType.IO_PAGE_FAULT, ts).setDevice(GPU).setIova(nextIova).build());
         } else {
-          out.add(Trace.event(EventType.DMA_MAP, Math.max(0, ts - 1_000_000)).setDevice(NVME).setIova(nextIova)
-              .setGpa(rnd.nextLong(GPU_PAGES) * PAGE).setBytes(PAGE).setCallId(++call).build());
+          out.add(
+              Trace.event(EventType.DMA_MAP, Math.max(0, ts - 1_000_000))
+                  .setDevice(NVME)
+                  .setIova(nextIova)
+                  .setGpa(rnd.nextLong(GPU_PAGES) * PAGE)
+                  .setBytes(PAGE)
+                  .setCallId(++call)
+                  .build());
           nvme.add(new long[] {nextIova, 0, PAGE});
           nextIova += 2 * PAGE;
         }
@@ -138,12 +180,22 @@ final class GoldenTrace {
     return out;
   }
 
-  private static TraceEvent map(long ts, String device, long iova, long gpa, long bytes, long call) {
-    return Trace.event(EventType.DMA_MAP, ts).setDevice(device).setIova(iova).setGpa(gpa).setBytes(bytes)
-        .setCallId(call).build();
+  private static TraceEvent map(
+      long ts, String device, long iova, long gpa, long bytes, long call) {
+    return Trace.event(EventType.DMA_MAP, ts)
+        .setDevice(device)
+        .setIova(iova)
+        .setGpa(gpa)
+        .setBytes(bytes)
+        .setCallId(call)
+        .build();
   }
 
   private static TraceEvent unmap(long ts, String device, long iova, long call) {
-    return Trace.event(EventType.DMA_UNMAP, ts).setDevice(device).setIova(iova).setCallId(call).build();
+    return Trace.event(EventType.DMA_UNMAP, ts)
+        .setDevice(device)
+        .setIova(iova)
+        .setCallId(call)
+        .build();
   }
 }

@@ -9,14 +9,18 @@ import java.util.function.Consumer;
 
 /**
  * A synthetic NIC-like DMA pattern for one VM, streamed (not stored) so long traces stay cheap:
+ *
  * <ul>
- *   <li>two coherent rings (DMA_ALLOC, 16 KiB each) mapped for the VM's whole life;</li>
- *   <li>RX: 1024 posted 2 KiB buffers; each received packet unmaps its buffer and the driver refills the slot with a
- *       buffer from a recycled pool of 4096 pages (as page_pool recycles pages);</li>
- *   <li>TX: each packet maps its skb head (64-2047 bytes), a 2 KiB slab object of 8192 pages handed out in rotation,
- *       unmapped in completion batches of 64.</li>
+ *   <li>two coherent rings (DMA_ALLOC, 16 KiB each) mapped for the VM's whole life;
+ *   <li>RX: 1024 posted 2 KiB buffers; each received packet unmaps its buffer and the driver
+ *       refills the slot with a buffer from a recycled pool of 4096 pages (as page_pool recycles
+ *       pages);
+ *   <li>TX: each packet maps its skb head (64-2047 bytes), a 2 KiB slab object of 8192 pages handed
+ *       out in rotation, unmapped in completion batches of 64.
  * </ul>
- * Packets arrive at {@code pps} in each direction, with exponential gaps from a fixed seed (deterministic).
+ *
+ * Packets arrive at {@code pps} in each direction, with exponential gaps from a fixed seed
+ * (deterministic).
  */
 final class NicLikeWorkload {
 
@@ -41,11 +45,27 @@ final class NicLikeWorkload {
   void play(Consumer<TraceEvent> out) {
     Random rnd = new Random(42);
     long call = 0;
-    out.accept(Trace.event(EventType.VM_START, 0).setGuestMemoryBytes(guestBytes).setHost("host-a").build());
-    out.accept(Trace.event(EventType.DMA_ALLOC, 0).setDevice(Trace.NIC).setIova(0x100_0000L).setGpa(0x100_0000L)
-        .setBytes(4 * PAGE).setCallId(++call).build());
-    out.accept(Trace.event(EventType.DMA_ALLOC, 0).setDevice(Trace.NIC).setIova(0x101_0000L).setGpa(0x101_0000L)
-        .setBytes(4 * PAGE).setCallId(++call).build());
+    out.accept(
+        Trace.event(EventType.VM_START, 0)
+            .setGuestMemoryBytes(guestBytes)
+            .setHost("host-a")
+            .build());
+    out.accept(
+        Trace.event(EventType.DMA_ALLOC, 0)
+            .setDevice(Trace.NIC)
+            .setIova(0x100_0000L)
+            .setGpa(0x100_0000L)
+            .setBytes(4 * PAGE)
+            .setCallId(++call)
+            .build());
+    out.accept(
+        Trace.event(EventType.DMA_ALLOC, 0)
+            .setDevice(Trace.NIC)
+            .setIova(0x101_0000L)
+            .setGpa(0x101_0000L)
+            .setBytes(4 * PAGE)
+            .setCallId(++call)
+            .build());
     long[] rxSlot = new long[RX_RING];
     int poolNext = 0;
     for (int i = 0; i < RX_RING; i++) {
@@ -82,7 +102,8 @@ final class NicLikeWorkload {
         rxHead = (rxHead + 1) % RX_RING;
         tRx += gap(rnd, meanGapNs);
       } else {
-        // The slab hands out 2 KiB objects in a rotating order: freed objects come back after a while.
+        // The slab hands out 2 KiB objects in a rotating order: freed objects come back after a
+        // while.
         long gpa = TX_SLAB_BASE + (txNext++ % (2 * TX_SLAB_PAGES)) * 2048;
         long bytes = 64 + rnd.nextInt(1984);
         out.accept(map(tTx, gpa, bytes, ++call));
@@ -102,17 +123,29 @@ final class NicLikeWorkload {
     return 1 + (long) (-Math.log(1 - rnd.nextDouble()) * meanNs);
   }
 
-  /** Two 2 KiB RX buffers per pool page, handed out in rotation; iova = gpa (no DMA remapping in the guest). */
+  /**
+   * Two 2 KiB RX buffers per pool page, handed out in rotation; iova = gpa (no DMA remapping in the
+   * guest).
+   */
   private static long rxBuffer(int n) {
     return RX_POOL_BASE + (n % (2 * RX_POOL_PAGES)) * 2048L;
   }
 
   private static TraceEvent map(long ts, long gpa, long bytes, long call) {
-    return Trace.event(EventType.DMA_MAP, ts).setDevice(Trace.NIC).setIova(gpa).setGpa(gpa).setBytes(bytes)
-        .setCallId(call).build();
+    return Trace.event(EventType.DMA_MAP, ts)
+        .setDevice(Trace.NIC)
+        .setIova(gpa)
+        .setGpa(gpa)
+        .setBytes(bytes)
+        .setCallId(call)
+        .build();
   }
 
   private static TraceEvent unmap(long ts, long iova, long call) {
-    return Trace.event(EventType.DMA_UNMAP, ts).setDevice(Trace.NIC).setIova(iova).setCallId(call).build();
+    return Trace.event(EventType.DMA_UNMAP, ts)
+        .setDevice(Trace.NIC)
+        .setIova(iova)
+        .setCallId(call)
+        .build();
   }
 }

@@ -13,10 +13,15 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.Size;
 
-/** Every range operation of the chunked bitmap against java.util.BitSet, including what it reports as changed. */
+/**
+ * Every range operation of the chunked bitmap against java.util.BitSet, including what it reports
+ * as changed.
+ */
 class PageBitmapTest {
 
-  /** Pages far apart in frame-number space, so chunks hash to many slots and get freed and reused. */
+  /**
+   * Pages far apart in frame-number space, so chunks hash to many slots and get freed and reused.
+   */
   private static final long FAR = 1L << 33;
 
   @Property(tries = 300)
@@ -94,7 +99,8 @@ class PageBitmapTest {
       assertThat(bits.cardinality()).isEqualTo(near.cardinality() + far.cardinality());
       assertThat(bits.count(base + from, base + to)).isEqualTo(model.get(from, to).cardinality());
       int first = model.nextSetBit(from);
-      assertThat(bits.first(base + from, base + to)).isEqualTo(first >= 0 && first < to ? base + first : -1);
+      assertThat(bits.first(base + from, base + to))
+          .isEqualTo(first >= 0 && first < to ? base + first : -1);
       if (!high) {
         BitSet bad = model.get(from, to);
         bad.andNot(otherModel.get(from, to));

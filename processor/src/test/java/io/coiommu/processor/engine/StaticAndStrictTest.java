@@ -13,13 +13,20 @@ class StaticAndStrictTest {
 
   @Test
   void staticPinsAllGuestMemoryForTheVmsWholeLife() {
-    // 1 GiB = 262144 pages pinned at VM_START (boot work), kept until VM_STOP at 5.5 s, whatever the guest maps.
-    Collected c = new Trace().start(0, GIB).map(1 * S, 0x1000, PAGE, 1).inflate(2 * S, 0x100000, 16 * PAGE)
-        .stop(5 * S + S / 2).run("static");
+    // 1 GiB = 262144 pages pinned at VM_START (boot work), kept until VM_STOP at 5.5 s, whatever
+    // the guest maps.
+    Collected c =
+        new Trace()
+            .start(0, GIB)
+            .map(1 * S, 0x1000, PAGE, 1)
+            .inflate(2 * S, 0x100000, 16 * PAGE)
+            .stop(5 * S + S / 2)
+            .run("static");
     assertThat(c.at("static", 0).getBootPinnedPages()).isEqualTo(262_144);
     assertThat(c.max("static", WindowResult::getPeakPinnedPages)).isEqualTo(262_144);
     // Integral: 262144 pages x 5.5 s.
-    assertThat(c.sum("static", WindowResult::getPinnedPageNanos)).isEqualTo(262_144L * (5 * S + S / 2));
+    assertThat(c.sum("static", WindowResult::getPinnedPageNanos))
+        .isEqualTo(262_144L * (5 * S + S / 2));
     assertThat(c.sum("static", WindowResult::getExits)).isZero();
     assertThat(c.sum("static", WindowResult::getMapCallsNoExit)).isEqualTo(1);
     // The balloon gets nothing: all 16 pages are pinned.
@@ -33,14 +40,18 @@ class StaticAndStrictTest {
 
   @Test
   void strictTrapsOncePerCallAndPinsExactlyTheMappedPages() {
-    // Call 7: two ranges (3 pages + 1 page) -> 1 exit, 1 invalidation (caching mode), 2 VFIO maps, 4 pins.
+    // Call 7: two ranges (3 pages + 1 page) -> 1 exit, 1 invalidation (caching mode), 2 VFIO maps,
+    // 4 pins.
     // Call 8 unmaps both ranges -> 1 exit, 1 invalidation, 2 VFIO unmaps, 4 unpins.
-    Collected c = new Trace().start(0, GIB)
-        .map(1 * S, 0x10000, 3 * PAGE, 7)
-        .map(1 * S, 0x50000, PAGE, 7)
-        .unmap(2 * S, 0x10000, 8)
-        .unmap(2 * S, 0x50000, 8)
-        .stop(3 * S).run("viommu-strict");
+    Collected c =
+        new Trace()
+            .start(0, GIB)
+            .map(1 * S, 0x10000, 3 * PAGE, 7)
+            .map(1 * S, 0x50000, PAGE, 7)
+            .unmap(2 * S, 0x10000, 8)
+            .unmap(2 * S, 0x50000, 8)
+            .stop(3 * S)
+            .run("viommu-strict");
     WindowResult m = c.at("viommu-strict", 1 * S);
     assertThat(m.getMapCalls()).isEqualTo(1);
     assertThat(m.getExits()).isEqualTo(1);
@@ -58,19 +69,23 @@ class StaticAndStrictTest {
     assertThat(u.getPinnedPages()).isZero();
     // Pinned 4 pages from 1 s to 2 s.
     assertThat(c.sum("viommu-strict", WindowResult::getPinnedPageNanos)).isEqualTo(4 * S);
-    // Cost: 2 exits x 10 us + 4 pins x 250 + 4 unpins x 150 + 2 maps x 2 us + 2 unmaps x 2 us + 2 inv x 1 us.
+    // Cost: 2 exits x 10 us + 4 pins x 250 + 4 unpins x 150 + 2 maps x 2 us + 2 unmaps x 2 us + 2
+    // inv x 1 us.
     assertThat(c.sum("viommu-strict", WindowResult::getCpuCostNs))
         .isEqualTo(2 * 10_000 + 4 * 250 + 4 * 150 + 2 * 2_000 + 2 * 2_000 + 2 * 1_000);
   }
 
   @Test
   void aPageSharedByTwoMappingsStaysPinnedUntilTheLastGoes() {
-    Collected c = new Trace().start(0, GIB)
-        .map(1 * S, 0x10000, PAGE, 1)
-        .mapAt(1 * S, 0x90000, 0x10000, PAGE, 2)
-        .unmap(2 * S, 0x10000, 3)
-        .unmap(3 * S, 0x90000, 4)
-        .stop(4 * S).run("viommu-strict");
+    Collected c =
+        new Trace()
+            .start(0, GIB)
+            .map(1 * S, 0x10000, PAGE, 1)
+            .mapAt(1 * S, 0x90000, 0x10000, PAGE, 2)
+            .unmap(2 * S, 0x10000, 3)
+            .unmap(3 * S, 0x90000, 4)
+            .stop(4 * S)
+            .run("viommu-strict");
     assertThat(c.at("viommu-strict", 1 * S).getPins()).isEqualTo(1);
     assertThat(c.at("viommu-strict", 2 * S).getPinnedPages()).isEqualTo(1);
     assertThat(c.at("viommu-strict", 3 * S).getUnpins()).isEqualTo(1);

@@ -5,7 +5,10 @@ import io.coiommu.schema.TraceEvent;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Builds hand-written traces for one VM; times are given in milliseconds of trace time to keep tests readable. */
+/**
+ * Builds hand-written traces for one VM; times are given in milliseconds of trace time to keep
+ * tests readable.
+ */
 final class Trace {
 
   static final long MS = 1_000_000L;
@@ -19,7 +22,8 @@ final class Trace {
   }
 
   Trace start(long tsNs, long guestBytes) {
-    events.add(event(EventType.VM_START, tsNs).setGuestMemoryBytes(guestBytes).setHost("host-a").build());
+    events.add(
+        event(EventType.VM_START, tsNs).setGuestMemoryBytes(guestBytes).setHost("host-a").build());
     return this;
   }
 
@@ -34,12 +38,21 @@ final class Trace {
   }
 
   Trace mapAt(long tsNs, long iova, long gpa, long bytes, long callId) {
-    events.add(event(EventType.DMA_MAP, tsNs).setDevice(NIC).setIova(iova).setGpa(gpa).setBytes(bytes)
-        .setCallId(callId).build());
+    events.add(
+        event(EventType.DMA_MAP, tsNs)
+            .setDevice(NIC)
+            .setIova(iova)
+            .setGpa(gpa)
+            .setBytes(bytes)
+            .setCallId(callId)
+            .build());
     return this;
   }
 
-  /** {@code n} one-page map calls at consecutive pages from {@code gpa}, call ids from {@code firstCall}. */
+  /**
+   * {@code n} one-page map calls at consecutive pages from {@code gpa}, call ids from {@code
+   * firstCall}.
+   */
   Trace mapPages(long tsNs, long gpa, int n, long firstCall) {
     for (int i = 0; i < n; i++) {
       map(tsNs, gpa + i * 4096L, 4096, firstCall + i);
@@ -57,7 +70,8 @@ final class Trace {
 
   /** Unmaps by iova only, as most traces do. */
   Trace unmap(long tsNs, long iova, long callId) {
-    events.add(event(EventType.DMA_UNMAP, tsNs).setDevice(NIC).setIova(iova).setCallId(callId).build());
+    events.add(
+        event(EventType.DMA_UNMAP, tsNs).setDevice(NIC).setIova(iova).setCallId(callId).build());
     return this;
   }
 
@@ -67,7 +81,8 @@ final class Trace {
   }
 
   Trace access(long tsNs, long gpa, long bytes) {
-    events.add(event(EventType.DMA_ACCESS, tsNs).setDevice(NIC).setGpa(gpa).setBytes(bytes).build());
+    events.add(
+        event(EventType.DMA_ACCESS, tsNs).setDevice(NIC).setGpa(gpa).setBytes(bytes).build());
     return this;
   }
 
@@ -76,7 +91,9 @@ final class Trace {
     return this;
   }
 
-  /** Runs the trace through one emulator for the given scenarios and collects everything it emits. */
+  /**
+   * Runs the trace through one emulator for the given scenarios and collects everything it emits.
+   */
   Collected run(String spec) {
     return run(spec, EngineConfig.defaults());
   }

@@ -8,15 +8,22 @@ import io.coiommu.schema.EventType;
 import io.coiommu.schema.WindowResult;
 import org.junit.jupiter.api.Test;
 
-/** An unmap is by range, as iommu_unmap is: it unmaps exactly the pages of the mappings it covers. */
+/**
+ * An unmap is by range, as iommu_unmap is: it unmaps exactly the pages of the mappings it covers.
+ */
 class UnmapByRangeTest {
 
   private static final long GIB = 1L << 30;
   private static final String SCENARIOS = "viommu-strict,oracle";
 
   private static Trace unmapRange(Trace t, long tsNs, long iova, long bytes, long callId) {
-    return t.add(Trace.event(EventType.DMA_UNMAP, tsNs).setDevice(NIC).setIova(iova).setBytes(bytes)
-        .setCallId(callId).build());
+    return t.add(
+        Trace.event(EventType.DMA_UNMAP, tsNs)
+            .setDevice(NIC)
+            .setIova(iova)
+            .setBytes(bytes)
+            .setCallId(callId)
+            .build());
   }
 
   @Test
@@ -37,10 +44,12 @@ class UnmapByRangeTest {
 
   @Test
   void anUnmapOverSeveralMappingsUnmapsAllOfThemInOneCall() {
-    Trace t = new Trace().start(0, GIB)
-        .mapAt(1 * S, 0x20000, 0x200000, 4096, 1)
-        .mapAt(1 * S, 0x21000, 0x300000, 4096, 2)
-        .mapAt(1 * S, 0x22000, 0x400000, 2 * 4096, 3);
+    Trace t =
+        new Trace()
+            .start(0, GIB)
+            .mapAt(1 * S, 0x20000, 0x200000, 4096, 1)
+            .mapAt(1 * S, 0x21000, 0x300000, 4096, 2)
+            .mapAt(1 * S, 0x22000, 0x400000, 2 * 4096, 3);
     // A lazy flush's late unmap: from below the first mapping into the middle of the last.
     unmapRange(t, 2 * S, 0x1f000, 0x4000, 0);
     Collected c = t.stop(10 * S).run(SCENARIOS);
@@ -64,7 +73,8 @@ class UnmapByRangeTest {
   void aSharedPageStaysMappedWhileTheKeptPartHoldsIt() {
     // Two halves of one page in one mapping of 6 KiB from gpa 0x100800: pages 0x100 and 0x101.
     Trace t = new Trace().start(0, GIB).mapAt(1 * S, 0x40000, 0x100800, 6144, 1);
-    // Unmap its last 2 KiB (the second half of page 0x101, whose first half the kept part still maps).
+    // Unmap its last 2 KiB (the second half of page 0x101, whose first half the kept part still
+    // maps).
     unmapRange(t, 2 * S, 0x41000, 2048, 2);
     Collected c = t.stop(10 * S).run(SCENARIOS);
     assertThat(c.at("oracle", 2 * S).getPinnedPages()).isEqualTo(2);

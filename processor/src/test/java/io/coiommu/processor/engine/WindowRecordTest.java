@@ -15,16 +15,27 @@ class WindowRecordTest {
 
   @Test
   void idleWindowsShareOneRecordAndRecordsAreContiguousAndAligned() {
-    // Start at 0.5 s, map at 1.2 s, then a second map at 50.5 s and nothing until the stop at 100.3 s (strict has no
-    // timers): [0.5, 1) start, [1, 2) map, [2, 50) idle, [50, 51) map, [51, 100.3] idle then stop = 5 records.
-    Collected c = new Trace().start(500 * MS, GIB).map(1200 * MS, 0x10000, 2 * PAGE, 1)
-        .map(50_500 * MS, 0x20000, PAGE, 2).stop(100_300 * MS).run("viommu-strict");
+    // Start at 0.5 s, map at 1.2 s, then a second map at 50.5 s and nothing until the stop at 100.3
+    // s (strict has no
+    // timers): [0.5, 1) start, [1, 2) map, [2, 50) idle, [50, 51) map, [51, 100.3] idle then stop =
+    // 5 records.
+    Collected c =
+        new Trace()
+            .start(500 * MS, GIB)
+            .map(1200 * MS, 0x10000, 2 * PAGE, 1)
+            .map(50_500 * MS, 0x20000, PAGE, 2)
+            .stop(100_300 * MS)
+            .run("viommu-strict");
     List<WindowResult> w = c.of("viommu-strict");
-    assertThat(w).extracting(WindowResult::getWindowStartNs)
+    assertThat(w)
+        .extracting(WindowResult::getWindowStartNs)
         .containsExactly(500 * MS, 1 * S, 2 * S, 50 * S, 51 * S);
-    assertThat(w).extracting(WindowResult::getWindowEndNs)
+    assertThat(w)
+        .extracting(WindowResult::getWindowEndNs)
         .containsExactly(1 * S, 2 * S, 50 * S, 51 * S, 100_300 * MS);
-    assertThat(w).extracting(WindowResult::getLast).containsExactly(false, false, false, false, true);
+    assertThat(w)
+        .extracting(WindowResult::getLast)
+        .containsExactly(false, false, false, false, true);
     WindowResult idle = w.get(2);
     assertThat(idle.getPinnedPages()).isEqualTo(2);
     assertThat(idle.getPeakPinnedPages()).isEqualTo(2);
@@ -46,22 +57,36 @@ class WindowRecordTest {
 
   @Test
   void recordsComeByWindowThenScenarioInTheOrderGiven() {
-    Collected c = new Trace().start(0, GIB).map(1 * S, 0x10000, PAGE, 1).stop(2 * S + 1)
-        .run("oracle,static,viommu-strict");
-    assertThat(c.windows).extracting(r -> r.getScenario() + "@" + r.getWindowStartNs() / MS).containsExactly(
-        "oracle@0", "static@0", "viommu-strict@0",
-        "oracle@1000", "static@1000", "viommu-strict@1000",
-        "oracle@2000", "static@2000", "viommu-strict@2000");
+    Collected c =
+        new Trace()
+            .start(0, GIB)
+            .map(1 * S, 0x10000, PAGE, 1)
+            .stop(2 * S + 1)
+            .run("oracle,static,viommu-strict");
+    assertThat(c.windows)
+        .extracting(r -> r.getScenario() + "@" + r.getWindowStartNs() / MS)
+        .containsExactly(
+            "oracle@0",
+            "static@0",
+            "viommu-strict@0",
+            "oracle@1000",
+            "static@1000",
+            "viommu-strict@1000",
+            "oracle@2000",
+            "static@2000",
+            "viommu-strict@2000");
   }
 
   @Test
   void lruScansDuringAnOtherwiseIdleStretchGetTheirOwnRecords() {
-    // Pages mapped at 1 s stay mapped (a ring): every 10 s scan visits them, so records at 10, 20, ... exist, and
+    // Pages mapped at 1 s stay mapped (a ring): every 10 s scan visits them, so records at 10, 20,
+    // ... exist, and
     // between them the idle windows are merged.
     String spec = "coiommu:unpin=lru,interval=10s,limit=8192,gen=10";
     Collected c = new Trace().start(0, GIB).map(1 * S, 0x10000, PAGE, 1).stop(35 * S).run(spec);
-    assertThat(c.of(spec)).extracting(WindowResult::getWindowStartNs).containsExactly(
-        0L, 1 * S, 2 * S, 10 * S, 11 * S, 20 * S, 21 * S, 30 * S, 31 * S);
+    assertThat(c.of(spec))
+        .extracting(WindowResult::getWindowStartNs)
+        .containsExactly(0L, 1 * S, 2 * S, 10 * S, 11 * S, 20 * S, 21 * S, 30 * S, 31 * S);
     // The stop at 35 s, on a window boundary, ends the idle stretch [31, 35] as the last record.
     assertThat(c.of(spec).get(8).getWindowEndNs()).isEqualTo(35 * S);
     assertThat(c.of(spec).get(8).getLast()).isTrue();
@@ -98,10 +123,12 @@ class WindowRecordTest {
     Collected small = t.run(spec, EngineConfig.defaults().withWindowNs(7 * MS));
     for (Scenario s : ScenarioSpec.parse(spec)) {
       String n = s.name();
-      assertThat(small.sum(n, WindowResult::getNotifications)).isEqualTo(big.sum(n, WindowResult::getNotifications));
+      assertThat(small.sum(n, WindowResult::getNotifications))
+          .isEqualTo(big.sum(n, WindowResult::getNotifications));
       assertThat(small.sum(n, WindowResult::getPinnedPageNanos))
           .isEqualTo(big.sum(n, WindowResult::getPinnedPageNanos));
-      assertThat(small.sum(n, WindowResult::getCpuCostNs)).isEqualTo(big.sum(n, WindowResult::getCpuCostNs));
+      assertThat(small.sum(n, WindowResult::getCpuCostNs))
+          .isEqualTo(big.sum(n, WindowResult::getCpuCostNs));
       assertThat(small.max(n, WindowResult::getPeakPinnedPages))
           .isEqualTo(big.max(n, WindowResult::getPeakPinnedPages));
     }

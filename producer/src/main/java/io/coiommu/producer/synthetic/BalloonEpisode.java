@@ -5,8 +5,8 @@ import java.util.Arrays;
 
 /**
  * A virtio-balloon episode: the host asks for {@code bytes} back, the guest balloon driver takes
- * free pages (the most recently freed first, which may be pages that recently held DMA buffers)
- * and reports them in requests of 256 pages, one every half millisecond; after {@code holdNs} it
+ * free pages (the most recently freed first, which may be pages that recently held DMA buffers) and
+ * reports them in requests of 256 pages, one every half millisecond; after {@code holdNs} it
  * deflates and the pages return to the guest. Contiguous pages are reported as one range.
  */
 public final class BalloonEpisode implements Activity {
@@ -20,6 +20,7 @@ public final class BalloonEpisode implements Activity {
 
   /** Ballooned ranges as (first gfn, pages) pairs, for the deflate. */
   private long[] ranges;
+
   private int rangeCount;
   private long pagesLeft;
 
@@ -50,7 +51,9 @@ public final class BalloonEpisode implements Activity {
       while (j < n && gfns[j] == gfns[j - 1] + 1) {
         j++;
       }
-      vm.emit(Events.balloonInflate(vm.now(), gfns[i] << GuestPages.PAGE_SHIFT, (long) (j - i) * GuestPages.PAGE));
+      vm.emit(
+          Events.balloonInflate(
+              vm.now(), gfns[i] << GuestPages.PAGE_SHIFT, (long) (j - i) * GuestPages.PAGE));
       remember(gfns[i], j - i);
       i = j;
     }

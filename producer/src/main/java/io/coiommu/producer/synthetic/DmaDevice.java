@@ -14,6 +14,7 @@ public final class DmaDevice {
 
   private final String bdf;
   private final IovaSpace iovas = new IovaSpace();
+
   /** Live mappings by iova, in mapping order so teardown is deterministic. */
   private final Map<Long, Mapping> live = new LinkedHashMap<>();
 
@@ -25,7 +26,9 @@ public final class DmaDevice {
     return bdf;
   }
 
-  /** Maps {@code bytes} at {@code gpa} (dma_map_page / one range of dma_map_sg); returns the iova. */
+  /**
+   * Maps {@code bytes} at {@code gpa} (dma_map_page / one range of dma_map_sg); returns the iova.
+   */
   public long map(VmSimulation vm, long gpa, long bytes, DmaDirection dir, long callId) {
     long iova = iovas.allocate(offsetInPage(gpa) + bytes) + offsetInPage(gpa);
     live.put(iova, new Mapping(gpa, bytes, false, callId));
@@ -33,22 +36,27 @@ public final class DmaDevice {
     return iova;
   }
 
-  /** Allocates a coherent buffer (dma_alloc_coherent): a long-lived mapping, e.g. a descriptor ring. */
+  /**
+   * Allocates a coherent buffer (dma_alloc_coherent): a long-lived mapping, e.g. a descriptor ring.
+   */
   public long alloc(VmSimulation vm, long gpa, long bytes) {
     long iova = iovas.allocate(bytes);
     live.put(iova, new Mapping(gpa, bytes, true, 0));
-    vm.emit(Events.alloc(vm.now(), bdf, iova, gpa, bytes, DmaDirection.BIDIRECTIONAL, vm.newCallId()));
+    vm.emit(
+        Events.alloc(vm.now(), bdf, iova, gpa, bytes, DmaDirection.BIDIRECTIONAL, vm.newCallId()));
     return iova;
   }
 
   /**
-   * The device reads or writes the whole buffer mapped at {@code iova} (DMA_ACCESS), which must be mapped. Emitted
-   * after every range of its map call, never between two of them, so the call stays one call.
+   * The device reads or writes the whole buffer mapped at {@code iova} (DMA_ACCESS), which must be
+   * mapped. Emitted after every range of its map call, never between two of them, so the call stays
+   * one call.
    */
   public void access(VmSimulation vm, long iova) {
     Mapping m = live.get(iova);
     if (m == null) {
-      throw new IllegalStateException(bdf + ": access to unmapped iova 0x" + Long.toHexString(iova));
+      throw new IllegalStateException(
+          bdf + ": access to unmapped iova 0x" + Long.toHexString(iova));
     }
     vm.emit(Events.access(vm.now(), bdf, m.gpa, m.bytes));
   }

@@ -2,8 +2,8 @@ package io.coiommu.producer.synthetic;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.Locale;
+import java.util.SplittableRandom;
 
 /**
  * The VM kinds a synthetic fleet is made of, and how one VM of a kind is drawn: its device, its
@@ -11,7 +11,10 @@ import java.util.Locale;
  * times a load factor), and for idle VMs a balloon episode half of the time.
  */
 public enum FleetMix {
-  NIC, STORAGE, GPU, IDLE;
+  NIC,
+  STORAGE,
+  GPU,
+  IDLE;
 
   public static final String NIC_BDF = "0000:03:00.0";
   public static final String NVME_BDF = "0000:04:00.0";
@@ -34,13 +37,23 @@ public enum FleetMix {
     return gib[plan.nextInt(gib.length)] * GIB;
   }
 
-  public VmSimulation vm(String name, String host, long guestBytes, long startNs, long stopNs, long seed,
-                         double load, SplittableRandom plan) {
+  public VmSimulation vm(
+      String name,
+      String host,
+      long guestBytes,
+      long startNs,
+      long stopNs,
+      long seed,
+      double load,
+      SplittableRandom plan) {
     double spread = Math.pow(10, plan.nextDouble());
     List<Activity> activities = new ArrayList<>();
     switch (this) {
       case NIC -> activities.add(new NicTraffic(NIC_BDF, 500 * spread * load, 5, 512));
-      case STORAGE -> activities.add(new StorageIo(NVME_BDF, 100 * spread * load, Math.min(512 * MIB, guestBytes / 8), 0.9));
+      case STORAGE ->
+          activities.add(
+              new StorageIo(
+                  NVME_BDF, 100 * spread * load, Math.min(512 * MIB, guestBytes / 8), 0.9));
       case GPU -> activities.add(new GpuBuffers(GPU_BDF, 1 + plan.nextInt(4), 256 * MIB));
       case IDLE -> {
         activities.add(new NicTraffic(NIC_BDF, 20 * load, 5, 256));

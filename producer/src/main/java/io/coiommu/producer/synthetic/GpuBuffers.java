@@ -4,8 +4,8 @@ import io.coiommu.schema.DmaDirection;
 
 /**
  * A GPU or accelerator: large buffers (model weights, frame buffers) mapped at start in 2 MiB
- * chunks and kept for the VM's life, plus occasional transient staging uploads mapped TO_DEVICE
- * for a few milliseconds.
+ * chunks and kept for the VM's life, plus occasional transient staging uploads mapped TO_DEVICE for
+ * a few milliseconds.
  */
 public final class GpuBuffers implements Activity {
 
@@ -38,9 +38,11 @@ public final class GpuBuffers implements Activity {
       long[] iovas = new long[(int) chunks];
       for (int c = 0; c < chunks; c++) {
         long gfn = vm.pages().allocRun(chunkPages, chunkPages);
-        iovas[c] = device.map(vm, gfn << GuestPages.PAGE_SHIFT, CHUNK, DmaDirection.BIDIRECTIONAL, callId);
+        iovas[c] =
+            device.map(vm, gfn << GuestPages.PAGE_SHIFT, CHUNK, DmaDirection.BIDIRECTIONAL, callId);
       }
-      // The device loads the buffer once it is mapped (weights, a frame buffer); it stays mapped for the VM's life.
+      // The device loads the buffer once it is mapped (weights, a frame buffer); it stays mapped
+      // for the VM's life.
       for (long iova : iovas) {
         device.access(vm, iova);
       }
@@ -62,11 +64,13 @@ public final class GpuBuffers implements Activity {
     for (long iova : iovas) {
       device.access(vm, iova);
     }
-    vm.at(vm.now() + vm.exponentialNs(UPLOAD_HOLD_MEAN_NS), () -> {
-      for (long iova : iovas) {
-        device.unmap(vm, iova);
-      }
-    });
+    vm.at(
+        vm.now() + vm.exponentialNs(UPLOAD_HOLD_MEAN_NS),
+        () -> {
+          for (long iova : iovas) {
+            device.unmap(vm, iova);
+          }
+        });
     vm.at(vm.now() + vm.exponentialNs(UPLOAD_EVERY_MEAN_NS), () -> upload(vm));
   }
 

@@ -24,19 +24,25 @@ public final class GuestPages {
   private final long endGfn;
   private final SplittableRandom random;
   private long bumpGfn;
+
   /** Stack of free runs: first frame and length; allocation takes the last frame of the top run. */
   private long[] runFirst = new long[64];
+
   private long[] runLength = new long[64];
   private int runs;
 
   GuestPages(long guestBytes, SplittableRandom random) {
     this.endGfn = guestBytes >>> PAGE_SHIFT;
     this.random = random;
-    // Kernel image, page tables and early allocations live low; leave them an eighth, at least 16 MiB.
+    // Kernel image, page tables and early allocations live low; leave them an eighth, at least 16
+    // MiB.
     this.bumpGfn = Math.max(4096, endGfn / 8);
   }
 
-  /** One free page: usually the most recently freed one, else one DMA has not used yet while there is any. */
+  /**
+   * One free page: usually the most recently freed one, else one DMA has not used yet while there
+   * is any.
+   */
   public long allocPage() {
     boolean untouchedLeft = bumpGfn < endGfn;
     if (runs > 0 && (!untouchedLeft || random.nextDouble() < REUSE)) {
@@ -55,12 +61,18 @@ public final class GuestPages {
     return allocRun(pages, 1);
   }
 
-  /** As {@link #allocRun(long)}, the first gfn a multiple of {@code alignPages} (a power of two). */
+  /**
+   * As {@link #allocRun(long)}, the first gfn a multiple of {@code alignPages} (a power of two).
+   */
   public long allocRun(long pages, long alignPages) {
     long first = (bumpGfn + alignPages - 1) & -alignPages;
     if (first + pages > endGfn) {
-      throw new IllegalStateException("synthetic guest of " + (endGfn >>> 8) + " MiB has no "
-          + (pages >>> 8) + " MiB left: give the VM more memory or the workload a smaller footprint");
+      throw new IllegalStateException(
+          "synthetic guest of "
+              + (endGfn >>> 8)
+              + " MiB has no "
+              + (pages >>> 8)
+              + " MiB left: give the VM more memory or the workload a smaller footprint");
     }
     bumpGfn = first + pages;
     return first;
@@ -83,6 +95,4 @@ public final class GuestPages {
     runLength[runs] = pages;
     runs++;
   }
-
-
 }

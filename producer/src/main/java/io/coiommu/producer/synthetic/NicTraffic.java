@@ -53,9 +53,14 @@ public final class NicTraffic implements Activity {
     device = new DmaDevice(bdf);
     GuestPages pages = vm.pages();
     long ringBytes = pageAligned((long) ringSlots * DESCRIPTOR_BYTES);
-    long rxRing = device.alloc(vm, pages.allocRun(ringBytes / GuestPages.PAGE) << GuestPages.PAGE_SHIFT, ringBytes);
-    long txRing = device.alloc(vm, pages.allocRun(ringBytes / GuestPages.PAGE) << GuestPages.PAGE_SHIFT, ringBytes);
-    // The device reads both descriptor rings as soon as the driver enables it; they stay mapped, so one access each
+    long rxRing =
+        device.alloc(
+            vm, pages.allocRun(ringBytes / GuestPages.PAGE) << GuestPages.PAGE_SHIFT, ringBytes);
+    long txRing =
+        device.alloc(
+            vm, pages.allocRun(ringBytes / GuestPages.PAGE) << GuestPages.PAGE_SHIFT, ringBytes);
+    // The device reads both descriptor rings as soon as the driver enables it; they stay mapped, so
+    // one access each
     // stands for the rest.
     device.access(vm, rxRing);
     device.access(vm, txRing);
@@ -108,8 +113,13 @@ public final class NicTraffic implements Activity {
     Long recycled = pool.poll();
     long page = recycled != null ? recycled : vm.pages().allocPage();
     rxGfn[slot] = page;
-    rxIova[slot] = device.map(vm, page << GuestPages.PAGE_SHIFT, GuestPages.PAGE, DmaDirection.FROM_DEVICE,
-        vm.newCallId());
+    rxIova[slot] =
+        device.map(
+            vm,
+            page << GuestPages.PAGE_SHIFT,
+            GuestPages.PAGE,
+            DmaDirection.FROM_DEVICE,
+            vm.newCallId());
   }
 
   private void send(VmSimulation vm) {
@@ -125,7 +135,9 @@ public final class NicTraffic implements Activity {
 
   private void toggleBurst(VmSimulation vm) {
     bursting = !bursting;
-    vm.at(vm.now() + vm.exponentialNs(bursting ? BURST_MEAN_NS : CALM_MEAN_NS), () -> toggleBurst(vm));
+    vm.at(
+        vm.now() + vm.exponentialNs(bursting ? BURST_MEAN_NS : CALM_MEAN_NS),
+        () -> toggleBurst(vm));
   }
 
   @Override

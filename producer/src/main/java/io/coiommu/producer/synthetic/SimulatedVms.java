@@ -12,14 +12,16 @@ import java.util.PriorityQueue;
 
 /**
  * Several simulated VMs merged into one stream in trace-time order (ties go to the VM planned
- * first, so the merge is deterministic). A VM is started only when the merge reaches its start
- * time and dropped once it has stopped, so memory follows the VMs alive at once, not the fleet.
+ * first, so the merge is deterministic). A VM is started only when the merge reaches its start time
+ * and dropped once it has stopped, so memory follows the VMs alive at once, not the fleet.
  */
 public final class SimulatedVms implements TraceSource {
 
   private final String description;
+
   /** Not yet started, by start time. */
   private final PriorityQueue<Planned> waiting;
+
   /** Started, by the time of their next event. */
   private final PriorityQueue<Planned> running;
 
@@ -33,8 +35,10 @@ public final class SimulatedVms implements TraceSource {
   public SimulatedVms(String description, List<VmSimulation> vms, RejectStats rejects) {
     this.description = description;
     this.rejects = rejects;
-    Comparator<Planned> byStart = Comparator.<Planned>comparingLong(p -> p.vm.startNs()).thenComparingInt(p -> p.order);
-    Comparator<Planned> byNext = Comparator.<Planned>comparingLong(p -> p.nextTs).thenComparingInt(p -> p.order);
+    Comparator<Planned> byStart =
+        Comparator.<Planned>comparingLong(p -> p.vm.startNs()).thenComparingInt(p -> p.order);
+    Comparator<Planned> byNext =
+        Comparator.<Planned>comparingLong(p -> p.nextTs).thenComparingInt(p -> p.order);
     this.waiting = new PriorityQueue<>(Math.max(1, vms.size()), byStart);
     this.running = new PriorityQueue<>(Math.max(1, vms.size()), byNext);
     List<Planned> planned = new ArrayList<>();

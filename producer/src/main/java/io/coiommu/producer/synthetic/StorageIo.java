@@ -4,11 +4,11 @@ import io.coiommu.schema.DmaDirection;
 import java.util.Arrays;
 
 /**
- * An NVMe disk under a page-cache workload: each request reads or writes a few consecutive pages
- * of a file working set, mapped as one scatter-gather call (physically contiguous pages merge into
- * one range, as the block layer merges them) and unmapped on completion. Most requests hit the hot
- * fifth of the working set; a request misses the cache with probability {@code 1 - reuse}, and
- * then its pages are evicted and replaced by fresh ones, so the set of DMA pages drifts slowly.
+ * An NVMe disk under a page-cache workload: each request reads or writes a few consecutive pages of
+ * a file working set, mapped as one scatter-gather call (physically contiguous pages merge into one
+ * range, as the block layer merges them) and unmapped on completion. Most requests hit the hot
+ * fifth of the working set; a request misses the cache with probability {@code 1 - reuse}, and then
+ * its pages are evicted and replaced by fresh ones, so the set of DMA pages drifts slowly.
  */
 public final class StorageIo implements Activity {
 
@@ -25,8 +25,13 @@ public final class StorageIo implements Activity {
   private final double reuse;
 
   private DmaDevice device;
-  /** The page (gfn) of each working-set slot, or -1 before its first use; int holds guests up to 8 TiB. */
+
+  /**
+   * The page (gfn) of each working-set slot, or -1 before its first use; int holds guests up to 8
+   * TiB.
+   */
   private int[] slotGfn;
+
   /** Requests in flight per slot: the page cache does not evict a page under I/O. */
   private short[] inFlight;
 
@@ -41,12 +46,18 @@ public final class StorageIo implements Activity {
   public void start(VmSimulation vm) {
     device = new DmaDevice(bdf);
     GuestPages pages = vm.pages();
-    long sq = device.alloc(vm, pages.allocRun(SQ_BYTES / GuestPages.PAGE) << GuestPages.PAGE_SHIFT, SQ_BYTES);
-    long cq = device.alloc(vm, pages.allocRun(CQ_BYTES / GuestPages.PAGE) << GuestPages.PAGE_SHIFT, CQ_BYTES);
-    // The controller reads the submission queue and writes the completion queue from the start; they stay mapped.
+    long sq =
+        device.alloc(
+            vm, pages.allocRun(SQ_BYTES / GuestPages.PAGE) << GuestPages.PAGE_SHIFT, SQ_BYTES);
+    long cq =
+        device.alloc(
+            vm, pages.allocRun(CQ_BYTES / GuestPages.PAGE) << GuestPages.PAGE_SHIFT, CQ_BYTES);
+    // The controller reads the submission queue and writes the completion queue from the start;
+    // they stay mapped.
     device.access(vm, sq);
     device.access(vm, cq);
-    int slots = (int) Math.max(SIZES_PAGES[SIZES_PAGES.length - 1], workingSetBytes / GuestPages.PAGE);
+    int slots =
+        (int) Math.max(SIZES_PAGES[SIZES_PAGES.length - 1], workingSetBytes / GuestPages.PAGE);
     slotGfn = new int[slots];
     Arrays.fill(slotGfn, -1);
     inFlight = new short[slots];
@@ -58,9 +69,10 @@ public final class StorageIo implements Activity {
   private void request(VmSimulation vm) {
     int slots = slotGfn.length;
     int size = SIZES_PAGES[vm.random().nextInt(SIZES_PAGES.length)];
-    int first = vm.random().nextDouble() < HOT_SHARE
-        ? vm.random().nextInt(Math.max(1, slots / 5))
-        : vm.random().nextInt(slots);
+    int first =
+        vm.random().nextDouble() < HOT_SHARE
+            ? vm.random().nextInt(Math.max(1, slots / 5))
+            : vm.random().nextInt(slots);
     boolean miss = vm.random().nextDouble() >= reuse;
     int[] used = new int[size];
     long[] gfns = new long[size];
@@ -77,7 +89,8 @@ public final class StorageIo implements Activity {
       inFlight[slot]++;
       gfns[i] = slotGfn[slot];
     }
-    DmaDirection dir = vm.random().nextDouble() < READ_SHARE ? DmaDirection.FROM_DEVICE : DmaDirection.TO_DEVICE;
+    DmaDirection dir =
+        vm.random().nextDouble() < READ_SHARE ? DmaDirection.FROM_DEVICE : DmaDirection.TO_DEVICE;
     long callId = vm.newCallId();
     long[] iovas = new long[size];
     int ranges = 0;
@@ -86,27 +99,31 @@ public final class StorageIo implements Activity {
       while (j < size && gfns[j] == gfns[j - 1] + 1) {
         j++;
       }
-      iovas[ranges++] = device.map(vm, gfns[i] << GuestPages.PAGE_SHIFT, (long) (j - i) * GuestPages.PAGE, dir,
-          callId);
+      iovas[ranges++] =
+          device.map(
+              vm, gfns[i] << GuestPages.PAGE_SHIFT, (long) (j - i) * GuestPages.PAGE, dir, callId);
       i = j;
     }
     int mappedRanges = ranges;
-    // A write's data is read by the device once submitted; a read's data is written by it before completion.
+    // A write's data is read by the device once submitted; a read's data is written by it before
+    // completion.
     if (dir == DmaDirection.TO_DEVICE) {
       accessAll(vm, iovas, mappedRanges);
     }
     long latency = vm.exponentialNs(LATENCY_MEAN_NS + size * 8_000.0);
-    vm.at(vm.now() + latency, () -> {
-      if (dir == DmaDirection.FROM_DEVICE) {
-        accessAll(vm, iovas, mappedRanges);
-      }
-      for (int r = 0; r < mappedRanges; r++) {
-        device.unmap(vm, iovas[r]);
-      }
-      for (int slot : used) {
-        inFlight[slot]--;
-      }
-    });
+    vm.at(
+        vm.now() + latency,
+        () -> {
+          if (dir == DmaDirection.FROM_DEVICE) {
+            accessAll(vm, iovas, mappedRanges);
+          }
+          for (int r = 0; r < mappedRanges; r++) {
+            device.unmap(vm, iovas[r]);
+          }
+          for (int slot : used) {
+            inFlight[slot]--;
+          }
+        });
     vm.at(vm.now() + vm.exponentialNs(1e9 / iops), () -> request(vm));
   }
 

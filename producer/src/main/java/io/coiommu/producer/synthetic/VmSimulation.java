@@ -10,17 +10,21 @@ import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 
 /**
- * One synthetic VM as a discrete-event simulation on trace time: {@link Activity activities}
- * (a NIC, a disk, a balloon...) schedule actions on a shared agenda, and actions emit events at
- * the moment they run. Because actions run in time order, emitted events are in time order; the
- * agenda only holds what is in flight, so a VM of any length runs in constant memory.
+ * One synthetic VM as a discrete-event simulation on trace time: {@link Activity activities} (a
+ * NIC, a disk, a balloon...) schedule actions on a shared agenda, and actions emit events at the
+ * moment they run. Because actions run in time order, emitted events are in time order; the agenda
+ * only holds what is in flight, so a VM of any length runs in constant memory.
  *
  * <p>The VM emits VM_START at its start time, then its activities' events, and at its stop time the
  * activities' teardown (unmapping what is still mapped) and VM_STOP.
  */
 public final class VmSimulation implements Iterator<TraceEvent> {
 
-  private enum Phase { NOT_STARTED, RUNNING, STOPPED }
+  private enum Phase {
+    NOT_STARTED,
+    RUNNING,
+    STOPPED
+  }
 
   private final String vm;
   private final String host;
@@ -37,8 +41,14 @@ public final class VmSimulation implements Iterator<TraceEvent> {
   private long actionOrder;
   private long nextCallId = 1;
 
-  public VmSimulation(String vm, String host, long guestBytes, long startNs, long stopNs, long seed,
-                      List<Activity> activities) {
+  public VmSimulation(
+      String vm,
+      String host,
+      long guestBytes,
+      long startNs,
+      long stopNs,
+      long seed,
+      List<Activity> activities) {
     if (stopNs < startNs) {
       throw new IllegalArgumentException("VM " + vm + " stops before it starts");
     }
@@ -91,7 +101,10 @@ public final class VmSimulation implements Iterator<TraceEvent> {
     return nextCallId++;
   }
 
-  /** Runs {@code action} at trace time {@code tsNs} (not before now); actions at or after the stop time never run. */
+  /**
+   * Runs {@code action} at trace time {@code tsNs} (not before now); actions at or after the stop
+   * time never run.
+   */
   public void at(long tsNs, Runnable action) {
     agenda.add(new Action(Math.max(tsNs, now), actionOrder++, action));
   }

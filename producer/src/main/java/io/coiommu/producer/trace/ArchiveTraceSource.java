@@ -36,7 +36,8 @@ final class ArchiveTraceSource extends RecordedTraceSource {
   private final List<VmEvent> checked = new ArrayList<>(2);
   private long record;
 
-  private ArchiveTraceSource(String description, DataFileReader<EventBatch> reader, VmOrder order, Rejects rejects) {
+  private ArchiveTraceSource(
+      String description, DataFileReader<EventBatch> reader, VmOrder order, Rejects rejects) {
     super(description, rejects);
     this.reader = reader;
     this.order = order;
@@ -50,8 +51,11 @@ final class ArchiveTraceSource extends RecordedTraceSource {
       throw new IOException(file + " is not a readable Avro archive: " + e.getMessage(), e);
     }
     String recorded = reader.getMetaString(TraceArchive.SOURCE_METADATA);
-    return new ArchiveTraceSource("archive " + file.getFileName() + (recorded == null ? "" : " of " + recorded), reader,
-        new VmOrder(identity), rejects);
+    return new ArchiveTraceSource(
+        "archive " + file.getFileName() + (recorded == null ? "" : " of " + recorded),
+        reader,
+        new VmOrder(identity),
+        rejects);
   }
 
   @Override
@@ -63,18 +67,23 @@ final class ArchiveTraceSource extends RecordedTraceSource {
       }
       batch = reader.next();
     } catch (RuntimeException e) {
-      // Avro reports damaged blocks with assorted runtime exceptions, not only AvroRuntimeException.
+      // Avro reports damaged blocks with assorted runtime exceptions, not only
+      // AvroRuntimeException.
       record++;
       rejects.countLine();
-      rejects.reject(record, RejectReason.BINARY, "corrupt archive block, the rest of the file is unreadable: "
-          + e.getMessage(), "");
+      rejects.reject(
+          record,
+          RejectReason.BINARY,
+          "corrupt archive block, the rest of the file is unreadable: " + e.getMessage(),
+          "");
       return false;
     }
     record++;
     rejects.countLine();
     List<TraceEvent> events;
     try {
-      // Archives of either EventBatch version: the file names its writer schema, which Avro resolves to today's.
+      // Archives of either EventBatch version: the file names its writer schema, which Avro
+      // resolves to today's.
       events = EventColumns.of(batch).events();
     } catch (InvalidBatchException e) {
       rejects.reject(record, RejectReason.BINARY, e.getMessage(), "");
@@ -88,7 +97,10 @@ final class ArchiveTraceSource extends RecordedTraceSource {
         order.accept(one, checked);
         ready.addAll(checked);
       } catch (BadLine bad) {
-        rejects.reject(record, bad.reason(), bad.getMessage() + " (batch " + batch.getSeq() + " of " + batch.getVm() + ")",
+        rejects.reject(
+            record,
+            bad.reason(),
+            bad.getMessage() + " (batch " + batch.getSeq() + " of " + batch.getVm() + ")",
             event.toString());
       }
     }

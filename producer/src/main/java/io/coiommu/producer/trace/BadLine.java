@@ -2,7 +2,10 @@ package io.coiommu.producer.trace;
 
 import io.coiommu.producer.RejectReason;
 
-/** Thrown by a parser for a line it cannot decode; the reader turns it into a reject. Carries no stack trace: it is an outcome, not a bug. */
+/**
+ * Thrown by a parser for a line it cannot decode; the reader turns it into a reject. Carries no
+ * stack trace: it is an outcome, not a bug.
+ */
 final class BadLine extends Exception {
 
   private static final long serialVersionUID = 1L;

@@ -8,7 +8,9 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.OptionalLong;
 
-/** An empty input file: no events, no lines, nothing rejected; its description says it was empty. */
+/**
+ * An empty input file: no events, no lines, nothing rejected; its description says it was empty.
+ */
 final class EmptyTraceSource implements TraceSource {
 
   private final String description;

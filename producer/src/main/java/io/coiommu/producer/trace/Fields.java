@@ -6,9 +6,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Field decoding shared by the text formats, with the checks that turn nonsense into a named
- * reject instead of an event: addresses must fit in 63 bits, sizes must be positive and at most
- * {@link #MAX_BYTES}, and every number must be a number.
+ * Field decoding shared by the text formats, with the checks that turn nonsense into a named reject
+ * instead of an event: addresses must fit in 63 bits, sizes must be positive and at most {@link
+ * #MAX_BYTES}, and every number must be a number.
  */
 final class Fields {
 
@@ -25,8 +25,9 @@ final class Fields {
 
   static String name(String text, String field) throws BadLine {
     if (text.length() > MAX_NAME_CHARS) {
-      throw new BadLine(RejectReason.OUT_OF_RANGE, field + " '" + shorten(text) + "' is longer than "
-          + MAX_NAME_CHARS + " characters");
+      throw new BadLine(
+          RejectReason.OUT_OF_RANGE,
+          field + " '" + shorten(text) + "' is longer than " + MAX_NAME_CHARS + " characters");
     }
     return text;
   }
@@ -71,13 +72,15 @@ final class Fields {
     for (int i = 0; i < digits.length(); i++) {
       int d = Character.digit(digits.charAt(i), 16);
       if (d < 0) {
-        throw new BadLine(RejectReason.BAD_NUMBER, field + "=" + shorten(text) + " is not a hexadecimal number");
+        throw new BadLine(
+            RejectReason.BAD_NUMBER, field + "=" + shorten(text) + " is not a hexadecimal number");
       }
       if (significant > 0 || d != 0) {
         significant++;
       }
       if (significant > 16) {
-        throw new BadLine(RejectReason.OUT_OF_RANGE, field + "=" + shorten(text) + " does not fit in 64 bits");
+        throw new BadLine(
+            RejectReason.OUT_OF_RANGE, field + "=" + shorten(text) + " does not fit in 64 bits");
       }
       value = (value << 4) | d;
     }
@@ -96,11 +99,16 @@ final class Fields {
     for (int i = 0; i < text.length(); i++) {
       int d = text.charAt(i) - '0';
       if (d < 0 || d > 9) {
-        throw new BadLine(i == 0 && text.charAt(0) == '-' ? RejectReason.OUT_OF_RANGE : RejectReason.BAD_NUMBER,
-            field + "=" + shorten(text) + (text.charAt(0) == '-' ? " is negative" : " is not a decimal number"));
+        throw new BadLine(
+            i == 0 && text.charAt(0) == '-' ? RejectReason.OUT_OF_RANGE : RejectReason.BAD_NUMBER,
+            field
+                + "="
+                + shorten(text)
+                + (text.charAt(0) == '-' ? " is negative" : " is not a decimal number"));
       }
       if (value > (Long.MAX_VALUE - d) / 10) {
-        throw new BadLine(RejectReason.OUT_OF_RANGE, field + "=" + shorten(text) + " does not fit in 63 bits");
+        throw new BadLine(
+            RejectReason.OUT_OF_RANGE, field + "=" + shorten(text) + " does not fit in 63 bits");
       }
       value = value * 10 + d;
     }
@@ -119,7 +127,9 @@ final class Fields {
   /** A buffer size in bytes: positive and at most {@link #MAX_BYTES}. */
   static long size(long bytes, String field) throws BadLine {
     if (bytes <= 0 || bytes > MAX_BYTES) {
-      throw new BadLine(RejectReason.OUT_OF_RANGE, field + "=" + bytes + " is not a buffer size (1 byte to 1 TiB)");
+      throw new BadLine(
+          RejectReason.OUT_OF_RANGE,
+          field + "=" + bytes + " is not a buffer size (1 byte to 1 TiB)");
     }
     return bytes;
   }
@@ -130,7 +140,9 @@ final class Fields {
       case "TO_DEVICE" -> DmaDirection.TO_DEVICE;
       case "FROM_DEVICE" -> DmaDirection.FROM_DEVICE;
       case "NONE" -> DmaDirection.NONE;
-      default -> throw new BadLine(RejectReason.MALFORMED, "dir=" + shorten(text) + " is not a DMA direction");
+      default ->
+          throw new BadLine(
+              RejectReason.MALFORMED, "dir=" + shorten(text) + " is not a DMA direction");
     };
   }
 
@@ -148,7 +160,8 @@ final class Fields {
     long seconds = decimal(whole, field);
     long nanos = fraction.isEmpty() ? 0 : decimal(fraction, field) * pow10(9 - fraction.length());
     if (seconds > (Long.MAX_VALUE - nanos) / 1_000_000_000L) {
-      throw new BadLine(RejectReason.OUT_OF_RANGE, field + "=" + shorten(text) + " is beyond 292 years");
+      throw new BadLine(
+          RejectReason.OUT_OF_RANGE, field + "=" + shorten(text) + " is beyond 292 years");
     }
     return seconds * 1_000_000_000L + nanos;
   }
@@ -164,7 +177,8 @@ final class Fields {
   /** Kernel {@code __print_array} output: {@code {0x1000,0x2000}}, or {@code {}}. */
   static long[] hexArray(String text, String field) throws BadLine {
     if (text.length() < 2 || text.charAt(0) != '{' || text.charAt(text.length() - 1) != '}') {
-      throw new BadLine(RejectReason.MALFORMED, field + "=" + shorten(text) + " is not an array {a,b,...}");
+      throw new BadLine(
+          RejectReason.MALFORMED, field + "=" + shorten(text) + " is not an array {a,b,...}");
     }
     String inner = text.substring(1, text.length() - 1);
     if (inner.isEmpty()) {

@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
  * may hold '-', '/', '(' and spaces, so the PID is the first {@code -digits} followed by the CPU
  * column; the flags column has 4 characters before Linux 5.17 and 5 since, more on RT and
  * distribution kernels (CentOS Stream 9's 5.14 prints 7: {@code .......}), and trace-cmd omits it
- * unless asked; trace-cmd also pads the event name with spaces. Header lines ({@code #...},
- * {@code cpus=N}, {@code version = N}, {@code CPU N is empty}) are ignored.
+ * unless asked; trace-cmd also pads the event name with spaces. Header lines ({@code #...}, {@code
+ * cpus=N}, {@code version = N}, {@code CPU N is empty}) are ignored.
  *
  * <p>{@link #LINE} defines the format. Matching it costs microseconds a line, so lines are first
  * split by {@link #split}, a hand-written scan of the same grammar; a line the scan cannot split
@@ -21,20 +21,41 @@ import java.util.regex.Pattern;
  */
 final class FtraceParser extends KernelLineParser {
 
-  /** Characters of a flags column: 4 before Linux 5.17, 5 since, up to 8 on RT and distribution kernels. */
+  /**
+   * Characters of a flags column: 4 before Linux 5.17, 5 since, up to 8 on RT and distribution
+   * kernels.
+   */
   static final int MIN_FLAGS = 4;
+
   static final int MAX_FLAGS = 8;
 
-  static final Pattern LINE = Pattern.compile(
-      "^\\s*(.+?)-(\\d+)\\s+(?:\\(\\s*(?:\\d+|-+)\\)\\s+)?\\[(\\d{1,5})\\]\\s+"
-          + "(?:(\\S{" + MIN_FLAGS + "," + MAX_FLAGS + "})\\s+)?(\\d+\\.\\d+):\\s+(?:(\\w+):)?(\\w+):(?:\\s+(.*))?$");
-  /** The line shape with a bare integer timestamp: what counter trace clocks (counter, x86-tsc) print. */
-  private static final Pattern COUNTER_CLOCK = Pattern.compile(
-      "^\\s*(.+?)-(\\d+)\\s+(?:\\(\\s*(?:\\d+|-+)\\)\\s+)?\\[(\\d{1,5})\\]\\s+(?:(\\S{" + MIN_FLAGS + "," + MAX_FLAGS
-          + "})\\s+)?(\\d+):\\s.*$");
-  private static final Pattern LOST = Pattern.compile("^\\s*CPU:\\s*(\\d+) \\[LOST (\\d+) EVENTS\\]\\s*$");
-  private static final Pattern HEADER = Pattern.compile("^(?:#.*|\\s*|cpus=\\d+|version = .*|CPU \\d+ is empty|"
-      + "CPU\\d+ data recorded at offset=.*|\\s+\\d+ bytes in size.*)$");
+  static final Pattern LINE =
+      Pattern.compile(
+          "^\\s*(.+?)-(\\d+)\\s+(?:\\(\\s*(?:\\d+|-+)\\)\\s+)?\\[(\\d{1,5})\\]\\s+"
+              + "(?:(\\S{"
+              + MIN_FLAGS
+              + ","
+              + MAX_FLAGS
+              + "})\\s+)?(\\d+\\.\\d+):\\s+(?:(\\w+):)?(\\w+):(?:\\s+(.*))?$");
+
+  /**
+   * The line shape with a bare integer timestamp: what counter trace clocks (counter, x86-tsc)
+   * print.
+   */
+  private static final Pattern COUNTER_CLOCK =
+      Pattern.compile(
+          "^\\s*(.+?)-(\\d+)\\s+(?:\\(\\s*(?:\\d+|-+)\\)\\s+)?\\[(\\d{1,5})\\]\\s+(?:(\\S{"
+              + MIN_FLAGS
+              + ","
+              + MAX_FLAGS
+              + "})\\s+)?(\\d+):\\s.*$");
+
+  private static final Pattern LOST =
+      Pattern.compile("^\\s*CPU:\\s*(\\d+) \\[LOST (\\d+) EVENTS\\]\\s*$");
+  private static final Pattern HEADER =
+      Pattern.compile(
+          "^(?:#.*|\\s*|cpus=\\d+|version = .*|CPU \\d+ is empty|"
+              + "CPU\\d+ data recorded at offset=.*|\\s+\\d+ bytes in size.*)$");
 
   /** The parts of a line the decoder needs; system and body may be null. */
   record Split(String system, String event, String seconds, String body) {}
@@ -62,14 +83,22 @@ final class FtraceParser extends KernelLineParser {
     }
     Matcher lost = LOST.matcher(line);
     if (lost.matches()) {
-      throw new BadLine(RejectReason.TRUNCATED, "the kernel lost " + lost.group(2) + " events of CPU "
-          + lost.group(1) + " here: the trace has a gap");
+      throw new BadLine(
+          RejectReason.TRUNCATED,
+          "the kernel lost "
+              + lost.group(2)
+              + " events of CPU "
+              + lost.group(1)
+              + " here: the trace has a gap");
     }
     if (COUNTER_CLOCK.matcher(line).matches()) {
-      throw new BadLine(RejectReason.MALFORMED, "timestamp without a fraction: the trace used a counter clock "
-          + "(trace_clock counter or x86-tsc) whose unit is unknown; record with trace_clock local, global or mono");
+      throw new BadLine(
+          RejectReason.MALFORMED,
+          "timestamp without a fraction: the trace used a counter clock "
+              + "(trace_clock counter or x86-tsc) whose unit is unknown; record with trace_clock local, global or mono");
     }
-    throw new BadLine(RejectReason.MALFORMED, "not an ftrace line (TASK-PID [CPU] TIMESTAMP: EVENT: ...)");
+    throw new BadLine(
+        RejectReason.MALFORMED, "not an ftrace line (TASK-PID [CPU] TIMESTAMP: EVENT: ...)");
   }
 
   /** {@link #LINE} by hand, for the common shapes; null when unsure (the pattern then decides). */
@@ -133,10 +162,14 @@ final class FtraceParser extends KernelLineParser {
       return null;
     }
     int body = skipSpaces(line, i + 1);
-    return new Split(system, event, seconds, body < n && body > i + 1 ? line.substring(body) : null);
+    return new Split(
+        system, event, seconds, body < n && body > i + 1 ? line.substring(body) : null);
   }
 
-  /** {@code [digits]} preceded by spaces and, before them, an optional {@code (tgid)} and a {@code -pid}. */
+  /**
+   * {@code [digits]} preceded by spaces and, before them, an optional {@code (tgid)} and a {@code
+   * -pid}.
+   */
   private static boolean isCpuColumn(String line, int open) {
     int j = open + 1;
     while (j < line.length() && isDigit(line.charAt(j))) {
@@ -166,7 +199,10 @@ final class FtraceParser extends KernelLineParser {
     while (k >= 0 && isDigit(line.charAt(k))) {
       k--;
     }
-    return k < digitsEnd && k >= 1 && line.charAt(k) == '-' && line.substring(0, k).trim().length() > 0;
+    return k < digitsEnd
+        && k >= 1
+        && line.charAt(k) == '-'
+        && line.substring(0, k).trim().length() > 0;
   }
 
   /** {@code digits.digits:} between from and to. */

@@ -1,8 +1,8 @@
 package io.coiommu.producer.trace;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import io.coiommu.producer.RejectReason;
 import io.coiommu.producer.VmEvent;
@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The project's JSON lines: one object per line with the fields of {@link ProjectRecord#COLUMNS}
- * as keys; numbers as JSON numbers or as strings (so 64-bit addresses can be written in hex,
+ * The project's JSON lines: one object per line with the fields of {@link ProjectRecord#COLUMNS} as
+ * keys; numbers as JSON numbers or as strings (so 64-bit addresses can be written in hex,
  * "0x7f000000"); null or absent fields take the schema default. An unknown key is an error: a
  * misspelt field must not silently become a default.
  */
@@ -49,16 +49,18 @@ final class JsonLinesParser implements LineParser {
         }
         JsonToken value = p.nextToken();
         switch (value) {
-          case VALUE_NULL -> { }
+          case VALUE_NULL -> {}
           case VALUE_STRING, VALUE_NUMBER_INT -> {
             String v = p.getText().trim();
             if (!v.isEmpty()) {
               fields.put(canonical, v);
             }
           }
-          case VALUE_NUMBER_FLOAT -> throw new BadLine(RejectReason.BAD_NUMBER, key + "=" + p.getText()
-              + " is not a whole number");
-          default -> throw new BadLine(RejectReason.MALFORMED, key + " must be a string or a number");
+          case VALUE_NUMBER_FLOAT ->
+              throw new BadLine(
+                  RejectReason.BAD_NUMBER, key + "=" + p.getText() + " is not a whole number");
+          default ->
+              throw new BadLine(RejectReason.MALFORMED, key + " must be a string or a number");
         }
       }
       if (p.nextToken() != null) {

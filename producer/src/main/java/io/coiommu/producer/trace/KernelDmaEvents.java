@@ -11,10 +11,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Decodes the payload of the Linux {@code iommu:} and {@code dma:} tracepoints, as their
- * {@code TP_printk} format strings in include/trace/events/iommu.h and dma.h print them, whatever
- * tool (ftrace, trace-cmd, perf script) printed the line around it. See docs/traces.md for every
- * variant and what each becomes.
+ * Decodes the payload of the Linux {@code iommu:} and {@code dma:} tracepoints, as their {@code
+ * TP_printk} format strings in include/trace/events/iommu.h and dma.h print them, whatever tool
+ * (ftrace, trace-cmd, perf script) printed the line around it. See docs/traces.md for every variant
+ * and what each becomes.
  *
  * <p>It keeps two pieces of state, both bounded by what is mapped at once: the device most recently
  * attached to the IOMMU domain (iommu:map/unmap name no device), and the DMA ranges of each
@@ -27,9 +27,12 @@ final class KernelDmaEvents {
 
   private String attachedDevice = UNKNOWN_DEVICE;
   private long nextCallId = 1;
+
   /** The layer of the line decoded last: what {@link #pass} tells the merge. */
   private Layer lastLayer = Layer.OTHER;
+
   private final LayerMerge merge;
+
   /** Per device, per first physical address of an sg list: the ranges that dma_map_sg mapped. */
   private final Map<String, Map<Long, ArrayDeque<long[]>>> sgByDevice = new HashMap<>();
 
@@ -47,27 +50,43 @@ final class KernelDmaEvents {
     merge.finish(ready);
   }
 
-  /** Whether {@code event} (with its {@code system}, null when the tool printed none) is one this class decodes. */
+  /**
+   * Whether {@code event} (with its {@code system}, null when the tool printed none) is one this
+   * class decodes.
+   */
   static boolean knows(String system, String event) {
     if (system != null && !system.equals("iommu") && !system.equals("dma")) {
       return false;
     }
     return switch (event) {
-      case "map", "unmap", "io_page_fault", "attach_device_to_domain" -> system == null || system.equals("iommu");
-      case "dma_map_page", "dma_unmap_page", "dma_map_phys", "dma_unmap_phys", "dma_map_resource",
-          "dma_unmap_resource", "dma_map_sg", "dma_unmap_sg", "dma_alloc", "dma_free", "dma_alloc_pages",
-          "dma_free_pages", "dma_alloc_sgt", "dma_free_sgt" -> system == null || system.equals("dma");
+      case "map", "unmap", "io_page_fault", "attach_device_to_domain" ->
+          system == null || system.equals("iommu");
+      case "dma_map_page",
+          "dma_unmap_page",
+          "dma_map_phys",
+          "dma_unmap_phys",
+          "dma_map_resource",
+          "dma_unmap_resource",
+          "dma_map_sg",
+          "dma_unmap_sg",
+          "dma_alloc",
+          "dma_free",
+          "dma_alloc_pages",
+          "dma_free_pages",
+          "dma_alloc_sgt",
+          "dma_free_sgt" ->
+          system == null || system.equals("dma");
       default -> false;
     };
   }
 
   /**
-   * Decodes one tracepoint line whatever tool printed it: {@code system} may be null, the
-   * timestamp is the tool's seconds.fraction text, {@code body} null when the line ended after the
-   * event name.
+   * Decodes one tracepoint line whatever tool printed it: {@code system} may be null, the timestamp
+   * is the tool's seconds.fraction text, {@code body} null when the line ended after the event
+   * name.
    */
-  LineParser.Outcome decodeLine(String system, String event, String seconds, String body, List<VmEvent> out)
-      throws BadLine {
+  LineParser.Outcome decodeLine(
+      String system, String event, String seconds, String body, List<VmEvent> out) throws BadLine {
     if (!knows(system, event)) {
       return LineParser.Outcome.IGNORED;
     }
@@ -78,12 +97,14 @@ final class KernelDmaEvents {
     return decode(event, body, ts, out);
   }
 
-  private LineParser.Outcome decode(String event, String body, long ts, List<VmEvent> out) throws BadLine {
-    lastLayer = switch (event) {
-      case "map", "unmap" -> Layer.IOMMU;
-      case "io_page_fault", "attach_device_to_domain" -> Layer.OTHER;
-      default -> Layer.DMA_API;
-    };
+  private LineParser.Outcome decode(String event, String body, long ts, List<VmEvent> out)
+      throws BadLine {
+    lastLayer =
+        switch (event) {
+          case "map", "unmap" -> Layer.IOMMU;
+          case "io_page_fault", "attach_device_to_domain" -> Layer.OTHER;
+          default -> Layer.DMA_API;
+        };
     switch (event) {
       case "map" -> iommuMap(body, ts, out);
       case "unmap" -> iommuUnmap(body, ts, out);
@@ -121,8 +142,11 @@ final class KernelDmaEvents {
     long iova = Fields.address(Fields.required(f, "iova"), "iova");
     long paddr = Fields.address(Fields.required(f, "paddr"), "paddr");
     long size = Fields.size(Fields.decimal(Fields.required(f, "size"), "size"), "size");
-    out.add(new VmEvent(null, Events.map(ts, attachedDevice, iova, paddr, size, DmaDirection.BIDIRECTIONAL,
-        nextCallId++)));
+    out.add(
+        new VmEvent(
+            null,
+            Events.map(
+                ts, attachedDevice, iova, paddr, size, DmaDirection.BIDIRECTIONAL, nextCallId++)));
   }
 
   private void iommuUnmap(String body, long ts, List<VmEvent> out) throws BadLine {
@@ -189,13 +213,15 @@ final class KernelDmaEvents {
   private void alloc(String body, long ts, List<VmEvent> out) throws BadLine {
     String device = device(body);
     Map<String, String> f = Fields.keyValues(body);
-    DmaDirection dir = f.containsKey("dir") ? Fields.direction(f.get("dir")) : DmaDirection.BIDIRECTIONAL;
+    DmaDirection dir =
+        f.containsKey("dir") ? Fields.direction(f.get("dir")) : DmaDirection.BIDIRECTIONAL;
     long dma = Fields.address(Fields.required(f, "dma_addr"), "dma_addr");
     long size = Fields.size(Fields.decimal(Fields.required(f, "size"), "size"), "size");
     long phys = f.containsKey("phys_addr") ? Fields.address(f.get("phys_addr"), "phys_addr") : dma;
     if (dma == 0) {
       // The tracepoint prints dma_addr=0 for a failed allocation: nothing was mapped.
-      throw new BadLine(RejectReason.OUT_OF_RANGE, "dma_alloc with dma_addr=0 (a failed allocation)");
+      throw new BadLine(
+          RejectReason.OUT_OF_RANGE, "dma_alloc with dma_addr=0 (a failed allocation)");
     }
     out.add(new VmEvent(null, Events.alloc(ts, device, dma, phys, size, dir, nextCallId++)));
   }
@@ -226,8 +252,17 @@ final class KernelDmaEvents {
     long callId = nextCallId++;
     long share = evenShare(size, phys.length);
     for (int i = 0; i < phys.length; i++) {
-      out.add(new VmEvent(null, Events.alloc(ts, device, dma + share * i, phys[i], shareOf(size, share, i, phys.length),
-          dir, callId)));
+      out.add(
+          new VmEvent(
+              null,
+              Events.alloc(
+                  ts,
+                  device,
+                  dma + share * i,
+                  phys[i],
+                  shareOf(size, share, i, phys.length),
+                  dir,
+                  callId)));
     }
   }
 
@@ -243,16 +278,21 @@ final class KernelDmaEvents {
     }
     long share = evenShare(size, phys.length);
     for (int i = 0; i < phys.length; i++) {
-      out.add(new VmEvent(null, Events.free(ts, device, dma + share * i, phys[i], shareOf(size, share, i, phys.length))));
+      out.add(
+          new VmEvent(
+              null,
+              Events.free(
+                  ts, device, dma + share * i, phys[i], shareOf(size, share, i, phys.length))));
     }
   }
 
   /**
-   * dma_map_sg: "dir=%s [nents=%d/%d ents=%d/%d[ [TRUNCATED]]] dma_addrs={..} sizes={..} phys_addrs={..}".
-   * There are nents physical entries and ents DMA segments (an IOMMU may merge entries into fewer
-   * segments). With as many of each, entry i is segment i. When they differ, the tracepoint does
-   * not say which entry went where: each entry is given an even share of the bytes, laid along the
-   * segments in order. A [TRUNCATED] line lists only the first 128 of each; only those are mapped.
+   * dma_map_sg: "dir=%s [nents=%d/%d ents=%d/%d[ [TRUNCATED]]] dma_addrs={..} sizes={..}
+   * phys_addrs={..}". There are nents physical entries and ents DMA segments (an IOMMU may merge
+   * entries into fewer segments). With as many of each, entry i is segment i. When they differ, the
+   * tracepoint does not say which entry went where: each entry is given an even share of the bytes,
+   * laid along the segments in order. A [TRUNCATED] line lists only the first 128 of each; only
+   * those are mapped.
    */
   private void mapSg(String body, long ts, List<VmEvent> out) throws BadLine {
     String device = device(body);
@@ -262,8 +302,9 @@ final class KernelDmaEvents {
     long[] sizes = Fields.hexArray(Fields.required(f, "sizes"), "sizes");
     long[] phys = Fields.hexArray(Fields.required(f, "phys_addrs"), "phys_addrs");
     if (dma.length != sizes.length) {
-      throw new BadLine(RejectReason.MALFORMED, "dma_map_sg lists " + dma.length + " dma_addrs but " + sizes.length
-          + " sizes");
+      throw new BadLine(
+          RejectReason.MALFORMED,
+          "dma_map_sg lists " + dma.length + " dma_addrs but " + sizes.length + " sizes");
     }
     if (dma.length == 0 || phys.length == 0) {
       throw new BadLine(RejectReason.TRUNCATED, "dma_map_sg with an empty list");
@@ -295,8 +336,10 @@ final class KernelDmaEvents {
         ranges.add(new long[] {iova, bytes, phys[i]});
       }
     }
-    sgByDevice.computeIfAbsent(device, d -> new HashMap<>())
-        .computeIfAbsent(phys[0], p -> new ArrayDeque<>()).add(flatten(ranges));
+    sgByDevice
+        .computeIfAbsent(device, d -> new HashMap<>())
+        .computeIfAbsent(phys[0], p -> new ArrayDeque<>())
+        .add(flatten(ranges));
   }
 
   /**
@@ -328,11 +371,16 @@ final class KernelDmaEvents {
       return;
     }
     for (int i = 0; i < ranges.length; i += 3) {
-      out.add(new VmEvent(null, Events.unmap(ts, device, ranges[i], ranges[i + 2], ranges[i + 1], callId)));
+      out.add(
+          new VmEvent(
+              null, Events.unmap(ts, device, ranges[i], ranges[i + 2], ranges[i + 1], callId)));
     }
   }
 
-  /** Bytes per entry when {@code parts} entries share {@code total} evenly: the tracepoint gives no per-entry size. */
+  /**
+   * Bytes per entry when {@code parts} entries share {@code total} evenly: the tracepoint gives no
+   * per-entry size.
+   */
   private static long evenShare(long total, int parts) {
     return Math.max(1, total / parts);
   }

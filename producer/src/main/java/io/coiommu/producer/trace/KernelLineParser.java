@@ -5,8 +5,8 @@ import java.util.Deque;
 import java.util.List;
 
 /**
- * What the tools that print the kernel's iommu: and dma: tracepoints (ftrace, perf script) share: the payload
- * decoder, and the merge that counts a buffer once when both layers show it.
+ * What the tools that print the kernel's iommu: and dma: tracepoints (ftrace, perf script) share:
+ * the payload decoder, and the merge that counts a buffer once when both layers show it.
  */
 abstract class KernelLineParser implements LineParser {
 

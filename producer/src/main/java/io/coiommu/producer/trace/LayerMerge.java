@@ -14,24 +14,34 @@ import java.util.TreeMap;
 import java.util.function.LongSupplier;
 
 /**
- * Counts a buffer once when a trace holds both kernel layers (docs/traces.md, "Both layers"). The DMA-API line
- * wins: it names the device, the direction and the scatter-gather call. An {@code iommu:map} whose iova range a
- * DMA-API map or alloc also covers, within {@link #HOLD_NS} of trace time, lies under that call (dma-iommu.c maps
- * the IOMMU page table inside {@code dma_map_*} / {@code dma_alloc_*}, whose tracepoint fires after it) and is
- * dropped; one no DMA-API line claims is the guest's own IOMMU mapping and passes. {@code iommu:unmap} is by range,
- * as the IOMMU API is: the parts of it over dropped mappings are dropped, the parts over passed mappings pass as one
- * unmap per mapping piece (one guest call), and one that covers no mapping known here passes as it is (the emulator
- * then reports the unknown unmap). Lazy-mode unmaps that come late and cover several buffers are handled alike.
+ * Counts a buffer once when a trace holds both kernel layers (docs/traces.md, "Both layers"). The
+ * DMA-API line wins: it names the device, the direction and the scatter-gather call. An {@code
+ * iommu:map} whose iova range a DMA-API map or alloc also covers, within {@link #HOLD_NS} of trace
+ * time, lies under that call (dma-iommu.c maps the IOMMU page table inside {@code dma_map_*} /
+ * {@code dma_alloc_*}, whose tracepoint fires after it) and is dropped; one no DMA-API line claims
+ * is the guest's own IOMMU mapping and passes. {@code iommu:unmap} is by range, as the IOMMU API
+ * is: the parts of it over dropped mappings are dropped, the parts over passed mappings pass as one
+ * unmap per mapping piece (one guest call), and one that covers no mapping known here passes as it
+ * is (the emulator then reports the unknown unmap). Lazy-mode unmaps that come late and cover
+ * several buffers are handled alike.
  *
- * <p>To decide, an {@code iommu:map} is held up to {@link #HOLD_NS} with every event after it, so the order of
- * events and their times are kept. Memory: the events of one hold window, plus one entry per live IOMMU mapping.
+ * <p>To decide, an {@code iommu:map} is held up to {@link #HOLD_NS} with every event after it, so
+ * the order of events and their times are kept. Memory: the events of one hold window, plus one
+ * entry per live IOMMU mapping.
  */
 final class LayerMerge {
 
-  /** How long an iommu:map waits for the DMA-API line of its call: far above the microseconds between the two. */
+  /**
+   * How long an iommu:map waits for the DMA-API line of its call: far above the microseconds
+   * between the two.
+   */
   static final long HOLD_NS = 10_000_000L;
 
-  private enum Kind { PLAIN, IOMMU_MAP, IOMMU_UNMAP }
+  private enum Kind {
+    PLAIN,
+    IOMMU_MAP,
+    IOMMU_UNMAP
+  }
 
   private static final class Held {
     final VmEvent event;
@@ -50,10 +60,13 @@ final class LayerMerge {
   private final Rejects counts;
   private final LongSupplier callIds;
   private final ArrayDeque<Held> queue = new ArrayDeque<>();
+
   /** Held iommu:maps not yet claimed, oldest first. */
   private final ArrayDeque<Held> pending = new ArrayDeque<>();
+
   /** DMA-API maps of the last {@link #HOLD_NS}: ts, iova start, iova end. */
   private final ArrayDeque<long[]> recentDmaMaps = new ArrayDeque<>();
+
   /** The IOMMU layer's live mappings by iova start, never overlapping. */
   private final TreeMap<Long, Mapping> domain = new TreeMap<>();
 
@@ -62,7 +75,9 @@ final class LayerMerge {
     this.callIds = callIds;
   }
 
-  /** Takes the checked events of one line of {@code layer} and passes on, in order, what is decided. */
+  /**
+   * Takes the checked events of one line of {@code layer} and passes on, in order, what is decided.
+   */
   void accept(List<VmEvent> line, Layer layer, Deque<VmEvent> ready) {
     for (VmEvent e : line) {
       TraceEvent t = e.event();
@@ -72,7 +87,8 @@ final class LayerMerge {
         kind = Kind.IOMMU_MAP;
       } else if (layer == Layer.IOMMU && type == EventType.DMA_UNMAP) {
         kind = Kind.IOMMU_UNMAP;
-      } else if (layer == Layer.DMA_API && (type == EventType.DMA_MAP || type == EventType.DMA_ALLOC)) {
+      } else if (layer == Layer.DMA_API
+          && (type == EventType.DMA_MAP || type == EventType.DMA_ALLOC)) {
         claimUnder(t);
       }
       Held h = new Held(e, kind);
@@ -95,7 +111,10 @@ final class LayerMerge {
   private void release(long now, boolean end, Deque<VmEvent> ready) {
     while (!queue.isEmpty()) {
       Held h = queue.peekFirst();
-      if (h.kind == Kind.IOMMU_MAP && !h.claimed && !end && now - h.event.event().getTsNs() <= HOLD_NS) {
+      if (h.kind == Kind.IOMMU_MAP
+          && !h.claimed
+          && !end
+          && now - h.event.event().getTsNs() <= HOLD_NS) {
         return;
       }
       queue.pollFirst();
@@ -122,7 +141,8 @@ final class LayerMerge {
     for (Iterator<Held> it = pending.iterator(); it.hasNext(); ) {
       Held h = it.next();
       TraceEvent m = h.event.event();
-      if (overlaps(m.getIova(), m.getIova() + m.getBytes(), start, end) && ts - m.getTsNs() <= HOLD_NS) {
+      if (overlaps(m.getIova(), m.getIova() + m.getBytes(), start, end)
+          && ts - m.getTsNs() <= HOLD_NS) {
         claim(h);
         it.remove();
       }
@@ -136,7 +156,8 @@ final class LayerMerge {
   /** The DMA-API line came first (no kernel prints it so, but the rule should not depend on it). */
   private boolean underRecentDmaMap(TraceEvent m) {
     for (long[] d : recentDmaMaps) {
-      if (m.getTsNs() - d[0] <= HOLD_NS && overlaps(m.getIova(), m.getIova() + m.getBytes(), d[1], d[2])) {
+      if (m.getTsNs() - d[0] <= HOLD_NS
+          && overlaps(m.getIova(), m.getIova() + m.getBytes(), d[1], d[2])) {
         return true;
       }
     }
@@ -150,7 +171,10 @@ final class LayerMerge {
     track(t.getIova(), t.getIova() + t.getBytes(), true);
   }
 
-  /** A new IOMMU mapping replaces whatever the table still held over its range (an unmap the trace lost). */
+  /**
+   * A new IOMMU mapping replaces whatever the table still held over its range (an unmap the trace
+   * lost).
+   */
   private void track(long start, long end, boolean claimed) {
     cut(start, end, null);
     domain.put(start, new Mapping(end, claimed));
@@ -172,18 +196,23 @@ final class LayerMerge {
     }
     long callId = callIds.getAsLong();
     for (long[] piece : own) {
-      ready.add(new VmEvent(e.vm(), Events.unmap(t.getTsNs(), t.getDevice(), piece[0], null, piece[1] - piece[0],
-          callId)));
+      ready.add(
+          new VmEvent(
+              e.vm(),
+              Events.unmap(
+                  t.getTsNs(), t.getDevice(), piece[0], null, piece[1] - piece[0], callId)));
     }
   }
 
   /**
-   * Removes [start, end) from the tracked mappings, keeping what lies outside it; the removed pieces of mappings
-   * no DMA-API call claimed go to {@code own} (when given). Whether the range touched any mapping.
+   * Removes [start, end) from the tracked mappings, keeping what lies outside it; the removed
+   * pieces of mappings no DMA-API call claimed go to {@code own} (when given). Whether the range
+   * touched any mapping.
    */
   private boolean cut(long start, long end, List<long[]> own) {
     Map.Entry<Long, Mapping> first = domain.floorEntry(start);
-    Long from = first != null && first.getValue().end() > start ? first.getKey() : domain.ceilingKey(start);
+    Long from =
+        first != null && first.getValue().end() > start ? first.getKey() : domain.ceilingKey(start);
     boolean any = false;
     while (from != null && from < end) {
       Mapping m = domain.remove(from);

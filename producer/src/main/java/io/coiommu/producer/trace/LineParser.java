@@ -21,8 +21,8 @@ interface LineParser {
   Outcome parse(String line, long lineNumber, List<VmEvent> out) throws BadLine;
 
   /**
-   * Passes on the events of the line parsed last, once checked; a parser whose format shows one buffer in two layers
-   * may hold them a while (in order) or drop the duplicate.
+   * Passes on the events of the line parsed last, once checked; a parser whose format shows one
+   * buffer in two layers may hold them a while (in order) or drop the duplicate.
    */
   default void pass(List<VmEvent> checked, Deque<VmEvent> ready) {
     ready.addAll(checked);

@@ -14,14 +14,17 @@ import java.util.Arrays;
 /**
  * Reads a text trace line by line without trusting it: a line longer than {@link #MAX_LINE_BYTES}
  * is cut (its rest skipped, not buffered, so a 10 MB line costs no 10 MB), and a line holding NUL
- * or other control bytes, or bytes that are not UTF-8, is flagged as binary. Line numbers start at 1.
+ * or other control bytes, or bytes that are not UTF-8, is flagged as binary. Line numbers start at
+ * 1.
  */
 final class LineReader implements AutoCloseable {
 
   /** Far above the longest real line (a dma_map_sg line of 128 ranges is about 8 KiB). */
   static final int MAX_LINE_BYTES = 1 << 20;
 
-  /** One line: its text (or its start, for a line too long), and what is wrong with it, if anything. */
+  /**
+   * One line: its text (or its start, for a line too long), and what is wrong with it, if anything.
+   */
   record Line(long number, String text, RejectReason problem, long length) {}
 
   private final InputStream in;
@@ -30,9 +33,11 @@ final class LineReader implements AutoCloseable {
   private int limit;
   private byte[] line = new byte[256];
   private long number;
-  private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-      .onMalformedInput(CodingErrorAction.REPORT)
-      .onUnmappableCharacter(CodingErrorAction.REPORT);
+  private final CharsetDecoder utf8 =
+      StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT);
 
   LineReader(InputStream in) {
     this.in = in;
@@ -65,7 +70,8 @@ final class LineReader implements AutoCloseable {
       int copy = Math.min(n, room);
       if (copy > 0) {
         if (kept + copy > line.length) {
-          line = Arrays.copyOf(line, Math.min(MAX_LINE_BYTES, Math.max(kept + copy, line.length * 2)));
+          line =
+              Arrays.copyOf(line, Math.min(MAX_LINE_BYTES, Math.max(kept + copy, line.length * 2)));
         }
         System.arraycopy(buf, start, line, kept, copy);
         kept += copy;

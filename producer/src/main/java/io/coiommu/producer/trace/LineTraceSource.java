@@ -7,9 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A text trace read line by line through a {@link LineParser}: every line is counted, every bad
- * one rejected with its number and reason, and the rest streamed as events, holding no more than
- * one line's events at a time.
+ * A text trace read line by line through a {@link LineParser}: every line is counted, every bad one
+ * rejected with its number and reason, and the rest streamed as events, holding no more than one
+ * line's events at a time.
  */
 final class LineTraceSource extends RecordedTraceSource {
 
@@ -19,7 +19,8 @@ final class LineTraceSource extends RecordedTraceSource {
   private final List<VmEvent> lineEvents = new ArrayList<>();
   private final List<VmEvent> checked = new ArrayList<>();
 
-  LineTraceSource(String description, LineReader reader, LineParser parser, VmOrder order, Rejects rejects) {
+  LineTraceSource(
+      String description, LineReader reader, LineParser parser, VmOrder order, Rejects rejects) {
     super(description, rejects);
     this.reader = reader;
     this.parser = parser;
@@ -34,8 +35,11 @@ final class LineTraceSource extends RecordedTraceSource {
     } catch (IOException e) {
       // A damaged compressed trace, cut short or corrupt: what was read stands, the rest is lost.
       rejects.countLine();
-      rejects.reject(reader.linesRead() + 1, RejectReason.BINARY, "unreadable input, the rest of the file is lost: "
-          + e.getMessage(), "");
+      rejects.reject(
+          reader.linesRead() + 1,
+          RejectReason.BINARY,
+          "unreadable input, the rest of the file is lost: " + e.getMessage(),
+          "");
       parser.finish(ready);
       return false;
     }
@@ -45,9 +49,13 @@ final class LineTraceSource extends RecordedTraceSource {
     }
     rejects.countLine();
     if (line.problem() != null) {
-      rejects.reject(line.number(), line.problem(), line.problem() == RejectReason.LINE_TOO_LONG
-          ? "line of " + line.length() + " bytes (at most " + LineReader.MAX_LINE_BYTES + ")"
-          : "binary data: control bytes or invalid UTF-8", line.text());
+      rejects.reject(
+          line.number(),
+          line.problem(),
+          line.problem() == RejectReason.LINE_TOO_LONG
+              ? "line of " + line.length() + " bytes (at most " + LineReader.MAX_LINE_BYTES + ")"
+              : "binary data: control bytes or invalid UTF-8",
+          line.text());
       return true;
     }
     lineEvents.clear();

@@ -6,10 +6,10 @@ import io.coiommu.producer.VmIdentity;
 import java.util.List;
 
 /**
- * The project's CSV: a header naming the columns (any order, any subset of
- * {@link ProjectRecord#COLUMNS} that includes tsNs and type), then one event per line, fields
- * separated by commas without quoting. Empty fields take the schema default; numbers are decimal,
- * or hexadecimal with 0x. Lines starting with # are comments.
+ * The project's CSV: a header naming the columns (any order, any subset of {@link
+ * ProjectRecord#COLUMNS} that includes tsNs and type), then one event per line, fields separated by
+ * commas without quoting. Empty fields take the schema default; numbers are decimal, or hexadecimal
+ * with 0x. Lines starting with # are comments.
  */
 final class ProjectCsvParser implements LineParser {
 
@@ -31,20 +31,27 @@ final class ProjectCsvParser implements LineParser {
       return Outcome.IGNORED;
     }
     if (cells.length < columns.length) {
-      throw new BadLine(RejectReason.TRUNCATED, "has " + cells.length + " fields, the header names " + columns.length);
+      throw new BadLine(
+          RejectReason.TRUNCATED,
+          "has " + cells.length + " fields, the header names " + columns.length);
     }
     if (cells.length > columns.length) {
-      throw new BadLine(RejectReason.MALFORMED, "has " + cells.length + " fields, the header names " + columns.length);
+      throw new BadLine(
+          RejectReason.MALFORMED,
+          "has " + cells.length + " fields, the header names " + columns.length);
     }
-    out.add(ProjectRecord.decode(field -> {
-      for (int i = 0; i < columns.length; i++) {
-        if (field.equals(columns[i])) {
-          String v = cells[i].trim();
-          return v.isEmpty() ? null : v;
-        }
-      }
-      return null;
-    }, identity));
+    out.add(
+        ProjectRecord.decode(
+            field -> {
+              for (int i = 0; i < columns.length; i++) {
+                if (field.equals(columns[i])) {
+                  String v = cells[i].trim();
+                  return v.isEmpty() ? null : v;
+                }
+              }
+              return null;
+            },
+            identity));
     return Outcome.EVENTS;
   }
 
@@ -53,8 +60,13 @@ final class ProjectCsvParser implements LineParser {
     for (int i = 0; i < cells.length; i++) {
       names[i] = ProjectRecord.canonical(cells[i]);
       if (names[i] == null) {
-        throw new BadLine(RejectReason.MALFORMED, "header: unknown column '" + Fields.shorten(cells[i].trim())
-            + "' (columns: " + String.join(",", ProjectRecord.COLUMNS) + ")");
+        throw new BadLine(
+            RejectReason.MALFORMED,
+            "header: unknown column '"
+                + Fields.shorten(cells[i].trim())
+                + "' (columns: "
+                + String.join(",", ProjectRecord.COLUMNS)
+                + ")");
       }
     }
     List<String> given = List.of(names);

@@ -12,14 +12,25 @@ import java.util.Locale;
 /**
  * One event of the project's own CSV or JSON-lines format: the fields of the TraceEvent schema by
  * name, plus {@code vm}. Each event type must carry the fields it uses (a map needs device, iova,
- * gpa and bytes...), so a hand-written trace with a missing field is rejected with its name
- * rather than replayed with a zero.
+ * gpa and bytes...), so a hand-written trace with a missing field is rejected with its name rather
+ * than replayed with a zero.
  */
 final class ProjectRecord {
 
   /** Column names in the order the documented CSV header uses. */
-  static final List<String> COLUMNS = List.of("tsNs", "vm", "type", "device", "iova", "gpa", "bytes", "direction",
-      "callId", "guestMemoryBytes", "host");
+  static final List<String> COLUMNS =
+      List.of(
+          "tsNs",
+          "vm",
+          "type",
+          "device",
+          "iova",
+          "gpa",
+          "bytes",
+          "direction",
+          "callId",
+          "guestMemoryBytes",
+          "host");
 
   /** Reads one named field of the record being decoded; null when absent or empty. */
   interface Source {
@@ -28,7 +39,9 @@ final class ProjectRecord {
 
   private ProjectRecord() {}
 
-  /** Header names are matched without regard to case or underscores: {@code ts_ns} is {@code tsNs}. */
+  /**
+   * Header names are matched without regard to case or underscores: {@code ts_ns} is {@code tsNs}.
+   */
   static String canonical(String name) {
     String n = name.trim().replace("_", "").toLowerCase(Locale.ROOT);
     for (String c : COLUMNS) {
@@ -51,7 +64,8 @@ final class ProjectRecord {
       type = EventType.UNKNOWN;
     }
     if (type == EventType.UNKNOWN) {
-      throw new BadLine(RejectReason.UNKNOWN_EVENT, "unknown event type '" + Fields.shorten(typeText) + "'");
+      throw new BadLine(
+          RejectReason.UNKNOWN_EVENT, "unknown event type '" + Fields.shorten(typeText) + "'");
     }
     String vm = s.get("vm");
     if (vm == null) {
@@ -70,9 +84,12 @@ final class ProjectRecord {
     long guestBytes = 0;
     String host = s.get("host") == null ? "" : s.get("host").trim();
     switch (type) {
-      case VM_START -> guestBytes = Fields.size(Fields.number(need(s, "guestMemoryBytes", type), "guestMemoryBytes"),
-          "guestMemoryBytes");
-      case VM_STOP -> { }
+      case VM_START ->
+          guestBytes =
+              Fields.size(
+                  Fields.number(need(s, "guestMemoryBytes", type), "guestMemoryBytes"),
+                  "guestMemoryBytes");
+      case VM_STOP -> {}
       case DMA_MAP, DMA_ALLOC -> {
         needDevice(device, type);
         iova = Fields.number(need(s, "iova", type), "iova");
@@ -103,7 +120,8 @@ final class ProjectRecord {
       }
       default -> throw new BadLine(RejectReason.UNKNOWN_EVENT, "unknown event type " + type);
     }
-    return new VmEvent(vm, new TraceEvent(type, ts, device, iova, gpa, bytes, dir, callId, guestBytes, host));
+    return new VmEvent(
+        vm, new TraceEvent(type, ts, device, iova, gpa, bytes, dir, callId, guestBytes, host));
   }
 
   private static String need(Source s, String field, EventType type) throws BadLine {

@@ -19,24 +19,32 @@ import java.util.regex.Pattern;
  * guest invalidation (vtd_page_walk_one: a map, or an unmap when perm is 0; every vtd_inv_* event
  * starts a new guest call), and virtio-balloon page reports. Other events are ignored.
  *
- * <p>Lines without the PID@time prefix carry no time: they are given one microsecond each, in
- * file order, and docs/traces.md says so.
+ * <p>Lines without the PID@time prefix carry no time: they are given one microsecond each, in file
+ * order, and docs/traces.md says so.
  */
 final class QemuLogParser implements LineParser {
 
-  static final Pattern LINE = Pattern.compile("^(?:(\\d+)@(\\d+)\\.(\\d{1,9}):)?([a-z][a-z0-9_]*)(?: (.*))?$");
-  private static final Pattern VTD_WALK = Pattern.compile(
-      "domain 0x([0-9a-fA-F]+) iova 0x([0-9a-fA-F]+) -> gpa 0x([0-9a-fA-F]+) mask 0x([0-9a-fA-F]+) perm (\\d+)");
+  static final Pattern LINE =
+      Pattern.compile("^(?:(\\d+)@(\\d+)\\.(\\d{1,9}):)?([a-z][a-z0-9_]*)(?: (.*))?$");
+  private static final Pattern VTD_WALK =
+      Pattern.compile(
+          "domain 0x([0-9a-fA-F]+) iova 0x([0-9a-fA-F]+) -> gpa 0x([0-9a-fA-F]+) mask 0x([0-9a-fA-F]+) perm (\\d+)");
   private static final Pattern BALLOON_GPA = Pattern.compile(".*gpa: 0x([0-9a-fA-F]+)\\s*$");
   private static final Pattern BALLOON_TARGET = Pattern.compile(".*num_pages: (\\d+).*");
-  private static final Pattern BALLOON_ACTUAL = Pattern.compile("(?:num_pages: (\\d+) )?actual: (\\d+).*");
+  private static final Pattern BALLOON_ACTUAL =
+      Pattern.compile("(?:num_pages: (\\d+) )?actual: (\\d+).*");
   private static final long NO_TIME_STEP_NS = 1_000;
   private static final int VIRTIO_IOMMU_MAP_F_READ = 1;
   private static final int VIRTIO_IOMMU_MAP_F_WRITE = 2;
 
   private final Map<Long, String> endpointOfDomain = new HashMap<>();
-  /** Per virtio-iommu domain, live mappings by start: {end, gpa}. A range unmap removes all it covers. */
+
+  /**
+   * Per virtio-iommu domain, live mappings by start: {end, gpa}. A range unmap removes all it
+   * covers.
+   */
   private final Map<Long, TreeMap<Long, long[]>> mappings = new HashMap<>();
+
   private long nextCallId = 1;
   private long vtdCallId;
   private long balloonTargetPages = -1;
@@ -49,7 +57,8 @@ final class QemuLogParser implements LineParser {
     }
     Matcher m = LINE.matcher(line);
     if (!m.matches()) {
-      throw new BadLine(RejectReason.MALFORMED, "not a QEMU trace log line ([PID@SECONDS.MICROS:]EVENT ARGS)");
+      throw new BadLine(
+          RejectReason.MALFORMED, "not a QEMU trace log line ([PID@SECONDS.MICROS:]EVENT ARGS)");
     }
     String event = m.group(4);
     String args = m.group(5) == null ? "" : m.group(5);
@@ -102,7 +111,8 @@ final class QemuLogParser implements LineParser {
 
   /** A virtio-iommu endpoint id is a PCI requester id: bus << 8 | devfn. */
   static String bdf(long endpoint) {
-    return String.format("0000:%02x:%02x.%x", (endpoint >> 8) & 0xff, (endpoint >> 3) & 0x1f, endpoint & 0x7);
+    return String.format(
+        "0000:%02x:%02x.%x", (endpoint >> 8) & 0xff, (endpoint >> 3) & 0x1f, endpoint & 0x7);
   }
 
   /** "domain=%d virt_start=0x%x virt_end=0x%x phys_start=0x%x flags=%d" (virt_end inclusive). */
@@ -119,13 +129,19 @@ final class QemuLogParser implements LineParser {
     long bytes = Fields.size(end - start + 1, "virt_end - virt_start + 1");
     boolean read = (flags & VIRTIO_IOMMU_MAP_F_READ) != 0;
     boolean write = (flags & VIRTIO_IOMMU_MAP_F_WRITE) != 0;
-    DmaDirection dir = read && !write ? DmaDirection.TO_DEVICE
-        : write && !read ? DmaDirection.FROM_DEVICE : DmaDirection.BIDIRECTIONAL;
+    DmaDirection dir =
+        read && !write
+            ? DmaDirection.TO_DEVICE
+            : write && !read ? DmaDirection.FROM_DEVICE : DmaDirection.BIDIRECTIONAL;
     mappings.computeIfAbsent(domain, d -> new TreeMap<>()).put(start, new long[] {end, phys});
-    out.add(new VmEvent(null, Events.map(ts, device(domain), start, phys, bytes, dir, nextCallId++)));
+    out.add(
+        new VmEvent(null, Events.map(ts, device(domain), start, phys, bytes, dir, nextCallId++)));
   }
 
-  /** "domain=%d virt_start=0x%x virt_end=0x%x": removes every mapping inside the range, as QEMU does. */
+  /**
+   * "domain=%d virt_start=0x%x virt_end=0x%x": removes every mapping inside the range, as QEMU
+   * does.
+   */
   private void virtioUnmap(String args, long ts, List<VmEvent> out) throws BadLine {
     Map<String, String> f = Fields.keyValues(args);
     long domain = Fields.decimal(Fields.required(f, "domain"), "domain");
@@ -140,15 +156,26 @@ final class QemuLogParser implements LineParser {
       Map<Long, long[]> covered = live.subMap(start, true, end, true);
       for (Map.Entry<Long, long[]> e : covered.entrySet()) {
         long[] m = e.getValue();
-        out.add(new VmEvent(null, Events.unmap(ts, device(domain), e.getKey(), m[1], m[0] - e.getKey() + 1, 0)));
+        out.add(
+            new VmEvent(
+                null,
+                Events.unmap(ts, device(domain), e.getKey(), m[1], m[0] - e.getKey() + 1, 0)));
         any = true;
       }
       covered.clear();
     }
     if (!any) {
       // Nothing mapped there as far as this trace knows; the emulator decides what that means.
-      out.add(new VmEvent(null, Events.unmap(ts, device(domain), start, null,
-          Fields.size(end - start + 1, "virt_end - virt_start + 1"), 0)));
+      out.add(
+          new VmEvent(
+              null,
+              Events.unmap(
+                  ts,
+                  device(domain),
+                  start,
+                  null,
+                  Fields.size(end - start + 1, "virt_end - virt_start + 1"),
+                  0)));
     }
   }
 
@@ -156,8 +183,10 @@ final class QemuLogParser implements LineParser {
   private void vtdWalk(String args, long ts, List<VmEvent> out) throws BadLine {
     Matcher w = VTD_WALK.matcher(args);
     if (!w.matches()) {
-      throw new BadLine(RejectReason.MALFORMED, "vtd_page_walk_one arguments not as 'domain 0x.. iova 0x.. -> gpa 0x.. "
-          + "mask 0x.. perm N'");
+      throw new BadLine(
+          RejectReason.MALFORMED,
+          "vtd_page_walk_one arguments not as 'domain 0x.. iova 0x.. -> gpa 0x.. "
+              + "mask 0x.. perm N'");
     }
     long domain = Fields.address(w.group(1), "domain");
     long iova = Fields.address(w.group(2), "iova");
@@ -172,8 +201,10 @@ final class QemuLogParser implements LineParser {
     if (vtdCallId == 0) {
       vtdCallId = nextCallId++;
     }
-    DmaDirection dir = perm == 1 ? DmaDirection.TO_DEVICE : perm == 2 ? DmaDirection.FROM_DEVICE
-        : DmaDirection.BIDIRECTIONAL;
+    DmaDirection dir =
+        perm == 1
+            ? DmaDirection.TO_DEVICE
+            : perm == 2 ? DmaDirection.FROM_DEVICE : DmaDirection.BIDIRECTIONAL;
     out.add(new VmEvent(null, Events.map(ts, device, iova, gpa, bytes, dir, vtdCallId)));
   }
 
@@ -185,7 +216,12 @@ final class QemuLogParser implements LineParser {
   private void balloonPage(String args, long ts, List<VmEvent> out) throws BadLine {
     long gpa = Fields.address(group(BALLOON_GPA, args, "virtio_balloon_handle_output", 1), "gpa");
     boolean deflating = balloonTargetPages >= 0 && balloonTargetPages < balloonActualPages;
-    out.add(new VmEvent(null, deflating ? Events.balloonDeflate(ts, gpa, 4096) : Events.balloonInflate(ts, gpa, 4096)));
+    out.add(
+        new VmEvent(
+            null,
+            deflating
+                ? Events.balloonDeflate(ts, gpa, 4096)
+                : Events.balloonInflate(ts, gpa, 4096)));
   }
 
   private static String group(Pattern p, String args, String event, int group) throws BadLine {

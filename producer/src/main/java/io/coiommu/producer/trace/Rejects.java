@@ -24,6 +24,7 @@ public final class Rejects implements AutoCloseable {
 
   /** Rejected text is kept up to this many characters: enough to see what was wrong. */
   static final int KEPT_TEXT_CHARS = 1000;
+
   static final String HEADER = "# coiommu rejects v1: file\tline\treason\tdetail\ttext";
 
   private final String file;
@@ -48,7 +49,10 @@ public final class Rejects implements AutoCloseable {
     ignored++;
   }
 
-  /** An iommu: line that showed a buffer a DMA-API line already shows: read, counted here, not replayed. */
+  /**
+   * An iommu: line that showed a buffer a DMA-API line already shows: read, counted here, not
+   * replayed.
+   */
   void countMerged() {
     merged++;
   }
@@ -71,21 +75,40 @@ public final class Rejects implements AutoCloseable {
         out.write(HEADER);
         out.newLine();
       }
-      out.write(escape(file) + '\t' + line + '\t' + reason + '\t' + escape(detail) + '\t' + escape(clip(text)));
+      out.write(
+          escape(file)
+              + '\t'
+              + line
+              + '\t'
+              + reason
+              + '\t'
+              + escape(detail)
+              + '\t'
+              + escape(clip(text)));
       out.newLine();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write rejects file " + policy.rejectsFile().orElseThrow(), e);
+      throw new UncheckedIOException(
+          "cannot write rejects file " + policy.rejectsFile().orElseThrow(), e);
     }
   }
 
   public RejectStats stats() {
-    return new RejectStats(lines, ignored, rejected, byReason,
-        rejected > 0 ? policy.rejectsFile() : Optional.empty(), merged);
+    return new RejectStats(
+        lines,
+        ignored,
+        rejected,
+        byReason,
+        rejected > 0 ? policy.rejectsFile() : Optional.empty(),
+        merged);
   }
 
   private static String clip(String text) {
-    return text.length() <= KEPT_TEXT_CHARS ? text
-        : text.substring(0, KEPT_TEXT_CHARS) + "...[" + (text.length() - KEPT_TEXT_CHARS) + " more chars]";
+    return text.length() <= KEPT_TEXT_CHARS
+        ? text
+        : text.substring(0, KEPT_TEXT_CHARS)
+            + "...["
+            + (text.length() - KEPT_TEXT_CHARS)
+            + " more chars]";
   }
 
   /** Backslash-escapes tab, newline, backslash and other control characters. */

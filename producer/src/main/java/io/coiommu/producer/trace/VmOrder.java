@@ -12,8 +12,8 @@ import java.util.Map;
 /**
  * Holds a recorded trace to the contract every source keeps: per VM, VM_START first (supplied from
  * the user's VM identity when the trace has none), nothing after VM_STOP but a new VM_START, and
- * timestamps that never go back; and names short enough for batching ({@link Fields#MAX_NAME_CHARS}).
- * Memory grows with the number of VMs, not of events.
+ * timestamps that never go back; and names short enough for batching ({@link
+ * Fields#MAX_NAME_CHARS}). Memory grows with the number of VMs, not of events.
  */
 final class VmOrder {
 
@@ -47,8 +47,15 @@ final class VmOrder {
     long ts = first.event().getTsNs();
     VmState state = vms.computeIfAbsent(vm, k -> new VmState());
     if (ts < state.lastTs) {
-      throw new BadLine(RejectReason.OUT_OF_ORDER, "time " + ts + " ns is before the previous event of " + vm + " at "
-          + state.lastTs + " ns");
+      throw new BadLine(
+          RejectReason.OUT_OF_ORDER,
+          "time "
+              + ts
+              + " ns is before the previous event of "
+              + vm
+              + " at "
+              + state.lastTs
+              + " ns");
     }
     boolean startsHere = first.event().getType() == EventType.VM_START;
     if (startsHere && state.running) {
@@ -56,8 +63,12 @@ final class VmOrder {
     }
     if (!startsHere && !state.running) {
       if (identity == null || !vm.equals(identity.vm()) || state.lastTs != Long.MIN_VALUE) {
-        throw new BadLine(RejectReason.NO_VM, first.event().getType() + " of VM " + vm
-            + (state.lastTs == Long.MIN_VALUE ? " before its VM_START" : " after its VM_STOP"));
+        throw new BadLine(
+            RejectReason.NO_VM,
+            first.event().getType()
+                + " of VM "
+                + vm
+                + (state.lastTs == Long.MIN_VALUE ? " before its VM_START" : " after its VM_STOP"));
       }
       out.add(new VmEvent(vm, Events.vmStart(ts, identity.host(), identity.guestMemoryBytes())));
       state.running = true;

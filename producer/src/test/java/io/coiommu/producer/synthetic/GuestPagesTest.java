@@ -51,7 +51,8 @@ class GuestPagesTest {
   @Test
   void runningOutOfGuestMemoryIsAClearError() {
     GuestPages pages = new GuestPages(64L << 20, new SplittableRandom(1));
-    assertThatThrownBy(() -> pages.allocRun(1L << 20)).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> pages.allocRun(1L << 20))
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("give the VM more memory");
   }
 }

@@ -18,13 +18,15 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A trace of both kernel layers shows each buffer once: the DMA-API line wins, lone IOMMU mappings still count. */
+/**
+ * A trace of both kernel layers shows each buffer once: the DMA-API line wins, lone IOMMU mappings
+ * still count.
+ */
 class LayerMergeTest {
 
   private static final VmIdentity GUEST = new VmIdentity("g", "h", 1L << 30);
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private RejectStats stats;
 
@@ -49,14 +51,26 @@ class LayerMergeTest {
 
   @Test
   void aCoherentBufferInBothLayersIsOneAllocAndOneFree() throws IOException {
-    // The ath12k trace of Linux 6.12 (test resources real/ath12k-6.12-dma-iommu.txt), without its page fault.
-    List<TraceEvent> e = read(
-        line(4.878076, "map: IOMMU: iova=0x00000000fe980000 - 0x00000000fea00000 paddr=0x000000010ec80000 size=524288"),
-        line(4.878079, "dma_alloc: 0000:c2:00.0 dma_addr=fe980000 size=524288 virt_addr=000000006cadbcb1 "
-            + "flags=GFP_KERNEL attrs="),
-        line(327.747763, "dma_free: 0000:c2:00.0 dma_addr=fe980000 size=524288 virt_addr=000000006cadbcb1 attrs="),
-        line(327.747766, "unmap: IOMMU: iova=0x00000000fe980000 - 0x00000000fea00000 size=524288 unmapped_size=524288"));
-    assertThat(e).extracting(TraceEvent::getType).containsExactly(EventType.DMA_ALLOC, EventType.DMA_FREE);
+    // The ath12k trace of Linux 6.12 (test resources real/ath12k-6.12-dma-iommu.txt), without its
+    // page fault.
+    List<TraceEvent> e =
+        read(
+            line(
+                4.878076,
+                "map: IOMMU: iova=0x00000000fe980000 - 0x00000000fea00000 paddr=0x000000010ec80000 size=524288"),
+            line(
+                4.878079,
+                "dma_alloc: 0000:c2:00.0 dma_addr=fe980000 size=524288 virt_addr=000000006cadbcb1 "
+                    + "flags=GFP_KERNEL attrs="),
+            line(
+                327.747763,
+                "dma_free: 0000:c2:00.0 dma_addr=fe980000 size=524288 virt_addr=000000006cadbcb1 attrs="),
+            line(
+                327.747766,
+                "unmap: IOMMU: iova=0x00000000fe980000 - 0x00000000fea00000 size=524288 unmapped_size=524288"));
+    assertThat(e)
+        .extracting(TraceEvent::getType)
+        .containsExactly(EventType.DMA_ALLOC, EventType.DMA_FREE);
     assertThat(e.get(0).getDevice()).isEqualTo("0000:c2:00.0");
     assertThat(e.get(0).getBytes()).isEqualTo(524288);
     assertThat(stats.underDmaApi()).isEqualTo(2);
@@ -65,19 +79,43 @@ class LayerMergeTest {
 
   @Test
   void mapPageAndMapSgWinOverTheIommuLinesInsideThem() throws IOException {
-    List<TraceEvent> e = read(
-        line(1.000000, "map: IOMMU: iova=0x00000000fffff000 - 0x0000000100000000 paddr=0x0000000012345000 size=4096"),
-        line(1.000001, "dma_map_page: 0000:00:04.0 dir=FROM_DEVICE dma_addr=fffff800 size=1500 phys_addr=12345800 "
-            + "attrs="),
-        line(1.000010, "map: IOMMU: iova=0x00000000ffff0000 - 0x00000000ffff2000 paddr=0x0000000022220000 size=8192"),
-        line(1.000011, "dma_map_sg: 0000:00:05.0 dir=TO_DEVICE dma_addrs={0xffff0000} sizes={0x2000} "
-            + "phys_addrs={0x22220000,0x22221000} attrs="),
-        line(1.000100, "unmap: IOMMU: iova=0x00000000fffff000 - 0x0000000100000000 size=4096 unmapped_size=4096"),
-        line(1.000101, "dma_unmap_page: 0000:00:04.0 dir=FROM_DEVICE dma_addr=fffff800 size=1500 attrs="),
-        line(1.000200, "unmap: IOMMU: iova=0x00000000ffff0000 - 0x00000000ffff2000 size=8192 unmapped_size=8192"),
-        line(1.000201, "dma_unmap_sg: 0000:00:05.0 dir=TO_DEVICE phys_addrs={0x22220000,0x22221000} attrs="));
-    assertThat(e).extracting(TraceEvent::getType).containsExactly(EventType.DMA_MAP, EventType.DMA_MAP,
-        EventType.DMA_MAP, EventType.DMA_UNMAP, EventType.DMA_UNMAP, EventType.DMA_UNMAP);
+    List<TraceEvent> e =
+        read(
+            line(
+                1.000000,
+                "map: IOMMU: iova=0x00000000fffff000 - 0x0000000100000000 paddr=0x0000000012345000 size=4096"),
+            line(
+                1.000001,
+                "dma_map_page: 0000:00:04.0 dir=FROM_DEVICE dma_addr=fffff800 size=1500 phys_addr=12345800 "
+                    + "attrs="),
+            line(
+                1.000010,
+                "map: IOMMU: iova=0x00000000ffff0000 - 0x00000000ffff2000 paddr=0x0000000022220000 size=8192"),
+            line(
+                1.000011,
+                "dma_map_sg: 0000:00:05.0 dir=TO_DEVICE dma_addrs={0xffff0000} sizes={0x2000} "
+                    + "phys_addrs={0x22220000,0x22221000} attrs="),
+            line(
+                1.000100,
+                "unmap: IOMMU: iova=0x00000000fffff000 - 0x0000000100000000 size=4096 unmapped_size=4096"),
+            line(
+                1.000101,
+                "dma_unmap_page: 0000:00:04.0 dir=FROM_DEVICE dma_addr=fffff800 size=1500 attrs="),
+            line(
+                1.000200,
+                "unmap: IOMMU: iova=0x00000000ffff0000 - 0x00000000ffff2000 size=8192 unmapped_size=8192"),
+            line(
+                1.000201,
+                "dma_unmap_sg: 0000:00:05.0 dir=TO_DEVICE phys_addrs={0x22220000,0x22221000} attrs="));
+    assertThat(e)
+        .extracting(TraceEvent::getType)
+        .containsExactly(
+            EventType.DMA_MAP,
+            EventType.DMA_MAP,
+            EventType.DMA_MAP,
+            EventType.DMA_UNMAP,
+            EventType.DMA_UNMAP,
+            EventType.DMA_UNMAP);
     assertThat(e).allMatch(x -> x.getDevice().startsWith("0000:00:0"));
     // The two ranges of the sg list are one call, mapped and unmapped.
     assertThat(e.get(1).getCallId()).isEqualTo(e.get(2).getCallId());
@@ -87,14 +125,23 @@ class LayerMergeTest {
 
   @Test
   void anIommuMappingNoDmaApiLineShowsStillCountsAndItsUnmapToo() throws IOException {
-    List<TraceEvent> e = read(
-        line(1.000000, "map: IOMMU: iova=0x0000000000400000 - 0x0000000000600000 paddr=0x0000000197800000 size=2097152"),
-        line(1.000001, "dma_map_page: 0000:00:04.0 dir=TO_DEVICE dma_addr=fffff000 size=4096 phys_addr=5000 attrs="),
-        line(2.000000, "unmap: IOMMU: iova=0x0000000000400000 - 0x0000000000600000 size=2097152 "
-            + "unmapped_size=2097152"));
-    assertThat(e).extracting(TraceEvent::getType).containsExactly(EventType.DMA_MAP, EventType.DMA_MAP,
-        EventType.DMA_UNMAP);
-    // Held for its hold window, the lone mapping keeps its own time and its place before later events.
+    List<TraceEvent> e =
+        read(
+            line(
+                1.000000,
+                "map: IOMMU: iova=0x0000000000400000 - 0x0000000000600000 paddr=0x0000000197800000 size=2097152"),
+            line(
+                1.000001,
+                "dma_map_page: 0000:00:04.0 dir=TO_DEVICE dma_addr=fffff000 size=4096 phys_addr=5000 attrs="),
+            line(
+                2.000000,
+                "unmap: IOMMU: iova=0x0000000000400000 - 0x0000000000600000 size=2097152 "
+                    + "unmapped_size=2097152"));
+    assertThat(e)
+        .extracting(TraceEvent::getType)
+        .containsExactly(EventType.DMA_MAP, EventType.DMA_MAP, EventType.DMA_UNMAP);
+    // Held for its hold window, the lone mapping keeps its own time and its place before later
+    // events.
     assertThat(e.get(0).getIova()).isEqualTo(0x400000L);
     assertThat(e.get(0).getTsNs()).isEqualTo(1_000_000_000L);
     assertThat(e.get(2).getIova()).isEqualTo(0x400000L);
@@ -103,20 +150,45 @@ class LayerMergeTest {
   }
 
   @Test
-  void aLazyUnmapOverSeveralBuffersIsDroppedWhereDmaApiBuffersWereAndPassedWhereLoneMappingsWere() throws IOException {
-    List<TraceEvent> e = read(
-        line(1.000000, "map: IOMMU: iova=0x0000000000010000 - 0x0000000000011000 paddr=0x0000000000a00000 size=4096"),
-        line(1.000001, "dma_map_page: d0 dir=TO_DEVICE dma_addr=10000 size=4096 phys_addr=a00000 attrs="),
-        line(1.000010, "map: IOMMU: iova=0x0000000000011000 - 0x0000000000012000 paddr=0x0000000000b00000 size=4096"),
-        line(1.000011, "dma_map_page: d0 dir=TO_DEVICE dma_addr=11000 size=4096 phys_addr=b00000 attrs="),
-        line(1.000020, "map: IOMMU: iova=0x0000000000012000 - 0x0000000000014000 paddr=0x0000000000c00000 size=8192"),
-        line(1.100000, "dma_unmap_page: d0 dir=TO_DEVICE dma_addr=10000 size=4096 attrs="),
-        line(1.100001, "dma_unmap_page: d0 dir=TO_DEVICE dma_addr=11000 size=4096 attrs="),
-        // The flush queue's late unmap covers both DMA-API buffers and half of the lone mapping.
-        line(1.200000, "unmap: IOMMU: iova=0x0000000000010000 - 0x0000000000013000 size=12288 unmapped_size=12288"),
-        line(1.300000, "unmap: IOMMU: iova=0x0000000000010000 - 0x0000000000011000 size=4096 unmapped_size=4096"));
-    assertThat(e).extracting(TraceEvent::getType).containsExactly(EventType.DMA_MAP, EventType.DMA_MAP,
-        EventType.DMA_MAP, EventType.DMA_UNMAP, EventType.DMA_UNMAP, EventType.DMA_UNMAP, EventType.DMA_UNMAP);
+  void aLazyUnmapOverSeveralBuffersIsDroppedWhereDmaApiBuffersWereAndPassedWhereLoneMappingsWere()
+      throws IOException {
+    List<TraceEvent> e =
+        read(
+            line(
+                1.000000,
+                "map: IOMMU: iova=0x0000000000010000 - 0x0000000000011000 paddr=0x0000000000a00000 size=4096"),
+            line(
+                1.000001,
+                "dma_map_page: d0 dir=TO_DEVICE dma_addr=10000 size=4096 phys_addr=a00000 attrs="),
+            line(
+                1.000010,
+                "map: IOMMU: iova=0x0000000000011000 - 0x0000000000012000 paddr=0x0000000000b00000 size=4096"),
+            line(
+                1.000011,
+                "dma_map_page: d0 dir=TO_DEVICE dma_addr=11000 size=4096 phys_addr=b00000 attrs="),
+            line(
+                1.000020,
+                "map: IOMMU: iova=0x0000000000012000 - 0x0000000000014000 paddr=0x0000000000c00000 size=8192"),
+            line(1.100000, "dma_unmap_page: d0 dir=TO_DEVICE dma_addr=10000 size=4096 attrs="),
+            line(1.100001, "dma_unmap_page: d0 dir=TO_DEVICE dma_addr=11000 size=4096 attrs="),
+            // The flush queue's late unmap covers both DMA-API buffers and half of the lone
+            // mapping.
+            line(
+                1.200000,
+                "unmap: IOMMU: iova=0x0000000000010000 - 0x0000000000013000 size=12288 unmapped_size=12288"),
+            line(
+                1.300000,
+                "unmap: IOMMU: iova=0x0000000000010000 - 0x0000000000011000 size=4096 unmapped_size=4096"));
+    assertThat(e)
+        .extracting(TraceEvent::getType)
+        .containsExactly(
+            EventType.DMA_MAP,
+            EventType.DMA_MAP,
+            EventType.DMA_MAP,
+            EventType.DMA_UNMAP,
+            EventType.DMA_UNMAP,
+            EventType.DMA_UNMAP,
+            EventType.DMA_UNMAP);
     assertThat(e.get(2).getIova()).isEqualTo(0x12000L);
     // Only the lone mapping's part of the lazy unmap passes: its first page.
     assertThat(e.get(5).getIova()).isEqualTo(0x12000L);
@@ -128,23 +200,29 @@ class LayerMergeTest {
 
   @Test
   void aTraceOfOneLayerPassesUnchanged() throws IOException {
-    List<TraceEvent> e = read(
-        line(1.0, "dma_map_page: d0 dir=TO_DEVICE dma_addr=10000 size=4096 phys_addr=a00000 attrs="),
-        line(1.1, "dma_unmap_page: d0 dir=TO_DEVICE dma_addr=10000 size=4096 attrs="),
-        line(1.2, "map: IOMMU: iova=0x0000000000010000 paddr=0x0000000000a00000 size=4096"),
-        line(1.3, "unmap: IOMMU: iova=0x0000000000010000 size=4096 unmapped_size=4096"));
-    assertThat(e).extracting(TraceEvent::getTsNs).containsExactly(1_000_000_000L, 1_100_000_000L, 1_200_000_000L,
-        1_300_000_000L);
+    List<TraceEvent> e =
+        read(
+            line(
+                1.0,
+                "dma_map_page: d0 dir=TO_DEVICE dma_addr=10000 size=4096 phys_addr=a00000 attrs="),
+            line(1.1, "dma_unmap_page: d0 dir=TO_DEVICE dma_addr=10000 size=4096 attrs="),
+            line(1.2, "map: IOMMU: iova=0x0000000000010000 paddr=0x0000000000a00000 size=4096"),
+            line(1.3, "unmap: IOMMU: iova=0x0000000000010000 size=4096 unmapped_size=4096"));
+    assertThat(e)
+        .extracting(TraceEvent::getTsNs)
+        .containsExactly(1_000_000_000L, 1_100_000_000L, 1_200_000_000L, 1_300_000_000L);
     assertThat(stats.underDmaApi()).isZero();
   }
 
   @Test
   void perfScriptOfBothLayersIsMergedAlike() throws IOException {
-    List<TraceEvent> e = readAs("perf",
-        "  qemu-system-x86  4321/4322 [003] 12345.678901:                   iommu:map: IOMMU: "
-            + "iova=0x00000000fffff000 paddr=0x0000000002000000 size=4096",
-        "  qemu-system-x86  4321/4322 [003] 12345.678902:           dma:dma_map_page: 0000:00:04.0 dir=TO_DEVICE "
-            + "dma_addr=fffff000 size=1500 phys_addr=2000000 attrs=");
+    List<TraceEvent> e =
+        readAs(
+            "perf",
+            "  qemu-system-x86  4321/4322 [003] 12345.678901:                   iommu:map: IOMMU: "
+                + "iova=0x00000000fffff000 paddr=0x0000000002000000 size=4096",
+            "  qemu-system-x86  4321/4322 [003] 12345.678902:           dma:dma_map_page: 0000:00:04.0 dir=TO_DEVICE "
+                + "dma_addr=fffff000 size=1500 phys_addr=2000000 attrs=");
     assertThat(e).extracting(TraceEvent::getType).containsExactly(EventType.DMA_MAP);
     assertThat(e.get(0).getDevice()).isEqualTo("0000:00:04.0");
     assertThat(stats.underDmaApi()).isEqualTo(1);

@@ -12,11 +12,7 @@ import io.coiommu.producer.VmEvent;
 import io.coiommu.producer.VmIdentity;
 import io.coiommu.schema.Anomaly;
 import io.coiommu.schema.WindowResult;
-import java.io.BufferedReader;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,7 +22,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.zip.GZIPInputStream;
 
 /**
  * One committed lab capture (lab/captures/NAME: guest-ftrace.txt.gz, qemu-trace.log.gz,
@@ -43,11 +38,6 @@ final class LabCapture {
 
   private static final Pattern GUEST_MEMORY =
       Pattern.compile("\"guest_memory\":\\s*\"(\\d+)([mg])\"");
-
-  /** iommu:* tracepoints as ftrace prints them: {@code ...: map: IOMMU: ...}. */
-  private static final Pattern IOMMU_LAYER =
-      Pattern.compile(
-          ": (?:iommu:)?(?:map|unmap|attach_device_to_domain|add_device_to_group|io_page_fault): ");
 
   final String name;
   final Path dir;
@@ -75,45 +65,17 @@ final class LabCapture {
   }
 
   /**
-   * The guest trace's iommu:* layer only, written to {@code work}. A 6.12 guest traces each DMA-API
-   * call twice (dma:* and the iommu:* map or unmap under it); the ftrace reader counts both layers
-   * today, and a fix in progress makes it count one buffer once. Keeping only the iommu:* lines
-   * gives the same events before and after that fix, and they are the layer QEMU sees (one IOMMU
-   * map or unmap per request).
+   * The events the project's ftrace reader makes of the whole guest trace, in order (`coiommu run
+   * --format ftrace`).
    */
-  Path iommuLayer(Path work) throws IOException {
-    Path out = work.resolve(name + "-iommu.txt");
-    try (BufferedReader r =
-            new BufferedReader(
-                new InputStreamReader(
-                    new GZIPInputStream(Files.newInputStream(dir.resolve("guest-ftrace.txt.gz"))),
-                    StandardCharsets.UTF_8));
-        BufferedWriter w = Files.newBufferedWriter(out)) {
-      String line;
-      while ((line = r.readLine()) != null) {
-        if (line.startsWith("#") || IOMMU_LAYER.matcher(line).find()) {
-          w.write(line);
-          w.newLine();
-        }
-      }
-    }
-    return out;
-  }
-
-  /** Count of guest trace lines of the iommu:* {@code event} (map, unmap...). */
-  long guestLines(Path iommuLayer, String event) throws IOException {
-    String needle = ": " + event + ": ";
-    try (var lines = Files.lines(iommuLayer)) {
-      return lines.filter(l -> l.contains(needle)).count();
-    }
-  }
-
-  /** The events the project's ftrace reader makes of {@code trace}, in order. */
-  List<VmEvent> events(Path trace) throws IOException {
+  List<VmEvent> guestEvents() throws IOException {
     List<VmEvent> events = new ArrayList<>();
     try (TraceSource source =
         TraceFiles.open(
-            trace, "ftrace", new VmIdentity(name, "lab", guestBytes), RejectPolicy.STRICT)) {
+            dir.resolve("guest-ftrace.txt.gz"),
+            "ftrace",
+            new VmIdentity(name, "lab", guestBytes),
+            RejectPolicy.STRICT)) {
       source.forEachRemaining(events::add);
     }
     return events;

@@ -153,7 +153,9 @@ final class KernelDmaEvents {
     Map<String, String> f = Fields.keyValues(iommuBody(body));
     long iova = Fields.address(Fields.required(f, "iova"), "iova");
     long size = Fields.size(Fields.decimal(Fields.required(f, "size"), "size"), "size");
-    out.add(new VmEvent(null, Events.unmap(ts, attachedDevice, iova, null, size, 0)));
+    // One line, one iommu_unmap call (LayerMerge gives the pieces of a range unmap their own id,
+    // one for all).
+    out.add(new VmEvent(null, Events.unmap(ts, attachedDevice, iova, null, size, nextCallId++)));
   }
 
   /** "IOMMU:%s %s iova=0x%016llx flags=0x%04x": driver, device. */

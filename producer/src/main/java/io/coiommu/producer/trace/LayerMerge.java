@@ -6,6 +6,7 @@ import io.coiommu.schema.EventType;
 import io.coiommu.schema.TraceEvent;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
@@ -25,9 +26,18 @@ import java.util.function.LongSupplier;
  * is (the emulator then reports the unknown unmap). Lazy-mode unmaps that come late and cover
  * several buffers are handled alike.
  *
+ * <p>A scatter-gather map through the IOMMU API ({@code iommu_map_sg}) traces one {@code iommu:map}
+ * per segment, at consecutive iovas, but is one call (one IOTLB sync); dma-iommu.c later unmaps its
+ * whole IOVA block with one {@code iommu:unmap}. Adjacent iovas alone do not tell it (the IOVA
+ * allocator often hands out adjacent single pages), so a run of unclaimed {@code iommu:map} lines,
+ * each starting where the one before ended, is held until an unmap line decides it: the maps one
+ * unmap line removes together are one call, passed on at the time of the first, with its call id;
+ * the others are calls of their own (docs/traces.md, "Scatter-gather calls").
+ *
  * <p>To decide, an {@code iommu:map} is held up to {@link #HOLD_NS} with every event after it, so
- * the order of events and their times are kept. Memory: the events of one hold window, plus one
- * entry per live IOMMU mapping.
+ * the order of events and their times are kept; a map in a run of two or more is held until its
+ * unmap, at most {@link #MAX_HELD} events. Memory: the held events, plus one entry per live IOMMU
+ * mapping.
  */
 final class LayerMerge {
 
@@ -36,6 +46,13 @@ final class LayerMerge {
    * between the two.
    */
   static final long HOLD_NS = 10_000_000L;
+
+  /**
+   * Events held at most while a run of map lines waits for its unmap: a bound on memory, not on
+   * trace time (a ring mapped at boot is unmapped when its driver unbinds). Past it, the oldest map
+   * is passed on as a call of its own.
+   */
+  static final int MAX_HELD = 1 << 20;
 
   private enum Kind {
     PLAIN,
@@ -46,12 +63,39 @@ final class LayerMerge {
   private static final class Held {
     final VmEvent event;
     final Kind kind;
+    final long seq;
     boolean claimed;
 
-    Held(VmEvent event, Kind kind) {
+    /** An unclaimed iommu:map's run of contiguous map lines. */
+    Run run;
+
+    /**
+     * The maps one unmap line removed together with this one, in trace order; null until an unmap
+     * line came.
+     */
+    List<Held> call;
+
+    /** Passed on already, with the first map of its call. */
+    boolean carried;
+
+    Held(VmEvent event, Kind kind, long seq) {
       this.event = event;
       this.kind = kind;
+      this.seq = seq;
     }
+  }
+
+  /**
+   * Consecutive unclaimed iommu:map lines, each starting where the one before ended: maybe one sg
+   * call.
+   */
+  private static final class Run {
+    long end;
+    long lastTs;
+    int size;
+
+    /** No more maps join once an unmap line removed one of it: a later map is another call. */
+    boolean closed;
   }
 
   /** A live IOMMU-layer mapping: its iova range end, and whether a DMA-API call claimed it. */
@@ -69,6 +113,12 @@ final class LayerMerge {
 
   /** The IOMMU layer's live mappings by iova start, never overlapping. */
   private final TreeMap<Long, Mapping> domain = new TreeMap<>();
+
+  /** Held unclaimed iommu:maps no unmap line has removed yet, by iova. */
+  private final TreeMap<Long, Held> undecided = new TreeMap<>();
+
+  private Run openRun;
+  private long seq;
 
   LayerMerge(Rejects counts, LongSupplier callIds) {
     this.counts = counts;
@@ -91,13 +141,16 @@ final class LayerMerge {
           && (type == EventType.DMA_MAP || type == EventType.DMA_ALLOC)) {
         claimUnder(t);
       }
-      Held h = new Held(e, kind);
+      Held h = new Held(e, kind, seq++);
       if (kind == Kind.IOMMU_MAP && underRecentDmaMap(t)) {
         claim(h);
       }
       queue.add(h);
       if (kind == Kind.IOMMU_MAP && !h.claimed) {
         pending.add(h);
+        joinRun(h);
+      } else if (kind == Kind.IOMMU_UNMAP) {
+        decideCall(t);
       }
       release(t.getTsNs(), false, ready);
     }
@@ -113,23 +166,95 @@ final class LayerMerge {
       Held h = queue.peekFirst();
       if (h.kind == Kind.IOMMU_MAP
           && !h.claimed
+          && !h.carried
           && !end
-          && now - h.event.event().getTsNs() <= HOLD_NS) {
+          && (now - h.event.event().getTsNs() <= HOLD_NS
+              || h.call == null && h.run.size > 1 && queue.size() < MAX_HELD)) {
         return;
       }
       queue.pollFirst();
       switch (h.kind) {
         case PLAIN -> ready.add(h.event);
         case IOMMU_MAP -> {
-          if (!h.claimed) {
-            pending.remove(h);
-            TraceEvent t = h.event.event();
-            track(t.getIova(), t.getIova() + t.getBytes(), false);
-            ready.add(h.event);
+          if (!h.claimed && !h.carried) {
+            passCall(h, ready);
           }
         }
         case IOMMU_UNMAP -> unmap(h.event, ready);
       }
+    }
+  }
+
+  /**
+   * An unclaimed iommu:map continues the open run when it starts where the run ends, within {@link
+   * #HOLD_NS}.
+   */
+  private void joinRun(Held h) {
+    TraceEvent t = h.event.event();
+    if (openRun == null
+        || openRun.closed
+        || t.getIova() != openRun.end
+        || t.getTsNs() - openRun.lastTs > HOLD_NS) {
+      openRun = new Run();
+    }
+    h.run = openRun;
+    openRun.end = t.getIova() + t.getBytes();
+    openRun.lastTs = t.getTsNs();
+    openRun.size++;
+    Held replaced = undecided.put(t.getIova(), h);
+    if (replaced != null) {
+      // The same iova mapped again with no unmap line between (the trace lost it): the older map is
+      // a call alone.
+      replaced.call = List.of(replaced);
+    }
+  }
+
+  /**
+   * The held maps that start inside an unmap line's range are one call (dma-iommu unmaps an sg
+   * block at once).
+   */
+  private void decideCall(TraceEvent unmap) {
+    long start = unmap.getIova();
+    Map<Long, Held> inside =
+        undecided.subMap(start, true, start + Math.max(1, unmap.getBytes()), false);
+    if (inside.isEmpty()) {
+      return;
+    }
+    List<Held> call = new ArrayList<>(inside.values());
+    call.sort(Comparator.comparingLong(m -> m.seq));
+    for (Held m : call) {
+      m.call = call;
+      m.run.closed = true;
+    }
+    inside.clear();
+  }
+
+  /**
+   * Passes on an unclaimed iommu:map, with the rest of its call right after it, at its time and
+   * with its call id.
+   */
+  private void passCall(Held h, Deque<VmEvent> ready) {
+    TraceEvent first = h.event.event();
+    undecided.remove(first.getIova(), h);
+    List<Held> call = h.call == null ? List.of(h) : h.call;
+    for (Held m : call) {
+      if (m.claimed || m.carried) {
+        continue;
+      }
+      pending.remove(m);
+      undecided.remove(m.event.event().getIova(), m);
+      m.carried = m != h;
+      TraceEvent t = m.event.event();
+      track(t.getIova(), t.getIova() + t.getBytes(), false);
+      ready.add(
+          m == h
+              ? m.event
+              : new VmEvent(
+                  m.event.vm(),
+                  TraceEvent.newBuilder(t)
+                      .setTsNs(first.getTsNs())
+                      .setCallId(first.getCallId())
+                      .build()));
     }
   }
 
@@ -166,6 +291,9 @@ final class LayerMerge {
 
   private void claim(Held h) {
     h.claimed = true;
+    if (h.run != null) {
+      undecided.remove(h.event.event().getIova(), h);
+    }
     counts.countMerged();
     TraceEvent t = h.event.event();
     track(t.getIova(), t.getIova() + t.getBytes(), true);

@@ -198,6 +198,102 @@ class LayerMergeTest {
     assertThat(stats.underDmaApi()).isEqualTo(2);
   }
 
+  private static String iommuMap(double seconds, long iova, long paddr) {
+    return line(
+        seconds,
+        String.format(
+            "map: IOMMU: iova=0x%016x - 0x%016x paddr=0x%016x size=4096",
+            iova, iova + 4096, paddr));
+  }
+
+  private static String iommuUnmap(double seconds, long iova, long bytes) {
+    return line(
+        seconds,
+        String.format(
+            "unmap: IOMMU: iova=0x%016x - 0x%016x size=%d unmapped_size=%d",
+            iova, iova + bytes, bytes, bytes));
+  }
+
+  @Test
+  void theSegmentsOfAnSgMapThatOneUnmapLineRemovesAreOneCallEvenAcrossAnInterruptsUnmap()
+      throws IOException {
+    List<TraceEvent> e =
+        read(
+            iommuMap(1.000010, 0x9000, 0x1000),
+            iommuMap(1.000020, 0x1000, 0x7000),
+            iommuMap(1.000021, 0x2000, 0x8000),
+            // An interrupt completes the single-page request between the second and third segments.
+            iommuUnmap(1.000022, 0x9000, 4096),
+            iommuMap(1.000023, 0x3000, 0x5000),
+            iommuUnmap(1.000040, 0x1000, 3 * 4096));
+
+    assertThat(e)
+        .extracting(TraceEvent::getType)
+        .containsExactly(
+            EventType.DMA_MAP,
+            EventType.DMA_MAP,
+            EventType.DMA_MAP,
+            EventType.DMA_MAP,
+            EventType.DMA_UNMAP,
+            EventType.DMA_UNMAP,
+            EventType.DMA_UNMAP,
+            EventType.DMA_UNMAP);
+    // The three segments follow each other, with the first one's call id and time.
+    assertThat(e.subList(1, 4))
+        .extracting(TraceEvent::getIova)
+        .containsExactly(0x1000L, 0x2000L, 0x3000L);
+    assertThat(e.subList(1, 4))
+        .extracting(TraceEvent::getCallId)
+        .containsOnly(e.get(1).getCallId());
+    assertThat(e.subList(1, 4)).extracting(TraceEvent::getTsNs).containsOnly(1_000_020_000L);
+    assertThat(e.get(0).getCallId()).isNotEqualTo(e.get(1).getCallId());
+    // The interrupt's unmap stays whole; the range unmap is one unmap per mapping, all in one call.
+    assertThat(e.get(4).getIova()).isEqualTo(0x9000L);
+    assertThat(e.get(4).getCallId()).isNotZero();
+    assertThat(e.subList(5, 8))
+        .extracting(TraceEvent::getIova)
+        .containsExactly(0x1000L, 0x2000L, 0x3000L);
+    assertThat(e.subList(5, 8)).extracting(TraceEvent::getBytes).containsOnly(4096L);
+    assertThat(e.subList(5, 8))
+        .extracting(TraceEvent::getCallId)
+        .containsOnly(e.get(5).getCallId());
+    assertThat(e.get(5).getCallId()).isNotIn(0L, e.get(4).getCallId());
+  }
+
+  @Test
+  void adjacentSinglePageMapsUnmappedOneByOneStayCallsOfTheirOwn() throws IOException {
+    // The IOVA allocator hands out adjacent pages to separate dma_map_page calls: adjacency alone
+    // is no sg call.
+    List<TraceEvent> e =
+        read(
+            iommuMap(1.000000, 0x1000, 0x7000),
+            iommuMap(1.000030, 0x2000, 0x8000),
+            iommuUnmap(1.000050, 0x2000, 4096),
+            iommuMap(1.000060, 0x3000, 0x9000),
+            iommuUnmap(1.000070, 0x1000, 4096),
+            iommuUnmap(1.000080, 0x3000, 4096));
+
+    assertThat(e)
+        .extracting(TraceEvent::getType)
+        .containsExactly(
+            EventType.DMA_MAP,
+            EventType.DMA_MAP,
+            EventType.DMA_UNMAP,
+            EventType.DMA_MAP,
+            EventType.DMA_UNMAP,
+            EventType.DMA_UNMAP);
+    assertThat(e)
+        .extracting(TraceEvent::getTsNs)
+        .containsExactly(
+            1_000_000_000L,
+            1_000_030_000L,
+            1_000_050_000L,
+            1_000_060_000L,
+            1_000_070_000L,
+            1_000_080_000L);
+    assertThat(e).extracting(TraceEvent::getCallId).doesNotHaveDuplicates();
+  }
+
   @Test
   void aTraceOfOneLayerPassesUnchanged() throws IOException {
     List<TraceEvent> e =

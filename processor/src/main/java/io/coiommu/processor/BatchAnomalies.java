@@ -1,5 +1,6 @@
 package io.coiommu.processor;
 
+import io.coiommu.processor.engine.AnomalyReason;
 import io.coiommu.schema.Anomaly;
 import io.coiommu.schema.EventColumns;
 import io.coiommu.schema.EventType;
@@ -8,15 +9,12 @@ import io.coiommu.schema.TraceEvent;
 /** Anomalies about the batch stream itself rather than about one event's meaning. */
 final class BatchAnomalies {
 
-  static final String BATCH_REPEATED = "BATCH_REPEATED";
-  static final String BATCH_GAP = "BATCH_GAP";
-
   private BatchAnomalies() {}
 
   static Anomaly repeated(EventColumns batch, long expected) {
     return of(
         batch,
-        BATCH_REPEATED,
+        AnomalyReason.BATCH_REPEATED,
         "batch seq "
             + batch.seq()
             + " already processed (expected "
@@ -29,7 +27,7 @@ final class BatchAnomalies {
   static Anomaly gap(EventColumns batch, long expected) {
     return of(
         batch,
-        BATCH_GAP,
+        AnomalyReason.BATCH_GAP,
         "batch seq "
             + batch.seq()
             + " arrived while "
@@ -45,7 +43,7 @@ final class BatchAnomalies {
     long end = batch.firstIndex() + batch.size();
     return of(
         batch,
-        BATCH_REPEATED,
+        AnomalyReason.BATCH_REPEATED,
         "events "
             + batch.firstIndex()
             + ".."
@@ -62,7 +60,7 @@ final class BatchAnomalies {
   static Anomaly eventGap(EventColumns batch, long expected) {
     return of(
         batch,
-        BATCH_GAP,
+        AnomalyReason.BATCH_GAP,
         "events from "
             + batch.firstIndex()
             + " arrived while event "
@@ -74,14 +72,14 @@ final class BatchAnomalies {
             + " are missing");
   }
 
-  private static Anomaly of(EventColumns batch, String reason, String detail) {
+  private static Anomaly of(EventColumns batch, AnomalyReason reason, String detail) {
     TraceEvent first =
         batch.size() == 0
             ? TraceEvent.newBuilder().setType(EventType.UNKNOWN).setTsNs(0).build()
             : batch.event(0, null);
     return Anomaly.newBuilder()
         .setVm(batch.vm())
-        .setReason(reason)
+        .setReason(reason.name())
         .setDetail(detail)
         .setEvent(first)
         .build();

@@ -174,7 +174,8 @@ class EmulationTopologyTest {
     trace.pipeInput("vm1", EventColumns.encode("vm1", 1L, events.subList(2, 4)), 0L);
 
     List<Anomaly> found = anomalies.readValuesToList();
-    assertThat(found).extracting(Anomaly::getReason).contains(BatchAnomalies.BATCH_REPEATED);
+    // The literal, not AnomalyReason's constant: the reason string is the anomaly topic's contract.
+    assertThat(found).extracting(Anomaly::getReason).contains("BATCH_REPEATED");
     Map<String, List<WindowResult>> by = byScenario();
     assertThat(sum(by.get(key(by, "viommu-strict")), WindowResult::getNotifications)).isEqualTo(2);
   }
@@ -201,10 +202,7 @@ class EmulationTopologyTest {
     }
     assertThat(anomalies.readValuesToList())
         .extracting(Anomaly::getReason)
-        .containsExactly(
-            BatchAnomalies.BATCH_REPEATED,
-            BatchAnomalies.BATCH_REPEATED,
-            BatchAnomalies.BATCH_REPEATED);
+        .containsExactly("BATCH_REPEATED", "BATCH_REPEATED", "BATCH_REPEATED");
   }
 
   @Test
@@ -212,9 +210,7 @@ class EmulationTopologyTest {
     List<TraceEvent> events = oneMapOneUnmap();
     trace.pipeInput("vm1", EventColumns.encode("vm1", 0L, 0L, events.subList(0, 2)), 0L);
     trace.pipeInput("vm1", EventColumns.encode("vm1", 1L, 3L, events.subList(3, 4)), 0L);
-    assertThat(anomalies.readValuesToList())
-        .extracting(Anomaly::getReason)
-        .contains(BatchAnomalies.BATCH_GAP);
+    assertThat(anomalies.readValuesToList()).extracting(Anomaly::getReason).contains("BATCH_GAP");
   }
 
   @Test

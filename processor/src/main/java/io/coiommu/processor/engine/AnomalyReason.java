@@ -1,8 +1,9 @@
 package io.coiommu.processor.engine;
 
 /**
- * Why an event made no sense to the emulation. The name is the machine-readable reason of the
- * Anomaly record.
+ * Why an event (or a batch of events) made no sense to the emulation. The name is the
+ * machine-readable reason of the Anomaly record, so a constant's name is part of the anomaly
+ * topic's contract: renaming one breaks its readers.
  */
 public enum AnomalyReason {
   /** An event of a VM before its VM_START; it is not emulated. */
@@ -58,5 +59,12 @@ public enum AnomalyReason {
    * An event that came after the processor had moved the VM's trace time past it (out of order
    * beyond the reorder bound, or behind the partition's watermark); not emulated.
    */
-  LATE_EVENT
+  LATE_EVENT,
+  /**
+   * A batch (or the head of one) the processor has already applied, redelivered after a restart or
+   * resent by the producer; the repeated events are skipped so no event is emulated twice.
+   */
+  BATCH_REPEATED,
+  /** A batch sequence or event index past the next expected one: the events between are lost. */
+  BATCH_GAP
 }

@@ -74,6 +74,9 @@ final class CoIommu extends OnDemandPinning {
 
   private final Params params;
 
+  private final PageBitmap.WordVisitor pinMapped = this::pinMapped;
+  private final PageBitmap.WordVisitor unpinUnmapped = this::unpinUnmapped;
+
   CoIommu(Scenario scenario, PolicyContext context, Params params) {
     super(scenario, context, ExitKind.IOEVENTFD, params.unpin(), !params.lazy());
     this.params = params;
@@ -92,19 +95,7 @@ final class CoIommu extends OnDemandPinning {
   void mapRange(long ts, long gfn, long pages) {
     boolean notifiedBefore = callNotified;
     long end = gfn + pages;
-    for (long wi = gfn >>> 6, last = (end - 1) >>> 6; wi <= last; wi++) {
-      long m = PageBitmap.mask(wi, gfn, end);
-      // The guest has raised the count (MappedPages) and sets A; the pages without P form the
-      // call's pin request.
-      long toPin = m & ~pinnedPages.orWord(wi, m);
-      accessed.orWord(wi, m);
-      if (toPin != 0) {
-        if (!callNotified) {
-          notifyHost();
-        }
-        countPins(wi, toPin);
-      }
-    }
+    PageBitmap.forEachWord(gfn, end, pinMapped);
     if (!params.smart() && !callNotified) {
       notifyHost();
     }
@@ -112,6 +103,20 @@ final class CoIommu extends OnDemandPinning {
       pinAhead(end);
     }
     setPinned(ts, pinnedPages.cardinality());
+  }
+
+  private boolean pinMapped(long wi, long m) {
+    // The guest has raised the count (MappedPages) and sets A; the pages without P form the call's
+    // pin request.
+    long toPin = m & ~pinnedPages.orWord(wi, m);
+    accessed.orWord(wi, m);
+    if (toPin != 0) {
+      if (!callNotified) {
+        notifyHost();
+      }
+      countPins(wi, toPin);
+    }
+    return true;
   }
 
   private void notifyHost() {
@@ -157,15 +162,17 @@ final class CoIommu extends OnDemandPinning {
     }
     // The pages of the range no longer mapped are exactly those whose count this unmap dropped to
     // 0.
-    long end = gfn + pages;
-    for (long wi = gfn >>> 6, last = (end - 1) >>> 6; wi <= last; wi++) {
-      long unmapped = PageBitmap.mask(wi, gfn, end) & ~mapped.pages().word(wi);
-      if (unmapped != 0) {
-        accessed.clearWord(wi, unmapped);
-        countUnpins(Long.bitCount(pinnedPages.clearWord(wi, unmapped) & unmapped));
-      }
-    }
+    PageBitmap.forEachWord(gfn, gfn + pages, unpinUnmapped);
     setPinned(ts, pinnedPages.cardinality());
+  }
+
+  private boolean unpinUnmapped(long wi, long range) {
+    long unmapped = range & ~mapped.pages().word(wi);
+    if (unmapped != 0) {
+      accessed.clearWord(wi, unmapped);
+      countUnpins(Long.bitCount(pinnedPages.clearWord(wi, unmapped) & unmapped));
+    }
+    return true;
   }
 
   @Override

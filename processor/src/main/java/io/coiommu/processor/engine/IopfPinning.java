@@ -42,6 +42,8 @@ final class IopfPinning extends OnDemandPinning {
     }
   }
 
+  private final PageBitmap.WordVisitor accessWord = this::accessWord;
+
   IopfPinning(Scenario scenario, PolicyContext context, Params params) {
     super(scenario, context, ExitKind.NONE, params.unpin(), false);
   }
@@ -68,25 +70,26 @@ final class IopfPinning extends OnDemandPinning {
 
   @Override
   void access(long ts, long gfn, long pages) {
-    PageBitmap mappedPages = mapped.pages();
-    long end = gfn + pages;
-    for (long wi = gfn >>> 6, last = (end - 1) >>> 6; wi <= last; wi++) {
-      // Only a mapped page translates; an access to an unmapped one is the emulator's anomaly, not
-      // a pin.
-      long m = PageBitmap.mask(wi, gfn, end) & mappedPages.word(wi);
-      if (m == 0) {
-        continue;
-      }
-      long faults = m & ~pinnedPages.orWord(wi, m);
-      accessed.orWord(wi, m);
-      if (faults != 0) {
-        long n = Long.bitCount(faults);
-        add(Counter.IO_PAGE_FAULTS, n);
-        add(Counter.NOTIFICATIONS, n);
-        countPins(wi, faults);
-      }
-    }
+    PageBitmap.forEachWord(gfn, gfn + pages, accessWord);
     setPinned(ts, pinnedPages.cardinality());
+  }
+
+  private boolean accessWord(long wi, long range) {
+    // Only a mapped page translates; an access to an unmapped one is the emulator's anomaly, not a
+    // pin.
+    long m = range & mapped.pages().word(wi);
+    if (m == 0) {
+      return true;
+    }
+    long faults = m & ~pinnedPages.orWord(wi, m);
+    accessed.orWord(wi, m);
+    if (faults != 0) {
+      long n = Long.bitCount(faults);
+      add(Counter.IO_PAGE_FAULTS, n);
+      add(Counter.NOTIFICATIONS, n);
+      countPins(wi, faults);
+    }
+    return true;
   }
 
   /**

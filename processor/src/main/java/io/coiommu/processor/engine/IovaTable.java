@@ -81,9 +81,9 @@ final class IovaTable {
 
   void removeAt(int slot, long iova) {
     if ((mappings.valueAt(slot) & LONG_MAPPING) == LONG_MAPPING) {
-      longLengths.removeAt(longLengths.find(iova));
+      longLengths.deleteAt(longLengths.find(iova));
     }
-    mappings.removeAt(slot);
+    mappings.deleteAt(slot);
   }
 
   void writeTo(DataOutput out) throws IOException {

@@ -6,25 +6,17 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * A map of long keys to non-zero long values, open addressing on two primitive arrays (a value of 0
- * marks an empty slot), linear probing with backward-shift deletion, at most 3/4 full.
+ * A map of long keys to non-zero long values on two primitive arrays (a value of 0 marks an empty
+ * slot); probing, deletion and resizing are {@link ProbeTable}'s.
  */
-final class LongLongMap {
-
-  private static final int MIN_CAPACITY = 16;
+final class LongLongMap extends ProbeTable {
 
   private long[] keys = new long[MIN_CAPACITY];
   private long[] values = new long[MIN_CAPACITY];
-  private int mask = MIN_CAPACITY - 1;
-  private int size;
-
-  int size() {
-    return size;
-  }
 
   /** Slot of {@code key}, or -1. */
   int find(long key) {
-    for (int i = index(key); ; i = (i + 1) & mask) {
+    for (int i = home(key); ; i = (i + 1) & mask) {
       if (values[i] == 0) {
         return -1;
       }
@@ -43,38 +35,17 @@ final class LongLongMap {
     return values.length;
   }
 
+  @Override
   long keyAt(int slot) {
     return keys[slot];
   }
 
   /** Adds a key that {@link #find} did not find, with a non-zero value. */
   void add(long key, long value) {
-    int i = index(key);
-    while (values[i] != 0) {
-      i = (i + 1) & mask;
-    }
+    int i = freeSlot(key);
     keys[i] = key;
     values[i] = value;
-    if (++size > (values.length >> 2) * 3) {
-      rehash(values.length << 1);
-    }
-  }
-
-  void removeAt(int hole) {
-    int i = hole;
-    for (int j = (i + 1) & mask; values[j] != 0; j = (j + 1) & mask) {
-      int home = index(keys[j]);
-      if (((j - home) & mask) >= ((j - i) & mask)) {
-        keys[i] = keys[j];
-        values[i] = values[j];
-        i = j;
-      }
-    }
-    values[i] = 0;
-    size--;
-    if (values.length > MIN_CAPACITY && size < values.length >> 3) {
-      rehash(values.length >> 1);
-    }
+    added();
   }
 
   /** Entries only (16 bytes each), in slot order. */
@@ -107,24 +78,31 @@ final class LongLongMap {
     }
   }
 
-  private int index(long key) {
-    // Keys (iovas) are page aligned more often than not: mix the high bits in so aligned keys
-    // spread.
-    return (int) ((key * 0x9E3779B97F4A7C15L) >>> 40) & mask;
+  @Override
+  boolean isEmpty(int slot) {
+    return values[slot] == 0;
   }
 
-  private void rehash(int capacity) {
+  @Override
+  void move(int from, int to) {
+    keys[to] = keys[from];
+    values[to] = values[from];
+  }
+
+  @Override
+  void empty(int slot) {
+    values[slot] = 0;
+  }
+
+  @Override
+  void resize(int capacity) {
     long[] oldKeys = keys;
     long[] oldValues = values;
     keys = new long[capacity];
     values = new long[capacity];
-    mask = capacity - 1;
     for (int k = 0; k < oldValues.length; k++) {
       if (oldValues[k] != 0) {
-        int i = index(oldKeys[k]);
-        while (values[i] != 0) {
-          i = (i + 1) & mask;
-        }
+        int i = freeSlot(oldKeys[k]);
         keys[i] = oldKeys[k];
         values[i] = oldValues[k];
       }

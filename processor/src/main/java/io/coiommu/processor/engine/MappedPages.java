@@ -33,6 +33,14 @@ final class MappedPages {
   private long peak;
   private long transitions;
 
+  /** Where a map stopped on a count overflow: the word, and the pages of it already raised. */
+  private long failedWord;
+
+  private long raisedInFailedWord;
+
+  private final PageBitmap.WordVisitor mapWord = this::mapWord;
+  private final PageBitmap.WordVisitor unmapWord = this::unmapWord;
+
   long mapped() {
     return pages.cardinality();
   }
@@ -61,27 +69,32 @@ final class MappedPages {
    */
   boolean map(long gfn, long n) {
     transitions = 0;
-    long end = gfn + n;
-    for (long wi = gfn >>> 6, last = (end - 1) >>> 6; wi <= last; wi++) {
-      long m = PageBitmap.mask(wi, gfn, end);
-      long again = pages.word(wi) & m;
-      for (long bits = again; bits != 0; bits &= bits - 1) {
-        long g = (wi << 6) + Long.numberOfTrailingZeros(bits);
-        if (extra.add(g, 1) + 1 > MAX_MAP_COUNT) {
-          extra.add(g, -1);
-          undoMap(gfn, wi, again & ~bits);
-          return false;
-        }
-      }
-      pages.orWord(wi, m);
-      if (again != 0) {
-        shared.orWord(wi, again);
-      }
-      transitions += Long.bitCount(m & ~again);
+    if (!PageBitmap.forEachWord(gfn, gfn + n, mapWord)) {
+      undoMap(gfn, failedWord, raisedInFailedWord);
+      return false;
     }
     if (mapped() > peak) {
       peak = mapped();
     }
+    return true;
+  }
+
+  private boolean mapWord(long wi, long m) {
+    long again = pages.word(wi) & m;
+    for (long bits = again; bits != 0; bits &= bits - 1) {
+      long g = (wi << 6) + Long.numberOfTrailingZeros(bits);
+      if (extra.add(g, 1) + 1 > MAX_MAP_COUNT) {
+        extra.add(g, -1);
+        failedWord = wi;
+        raisedInFailedWord = again & ~bits;
+        return false;
+      }
+    }
+    pages.orWord(wi, m);
+    if (again != 0) {
+      shared.orWord(wi, again);
+    }
+    transitions += Long.bitCount(m & ~again);
     return true;
   }
 
@@ -102,22 +115,23 @@ final class MappedPages {
   /** Drops one mapping from each page of [gfn, gfn + pages); every page must be mapped. */
   void unmap(long gfn, long n) {
     transitions = 0;
-    long end = gfn + n;
-    for (long wi = gfn >>> 6, last = (end - 1) >>> 6; wi <= last; wi++) {
-      long m = PageBitmap.mask(wi, gfn, end);
-      long multi = shared.word(wi) & m;
-      long single = m & ~multi;
-      if (single != 0) {
-        pages.clearWord(wi, single);
-        transitions += Long.bitCount(single);
-      }
-      for (long bits = multi; bits != 0; bits &= bits - 1) {
-        int bit = Long.numberOfTrailingZeros(bits);
-        if (extra.add((wi << 6) + bit, -1) == 0) {
-          shared.clearWord(wi, 1L << bit);
-        }
+    PageBitmap.forEachWord(gfn, gfn + n, unmapWord);
+  }
+
+  private boolean unmapWord(long wi, long m) {
+    long multi = shared.word(wi) & m;
+    long single = m & ~multi;
+    if (single != 0) {
+      pages.clearWord(wi, single);
+      transitions += Long.bitCount(single);
+    }
+    for (long bits = multi; bits != 0; bits &= bits - 1) {
+      int bit = Long.numberOfTrailingZeros(bits);
+      if (extra.add((wi << 6) + bit, -1) == 0) {
+        shared.clearWord(wi, 1L << bit);
       }
     }
+    return true;
   }
 
   /**

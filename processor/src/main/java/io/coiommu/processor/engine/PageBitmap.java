@@ -228,6 +228,32 @@ final class PageBitmap {
   }
 
   /**
+   * What a walk over a page range does with each bitmap word of it. The policies keep theirs in a
+   * field (a method reference made once), so a walk allocates nothing.
+   */
+  @FunctionalInterface
+  interface WordVisitor {
+    /**
+     * Visits word {@code wi} of the range, {@code bits} being the pages of the range in it (never
+     * 0); returns false to end the walk there.
+     */
+    boolean visit(long wi, long bits);
+  }
+
+  /**
+   * Visits the words of [from, to) in increasing order, with the range's bits of each; returns
+   * false when the visitor ended the walk.
+   */
+  static boolean forEachWord(long from, long to, WordVisitor visitor) {
+    for (long wi = from >>> WORD_SHIFT, last = lastWord(from, to); wi <= last; wi++) {
+      if (!visitor.visit(wi, mask(wi, from, to))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
    * The last word of [from, to), or one before the first when the range is empty (so loops over it
    * do nothing).
    */

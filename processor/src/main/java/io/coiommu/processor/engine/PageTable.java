@@ -12,10 +12,10 @@ import java.nio.ByteBuffer;
  * <p>Every policy keeps per-page state only for the pages of the DMA working set, never for the
  * whole guest, so a 1 TiB guest that maps 100 MiB costs what a 1 GiB guest does. One slot is one
  * long: {@code (gfn + 1) << 24 | value} (0 marks an empty slot), so a tracked page costs 8 bytes
- * divided by the load factor, with no boxing. Linear probing with backward-shift deletion keeps
- * lookups short without tombstones.
+ * divided by the load factor, with no boxing. Probing, deletion and resizing are {@link
+ * ProbeTable}'s.
  */
-final class PageTable {
+final class PageTable extends ProbeTable {
 
   static final int VALUE_BITS = 24;
   static final int MAX_VALUE = (1 << VALUE_BITS) - 1;
@@ -27,20 +27,8 @@ final class PageTable {
   static final long GFN_LIMIT = 1L << 34;
 
   private static final long VALUE_MASK = MAX_VALUE;
-  private static final int MIN_CAPACITY = 16;
 
-  private long[] slots;
-  private int mask;
-  private int size;
-
-  PageTable() {
-    slots = new long[MIN_CAPACITY];
-    mask = MIN_CAPACITY - 1;
-  }
-
-  int size() {
-    return size;
-  }
+  private long[] slots = new long[MIN_CAPACITY];
 
   /** The value of {@code gfn}, or -1 when absent. */
   int get(long gfn) {
@@ -57,7 +45,8 @@ final class PageTable {
     int i = find(gfn);
     long packed = (tag(gfn) << VALUE_BITS) | value;
     if (i < 0) {
-      insertAt(-i - 1, packed);
+      slots[-i - 1] = packed;
+      added();
       return -1;
     }
     int old = (int) (slots[i] & VALUE_MASK);
@@ -73,7 +62,8 @@ final class PageTable {
     int i = find(gfn);
     if (i < 0) {
       if (delta != 0) {
-        insertAt(-i - 1, (tag(gfn) << VALUE_BITS) | delta);
+        slots[-i - 1] = (tag(gfn) << VALUE_BITS) | delta;
+        added();
       }
       return delta;
     }
@@ -100,7 +90,7 @@ final class PageTable {
   /** The slot holding {@code gfn}, or {@code -(empty slot where it would go) - 1}. */
   private int find(long gfn) {
     long tag = tag(gfn);
-    for (int i = index(gfn); ; i = (i + 1) & mask) {
+    for (int i = home(gfn); ; i = (i + 1) & mask) {
       long s = slots[i];
       if (s == 0) {
         return -i - 1;
@@ -108,13 +98,6 @@ final class PageTable {
       if ((s >>> VALUE_BITS) == tag) {
         return i;
       }
-    }
-  }
-
-  private void insertAt(int i, long packed) {
-    slots[i] = packed;
-    if (++size > (slots.length >> 2) * 3) {
-      rehash(slots.length << 1);
     }
   }
 
@@ -149,11 +132,7 @@ final class PageTable {
     ByteBuffer entries = ByteBuffer.wrap(bytes);
     for (int k = 0; k < n; k++) {
       long s = entries.getLong();
-      int i = index((s >>> VALUE_BITS) - 1);
-      while (slots[i] != 0) {
-        i = (i + 1) & mask;
-      }
-      slots[i] = s;
+      slots[freeSlot(key(s))] = s;
     }
   }
 
@@ -161,43 +140,37 @@ final class PageTable {
     return gfn + 1;
   }
 
-  private int index(long gfn) {
-    return (int) ((gfn * 0x9E3779B97F4A7C15L) >>> 40) & mask;
+  private static long key(long slot) {
+    return (slot >>> VALUE_BITS) - 1;
   }
 
-  private void deleteAt(int hole) {
-    // Backward-shift deletion: pull later entries of the probe run into the hole so lookups never
-    // need tombstones.
-    int i = hole;
-    for (int j = (i + 1) & mask; ; j = (j + 1) & mask) {
-      long s = slots[j];
-      if (s == 0) {
-        break;
-      }
-      int home = index((s >>> VALUE_BITS) - 1);
-      if (((j - home) & mask) >= ((j - i) & mask)) {
-        slots[i] = s;
-        i = j;
-      }
-    }
-    slots[i] = 0;
-    size--;
-    if (slots.length > MIN_CAPACITY && size < slots.length >> 3) {
-      rehash(slots.length >> 1);
-    }
+  @Override
+  boolean isEmpty(int slot) {
+    return slots[slot] == 0;
   }
 
-  private void rehash(int capacity) {
+  @Override
+  long keyAt(int slot) {
+    return key(slots[slot]);
+  }
+
+  @Override
+  void move(int from, int to) {
+    slots[to] = slots[from];
+  }
+
+  @Override
+  void empty(int slot) {
+    slots[slot] = 0;
+  }
+
+  @Override
+  void resize(int capacity) {
     long[] old = slots;
     slots = new long[capacity];
-    mask = capacity - 1;
     for (long s : old) {
       if (s != 0) {
-        int i = index((s >>> VALUE_BITS) - 1);
-        while (slots[i] != 0) {
-          i = (i + 1) & mask;
-        }
-        slots[i] = s;
+        slots[freeSlot(key(s))] = s;
       }
     }
   }

@@ -193,7 +193,11 @@ public final class ResultsConsumer {
     }
   }
 
-  static Properties consumerProps(Properties kafkaClientProps) {
+  /**
+   * Settings of a group-less reader of the project's exactly-once topics (results, anomalies), from
+   * the start of what it is told to read.
+   */
+  public static Properties consumerProps(Properties kafkaClientProps) {
     Properties props = new Properties();
     props.putAll(kafkaClientProps);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

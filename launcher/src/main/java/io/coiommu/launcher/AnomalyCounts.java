@@ -1,5 +1,6 @@
 package io.coiommu.launcher;
 
+import io.coiommu.analytics.ResultsConsumer;
 import io.coiommu.schema.Anomaly;
 import io.coiommu.schema.AvroSerde;
 import io.coiommu.schema.Topics;
@@ -12,7 +13,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -70,14 +70,9 @@ record AnomalyCounts(Map<String, Long> byReason, Set<String> scenarioReasons, lo
    */
   static AnomalyCounts read(Properties client, Map<TopicPartition, Long> from, Duration timeout)
       throws TimeoutException {
-    Properties props = new Properties();
-    props.putAll(client);
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     // Anomalies are written in the processor's exactly-once transactions, with the results they go
-    // with.
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    // with: read them as the results are read.
+    Properties props = ResultsConsumer.consumerProps(client);
     Map<String, Long> byReason = new TreeMap<>();
     Set<String> scenarioReasons = new TreeSet<>();
     long undecodable = 0;

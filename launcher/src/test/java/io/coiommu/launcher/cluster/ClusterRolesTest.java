@@ -112,23 +112,7 @@ class ClusterRolesTest {
           roles.start(
               "process-b", "384m", HEAVY, MAIN, concat(process, dir.resolve("state-b").toString()));
 
-      Process producer =
-          roles.start(
-              "produce-1",
-              "256m",
-              HEAVY,
-              MAIN,
-              "produce",
-              "--bootstrap-servers",
-              servers,
-              "--workload",
-              WORKLOAD,
-              "--partitions",
-              "4",
-              "--speed",
-              "8x",
-              "--timeout",
-              "2m");
+      Process producer = produce(roles, servers, "produce-1", "8x");
       RoleProcesses.await(
           Duration.ofSeconds(120),
           "the first producer to send part of the trace",
@@ -139,23 +123,7 @@ class ClusterRolesTest {
 
       // The second producer restarts at full speed while one processor dies and the other is
       // paused.
-      Process resumed =
-          roles.start(
-              "produce-2",
-              "256m",
-              HEAVY,
-              MAIN,
-              "produce",
-              "--bootstrap-servers",
-              servers,
-              "--workload",
-              WORKLOAD,
-              "--partitions",
-              "4",
-              "--speed",
-              "max",
-              "--timeout",
-              "2m");
+      Process resumed = produce(roles, servers, "produce-2", "max");
       RoleProcesses.killHard(first);
       RoleProcesses.signal(second, "STOP");
       Process restarted = roles.start("process-a2", "384m", HEAVY, MAIN, concat(process, stateA));
@@ -228,6 +196,29 @@ class ClusterRolesTest {
           clusterRows.size() - 1,
           (System.nanoTime() - t0) / 1e9);
     }
+  }
+
+  /**
+   * A producer role replaying the test's workload into a 4-partition trace topic at {@code speed}.
+   */
+  private static Process produce(RoleProcesses roles, String servers, String name, String speed)
+      throws IOException {
+    return roles.start(
+        name,
+        "256m",
+        HEAVY,
+        MAIN,
+        "produce",
+        "--bootstrap-servers",
+        servers,
+        "--workload",
+        WORKLOAD,
+        "--partitions",
+        "4",
+        "--speed",
+        speed,
+        "--timeout",
+        "2m");
   }
 
   private static String[] concat(String[] head, String last) {

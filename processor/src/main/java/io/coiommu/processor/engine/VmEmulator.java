@@ -347,6 +347,7 @@ public final class VmEmulator {
     }
     long gfn = EventChecks.firstPage(e);
     long pages = EventChecks.pageCount(e);
+    long iovaPage = e.getIova() >>> Policy.PAGE_SHIFT;
     if (!mapped.map(gfn, pages)) {
       checks.vmAnomaly(
           out,
@@ -368,7 +369,7 @@ public final class VmEmulator {
       if (newCall) {
         p.beginMapCall(ts);
       }
-      p.mapRange(ts, gfn, pages);
+      p.mapRange(ts, iovaPage, gfn, pages);
     }
     if (accessSource == AccessSource.MAPS) {
       for (Policy p : pinOnAccess) {
@@ -414,6 +415,7 @@ public final class VmEmulator {
     table.removeAt(slot, e.getIova());
     long gfn = gpa >>> Policy.PAGE_SHIFT;
     long pages = ((gpa + bytes - 1) >>> Policy.PAGE_SHIFT) - gfn + 1;
+    long iovaPage = e.getIova() >>> Policy.PAGE_SHIFT;
     mapped.unmap(gfn, pages);
     boolean newCall =
         !(e.getCallId() != 0 && callKind == CallKind.UNMAP && callId == e.getCallId());
@@ -423,7 +425,7 @@ public final class VmEmulator {
       if (newCall) {
         p.beginUnmapCall(ts);
       }
-      p.unmapRange(ts, gfn, pages);
+      p.unmapRange(ts, iovaPage, gfn, pages);
     }
   }
 
@@ -475,9 +477,11 @@ public final class VmEmulator {
         last--;
       }
       if (last >= first) {
+        // The IOVA and the guest address share their offset in the page.
+        long iovaFirst = (lo >>> Policy.PAGE_SHIFT) + (first - (from >>> Policy.PAGE_SHIFT));
         mapped.unmap(first, last - first + 1);
         for (Policy p : policies) {
-          p.unmapRange(ts, first, last - first + 1);
+          p.unmapRange(ts, iovaFirst, first, last - first + 1);
         }
       }
     }

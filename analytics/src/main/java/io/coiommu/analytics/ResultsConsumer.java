@@ -12,14 +12,11 @@ import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
-import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,15 +35,6 @@ public final class ResultsConsumer {
 
   private static final Logger LOG = LoggerFactory.getLogger(ResultsConsumer.class);
   private static final Duration POLL = Duration.ofMillis(200);
-
-  /**
-   * One metadata request: a cold client's first fetch takes seconds; the caller's timeout bounds
-   * the whole wait.
-   */
-  private static final Duration METADATA = Duration.ofSeconds(5);
-
-  /** How often a wait for the cluster or the topic is logged. */
-  private static final long WAIT_LOG_NANOS = 10_000_000_000L;
 
   private ResultsConsumer() {}
 
@@ -117,7 +105,7 @@ public final class ResultsConsumer {
       throws TimeoutException {
     long deadline = System.nanoTime() + timeout.toNanos();
     BooleanSupplier timedOut = () -> System.nanoTime() - deadline > 0;
-    if (!assignAll(consumer, timedOut, Map.of())) {
+    if (!ResultPartitions.assignAll(consumer, timedOut, Map.of())) {
       throw new TimeoutException(
           "topic " + Topics.WINDOW_RESULTS + " did not appear within " + timeout);
     }
@@ -158,41 +146,6 @@ public final class ResultsConsumer {
     return into;
   }
 
-  /** What the results of one application said about it so far. */
-  private static final class ApplicationRun {
-    final String applicationId;
-    List<String> scenarios;
-    long read;
-
-    ApplicationRun(String applicationId) {
-      this.applicationId = applicationId;
-    }
-
-    /**
-     * Whether the record is of this application; a last record's headers name the scenarios and
-     * cost model.
-     */
-    boolean accept(ConsumerRecord<String, WindowResult> record, RunSummary into) {
-      if (applicationId == null) {
-        return true;
-      }
-      if (!applicationId.equals(ResultHeaders.get(record.headers(), ResultHeaders.APPLICATION))) {
-        return false;
-      }
-      read++;
-      if (scenarios == null && record.value() != null && record.value().getLast()) {
-        List<String> names = ResultHeaders.scenarios(record.headers());
-        if (names != null) {
-          scenarios = names;
-          into.setScenarioOrder(names);
-          String costs = ResultHeaders.get(record.headers(), ResultHeaders.COST_MODEL);
-          into.setCostModel(costs == null ? "" : costs);
-        }
-      }
-      return true;
-    }
-  }
-
   /**
    * Settings of a group-less reader of the project's exactly-once topics (results, anomalies), from
    * the start of what it is told to read.
@@ -225,7 +178,7 @@ public final class ResultsConsumer {
     }
     long deadline = System.nanoTime() + timeout.toNanos();
     BooleanSupplier timedOut = () -> System.nanoTime() - deadline > 0;
-    if (!assignAll(consumer, timedOut, Map.of())) {
+    if (!ResultPartitions.assignAll(consumer, timedOut, Map.of())) {
       throw new TimeoutException(
           "topic " + Topics.WINDOW_RESULTS + " did not appear within " + timeout);
     }
@@ -312,7 +265,7 @@ public final class ResultsConsumer {
             consumerProps(kafkaClientProps),
             new StringDeserializer(),
             AvroSerde.of(WindowResult.class))) {
-      if (!assignAll(consumer, giveUp, from)) {
+      if (!ResultPartitions.assignAll(consumer, giveUp, from)) {
         return false;
       }
       follow(consumer, applicationId, into, listener, stop);
@@ -325,7 +278,7 @@ public final class ResultsConsumer {
       RunSummary into,
       Consumer<WindowResult> listener,
       BooleanSupplier stop) {
-    if (assignAll(consumer, stop, Map.of())) {
+    if (ResultPartitions.assignAll(consumer, stop, Map.of())) {
       follow(consumer, null, into, listener, stop);
     }
   }
@@ -377,59 +330,6 @@ public final class ResultsConsumer {
   private static boolean isComplete(RunSummary s, Set<String> expectedVms, int expectedScenarios) {
     synchronized (s) {
       return s.complete(expectedVms, expectedScenarios);
-    }
-  }
-
-  /**
-   * Assigns every partition of the results topic from its beginning. The topic may not exist yet
-   * when the reader starts before the processor: waits for it until {@code giveUp}; false if it
-   * gave up.
-   */
-  private static boolean assignAll(
-      org.apache.kafka.clients.consumer.Consumer<String, WindowResult> consumer,
-      BooleanSupplier giveUp,
-      Map<TopicPartition, Long> from) {
-    long nextLog = System.nanoTime();
-    while (true) {
-      List<PartitionInfo> infos;
-      String waitingFor;
-      try {
-        infos = consumer.partitionsFor(Topics.WINDOW_RESULTS, METADATA);
-        waitingFor = "topic " + Topics.WINDOW_RESULTS + " (no processor has created it yet)";
-      } catch (RetriableException e) {
-        // The cluster is not up yet or slow: the caller's deadline, not one request's, decides when
-        // to give up.
-        infos = null;
-        waitingFor = "the Kafka cluster (" + e.getMessage() + ")";
-      }
-      if (infos != null && !infos.isEmpty()) {
-        List<TopicPartition> partitions =
-            infos.stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition()))
-                .collect(Collectors.toList());
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        from.forEach(
-            (p, offset) -> {
-              if (partitions.contains(p)) {
-                consumer.seek(p, offset);
-              }
-            });
-        return true;
-      }
-      if (giveUp.getAsBoolean()) {
-        return false;
-      }
-      if (System.nanoTime() - nextLog >= 0) {
-        LOG.info("waiting for {}", waitingFor);
-        nextLog = System.nanoTime() + WAIT_LOG_NANOS;
-      }
-      try {
-        Thread.sleep(POLL.toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
     }
   }
 }

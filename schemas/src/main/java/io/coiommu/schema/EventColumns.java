@@ -1,17 +1,11 @@
 package io.coiommu.schema;
 
-import java.io.EOFException;
-import java.io.IOException;
+import io.coiommu.schema.LongColumn.Coding;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import org.apache.avro.io.BinaryData;
-import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.DecoderFactory;
 
 /**
  * Events of one VM as primitive columns: what an {@link EventBatch} carries on the wire, decoded
@@ -25,52 +19,46 @@ import org.apache.avro.io.DecoderFactory;
  */
 public final class EventColumns {
 
-  private static final EventType[] TYPES = EventType.values();
-  private static final DmaDirection[] DIRECTIONS = DmaDirection.values();
-  private static final int TYPE_MASK = 0x0f;
-  private static final int DIRECTION_SHIFT = 4;
-  private static final int DIRECTION_MASK = 0x03;
-  private static final int HAS_GPA = 0x40;
-  private static final int UNUSED_BITS = 0x80;
-
-  /** Longest Avro varint of a long. */
-  private static final int MAX_VARINT = 10;
-
   static {
     KnownSchemas.allowGeneratedPackage();
-    if (TYPES.length > TYPE_MASK + 1 || DIRECTIONS.length > DIRECTION_MASK + 1) {
-      throw new ExceptionInInitializerError(
-          "EventType or DmaDirection outgrew its bits in EventBatch.flags");
-    }
   }
 
   private final String vm;
   private final long seq;
   private final long firstIndex;
   private int size;
+  private int capacity;
+
+  /** Every column, declared below: they grow, shift and copy together. */
+  private final List<EventColumn> all = new ArrayList<>();
 
   /** EventBatch.flags, as on the wire. */
-  private byte[] flags;
+  private final ByteColumn flags = column(new ByteColumn(0));
 
-  private long[] tsNs;
-  private long[] iova;
+  private final LongColumn tsNs =
+      column(new LongColumn(0, "tsNs", Coding.DELTAS, EventBatch::getTsNs));
+  private final LongColumn iova =
+      column(new LongColumn(0, "iova", Coding.DELTAS, EventBatch::getIova));
 
-  /** Meaningful where flags has HAS_GPA. */
-  private long[] gpa;
+  /** Meaningful where flags has HAS_GPA; on the wire as deltas of gpa - iova (encodeGpa). */
+  private final LongColumn gpa = column(new LongColumn(0));
 
-  private long[] bytes;
-  private long[] callId;
+  private final LongColumn bytes =
+      column(new LongColumn(0, "bytes", Coding.VALUES, EventBatch::getBytes));
+  private final LongColumn callId =
+      column(new LongColumn(0, "callId", Coding.DELTAS, EventBatch::getCallId));
 
   /** Strings of the batch's device dictionary: entries share the dictionary's objects. */
-  private String[] device;
+  private final StringColumn device = column(new StringColumn(0));
 
-  private long[] guestMemoryBytes;
+  /** On the wire in EventBatch.extras, with host. */
+  private final LongColumn guestMemoryBytes = column(new LongColumn(0));
 
   /** Null stands for the default, the empty string. */
-  private String[] host;
+  private final StringColumn host = column(new StringColumn(0));
 
   /** Encoding scratch, kept so that a buffer encoded batch after batch allocates it once. */
-  private Varints varints;
+  private VarintWriter varints;
 
   /** An empty buffer, not tied to a batch. */
   public EventColumns() {
@@ -81,19 +69,19 @@ public final class EventColumns {
     this.vm = vm;
     this.seq = seq;
     this.firstIndex = firstIndex;
-    allocate(Math.max(capacity, 1));
+    resize(Math.max(capacity, 1));
   }
 
-  private void allocate(int capacity) {
-    flags = new byte[capacity];
-    tsNs = new long[capacity];
-    iova = new long[capacity];
-    gpa = new long[capacity];
-    bytes = new long[capacity];
-    callId = new long[capacity];
-    device = new String[capacity];
-    guestMemoryBytes = new long[capacity];
-    host = new String[capacity];
+  private <C extends EventColumn> C column(C c) {
+    all.add(c);
+    return c;
+  }
+
+  private void resize(int newCapacity) {
+    for (EventColumn c : all) {
+      c.resize(newCapacity);
+    }
+    capacity = newCapacity;
   }
 
   /** VM of the batch these columns were decoded from; null for a buffer. */
@@ -119,11 +107,11 @@ public final class EventColumns {
   }
 
   public long tsNs(int i) {
-    return tsNs[check(i)];
+    return tsNs.values[check(i)];
   }
 
   public EventType type(int i) {
-    return TYPES[flags[check(i)] & TYPE_MASK];
+    return EventFlags.type(flags.values[check(i)]);
   }
 
   private int check(int i) {
@@ -138,24 +126,26 @@ public final class EventColumns {
   public TraceEvent event(int i, TraceEvent reuse) {
     check(i);
     TraceEvent e = reuse == null ? new TraceEvent() : reuse;
-    int f = flags[i];
-    e.setType(TYPES[f & TYPE_MASK]);
-    e.setTsNs(tsNs[i]);
-    e.setDevice(device[i]);
-    e.setIova(iova[i]);
-    if ((f & HAS_GPA) == 0) {
+    int f = flags.values[i];
+    e.setType(EventFlags.type(f));
+    e.setTsNs(tsNs.values[i]);
+    e.setDevice(device.values[i]);
+    e.setIova(iova.values[i]);
+    if (!EventFlags.hasGpa(f)) {
       e.setGpa(null);
     } else {
+      long g = gpa.values[i];
       Long held = e.getGpa();
-      if (held == null || held != gpa[i]) {
-        e.setGpa(gpa[i]);
+      if (held == null || held != g) {
+        e.setGpa(g);
       }
     }
-    e.setBytes(bytes[i]);
-    e.setDirection(DIRECTIONS[(f >>> DIRECTION_SHIFT) & DIRECTION_MASK]);
-    e.setCallId(callId[i]);
-    e.setGuestMemoryBytes(guestMemoryBytes[i]);
-    e.setHost(host[i] == null ? "" : host[i]);
+    e.setBytes(bytes.values[i]);
+    e.setDirection(EventFlags.direction(f));
+    e.setCallId(callId.values[i]);
+    e.setGuestMemoryBytes(guestMemoryBytes.values[i]);
+    String h = host.values[i];
+    e.setHost(h == null ? "" : h);
     return e;
   }
 
@@ -177,20 +167,19 @@ public final class EventColumns {
   private void set(int i, TraceEvent e) {
     Long g = e.getGpa();
     String h = Objects.requireNonNull(e.getHost(), "event host");
-    flags[i] =
-        (byte)
-            (Objects.requireNonNull(e.getType(), "event type").ordinal()
-                | Objects.requireNonNull(e.getDirection(), "event direction").ordinal()
-                    << DIRECTION_SHIFT
-                | (g == null ? 0 : HAS_GPA));
-    tsNs[i] = e.getTsNs();
-    iova[i] = e.getIova();
-    gpa[i] = g == null ? 0 : g;
-    bytes[i] = e.getBytes();
-    callId[i] = e.getCallId();
-    device[i] = Objects.requireNonNull(e.getDevice(), "event device");
-    guestMemoryBytes[i] = e.getGuestMemoryBytes();
-    host[i] = h.isEmpty() ? null : h;
+    flags.values[i] =
+        EventFlags.of(
+            Objects.requireNonNull(e.getType(), "event type"),
+            Objects.requireNonNull(e.getDirection(), "event direction"),
+            g != null);
+    tsNs.values[i] = e.getTsNs();
+    iova.values[i] = e.getIova();
+    gpa.values[i] = g == null ? 0 : g;
+    bytes.values[i] = e.getBytes();
+    callId.values[i] = e.getCallId();
+    device.values[i] = Objects.requireNonNull(e.getDevice(), "event device");
+    guestMemoryBytes.values[i] = e.getGuestMemoryBytes();
+    host.values[i] = h.isEmpty() ? null : h;
   }
 
   /** Appends event {@code i} of {@code from}. */
@@ -207,26 +196,13 @@ public final class EventColumns {
     Objects.checkIndex(at, size + 1);
     grow(size + 1);
     int tail = size - at;
-    if (tail > 0) {
-      System.arraycopy(flags, at, flags, at + 1, tail);
-      System.arraycopy(tsNs, at, tsNs, at + 1, tail);
-      System.arraycopy(iova, at, iova, at + 1, tail);
-      System.arraycopy(gpa, at, gpa, at + 1, tail);
-      System.arraycopy(bytes, at, bytes, at + 1, tail);
-      System.arraycopy(callId, at, callId, at + 1, tail);
-      System.arraycopy(device, at, device, at + 1, tail);
-      System.arraycopy(guestMemoryBytes, at, guestMemoryBytes, at + 1, tail);
-      System.arraycopy(host, at, host, at + 1, tail);
+    for (int c = 0; c < all.size(); c++) {
+      EventColumn column = all.get(c);
+      if (tail > 0) {
+        column.shift(at, at + 1, tail);
+      }
+      column.copy(from.all.get(c), i, at);
     }
-    flags[at] = from.flags[i];
-    tsNs[at] = from.tsNs[i];
-    iova[at] = from.iova[i];
-    gpa[at] = from.gpa[i];
-    bytes[at] = from.bytes[i];
-    callId[at] = from.callId[i];
-    device[at] = from.device[i];
-    guestMemoryBytes[at] = from.guestMemoryBytes[i];
-    host[at] = from.host[i];
     size++;
   }
 
@@ -234,18 +210,10 @@ public final class EventColumns {
   public void removeFirst(int n) {
     Objects.checkFromToIndex(0, n, size);
     int rest = size - n;
-    System.arraycopy(flags, n, flags, 0, rest);
-    System.arraycopy(tsNs, n, tsNs, 0, rest);
-    System.arraycopy(iova, n, iova, 0, rest);
-    System.arraycopy(gpa, n, gpa, 0, rest);
-    System.arraycopy(bytes, n, bytes, 0, rest);
-    System.arraycopy(callId, n, callId, 0, rest);
-    System.arraycopy(device, n, device, 0, rest);
-    System.arraycopy(guestMemoryBytes, n, guestMemoryBytes, 0, rest);
-    System.arraycopy(host, n, host, 0, rest);
-    // Strings past the end would keep a released batch's dictionary alive.
-    Arrays.fill(device, rest, size, null);
-    Arrays.fill(host, rest, size, null);
+    for (EventColumn c : all) {
+      c.shift(n, 0, rest);
+      c.forget(rest, size);
+    }
     size = rest;
   }
 
@@ -254,19 +222,9 @@ public final class EventColumns {
   }
 
   private void grow(int needed) {
-    if (needed <= flags.length) {
-      return;
+    if (needed > capacity) {
+      resize(Math.max(needed, capacity * 2));
     }
-    int capacity = Math.max(needed, flags.length * 2);
-    flags = Arrays.copyOf(flags, capacity);
-    tsNs = Arrays.copyOf(tsNs, capacity);
-    iova = Arrays.copyOf(iova, capacity);
-    gpa = Arrays.copyOf(gpa, capacity);
-    bytes = Arrays.copyOf(bytes, capacity);
-    callId = Arrays.copyOf(callId, capacity);
-    device = Arrays.copyOf(device, capacity);
-    guestMemoryBytes = Arrays.copyOf(guestMemoryBytes, capacity);
-    host = Arrays.copyOf(host, capacity);
   }
 
   /** The events as an EventBatch whose position in the VM's stream is not given (firstIndex -1). */
@@ -277,48 +235,21 @@ public final class EventColumns {
   /** The events as an EventBatch of version 3 (see EventBatch.avsc for the encoding). */
   public EventBatch toBatch(String vm, long seq, long firstIndex) {
     if (varints == null || varints.capacity() < size) {
-      varints = new Varints(Math.max(size, flags.length));
+      varints = new VarintWriter(Math.max(size, capacity));
     }
-    Varints out = varints;
-    ByteBuffer tsColumn = out.deltas(tsNs, size);
-    ByteBuffer iovaColumn = out.deltas(iova, size);
-    long offset = 0;
-    for (int i = 0; i < size; i++) {
-      if ((flags[i] & HAS_GPA) != 0) {
-        out.put(gpa[i] - iova[i] - offset);
-        offset = gpa[i] - iova[i];
-      }
-    }
-    ByteBuffer gpaColumn = out.take();
-    for (int i = 0; i < size; i++) {
-      out.put(bytes[i]);
-    }
-    ByteBuffer bytesColumn = out.take();
-    ByteBuffer callColumn = out.deltas(callId, size);
+    VarintWriter out = varints;
+    ByteBuffer tsColumn = tsNs.encode(out, size);
+    ByteBuffer iovaColumn = iova.encode(out, size);
+    ByteBuffer gpaColumn = encodeGpa(out);
+    ByteBuffer bytesColumn = bytes.encode(out, size);
+    ByteBuffer callColumn = callId.encode(out, size);
     List<String> devices = new ArrayList<>();
-    Map<String, Integer> deviceIndex = new HashMap<>();
-    String last = null;
-    int lastIndex = -1;
-    for (int i = 0; i < size; i++) {
-      // Consecutive events mostly name the same device object: the map is consulted only when it
-      // changes.
-      if (device[i] != last) {
-        last = device[i];
-        lastIndex =
-            deviceIndex.computeIfAbsent(
-                last,
-                d -> {
-                  devices.add(d);
-                  return devices.size() - 1;
-                });
-      }
-      out.put(lastIndex);
-    }
-    ByteBuffer deviceColumn = out.take();
+    ByteBuffer deviceColumn = device.encodeDictionary(out, size, devices);
     List<EventExtra> extras = new ArrayList<>();
     for (int i = 0; i < size; i++) {
-      if (guestMemoryBytes[i] != 0 || host[i] != null) {
-        extras.add(new EventExtra(i, guestMemoryBytes[i], host[i] == null ? "" : host[i]));
+      String h = host.values[i];
+      if (guestMemoryBytes.values[i] != 0 || h != null) {
+        extras.add(new EventExtra(i, guestMemoryBytes.values[i], h == null ? "" : h));
       }
     }
     // The all-fields constructor, not the builder: the builder deep-copies defaults through Avro's
@@ -328,7 +259,7 @@ public final class EventColumns {
         seq,
         List.of(),
         size,
-        ByteBuffer.wrap(Arrays.copyOf(flags, size)),
+        ByteBuffer.wrap(Arrays.copyOf(flags.values, size)),
         tsColumn,
         iovaColumn,
         gpaColumn,
@@ -338,6 +269,22 @@ public final class EventColumns {
         deviceColumn,
         extras,
         firstIndex);
+  }
+
+  /**
+   * The events with a gpa only, each as the change of gpa - iova since the previous one: a driver
+   * maps most buffers at an iova a fixed offset from their gpa (0 without a vIOMMU), so most
+   * varints are one byte.
+   */
+  private ByteBuffer encodeGpa(VarintWriter out) {
+    long offset = 0;
+    for (int i = 0; i < size; i++) {
+      if (EventFlags.hasGpa(flags.values[i])) {
+        out.put(gpa.values[i] - iova.values[i] - offset);
+        offset = gpa.values[i] - iova.values[i];
+      }
+    }
+    return out.take();
   }
 
   /** Encodes {@code events} as one EventBatch of version 2. */
@@ -390,42 +337,38 @@ public final class EventColumns {
     EventColumns c = new EventColumns(batch.getVm(), batch.getSeq(), batch.getFirstIndex(), count);
     c.size = count;
     int withGpa = c.readFlags(batch);
-    Column in = new Column(batch);
-    in.deltas("tsNs", batch.getTsNs(), c.tsNs, count);
-    in.deltas("iova", batch.getIova(), c.iova, count);
+    VarintReader in = new VarintReader(batch);
+    c.tsNs.decode(in, batch, count);
+    c.iova.decode(in, batch, count);
+    c.decodeGpa(in, batch, withGpa);
+    c.bytes.decode(in, batch, count);
+    c.callId.decode(in, batch, count);
+    c.device.decodeDictionary(in, batch, batch.getDevice(), count);
+    c.readExtras(batch);
+    return c;
+  }
+
+  /** The inverse of {@link #encodeGpa}; needs flags and iova decoded. */
+  private void decodeGpa(VarintReader in, EventBatch batch, int withGpa) {
     in.open("gpa", batch.getGpa());
+    byte[] f = flags.values;
+    long[] into = gpa.values;
+    long[] iovas = iova.values;
     long offset = 0;
-    for (int i = 0, seen = 0; i < count && seen < withGpa; i++) {
-      if ((c.flags[i] & HAS_GPA) != 0) {
+    for (int i = 0, seen = 0; i < size && seen < withGpa; i++) {
+      if (EventFlags.hasGpa(f[i])) {
         offset += in.next(i);
-        c.gpa[i] = c.iova[i] + offset;
+        into[i] = iovas[i] + offset;
         seen++;
       }
     }
-    in.close(count);
-    in.open("bytes", batch.getBytes());
-    for (int i = 0; i < count; i++) {
-      c.bytes[i] = in.next(i);
-    }
-    in.close(count);
-    in.deltas("callId", batch.getCallId(), c.callId, count);
-    String[] devices = batch.getDevices().toArray(new String[0]);
-    in.open("device", batch.getDevice());
-    for (int i = 0; i < count; i++) {
-      long d = in.next(i);
-      if (d < 0 || d >= devices.length) {
-        throw new InvalidBatchException(
-            batch,
-            "device",
-            i,
-            "index " + d + " outside the " + devices.length + " devices of the dictionary");
-      }
-      c.device[i] = devices[(int) d];
-    }
-    in.close(count);
+    in.close(size);
+  }
+
+  private void readExtras(EventBatch batch) {
     int previous = -1;
     for (EventExtra x : batch.getExtras()) {
-      if (x.getIndex() <= previous || x.getIndex() >= count) {
+      if (x.getIndex() <= previous || x.getIndex() >= size) {
         throw new InvalidBatchException(
             batch,
             "extras",
@@ -433,142 +376,18 @@ public final class EventColumns {
             "index not in "
                 + (previous + 1)
                 + ".."
-                + (count - 1)
+                + (size - 1)
                 + " (indexes must increase and stay below count)");
       }
       previous = x.getIndex();
-      c.guestMemoryBytes[previous] = x.getGuestMemoryBytes();
-      c.host[previous] = x.getHost().isEmpty() ? null : x.getHost();
+      guestMemoryBytes.values[previous] = x.getGuestMemoryBytes();
+      host.values[previous] = x.getHost().isEmpty() ? null : x.getHost();
     }
-    return c;
   }
 
   /** Copies and checks the flags column; returns how many events have a gpa. */
   private int readFlags(EventBatch batch) {
-    batch.getFlags().duplicate().get(flags, 0, size);
-    int withGpa = 0;
-    for (int i = 0; i < size; i++) {
-      int f = flags[i];
-      if ((f & UNUSED_BITS) != 0) {
-        throw new InvalidBatchException(batch, "flags", i, "bit 7 is set");
-      }
-      if ((f & TYPE_MASK) >= TYPES.length) {
-        throw new InvalidBatchException(
-            batch,
-            "flags",
-            i,
-            "EventType index " + (f & TYPE_MASK) + " outside 0.." + (TYPES.length - 1));
-      }
-      if ((f >>> DIRECTION_SHIFT & DIRECTION_MASK) >= DIRECTIONS.length) {
-        throw new InvalidBatchException(
-            batch,
-            "flags",
-            i,
-            "DmaDirection index "
-                + (f >>> DIRECTION_SHIFT & DIRECTION_MASK)
-                + " outside 0.."
-                + (DIRECTIONS.length - 1));
-      }
-      withGpa += (f & HAS_GPA) >>> 6;
-    }
-    return withGpa;
-  }
-
-  /**
-   * Writes a column's varints into one scratch array and hands each column out as its own buffer.
-   */
-  private static final class Varints {
-    private final byte[] scratch;
-    private int length;
-
-    Varints(int events) {
-      scratch = new byte[Math.max(1, events) * MAX_VARINT];
-    }
-
-    int capacity() {
-      return scratch.length / MAX_VARINT;
-    }
-
-    void put(long v) {
-      length += BinaryData.encodeLong(v, scratch, length);
-    }
-
-    /** Each value as its delta from the previous one, the first from 0. */
-    ByteBuffer deltas(long[] values, int count) {
-      long prev = 0;
-      for (int i = 0; i < count; i++) {
-        put(values[i] - prev);
-        prev = values[i];
-      }
-      return take();
-    }
-
-    ByteBuffer take() {
-      ByteBuffer b = ByteBuffer.wrap(Arrays.copyOf(scratch, length));
-      length = 0;
-      return b;
-    }
-  }
-
-  /**
-   * Reads one varint column with Avro's decoder, turning its failures into errors that name field
-   * and event.
-   */
-  private static final class Column {
-    private final EventBatch batch;
-    private BinaryDecoder decoder;
-    private String field;
-
-    Column(EventBatch batch) {
-      this.batch = batch;
-    }
-
-    void open(String name, ByteBuffer column) {
-      field = name;
-      byte[] array;
-      int offset;
-      if (column.hasArray()) {
-        array = column.array();
-        offset = column.arrayOffset() + column.position();
-      } else {
-        array = new byte[column.remaining()];
-        column.duplicate().get(array);
-        offset = 0;
-      }
-      decoder = DecoderFactory.get().binaryDecoder(array, offset, column.remaining(), decoder);
-    }
-
-    /** Reads a column of deltas into {@code into} as running sums. */
-    void deltas(String name, ByteBuffer column, long[] into, int count) {
-      open(name, column);
-      long prev = 0;
-      for (int i = 0; i < count; i++) {
-        prev += next(i);
-        into[i] = prev;
-      }
-      close(count);
-    }
-
-    long next(int event) {
-      try {
-        return decoder.readLong();
-      } catch (EOFException e) {
-        throw new InvalidBatchException(
-            batch, field, event, "column ends inside or before this event's varint");
-      } catch (IOException e) {
-        throw new InvalidBatchException(batch, field, event, "bad varint: " + e.getMessage());
-      }
-    }
-
-    void close(int count) {
-      try {
-        if (!decoder.isEnd()) {
-          throw new InvalidBatchException(
-              batch, field, count, "bytes left after the last event's varint");
-        }
-      } catch (IOException e) {
-        throw new InvalidBatchException(batch, field, count, e.getMessage());
-      }
-    }
+    batch.getFlags().duplicate().get(flags.values, 0, size);
+    return EventFlags.check(batch, flags.values, size);
   }
 }

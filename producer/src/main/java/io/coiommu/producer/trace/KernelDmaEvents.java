@@ -4,9 +4,8 @@ import io.coiommu.producer.Events;
 import io.coiommu.producer.RejectReason;
 import io.coiommu.producer.VmEvent;
 import io.coiommu.schema.DmaDirection;
-import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -33,8 +32,7 @@ final class KernelDmaEvents {
 
   private final LayerMerge merge;
 
-  /** Per device, per first physical address of an sg list: the ranges that dma_map_sg mapped. */
-  private final Map<String, Map<Long, ArrayDeque<long[]>>> sgByDevice = new HashMap<>();
+  private final MappedSgLists sgLists = new MappedSgLists();
 
   KernelDmaEvents(Rejects counts) {
     this.merge = new LayerMerge(counts, () -> nextCallId++);
@@ -316,7 +314,7 @@ final class KernelDmaEvents {
       total += Fields.size(sizes[i], "sizes[" + i + "]");
     }
     long callId = nextCallId++;
-    ArrayDeque<long[]> ranges = new ArrayDeque<>();
+    List<long[]> ranges = new ArrayList<>();
     if (phys.length == dma.length) {
       for (int i = 0; i < dma.length; i++) {
         out.add(new VmEvent(null, Events.map(ts, device, dma[i], phys[i], sizes[i], dir, callId)));
@@ -338,10 +336,7 @@ final class KernelDmaEvents {
         ranges.add(new long[] {iova, bytes, phys[i]});
       }
     }
-    sgByDevice
-        .computeIfAbsent(device, d -> new HashMap<>())
-        .computeIfAbsent(phys[0], p -> new ArrayDeque<>())
-        .add(flatten(ranges));
+    sgLists.add(device, phys[0], ranges);
   }
 
   /**
@@ -358,12 +353,7 @@ final class KernelDmaEvents {
     if (phys.length == 0) {
       throw new BadLine(RejectReason.TRUNCATED, "dma_unmap_sg with an empty phys_addrs list");
     }
-    Map<Long, ArrayDeque<long[]>> lists = sgByDevice.get(device);
-    ArrayDeque<long[]> mapped = lists == null ? null : lists.get(phys[0]);
-    long[] ranges = mapped == null ? null : mapped.poll();
-    if (mapped != null && mapped.isEmpty()) {
-      lists.remove(phys[0]);
-    }
+    long[] ranges = sgLists.take(device, phys[0]);
     // One call, as dma_unmap_sg is: its ranges share a call id, so they cost one notification.
     long callId = nextCallId++;
     if (ranges == null) {
@@ -390,16 +380,5 @@ final class KernelDmaEvents {
   /** Entry {@code i}'s share; the last entry takes the remainder. */
   private static long shareOf(long total, long share, int i, int parts) {
     return i == parts - 1 ? Math.max(1, total - share * (parts - 1)) : share;
-  }
-
-  private static long[] flatten(ArrayDeque<long[]> ranges) {
-    long[] flat = new long[ranges.size() * 3];
-    int i = 0;
-    for (long[] r : ranges) {
-      flat[i++] = r[0];
-      flat[i++] = r[1];
-      flat[i++] = r[2];
-    }
-    return flat;
   }
 }

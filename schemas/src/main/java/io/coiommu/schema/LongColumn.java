@@ -1,0 +1,86 @@
+package io.coiommu.schema;
+
+import java.nio.ByteBuffer;
+import java.util.function.Function;
+
+/**
+ * A column of longs and, when EventBatch carries it as a varint column of its own, how: each value
+ * as is, or as its delta from the previous one (timestamps, iovas and call ids grow, so deltas stay
+ * short). A column without a coding travels some other way (a dependent or sparse field).
+ */
+final class LongColumn extends EventColumn {
+
+  enum Coding {
+    NONE,
+    VALUES,
+    DELTAS
+  }
+
+  private final String field;
+  private final Coding coding;
+  private final Function<EventBatch, ByteBuffer> wire;
+  long[] values;
+
+  /** A column that travels as its own varint column {@code field} of EventBatch. */
+  LongColumn(int capacity, String field, Coding coding, Function<EventBatch, ByteBuffer> wire) {
+    this.field = field;
+    this.coding = coding;
+    this.wire = wire;
+    this.values = new long[capacity];
+  }
+
+  /** A column EventColumns encodes itself. */
+  LongColumn(int capacity) {
+    this(capacity, null, Coding.NONE, null);
+  }
+
+  ByteBuffer encode(VarintWriter out, int size) {
+    switch (coding) {
+      case VALUES -> {
+        for (int i = 0; i < size; i++) {
+          out.put(values[i]);
+        }
+      }
+      case DELTAS -> {
+        long prev = 0;
+        for (int i = 0; i < size; i++) {
+          out.put(values[i] - prev);
+          prev = values[i];
+        }
+      }
+      case NONE -> throw new IllegalStateException("this column has no wire coding of its own");
+    }
+    return out.take();
+  }
+
+  void decode(VarintReader in, EventBatch batch, int size) {
+    in.open(field, wire.apply(batch));
+    long[] into = values;
+    switch (coding) {
+      case VALUES -> {
+        for (int i = 0; i < size; i++) {
+          into[i] = in.next(i);
+        }
+      }
+      case DELTAS -> {
+        long prev = 0;
+        for (int i = 0; i < size; i++) {
+          prev += in.next(i);
+          into[i] = prev;
+        }
+      }
+      case NONE -> throw new IllegalStateException("this column has no wire coding of its own");
+    }
+    in.close(size);
+  }
+
+  @Override
+  Object array() {
+    return values;
+  }
+
+  @Override
+  void replace(Object array) {
+    values = (long[]) array;
+  }
+}

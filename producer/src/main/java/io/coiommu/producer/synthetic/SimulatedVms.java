@@ -20,10 +20,10 @@ public final class SimulatedVms implements TraceSource {
   private final String description;
 
   /** Not yet started, by start time. */
-  private final PriorityQueue<Planned> waiting;
+  private final PriorityQueue<PlannedVm> waiting;
 
   /** Started, by the time of their next event. */
-  private final PriorityQueue<Planned> running;
+  private final RunningVms running = new RunningVms();
 
   private final RejectStats rejects;
 
@@ -35,15 +35,12 @@ public final class SimulatedVms implements TraceSource {
   public SimulatedVms(String description, List<VmSimulation> vms, RejectStats rejects) {
     this.description = description;
     this.rejects = rejects;
-    Comparator<Planned> byStart =
-        Comparator.<Planned>comparingLong(p -> p.vm.startNs()).thenComparingInt(p -> p.order);
-    Comparator<Planned> byNext =
-        Comparator.<Planned>comparingLong(p -> p.nextTs).thenComparingInt(p -> p.order);
+    Comparator<PlannedVm> byStart =
+        Comparator.<PlannedVm>comparingLong(p -> p.vm.startNs()).thenComparingInt(p -> p.order);
     this.waiting = new PriorityQueue<>(Math.max(1, vms.size()), byStart);
-    this.running = new PriorityQueue<>(Math.max(1, vms.size()), byNext);
-    List<Planned> planned = new ArrayList<>();
+    List<PlannedVm> planned = new ArrayList<>();
     for (int i = 0; i < vms.size(); i++) {
-      planned.add(new Planned(vms.get(i), i));
+      planned.add(new PlannedVm(vms.get(i), i));
     }
     waiting.addAll(planned);
   }
@@ -59,11 +56,13 @@ public final class SimulatedVms implements TraceSource {
     if (!hasNext()) {
       throw new NoSuchElementException();
     }
-    Planned head = running.poll();
+    PlannedVm head = running.top();
     VmEvent event = new VmEvent(head.vm.vm(), head.vm.next());
     if (head.vm.hasNext()) {
       head.nextTs = head.vm.peekTs();
-      running.add(head);
+      running.topMovedLater();
+    } else {
+      running.removeTop();
     }
     return event;
   }
@@ -71,8 +70,8 @@ public final class SimulatedVms implements TraceSource {
   /** Starts the VMs whose start time the merge has reached. */
   private void admit() {
     while (!waiting.isEmpty()
-        && (running.isEmpty() || waiting.peek().vm.startNs() <= running.peek().nextTs)) {
-      Planned p = waiting.poll();
+        && (running.isEmpty() || waiting.peek().vm.startNs() <= running.top().nextTs)) {
+      PlannedVm p = waiting.poll();
       if (p.vm.hasNext()) {
         p.nextTs = p.vm.peekTs();
         running.add(p);
@@ -93,16 +92,5 @@ public final class SimulatedVms implements TraceSource {
   @Override
   public RejectStats rejects() {
     return rejects;
-  }
-
-  private static final class Planned {
-    final VmSimulation vm;
-    final int order;
-    long nextTs;
-
-    Planned(VmSimulation vm, int order) {
-      this.vm = vm;
-      this.order = order;
-    }
   }
 }

@@ -36,7 +36,8 @@ public final class SimulatedVms implements TraceSource {
     this.description = description;
     this.rejects = rejects;
     Comparator<PlannedVm> byStart =
-        Comparator.<PlannedVm>comparingLong(p -> p.vm.startNs()).thenComparingInt(p -> p.order);
+        Comparator.<PlannedVm>comparingLong(p -> p.vm().startNs())
+            .thenComparingInt(PlannedVm::order);
     this.waiting = new PriorityQueue<>(Math.max(1, vms.size()), byStart);
     List<PlannedVm> planned = new ArrayList<>();
     for (int i = 0; i < vms.size(); i++) {
@@ -56,11 +57,10 @@ public final class SimulatedVms implements TraceSource {
     if (!hasNext()) {
       throw new NoSuchElementException();
     }
-    PlannedVm head = running.top();
-    VmEvent event = new VmEvent(head.vm.vm(), head.vm.next());
-    if (head.vm.hasNext()) {
-      head.nextTs = head.vm.peekTs();
-      running.topMovedLater();
+    VmSimulation head = running.top();
+    VmEvent event = new VmEvent(head.vm(), head.next());
+    if (head.hasNext()) {
+      running.topMovedTo(head.peekTs());
     } else {
       running.removeTop();
     }
@@ -70,11 +70,10 @@ public final class SimulatedVms implements TraceSource {
   /** Starts the VMs whose start time the merge has reached. */
   private void admit() {
     while (!waiting.isEmpty()
-        && (running.isEmpty() || waiting.peek().vm.startNs() <= running.top().nextTs)) {
+        && (running.isEmpty() || waiting.peek().vm().startNs() <= running.topTs())) {
       PlannedVm p = waiting.poll();
-      if (p.vm.hasNext()) {
-        p.nextTs = p.vm.peekTs();
-        running.add(p);
+      if (p.vm().hasNext()) {
+        running.add(p.vm(), p.order(), p.vm().peekTs());
       }
     }
   }

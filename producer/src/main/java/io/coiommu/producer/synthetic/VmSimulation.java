@@ -26,6 +26,9 @@ public final class VmSimulation implements Iterator<TraceEvent> {
     STOPPED
   }
 
+  /** Events simulated ahead of delivery, at most (one action may emit more). */
+  private static final int RUN_AHEAD = 64;
+
   private final String vm;
   private final String host;
   private final long guestBytes;
@@ -141,34 +144,48 @@ public final class VmSimulation implements Iterator<TraceEvent> {
     return ready.isEmpty() ? Long.MAX_VALUE : ready.peek().getTsNs();
   }
 
+  /**
+   * Simulates ahead once everything simulated has been delivered. In a fleet the merge takes the
+   * next event from a different VM almost every time; running one VM for a stretch of events keeps
+   * its state in the CPU caches while it runs. The events are the same: a VM's events depend only
+   * on its own seed and actions, never on when they are pulled.
+   */
   private void fill() {
-    while (ready.isEmpty() && phase != Phase.STOPPED) {
-      if (phase == Phase.NOT_STARTED) {
-        now = startNs;
-        pages = new GuestPages(guestBytes, random);
-        emit(Events.vmStart(now, host, guestBytes));
-        for (Activity a : activities) {
-          a.start(this);
-        }
-        phase = Phase.RUNNING;
-        continue;
-      }
-      Action next = agenda.peek();
-      if (next == null || next.ts >= stopNs) {
-        agenda.clear();
-        now = Math.max(now, stopNs);
-        for (Activity a : activities) {
-          a.stop(this);
-        }
-        emit(Events.vmStop(now));
-        pages = null;
-        phase = Phase.STOPPED;
-        return;
-      }
-      agenda.poll();
-      now = next.ts;
-      next.run.run();
+    if (!ready.isEmpty()) {
+      return;
     }
+    while (ready.size() < RUN_AHEAD && phase != Phase.STOPPED) {
+      step();
+    }
+  }
+
+  /** Starts the VM, runs its next action, or stops it. */
+  private void step() {
+    if (phase == Phase.NOT_STARTED) {
+      now = startNs;
+      pages = new GuestPages(guestBytes, random);
+      emit(Events.vmStart(now, host, guestBytes));
+      for (Activity a : activities) {
+        a.start(this);
+      }
+      phase = Phase.RUNNING;
+      return;
+    }
+    Action next = agenda.peek();
+    if (next == null || next.ts >= stopNs) {
+      agenda.clear();
+      now = Math.max(now, stopNs);
+      for (Activity a : activities) {
+        a.stop(this);
+      }
+      emit(Events.vmStop(now));
+      pages = null;
+      phase = Phase.STOPPED;
+      return;
+    }
+    agenda.poll();
+    now = next.ts;
+    next.run.run();
   }
 
   private record Action(long ts, long order, Runnable run) implements Comparable<Action> {

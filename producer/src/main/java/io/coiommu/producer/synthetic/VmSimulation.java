@@ -6,7 +6,6 @@ import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 
 /**
@@ -36,7 +35,7 @@ public final class VmSimulation implements Iterator<TraceEvent> {
   private final long stopNs;
   private final List<Activity> activities;
   private final SplittableRandom random;
-  private final PriorityQueue<Action> agenda = new PriorityQueue<>();
+  private final Agenda agenda = new Agenda();
   private final ArrayDeque<TraceEvent> ready = new ArrayDeque<>();
   private GuestPages pages;
   private Phase phase = Phase.NOT_STARTED;
@@ -109,7 +108,7 @@ public final class VmSimulation implements Iterator<TraceEvent> {
    * time never run.
    */
   public void at(long tsNs, Runnable action) {
-    agenda.add(new Action(Math.max(tsNs, now), actionOrder++, action));
+    agenda.add(Math.max(tsNs, now), actionOrder++, action);
   }
 
   /** Emits an event stamped now. */
@@ -171,8 +170,7 @@ public final class VmSimulation implements Iterator<TraceEvent> {
       phase = Phase.RUNNING;
       return;
     }
-    Action next = agenda.peek();
-    if (next == null || next.ts >= stopNs) {
+    if (agenda.isEmpty() || agenda.firstTs() >= stopNs) {
       agenda.clear();
       now = Math.max(now, stopNs);
       for (Activity a : activities) {
@@ -183,16 +181,7 @@ public final class VmSimulation implements Iterator<TraceEvent> {
       phase = Phase.STOPPED;
       return;
     }
-    agenda.poll();
-    now = next.ts;
-    next.run.run();
-  }
-
-  private record Action(long ts, long order, Runnable run) implements Comparable<Action> {
-    @Override
-    public int compareTo(Action o) {
-      int c = Long.compare(ts, o.ts);
-      return c != 0 ? c : Long.compare(order, o.order);
-    }
+    now = agenda.firstTs();
+    agenda.poll().run();
   }
 }

@@ -3,12 +3,9 @@ package io.coiommu.producer.synthetic;
 import io.coiommu.producer.RejectStats;
 import io.coiommu.producer.TraceSource;
 import io.coiommu.producer.VmEvent;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.OptionalLong;
-import java.util.PriorityQueue;
 
 /**
  * Several simulated VMs merged into one stream in trace-time order (ties go to the VM planned
@@ -19,11 +16,11 @@ public final class SimulatedVms implements TraceSource {
 
   private final String description;
 
-  /** Not yet started, by start time. */
-  private final PriorityQueue<PlannedVm> waiting;
+  /** Not yet started, by start time, then place in the plan. */
+  private final TimeOrder<VmSimulation> waiting = new TimeOrder<>();
 
-  /** Started, by the time of their next event. */
-  private final RunningVms running = new RunningVms();
+  /** Started, by the time of their next event, then place in the plan. */
+  private final TimeOrder<VmSimulation> running = new TimeOrder<>();
 
   private final RejectStats rejects;
 
@@ -35,15 +32,9 @@ public final class SimulatedVms implements TraceSource {
   public SimulatedVms(String description, List<VmSimulation> vms, RejectStats rejects) {
     this.description = description;
     this.rejects = rejects;
-    Comparator<PlannedVm> byStart =
-        Comparator.<PlannedVm>comparingLong(p -> p.vm().startNs())
-            .thenComparingInt(PlannedVm::order);
-    this.waiting = new PriorityQueue<>(Math.max(1, vms.size()), byStart);
-    List<PlannedVm> planned = new ArrayList<>();
     for (int i = 0; i < vms.size(); i++) {
-      planned.add(new PlannedVm(vms.get(i), i));
+      waiting.add(vms.get(i).startNs(), i, vms.get(i));
     }
-    waiting.addAll(planned);
   }
 
   @Override
@@ -57,23 +48,23 @@ public final class SimulatedVms implements TraceSource {
     if (!hasNext()) {
       throw new NoSuchElementException();
     }
-    VmSimulation head = running.top();
+    VmSimulation head = running.first();
     VmEvent event = new VmEvent(head.vm(), head.next());
     if (head.hasNext()) {
-      running.topMovedTo(head.peekTs());
+      running.firstMovedTo(head.peekTs());
     } else {
-      running.removeTop();
+      running.poll();
     }
     return event;
   }
 
   /** Starts the VMs whose start time the merge has reached. */
   private void admit() {
-    while (!waiting.isEmpty()
-        && (running.isEmpty() || waiting.peek().vm().startNs() <= running.topTs())) {
-      PlannedVm p = waiting.poll();
-      if (p.vm().hasNext()) {
-        running.add(p.vm(), p.order(), p.vm().peekTs());
+    while (!waiting.isEmpty() && (running.isEmpty() || waiting.firstTs() <= running.firstTs())) {
+      long order = waiting.firstOrder();
+      VmSimulation vm = waiting.poll();
+      if (vm.hasNext()) {
+        running.add(vm.peekTs(), order, vm);
       }
     }
   }

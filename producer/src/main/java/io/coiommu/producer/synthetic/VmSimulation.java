@@ -35,7 +35,7 @@ public final class VmSimulation implements Iterator<TraceEvent> {
   private final long stopNs;
   private final List<Activity> activities;
   private final SplittableRandom random;
-  private final Agenda agenda = new Agenda();
+  private final TimeOrder<Runnable> agenda = new TimeOrder<>();
   private final ArrayDeque<TraceEvent> ready = new ArrayDeque<>();
   private GuestPages pages;
   private Phase phase = Phase.NOT_STARTED;

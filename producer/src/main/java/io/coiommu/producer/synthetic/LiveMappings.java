@@ -14,11 +14,14 @@ final class LiveMappings {
 
   private static final int NONE = -1;
 
-  // Entry fields, indexed by entry.
-  private long[] iova = new long[16];
-  private long[] gpa = new long[16];
-  private long[] bytes = new long[16];
-  private long[] callId = new long[16];
+  // An entry's iova, gpa, bytes and call id, side by side: an access or unmap reads one cache line.
+  private static final int IOVA = 0;
+  private static final int GPA = 1;
+  private static final int BYTES = 2;
+  private static final int CALL_ID = 3;
+  private static final int FIELDS = 4;
+
+  private long[] fields = new long[FIELDS * 16];
   private boolean[] coherent = new boolean[16];
   private int[] prev = new int[16];
   private int[] next = new int[16];
@@ -29,8 +32,13 @@ final class LiveMappings {
   private int highWater;
   private int size;
 
-  /** Entry + 1 per slot, 0 for an empty slot; at most half full so probes stay short. */
-  private int[] table = new int[32];
+  /**
+   * Per slot, its iova and entry + 1 side by side (0 for an empty slot), so a probe reads one cache
+   * line; at most half full so probes stay short.
+   */
+  private long[] table = new long[2 * 32];
+
+  private int slots = 32;
 
   private int shift = 64 - 5;
 
@@ -40,24 +48,25 @@ final class LiveMappings {
 
   /** Records a mapping at an iova that is not mapped; returns its entry. */
   int add(long atIova, long toGpa, long length, boolean isCoherent, long call) {
-    if (2 * (size + 1) > table.length) {
+    if (2 * (size + 1) > slots) {
       grow();
     }
-    int mask = table.length - 1;
+    int mask = slots - 1;
     int slot = home(atIova);
-    while (table[slot] != 0) {
-      if (iova[table[slot] - 1] == atIova) {
+    while (table[2 * slot + 1] != 0) {
+      if (table[2 * slot] == atIova) {
         throw new IllegalStateException("iova 0x" + Long.toHexString(atIova) + " mapped twice");
       }
       slot = (slot + 1) & mask;
     }
     int e = newEntry();
-    table[slot] = e + 1;
-    iova[e] = atIova;
-    gpa[e] = toGpa;
-    bytes[e] = length;
+    table[2 * slot] = atIova;
+    table[2 * slot + 1] = e + 1;
+    fields[FIELDS * e + IOVA] = atIova;
+    fields[FIELDS * e + GPA] = toGpa;
+    fields[FIELDS * e + BYTES] = length;
+    fields[FIELDS * e + CALL_ID] = call;
     coherent[e] = isCoherent;
-    callId[e] = call;
     prev[e] = tail;
     next[e] = NONE;
     if (tail == NONE) {
@@ -73,23 +82,23 @@ final class LiveMappings {
   /** The entry mapped at {@code atIova}, or -1. */
   int find(long atIova) {
     int slot = slotOf(atIova);
-    return slot == NONE ? NONE : table[slot] - 1;
+    return slot == NONE ? NONE : (int) table[2 * slot + 1] - 1;
   }
 
   long gpa(int e) {
-    return gpa[e];
+    return fields[FIELDS * e + GPA];
   }
 
   long bytes(int e) {
-    return bytes[e];
+    return fields[FIELDS * e + BYTES];
   }
 
   long callId(int e) {
-    return callId[e];
+    return fields[FIELDS * e + CALL_ID];
   }
 
   long iova(int e) {
-    return iova[e];
+    return fields[FIELDS * e + IOVA];
   }
 
   boolean coherent(int e) {
@@ -108,23 +117,23 @@ final class LiveMappings {
 
   /** Forgets entry {@code e}; its fields stay readable until the next {@link #add}. */
   void remove(int e) {
-    int mask = table.length - 1;
-    int hole = slotOf(iova[e]);
-    table[hole] = 0;
+    int mask = slots - 1;
+    int hole = slotOf(iova(e));
+    table[2 * hole + 1] = 0;
     // Backward-shift deletion: pull later entries of the probe run into the hole when their home
     // slot is not between the hole and where they sit, so every entry stays reachable from home.
     int j = hole;
     while (true) {
       j = (j + 1) & mask;
-      int moved = table[j];
-      if (moved == 0) {
+      if (table[2 * j + 1] == 0) {
         break;
       }
-      int k = home(iova[moved - 1]);
+      int k = home(table[2 * j]);
       boolean reachable = hole <= j ? (hole < k && k <= j) : (hole < k || k <= j);
       if (!reachable) {
-        table[hole] = moved;
-        table[j] = 0;
+        table[2 * hole] = table[2 * j];
+        table[2 * hole + 1] = table[2 * j + 1];
+        table[2 * j + 1] = 0;
         hole = j;
       }
     }
@@ -153,10 +162,10 @@ final class LiveMappings {
   }
 
   private int slotOf(long atIova) {
-    int mask = table.length - 1;
+    int mask = slots - 1;
     int slot = home(atIova);
-    while (table[slot] != 0) {
-      if (iova[table[slot] - 1] == atIova) {
+    while (table[2 * slot + 1] != 0) {
+      if (table[2 * slot] == atIova) {
         return slot;
       }
       slot = (slot + 1) & mask;
@@ -174,12 +183,9 @@ final class LiveMappings {
       freeEntries = next[e];
       return e;
     }
-    if (highWater == iova.length) {
-      int n = 2 * iova.length;
-      iova = Arrays.copyOf(iova, n);
-      gpa = Arrays.copyOf(gpa, n);
-      bytes = Arrays.copyOf(bytes, n);
-      callId = Arrays.copyOf(callId, n);
+    if (highWater == coherent.length) {
+      int n = 2 * coherent.length;
+      fields = Arrays.copyOf(fields, FIELDS * n);
       coherent = Arrays.copyOf(coherent, n);
       prev = Arrays.copyOf(prev, n);
       next = Arrays.copyOf(next, n);
@@ -188,15 +194,17 @@ final class LiveMappings {
   }
 
   private void grow() {
-    table = new int[2 * table.length];
+    slots *= 2;
+    table = new long[2 * slots];
     shift--;
-    int mask = table.length - 1;
+    int mask = slots - 1;
     for (int e = head; e != NONE; e = next[e]) {
-      int slot = home(iova[e]);
-      while (table[slot] != 0) {
+      int slot = home(iova(e));
+      while (table[2 * slot + 1] != 0) {
         slot = (slot + 1) & mask;
       }
-      table[slot] = e + 1;
+      table[2 * slot] = iova(e);
+      table[2 * slot + 1] = e + 1;
     }
   }
 }

@@ -22,6 +22,10 @@ public final class BalloonEpisode implements Activity {
   private long[] ranges;
 
   private int rangeCount;
+
+  /** The frames of the request being reported, reused: an episode sends thousands of requests. */
+  private long[] request;
+
   private long pagesLeft;
 
   public BalloonEpisode(long bytes, long afterStartNs, long holdNs) {
@@ -33,6 +37,7 @@ public final class BalloonEpisode implements Activity {
   @Override
   public void start(VmSimulation vm) {
     ranges = new long[64];
+    request = new long[PAGES_PER_REQUEST];
     pagesLeft = bytes / GuestPages.PAGE;
     if (pagesLeft > 0) {
       vm.at(vm.now() + afterStartNs, () -> inflate(vm));
@@ -41,11 +46,11 @@ public final class BalloonEpisode implements Activity {
 
   private void inflate(VmSimulation vm) {
     int n = (int) Math.min(PAGES_PER_REQUEST, pagesLeft);
-    long[] gfns = new long[n];
+    long[] gfns = request;
     for (int i = 0; i < n; i++) {
       gfns[i] = vm.pages().allocPage();
     }
-    Arrays.sort(gfns);
+    Arrays.sort(gfns, 0, n);
     for (int i = 0; i < n; ) {
       int j = i + 1;
       while (j < n && gfns[j] == gfns[j - 1] + 1) {
@@ -82,6 +87,7 @@ public final class BalloonEpisode implements Activity {
     } else {
       ranges = new long[0];
       rangeCount = 0;
+      request = null;
     }
   }
 

@@ -2,8 +2,6 @@ package io.coiommu.producer.synthetic;
 
 import io.coiommu.producer.Events;
 import io.coiommu.schema.DmaDirection;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * A directly assigned PCI device as its guest driver sees it: it maps and unmaps buffers through
@@ -16,7 +14,7 @@ public final class DmaDevice {
   private final IovaSpace iovas = new IovaSpace();
 
   /** Live mappings by iova, in mapping order so teardown is deterministic. */
-  private final Map<Long, Mapping> live = new LinkedHashMap<>();
+  private final LiveMappings live = new LiveMappings();
 
   public DmaDevice(String bdf) {
     this.bdf = bdf;
@@ -31,7 +29,7 @@ public final class DmaDevice {
    */
   public long map(VmSimulation vm, long gpa, long bytes, DmaDirection dir, long callId) {
     long iova = iovas.allocate(offsetInPage(gpa) + bytes) + offsetInPage(gpa);
-    live.put(iova, new Mapping(gpa, bytes, false, callId));
+    live.add(iova, gpa, bytes, false, callId);
     vm.emit(Events.map(vm.now(), bdf, iova, gpa, bytes, dir, callId));
     return iova;
   }
@@ -41,7 +39,7 @@ public final class DmaDevice {
    */
   public long alloc(VmSimulation vm, long gpa, long bytes) {
     long iova = iovas.allocate(bytes);
-    live.put(iova, new Mapping(gpa, bytes, true, 0));
+    live.add(iova, gpa, bytes, true, 0);
     vm.emit(
         Events.alloc(vm.now(), bdf, iova, gpa, bytes, DmaDirection.BIDIRECTIONAL, vm.newCallId()));
     return iova;
@@ -53,43 +51,44 @@ public final class DmaDevice {
    * one call.
    */
   public void access(VmSimulation vm, long iova) {
-    Mapping m = live.get(iova);
-    if (m == null) {
+    int m = live.find(iova);
+    if (m < 0) {
       throw new IllegalStateException(
           bdf + ": access to unmapped iova 0x" + Long.toHexString(iova));
     }
-    vm.emit(Events.access(vm.now(), bdf, m.gpa, m.bytes));
+    vm.emit(Events.access(vm.now(), bdf, live.gpa(m), live.bytes(m)));
   }
 
   /** Unmaps (or frees, for a coherent buffer) what is mapped at {@code iova}. */
   public void unmap(VmSimulation vm, long iova) {
-    Mapping m = live.remove(iova);
-    if (m == null) {
+    int m = live.find(iova);
+    if (m < 0) {
       throw new IllegalStateException(bdf + ": unmap of unmapped iova 0x" + Long.toHexString(iova));
     }
-    release(vm, iova, m);
+    release(vm, m);
+    live.remove(m);
   }
 
   /** Unmaps everything still mapped, as a driver does when its device goes away. */
   public void unmapAll(VmSimulation vm) {
-    for (Map.Entry<Long, Mapping> e : live.entrySet()) {
-      release(vm, e.getKey(), e.getValue());
+    for (int m = live.first(); m >= 0; m = live.after(m)) {
+      release(vm, m);
     }
     live.clear();
   }
 
-  private void release(VmSimulation vm, long iova, Mapping m) {
-    if (m.coherent) {
-      vm.emit(Events.free(vm.now(), bdf, iova, m.gpa, m.bytes));
+  private void release(VmSimulation vm, int m) {
+    long iova = live.iova(m);
+    long bytes = live.bytes(m);
+    if (live.coherent(m)) {
+      vm.emit(Events.free(vm.now(), bdf, iova, live.gpa(m), bytes));
     } else {
-      vm.emit(Events.unmap(vm.now(), bdf, iova, m.gpa, m.bytes, m.callId));
+      vm.emit(Events.unmap(vm.now(), bdf, iova, live.gpa(m), bytes, live.callId(m)));
     }
-    iovas.release(iova - offsetInPage(iova), offsetInPage(iova) + m.bytes);
+    iovas.release(iova - offsetInPage(iova), offsetInPage(iova) + bytes);
   }
 
   private static long offsetInPage(long address) {
     return address & (GuestPages.PAGE - 1);
   }
-
-  private record Mapping(long gpa, long bytes, boolean coherent, long callId) {}
 }

@@ -1,8 +1,6 @@
 package io.coiommu.producer.synthetic;
 
-import java.util.ArrayDeque;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.Arrays;
 
 /**
  * A guest IOMMU driver's I/O virtual address allocator, shaped like Linux's: allocations top-down
@@ -15,15 +13,21 @@ final class IovaSpace {
   private static final long TOP = 1L << 32;
   private static final long BOTTOM = 1L << 20;
 
-  private final Map<Long, ArrayDeque<Long>> cached = new HashMap<>();
+  /**
+   * Freed bases per size, a stack per power of two (index log2 of the size in bytes): sizes are
+   * powers of two, so an array indexed by the exponent replaces a map keyed by boxed sizes.
+   */
+  private final long[][] cached = new long[Long.SIZE][];
+
+  private final int[] depth = new int[Long.SIZE];
   private long next = TOP;
 
   /** Start of a free range of at least {@code bytes} (page-aligned). */
   long allocate(long bytes) {
     long size = roundedSize(bytes);
-    ArrayDeque<Long> reuse = cached.get(size);
-    if (reuse != null && !reuse.isEmpty()) {
-      return reuse.pop();
+    int k = Long.numberOfTrailingZeros(size);
+    if (depth[k] > 0) {
+      return cached[k][--depth[k]];
     }
     long base = (next - size) & -size;
     if (base < BOTTOM) {
@@ -34,7 +38,14 @@ final class IovaSpace {
   }
 
   void release(long base, long bytes) {
-    cached.computeIfAbsent(roundedSize(bytes), s -> new ArrayDeque<>()).push(base);
+    int k = Long.numberOfTrailingZeros(roundedSize(bytes));
+    long[] stack = cached[k];
+    if (stack == null) {
+      stack = cached[k] = new long[16];
+    } else if (depth[k] == stack.length) {
+      stack = cached[k] = Arrays.copyOf(stack, 2 * stack.length);
+    }
+    stack[depth[k]++] = base;
   }
 
   private static long roundedSize(long bytes) {

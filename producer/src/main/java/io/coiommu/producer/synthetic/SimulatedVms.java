@@ -3,12 +3,9 @@ package io.coiommu.producer.synthetic;
 import io.coiommu.producer.RejectStats;
 import io.coiommu.producer.TraceSource;
 import io.coiommu.producer.VmEvent;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.OptionalLong;
-import java.util.PriorityQueue;
 
 /**
  * Several simulated VMs merged into one stream in trace-time order (ties go to the VM planned
@@ -19,11 +16,11 @@ public final class SimulatedVms implements TraceSource {
 
   private final String description;
 
-  /** Not yet started, by start time. */
-  private final PriorityQueue<Planned> waiting;
+  /** Not yet started, by start time, then place in the plan. */
+  private final TimeOrder<VmSimulation> waiting = new TimeOrder<>();
 
-  /** Started, by the time of their next event. */
-  private final PriorityQueue<Planned> running;
+  /** Started, by the time of their next event, then place in the plan. */
+  private final TimeOrder<VmSimulation> running = new TimeOrder<>();
 
   private final RejectStats rejects;
 
@@ -35,17 +32,9 @@ public final class SimulatedVms implements TraceSource {
   public SimulatedVms(String description, List<VmSimulation> vms, RejectStats rejects) {
     this.description = description;
     this.rejects = rejects;
-    Comparator<Planned> byStart =
-        Comparator.<Planned>comparingLong(p -> p.vm.startNs()).thenComparingInt(p -> p.order);
-    Comparator<Planned> byNext =
-        Comparator.<Planned>comparingLong(p -> p.nextTs).thenComparingInt(p -> p.order);
-    this.waiting = new PriorityQueue<>(Math.max(1, vms.size()), byStart);
-    this.running = new PriorityQueue<>(Math.max(1, vms.size()), byNext);
-    List<Planned> planned = new ArrayList<>();
     for (int i = 0; i < vms.size(); i++) {
-      planned.add(new Planned(vms.get(i), i));
+      waiting.add(vms.get(i).startNs(), i, vms.get(i));
     }
-    waiting.addAll(planned);
   }
 
   @Override
@@ -59,23 +48,23 @@ public final class SimulatedVms implements TraceSource {
     if (!hasNext()) {
       throw new NoSuchElementException();
     }
-    Planned head = running.poll();
-    VmEvent event = new VmEvent(head.vm.vm(), head.vm.next());
-    if (head.vm.hasNext()) {
-      head.nextTs = head.vm.peekTs();
-      running.add(head);
+    VmSimulation head = running.first();
+    VmEvent event = new VmEvent(head.vm(), head.next());
+    if (head.hasNext()) {
+      running.firstMovedTo(head.peekTs());
+    } else {
+      running.poll();
     }
     return event;
   }
 
   /** Starts the VMs whose start time the merge has reached. */
   private void admit() {
-    while (!waiting.isEmpty()
-        && (running.isEmpty() || waiting.peek().vm.startNs() <= running.peek().nextTs)) {
-      Planned p = waiting.poll();
-      if (p.vm.hasNext()) {
-        p.nextTs = p.vm.peekTs();
-        running.add(p);
+    while (!waiting.isEmpty() && (running.isEmpty() || waiting.firstTs() <= running.firstTs())) {
+      long order = waiting.firstOrder();
+      VmSimulation vm = waiting.poll();
+      if (vm.hasNext()) {
+        running.add(vm.peekTs(), order, vm);
       }
     }
   }
@@ -93,16 +82,5 @@ public final class SimulatedVms implements TraceSource {
   @Override
   public RejectStats rejects() {
     return rejects;
-  }
-
-  private static final class Planned {
-    final VmSimulation vm;
-    final int order;
-    long nextTs;
-
-    Planned(VmSimulation vm, int order) {
-      this.vm = vm;
-      this.order = order;
-    }
   }
 }

@@ -7,20 +7,19 @@ import io.coiommu.schema.EventColumns;
 import io.coiommu.schema.EventType;
 import io.coiommu.schema.ResultHeaders;
 import io.coiommu.schema.WindowResult;
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.common.metrics.stats.CumulativeSum;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -47,10 +46,7 @@ final class EmulationProcessor implements Processor<String, EventColumns, String
   static final long SILENCE_NS = 60_000_000_000L;
 
   /** Store key of the partition's watermark: no VM id starts with a NUL character. */
-  private static final String WATERMARK_KEY = "\u0000watermark";
-
-  /** Store keys of a VM's state: the VM id, this separator, the chunk number. */
-  private static final char CHUNK_SEPARATOR = '\u0000';
+  private static final String WATERMARK_KEY = VmStateLog.SEPARATOR + "watermark";
 
   private final ProcessorConfig config;
   private final String resultsChild;
@@ -64,11 +60,6 @@ final class EmulationProcessor implements Processor<String, EventColumns, String
   /** VMs changed since the last commit. */
   private final Set<String> dirty = new HashSet<>();
 
-  /**
-   * How many chunks each VM's state has in the store, so that a state that shrank deletes the rest.
-   */
-  private final Map<String, Integer> chunkCounts = new HashMap<>();
-
   private ProcessorContext<String, SpecificRecord> context;
 
   /** Which application made a result (see ResultHeaders): plain and last records. */
@@ -76,6 +67,12 @@ final class EmulationProcessor implements Processor<String, EventColumns, String
 
   private Headers lastResultHeaders;
   private KeyValueStore<String, byte[]> store;
+
+  /** The store's layout of VM states: a commit writes what changed since the last one. */
+  private VmStateLog log;
+
+  private Sensor commitBytes;
+  private Sensor wholeBytes;
 
   /** Largest trace time seen on this task's partition. */
   private long watermarkNs = Long.MIN_VALUE;
@@ -86,7 +83,7 @@ final class EmulationProcessor implements Processor<String, EventColumns, String
   private boolean loaded;
 
   /** Reused by every commit: it grows to the largest VM's state once instead of for every VM. */
-  private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(1 << 16);
+  private final VmStateLog.Buffer buffer = new VmStateLog.Buffer(1 << 16);
 
   EmulationProcessor(ProcessorConfig config, String resultsChild, String anomaliesChild) {
     this.config = config;
@@ -104,11 +101,36 @@ final class EmulationProcessor implements Processor<String, EventColumns, String
             config.scenarios().stream().map(Scenario::name).toList(),
             config.engine().costs().describe());
     this.store = context.getStateStore(VmStateStore.NAME);
+    this.log = new VmStateLog(store);
+    // Sensors are named per task: a thread's tasks share its metrics registry.
+    commitBytes =
+        context
+            .metrics()
+            .addSensor(
+                "coiommu-state-commit-bytes-" + context.taskId(), Sensor.RecordingLevel.INFO);
+    Map<String, String> tags = Map.of("task-id", context.taskId().toString());
+    commitBytes.add(
+        new MetricName(
+            StateCommitMetrics.BYTES_WRITTEN,
+            StateCommitMetrics.GROUP,
+            "bytes of VM state pieces and manifests the commits wrote to the store",
+            tags),
+        new CumulativeSum());
+    wholeBytes =
+        context
+            .metrics()
+            .addSensor("coiommu-state-whole-bytes-" + context.taskId(), Sensor.RecordingLevel.INFO);
+    wholeBytes.add(
+        new MetricName(
+            StateCommitMetrics.BYTES_WHOLE,
+            StateCommitMetrics.GROUP,
+            "bytes the commits would have written with each changed VM's whole state",
+            tags),
+        new CumulativeSum());
     // init also follows a resume after suspension: the store, not this object's memory, is what was
     // committed.
     vms.clear();
     dirty.clear();
-    chunkCounts.clear();
     loaded = false;
     VmStateStore.beforeCommit(store, this::saveDirty);
   }
@@ -121,68 +143,29 @@ final class EmulationProcessor implements Processor<String, EventColumns, String
     loaded = true;
     watermarkNs = Long.MIN_VALUE;
     closedNs = Long.MIN_VALUE;
-    Map<String, TreeMap<Integer, byte[]>> chunks = new HashMap<>();
-    try (KeyValueIterator<String, byte[]> all = store.all()) {
-      all.forEachRemaining(
-          kv -> {
-            if (kv.key.equals(WATERMARK_KEY)) {
-              ByteBuffer b = ByteBuffer.wrap(kv.value);
-              watermarkNs = b.getLong();
-              closedNs = b.getLong();
-            } else {
-              int sep = kv.key.lastIndexOf(CHUNK_SEPARATOR);
-              chunks
-                  .computeIfAbsent(kv.key.substring(0, sep), vm -> new TreeMap<>())
-                  .put(Integer.parseInt(kv.key.substring(sep + 1)), kv.value);
-            }
-          });
+    byte[] watermark = store.get(WATERMARK_KEY);
+    if (watermark != null) {
+      ByteBuffer b = ByteBuffer.wrap(watermark);
+      watermarkNs = b.getLong();
+      closedNs = b.getLong();
     }
-    chunks.forEach(
-        (vm, parts) -> {
-          if (parts.lastKey() != parts.size() - 1) {
-            throw new IllegalStateException(
-                "VM "
-                    + vm
-                    + ": state chunks "
-                    + parts.keySet()
-                    + " are not 0.."
-                    + (parts.size() - 1));
-          }
-          ByteArrayOutputStream whole =
-              new ByteArrayOutputStream(parts.values().stream().mapToInt(p -> p.length).sum());
-          parts.values().forEach(whole::writeBytes);
-          vms.put(vm, VmState.fromBytes(vm, config, whole.toByteArray()));
-          chunkCounts.put(vm, parts.size());
-        });
-  }
-
-  private static String chunkKey(String vm, int i) {
-    return vm + CHUNK_SEPARATOR + i;
+    log.load((vm, bytes) -> vms.put(vm, VmState.fromBytes(vm, config, bytes)));
   }
 
   private void saveDirty() {
     if (dirty.isEmpty()) {
       return;
     }
+    long written = log.bytesWritten();
+    long whole = 0;
     for (String vm : dirty) {
       buffer.reset();
       vms.get(vm).writeTo(vm, buffer);
-      // A VM's state follows its working set and can pass any record size limit: it goes in chunks.
-      byte[] bytes = buffer.toByteArray();
-      int n = Math.max(1, (bytes.length + VmStateStore.CHUNK_BYTES - 1) / VmStateStore.CHUNK_BYTES);
-      for (int i = 0; i < n; i++) {
-        store.put(
-            chunkKey(vm, i),
-            Arrays.copyOfRange(
-                bytes,
-                i * VmStateStore.CHUNK_BYTES,
-                Math.min(bytes.length, (i + 1) * VmStateStore.CHUNK_BYTES)));
-      }
-      Integer before = chunkCounts.put(vm, n);
-      for (int i = n; before != null && i < before; i++) {
-        store.delete(chunkKey(vm, i));
-      }
+      log.save(vm, buffer.array(), buffer.size());
+      whole += buffer.size();
     }
+    commitBytes.record(log.bytesWritten() - written);
+    wholeBytes.record(whole);
     dirty.clear();
     store.put(
         WATERMARK_KEY, ByteBuffer.allocate(16).putLong(watermarkNs).putLong(closedNs).array());
@@ -190,6 +173,8 @@ final class EmulationProcessor implements Processor<String, EventColumns, String
 
   @Override
   public void close() {
+    context.metrics().removeSensor(commitBytes);
+    context.metrics().removeSensor(wholeBytes);
     vms.clear();
     dirty.clear();
   }

@@ -14,8 +14,9 @@ import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.internals.WrappedStateStore;
 
 /**
- * The changelogged store of each VM's emulation state (VM id -> {@link VmState} bytes), and the
- * hook that writes the state of the VMs a task changed right before that task commits.
+ * The changelogged store of each VM's emulation state (laid out by {@link VmStateLog}: the pieces
+ * of each VM's {@link VmState} bytes and their manifest), and the hook that writes the state of the
+ * VMs a task changed right before that task commits.
  *
  * <p>Why a hook inside the store: Kafka Streams 4.4 commits a task in paths where no processor
  * callback runs first. On a rebalance under exactly_once_v2 it commits every task of the thread
@@ -35,8 +36,9 @@ final class VmStateStore {
 
   /**
    * Largest record of a VM's state: a state takes about 8 bytes per tracked page and scenario (16
-   * MiB for the sample's page-cache-heavy disk VM, without bound in general), so it is stored in
-   * chunks that stay under Kafka's default 1 MiB record limit.
+   * MiB for the sample's page-cache-heavy disk VM, without bound in general), so its manifest (8
+   * bytes per piece) and a state of the previous layout are stored in chunks that stay under
+   * Kafka's default 1 MiB record limit.
    */
   static final int CHUNK_BYTES = 512 << 10;
 

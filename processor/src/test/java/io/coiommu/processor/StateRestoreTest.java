@@ -14,6 +14,7 @@ import io.coiommu.schema.TraceEvent;
 import io.coiommu.schema.WindowResult;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -73,11 +74,126 @@ class StateRestoreTest {
   }
 
   /**
-   * A VM whose state is larger than a store record may be is saved in several chunks and restored
+   * A VM whose state is larger than a store record may be is saved in several pieces and restored
    * from them.
    */
   @Test
-  void aLargeStateIsSavedInChunksAndRestored() {
+  void aLargeStateIsSavedInPiecesAndRestored() {
+    List<EventBatch> batches = bigVm();
+    Map<String, List<Object>> reference = new TreeMap<>();
+    try (Run whole = new Run("big-whole")) {
+      batches.forEach(whole::pipe);
+      whole.output(reference);
+    }
+    Map<String, List<Object>> interrupted = new TreeMap<>();
+    List<KeyValue<String, byte[]>> saved;
+    try (Run first = new Run("big-first")) {
+      batches.subList(0, 4).forEach(first::pipe);
+      first.output(interrupted);
+      saved = first.store();
+    }
+    assertThat(saved.stream().filter(kv -> kv.key.startsWith("big\u0000"))).hasSizeGreaterThan(2);
+    try (Run second = new Run("big-second")) {
+      saved.forEach(kv -> second.storeHandle().put(kv.key, kv.value));
+      batches.subList(4, batches.size()).forEach(second::pipe);
+      second.output(interrupted);
+    }
+    assertThat(interrupted).isEqualTo(reference);
+  }
+
+  /**
+   * A commit writes what changed: a small batch (its 5 maps release the previous batch's events
+   * held by the reorder bound, about 50 events over 8 scenarios' structures) rewrites a part of a
+   * large state, where the previous layout rewrote all of it. Measured: 30 % of 1.5 MB.
+   */
+  @Test
+  void aCommitWritesWhatChangedNotTheWholeState() {
+    List<EventBatch> batches = bigVm();
+    try (Run run = new Run("big-delta")) {
+      batches.subList(0, 5).forEach(run::pipe);
+      Map<String, byte[]> before = asMap(run.store());
+      long stateBytes =
+          before.entrySet().stream()
+              .filter(kv -> kv.getKey().startsWith("big\u0000p"))
+              .mapToLong(kv -> kv.getValue().length)
+              .sum();
+      List<TraceEvent> few = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        few.add(
+            TraceEvent.newBuilder()
+                .setType(EventType.DMA_MAP)
+                .setTsNs(999_760_000L + i)
+                .setDevice("nvme")
+                .setIova((1L << 40) + ((long) i << 24))
+                .setGpa((long) i << 21)
+                .setBytes(4096)
+                .build());
+      }
+      run.pipe(EventColumns.encode("big", 5L, few));
+      Map<String, byte[]> after = asMap(run.store());
+      long rewritten =
+          after.entrySet().stream()
+              .filter(kv -> kv.getKey().startsWith("big\u0000"))
+              .filter(kv -> !Arrays.equals(kv.getValue(), before.get(kv.getKey())))
+              .mapToLong(kv -> kv.getValue().length)
+              .sum();
+      assertThat(stateBytes).isGreaterThan(100_000);
+      assertThat(rewritten).as("of %d bytes of state", stateBytes).isPositive();
+      assertThat(rewritten).as("of %d bytes of state", stateBytes).isLessThan(stateBytes / 2);
+    }
+  }
+
+  /**
+   * A store of the previous layout (each VM's whole state in numbered chunks) is read, goes on to
+   * the same results, and its chunks are gone after the first commit.
+   */
+  @Test
+  void aStateOfThePreviousLayoutIsReadAndMigrated() {
+    List<EventBatch> batches = trace(4, 60, 25);
+    Map<String, List<Object>> reference = new TreeMap<>();
+    try (Run whole = new Run("legacy-whole")) {
+      batches.forEach(whole::pipe);
+      whole.output(reference);
+    }
+    int cut = batches.size() / 2;
+    Map<String, List<Object>> interrupted = new TreeMap<>();
+    Map<String, byte[]> states = new TreeMap<>();
+    List<KeyValue<String, byte[]>> reserved = new ArrayList<>();
+    try (Run first = new Run("legacy-first")) {
+      batches.subList(0, cut).forEach(first::pipe);
+      first.output(interrupted);
+      new VmStateLog(first.storeHandle()).load(states::put);
+      first.store().stream().filter(kv -> kv.key.charAt(0) == '\u0000').forEach(reserved::add);
+    }
+    assertThat(states).hasSize(4);
+    try (Run second = new Run("legacy-second")) {
+      reserved.forEach(kv -> second.storeHandle().put(kv.key, kv.value));
+      // The previous layout: chunks of the state bytes (small here, so one or two per VM).
+      states.forEach(
+          (vm, bytes) -> {
+            int half = bytes.length / 2;
+            second.storeHandle().put(vm + "\u00000", Arrays.copyOfRange(bytes, 0, half));
+            second.storeHandle().put(vm + "\u00001", Arrays.copyOfRange(bytes, half, bytes.length));
+          });
+      batches.subList(cut, batches.size()).forEach(second::pipe);
+      second.output(interrupted);
+      assertThat(second.store().stream().map(kv -> kv.key))
+          .noneMatch(k -> k.matches(".+\u0000[0-9]+"));
+    }
+    assertThat(interrupted).isEqualTo(reference);
+  }
+
+  private static Map<String, byte[]> asMap(List<KeyValue<String, byte[]>> entries) {
+    Map<String, byte[]> m = new TreeMap<>();
+    entries.forEach(kv -> m.put(kv.key, kv.value));
+    return m;
+  }
+
+  /**
+   * One VM mapping a page every 2 MiB, six batches of 1,000 (the last one stops it): per-page state
+   * that no bitmap word or LRU run can share between pages.
+   */
+  private static List<EventBatch> bigVm() {
     List<EventBatch> batches = new ArrayList<>();
     List<TraceEvent> start = new ArrayList<>();
     start.add(
@@ -118,25 +234,7 @@ class StateRestoreTest {
       }
       batches.add(EventColumns.encode("big", (long) b, events));
     }
-    Map<String, List<Object>> reference = new TreeMap<>();
-    try (Run whole = new Run("big-whole")) {
-      batches.forEach(whole::pipe);
-      whole.output(reference);
-    }
-    Map<String, List<Object>> interrupted = new TreeMap<>();
-    List<KeyValue<String, byte[]>> saved;
-    try (Run first = new Run("big-first")) {
-      batches.subList(0, 4).forEach(first::pipe);
-      first.output(interrupted);
-      saved = first.store();
-    }
-    assertThat(saved.stream().filter(kv -> kv.key.startsWith("big\u0000"))).hasSizeGreaterThan(2);
-    try (Run second = new Run("big-second")) {
-      saved.forEach(kv -> second.storeHandle().put(kv.key, kv.value));
-      batches.subList(4, batches.size()).forEach(second::pipe);
-      second.output(interrupted);
-    }
-    assertThat(interrupted).isEqualTo(reference);
+    return batches;
   }
 
   /**

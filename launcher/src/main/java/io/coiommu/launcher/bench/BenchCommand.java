@@ -116,6 +116,10 @@ public final class BenchCommand implements Callable<Integer> {
     out.println("generating the trace ...");
     out.flush();
     BenchTrace trace = BenchTrace.generate(workload);
+    // A fleet's per-event engine cost is measured against a 10-VM fleet of the same mix (issue
+    // #14).
+    BenchTrace small =
+        FleetSpecs.isFleet(workload) ? BenchTrace.generate(FleetSpecs.tenVms(workload)) : null;
     out.printf(
         Locale.ROOT,
         "trace: %s, %d VMs; %d default scenarios; %d cores, machine shared with other work%n",
@@ -130,6 +134,8 @@ public final class BenchCommand implements Callable<Integer> {
     EngineBench.eventsPerSecond(trace, lru, config.engine());
 
     Throughput t = new Throughput();
+    t.generator = trace.generatedEventsPerSecond();
+    double traceSeconds = trace.traceSeconds();
     Duration timeout = Duration.ofSeconds(timeoutSeconds);
     // Likewise one untimed pass end to end: the producer's, Streams' and the broker's paths compile
     // in it.
@@ -141,25 +147,34 @@ public final class BenchCommand implements Callable<Integer> {
     for (int r = 1; r <= repeats; r++) {
       t.engine.add(EngineBench.eventsPerSecond(trace, config.scenarios(), config.engine()));
       t.engineLru.add(EngineBench.eventsPerSecond(trace, lru, config.engine()));
+      if (small != null) {
+        t.engineSmall.add(smallEngine(small, config));
+      }
       try (EmbeddedKafkaCluster broker = EmbeddedKafkaCluster.start(1)) {
         Properties client = broker.clientProperties();
         EndToEndBench.createTopics(client, partitions, ProducerPerformanceBench.TOPIC);
-        t.endToEnd.add(
-            EndToEndBench.run(client, trace, config, Pacing.MAX, i -> {}, (res, at) -> {}, timeout)
-                .eventsPerSecond());
+        PeakHeap.reset();
+        EndToEndBench.Outcome run =
+            EndToEndBench.run(client, trace, config, Pacing.MAX, i -> {}, (res, at) -> {}, timeout);
+        t.peakHeapBytes.add((double) PeakHeap.usedBytes());
+        t.endToEnd.add(run.eventsPerSecond());
+        t.changelogPerTraceSecond.add(run.changelogBytes() / traceSeconds);
+        t.stateWrittenPerTraceSecond.add(run.stateBytesWritten() / traceSeconds);
+        t.stateWholePerTraceSecond.add(run.stateBytesWhole() / traceSeconds);
         t.producerPerf.add(
             ProducerPerformanceBench.recordsPerSecond(broker.bootstrapServers(), perfRecords));
       }
       out.printf(
           Locale.ROOT,
           "repeat %d/%d: engine %s ev/s, coiommu lru %s ev/s, end to end %s ev/s, "
-              + "ProducerPerformance %s rec/s%n",
+              + "ProducerPerformance %s rec/s, changelog %s B per trace s%n",
           r,
           repeats,
           Figures.format(t.engine.get(r - 1)),
           Figures.format(t.engineLru.get(r - 1)),
           Figures.format(t.endToEnd.get(r - 1)),
-          Figures.format(t.producerPerf.get(r - 1)));
+          Figures.format(t.producerPerf.get(r - 1)),
+          Figures.format(t.changelogPerTraceSecond.get(r - 1)));
       out.flush();
     }
 
@@ -186,6 +201,25 @@ public final class BenchCommand implements Callable<Integer> {
     print(out, t, heap, config.scenarios(), latency);
     return 0;
   }
+
+  /**
+   * Engine events/s on the 10-VM fleet: its trace is a hundredth of the big one's, so it is
+   * replayed for at least {@link #SMALL_ENGINE_NANOS} and measured as a whole, not per pass.
+   */
+  private static double smallEngine(BenchTrace small, ProcessorConfig config) {
+    long events = 0;
+    long t0 = System.nanoTime();
+    long elapsed;
+    do {
+      EngineBench.run(
+          small.events(), config.scenarios(), config.engine(), new EngineBench.CountingSink());
+      events += small.size();
+      elapsed = System.nanoTime() - t0;
+    } while (elapsed < SMALL_ENGINE_NANOS);
+    return events / (elapsed / 1e9);
+  }
+
+  private static final long SMALL_ENGINE_NANOS = 3_000_000_000L;
 
   private Heap heap(BenchTrace trace, ProcessorConfig config) {
     EngineConfig engine = config.engine();
@@ -235,6 +269,34 @@ public final class BenchCommand implements Callable<Integer> {
         "  2/1 end to end / engine only                    %s%n", Figures.withRepeats(overEngine));
     out.printf(
         "  2/3 end to end / ProducerPerformance            %s%n", Figures.withRepeats(overPerf));
+    out.printf(
+        "  state changelog bytes per second of trace        %s B/s  (on the broker's disk, lz4)%n",
+        Figures.withRepeats(t.changelogPerTraceSecond));
+    out.printf(
+        "  state bytes committed per second of trace        %s B/s  (changed pieces, uncompressed)%n",
+        Figures.withRepeats(t.stateWrittenPerTraceSecond));
+    out.printf(
+        "  same commits writing whole VM states (before)    %s B/s%n",
+        Figures.withRepeats(t.stateWholePerTraceSecond));
+    out.printf(
+        "  peak heap used during end to end (pools' peaks)  %s MiB (max heap %,d MiB)%n",
+        Figures.withRepeats(t.peakHeapBytes.stream().map(b -> b / (1 << 20)).toList()),
+        Runtime.getRuntime().maxMemory() >> 20);
+    out.printf(
+        "  workload generator alone, 1 thread               %s events/s%n",
+        Figures.format(t.generator));
+    List<Double> fleetOverSmall = new ArrayList<>();
+    if (!t.engineSmall.isEmpty()) {
+      for (int i = 0; i < t.engine.size(); i++) {
+        fleetOverSmall.add(t.engine.get(i) / t.engineSmall.get(i));
+      }
+      out.printf(
+          "  engine only, %d default scenarios, its 10-VM fleet  %s events/s%n",
+          scenarios.size(), Figures.withRepeats(t.engineSmall));
+      out.printf(
+          "  engine only, this fleet / its 10-VM fleet        %s%n",
+          Figures.withRepeats(fleetOverSmall));
+    }
 
     out.println();
     out.printf(
@@ -298,7 +360,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     out.println();
-    out.println("== targets (issue #7) ==");
+    out.println("== targets (issues #7 and #14) ==");
     out.println(Target.END_TO_END.line(endToEnd));
     out.println(Target.END_TO_END_OVER_ENGINE.line(Figures.median(overEngine)));
     out.println(Target.END_TO_END_OVER_PRODUCER_PERF.line(Figures.median(overPerf)));
@@ -307,6 +369,10 @@ public final class BenchCommand implements Callable<Integer> {
     out.println(Target.HEAP_PER_PAGE.line(worstOwn) + "  (worst scenario's own state)");
     if (!latency.p99.isEmpty()) {
       out.println(Target.P99_LATENCY.line(Figures.median(latency.p99)));
+    }
+    out.println(Target.GENERATOR.line(t.generator));
+    if (!fleetOverSmall.isEmpty()) {
+      out.println(Target.ENGINE_FLEET_OVER_SMALL.line(Figures.median(fleetOverSmall)));
     }
     out.printf(
         Locale.ROOT,
@@ -322,6 +388,12 @@ public final class BenchCommand implements Callable<Integer> {
     final List<Double> engineLru = new ArrayList<>();
     final List<Double> endToEnd = new ArrayList<>();
     final List<Double> producerPerf = new ArrayList<>();
+    final List<Double> engineSmall = new ArrayList<>();
+    final List<Double> changelogPerTraceSecond = new ArrayList<>();
+    final List<Double> stateWrittenPerTraceSecond = new ArrayList<>();
+    final List<Double> stateWholePerTraceSecond = new ArrayList<>();
+    final List<Double> peakHeapBytes = new ArrayList<>();
+    double generator;
   }
 
   /** Per latency repeat, in seconds. */

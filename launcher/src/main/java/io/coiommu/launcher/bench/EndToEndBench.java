@@ -3,6 +3,7 @@ package io.coiommu.launcher.bench;
 import io.coiommu.launcher.kafka.KafkaTopics;
 import io.coiommu.processor.EmulationTopology;
 import io.coiommu.processor.ProcessorConfig;
+import io.coiommu.processor.StateCommitMetrics;
 import io.coiommu.processor.StreamsSettings;
 import io.coiommu.producer.Pacing;
 import io.coiommu.producer.ProgressListener;
@@ -24,10 +25,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.LogDirDescription;
+import org.apache.kafka.clients.admin.ReplicaInfo;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.utils.Utils;
@@ -59,7 +64,18 @@ final class EndToEndBench {
    * @param firstTakenNanos when the producer took the first event; @param lastResultNanos when the
    *     last result came
    */
-  record Outcome(long events, long firstTakenNanos, long lastResultNanos) {
+  /**
+   * @param changelogBytes what the state changelogs hold on disk after the run (compressed)
+   * @param stateBytesWritten state bytes the commits wrote (pieces and manifests, uncompressed)
+   * @param stateBytesWhole what the commits would have written with each changed VM's whole state
+   */
+  record Outcome(
+      long events,
+      long firstTakenNanos,
+      long lastResultNanos,
+      long changelogBytes,
+      long stateBytesWritten,
+      long stateBytesWhole) {
     double eventsPerSecond() {
       return events / ((lastResultNanos - firstTakenNanos) / 1e9);
     }
@@ -121,10 +137,60 @@ final class EndToEndBench {
             ProgressListener.NONE);
       }
       long last = lastResult.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      long written = sum(streams, StateCommitMetrics.BYTES_WRITTEN);
+      long whole = sum(streams, StateCommitMetrics.BYTES_WHOLE);
       streams.close(Duration.ofSeconds(30));
-      return new Outcome(trace.size(), firstTaken.get(), last);
+      return new Outcome(
+          trace.size(), firstTaken.get(), last, changelogBytes(client, appId), written, whole);
     } finally {
       Utils.delete(stateDir.toFile());
+    }
+  }
+
+  /** The sum over the tasks of one of the processor's {@link StateCommitMetrics}. */
+  private static long sum(KafkaStreams streams, String metric) {
+    double sum = 0;
+    for (Metric m : streams.metrics().values()) {
+      if (m.metricName().group().equals(StateCommitMetrics.GROUP)
+          && m.metricName().name().equals(metric)) {
+        sum += ((Number) m.metricValue()).doubleValue();
+      }
+    }
+    return (long) sum;
+  }
+
+  /**
+   * What the run's state changelogs hold on the brokers' disks (record batches as the Streams
+   * producer compressed them): the cost of the commits. Read after the last result, so every commit
+   * of the run is in; a changelog's active segment is never compacted, so nothing is cleaned away.
+   */
+  static long changelogBytes(Properties client, String appId) throws Exception {
+    try (Admin admin = Admin.create(client)) {
+      List<Integer> brokers =
+          admin
+              .describeCluster()
+              .nodes()
+              .get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+              .stream()
+              .map(Node::id)
+              .toList();
+      long bytes = 0;
+      for (Map<String, LogDirDescription> dirs :
+          admin
+              .describeLogDirs(brokers)
+              .allDescriptions()
+              .get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+              .values()) {
+        for (LogDirDescription dir : dirs.values()) {
+          for (Map.Entry<TopicPartition, ReplicaInfo> r : dir.replicaInfos().entrySet()) {
+            String topic = r.getKey().topic();
+            if (topic.startsWith(appId + "-") && topic.endsWith("-changelog")) {
+              bytes += r.getValue().size();
+            }
+          }
+        }
+      }
+      return bytes;
     }
   }
 

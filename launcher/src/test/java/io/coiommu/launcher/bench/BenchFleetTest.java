@@ -1,0 +1,43 @@
+package io.coiommu.launcher.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.coiommu.launcher.Main;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * {@code coiommu bench --workload fleet:...} also measures the engine on the fleet's 10-VM
+ * reference and prints the ratio with its target.
+ */
+class BenchFleetTest {
+
+  @Test
+  void aFleetIsComparedWithItsTenVmFleet() {
+    StringWriter text = new StringWriter();
+    CommandLine command = Main.commandLine();
+    command.setOut(new PrintWriter(text, true));
+    command.setErr(new PrintWriter(text, true));
+    int exit =
+        command.execute(
+            "bench",
+            "--workload",
+            "fleet:hosts=2,vms=20,duration=1s,seed=3",
+            "--repeats",
+            "1",
+            "--latency-seconds",
+            "0",
+            "--perf-records",
+            "2000",
+            "--heap-pages",
+            "2000");
+    String output = text.toString();
+    assertThat(exit).as(output).isZero();
+    assertThat(output)
+        .containsPattern("engine only, 8 default scenarios, its 10-VM fleet +[1-9][0-9,]* events/s")
+        .containsPattern(
+            "engine only, this fleet / its 10-VM fleet +[0-9]+\\.[0-9]+ +target >= 0\\.80");
+  }
+}

@@ -3,11 +3,14 @@ package io.coiommu.launcher.bench;
 import io.coiommu.producer.EndOfTrace;
 import io.coiommu.producer.RejectStats;
 import io.coiommu.producer.TraceSource;
+import io.coiommu.producer.VmBatcher;
 import io.coiommu.producer.VmEvent;
 import io.coiommu.producer.Workloads;
 import io.coiommu.schema.EventType;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -24,6 +27,9 @@ final class BenchTrace {
   private final String description;
   private final List<VmEvent> events;
   private final Set<String> vms;
+
+  /** {@link #inProducerBatches()}, made on first use. */
+  private List<VmEvent> batched;
 
   private BenchTrace(String description, List<VmEvent> events) {
     this.description = description;
@@ -70,6 +76,37 @@ final class BenchTrace {
 
   List<VmEvent> events() {
     return events;
+  }
+
+  /**
+   * The events in the order a processor meets them: the producer's {@link VmBatcher} cuts each VM's
+   * events into batches (one Kafka record each, up to 4096 events, all pending ones flushed at 256
+   * Ki), and a task feeds one batch's events to its VM's emulator before the next record. Each VM
+   * keeps its own order, so every VM's results are those of {@link #events()}; only which VM's
+   * events come next differs, as it does in the pipeline.
+   */
+  List<VmEvent> inProducerBatches() {
+    if (batched == null) {
+      Map<String, List<VmEvent>> perVm = new HashMap<>();
+      for (VmEvent e : events) {
+        perVm.computeIfAbsent(e.vm(), vm -> new ArrayList<>()).add(e);
+      }
+      List<VmEvent> order = new ArrayList<>(events.size());
+      VmBatcher batcher =
+          VmBatcher.likeTraceProducer(
+              b -> {
+                int first = (int) b.getFirstIndex();
+                order.addAll(perVm.get(b.getVm().toString()).subList(first, first + b.getCount()));
+              });
+      events.forEach(batcher::add);
+      batcher.flushAll();
+      if (order.size() != events.size()) {
+        throw new IllegalStateException(
+            "the batches hold " + order.size() + " of " + events.size() + " events");
+      }
+      batched = List.copyOf(order);
+    }
+    return batched;
   }
 
   int size() {

@@ -26,6 +26,8 @@ final class IovaPages {
   private long iovaPages;
   private long peakIovaPages;
   private long peakGuestPages;
+  private long vfioMaps;
+  private long vfioUnmaps;
 
   void map(long domain, long firstPage, long lastPage, long firstGfn) {
     Mapping previous =
@@ -36,6 +38,7 @@ final class IovaPages {
       release(firstPage, previous);
     }
     iovaPages += lastPage - firstPage + 1;
+    vfioMaps += notifications(firstPage, lastPage);
     for (long p = 0; p <= lastPage - firstPage; p++) {
       gfnRefs.merge(firstGfn + p, 1, Integer::sum);
     }
@@ -63,9 +66,37 @@ final class IovaPages {
 
   private void release(long firstPage, Mapping m) {
     iovaPages -= m.lastPage() - firstPage + 1;
+    vfioUnmaps += notifications(firstPage, m.lastPage());
     for (long p = 0; p <= m.lastPage() - firstPage; p++) {
       gfnRefs.computeIfPresent(m.firstGfn() + p, (gfn, refs) -> refs == 1 ? null : refs - 1);
     }
+  }
+
+  /**
+   * IOMMU notifications, so VFIO calls, QEMU makes for the mapping [first, last]: an IOMMU
+   * notification covers a naturally aligned power-of-two range, so QEMU's virtio-iommu cuts the
+   * mapping into the largest such blocks from its start (virtio_iommu_notify_map_unmap, QEMU 7.1+).
+   */
+  private static long notifications(long first, long last) {
+    long count = 0;
+    long page = first;
+    while (page <= last) {
+      int alignment = page == 0 ? 63 : Long.numberOfTrailingZeros(page);
+      int fits = 63 - Long.numberOfLeadingZeros(last - page + 1);
+      page += 1L << Math.min(alignment, fits);
+      count++;
+    }
+    return count;
+  }
+
+  /** VFIO map calls QEMU made for the MAP requests. */
+  long vfioMaps() {
+    return vfioMaps;
+  }
+
+  /** VFIO unmap calls QEMU made for the mappings UNMAP requests removed. */
+  long vfioUnmaps() {
+    return vfioUnmaps;
   }
 
   long iovaPages() {

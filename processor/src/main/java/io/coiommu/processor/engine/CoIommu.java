@@ -92,7 +92,7 @@ final class CoIommu extends OnDemandPinning {
   }
 
   @Override
-  void mapRange(long ts, long gfn, long pages) {
+  void mapRange(long ts, long iovaPage, long gfn, long pages) {
     boolean notifiedBefore = callNotified;
     long end = gfn + pages;
     PageBitmap.forEachWord(gfn, end, pinMapped);
@@ -147,7 +147,7 @@ final class CoIommu extends OnDemandPinning {
   }
 
   @Override
-  void unmapRange(long ts, long gfn, long pages) {
+  void unmapRange(long ts, long iovaPage, long gfn, long pages) {
     if (params.lazy()) {
       return;
     }

@@ -67,9 +67,9 @@ final class EmulatorSnapshot {
     out.writeLong(e.lastTs);
     out.writeLong(e.anomaliesBeforeStart);
     e.clock.writeTo(out);
-    out.writeByte(e.callKind.ordinal());
-    out.writeLong(e.callId);
-    out.writeByte(e.accessSource.ordinal());
+    out.writeByte(e.dma.callKind.ordinal());
+    out.writeLong(e.dma.callId);
+    out.writeByte(e.dma.accessSource.ordinal());
     e.mapped.writeTo(out);
     if (e.footprint != null) {
       e.footprint.writeTo(out);
@@ -81,8 +81,8 @@ final class EmulatorSnapshot {
   }
 
   private static void writeDevices(VmEmulator e, DataOutput out) throws IOException {
-    out.writeInt(e.devices.size());
-    for (Map.Entry<String, IovaTable> d : e.devices.entrySet()) {
+    out.writeInt(e.dma.devices.size());
+    for (Map.Entry<String, IovaTable> d : e.dma.devices.entrySet()) {
       out.writeUTF(d.getKey());
       d.getValue().writeTo(out);
     }
@@ -127,19 +127,19 @@ final class EmulatorSnapshot {
     e.lastTs = in.readLong();
     e.anomaliesBeforeStart = in.readLong();
     e.clock.readFrom(in);
-    e.callKind = VmEmulator.CallKind.values()[in.readByte()];
-    e.callId = in.readLong();
-    e.accessSource =
+    e.dma.callKind = DmaEvents.CallKind.values()[in.readByte()];
+    e.dma.callId = in.readLong();
+    e.dma.accessSource =
         format == FORMAT
-            ? VmEmulator.AccessSource.values()[in.readByte()]
-            : VmEmulator.AccessSource.MAPS;
+            ? DmaEvents.AccessSource.values()[in.readByte()]
+            : DmaEvents.AccessSource.MAPS;
     e.mapped.readFrom(in);
     if (e.footprint != null) {
       e.footprint.readFrom(in);
     }
     for (int d = in.readInt(); d > 0; d--) {
       String device = in.readUTF();
-      e.devices.put(device, IovaTable.readFrom(in));
+      e.dma.devices.put(device, IovaTable.readFrom(in));
     }
     for (Policy p : e.policies) {
       p.readFrom(in);

@@ -55,13 +55,13 @@ final class IopfPinning extends OnDemandPinning {
   }
 
   @Override
-  void mapRange(long ts, long gfn, long pages) {}
+  void mapRange(long ts, long iovaPage, long gfn, long pages) {}
 
   @Override
   void beginUnmapCall(long ts) {}
 
   @Override
-  void unmapRange(long ts, long gfn, long pages) {}
+  void unmapRange(long ts, long iovaPage, long gfn, long pages) {}
 
   @Override
   boolean pinsOnAccess() {

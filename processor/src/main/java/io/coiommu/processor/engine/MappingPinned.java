@@ -8,36 +8,25 @@ package io.coiommu.processor.engine;
  */
 abstract class MappingPinned extends Policy {
 
-  /**
-   * Whether the host applies each range through its own VFIO map or unmap call (every real system
-   * here does).
-   */
-  private final boolean vfioPerRange;
+  /** How the host hands each range to VFIO. */
+  private final VfioGranule vfio;
 
   MappingPinned(
-      Scenario scenario,
-      CostModel costs,
-      MappedPages mapped,
-      ExitKind exitKind,
-      boolean vfioPerRange) {
+      Scenario scenario, CostModel costs, MappedPages mapped, ExitKind exitKind, VfioGranule vfio) {
     super(scenario, costs, mapped, exitKind);
-    this.vfioPerRange = vfioPerRange;
+    this.vfio = vfio;
   }
 
   @Override
-  void mapRange(long ts, long gfn, long pages) {
-    if (vfioPerRange) {
-      add(Counter.VFIO_MAPS, 1);
-    }
+  void mapRange(long ts, long iovaPage, long gfn, long pages) {
+    add(Counter.VFIO_MAPS, vfio.mapCalls(iovaPage, gfn, pages));
     add(Counter.PINS, mapped.transitionCount());
     setPinned(ts, mapped.mapped());
   }
 
   @Override
-  void unmapRange(long ts, long gfn, long pages) {
-    if (vfioPerRange) {
-      add(Counter.VFIO_UNMAPS, 1);
-    }
+  void unmapRange(long ts, long iovaPage, long gfn, long pages) {
+    add(Counter.VFIO_UNMAPS, vfio.unmapCalls(iovaPage, pages));
     add(Counter.UNPINS, mapped.transitionCount());
     setPinned(ts, mapped.mapped());
   }

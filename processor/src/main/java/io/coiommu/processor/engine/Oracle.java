@@ -20,7 +20,7 @@ final class Oracle extends MappingPinned {
   }
 
   Oracle(Scenario scenario, PolicyContext context) {
-    super(scenario, context.costs(), context.mapped(), ExitKind.NONE, false);
+    super(scenario, context.costs(), context.mapped(), ExitKind.NONE, VfioGranule.NONE);
   }
 
   @Override

@@ -58,13 +58,19 @@ abstract class Policy {
 
   abstract void beginMapCall(long ts);
 
-  /** One range of a map call; {@link MappedPages#map} has already counted it. */
-  abstract void mapRange(long ts, long gfn, long pages);
+  /**
+   * One range of a map call: guest pages [gfn, gfn + pages) at the IOVA page {@code iovaPage};
+   * {@link MappedPages#map} has already counted it.
+   */
+  abstract void mapRange(long ts, long iovaPage, long gfn, long pages);
 
   abstract void beginUnmapCall(long ts);
 
-  /** One range of an unmap call; {@link MappedPages#unmap} has already counted it. */
-  abstract void unmapRange(long ts, long gfn, long pages);
+  /**
+   * One range of an unmap call, as {@link #mapRange}; {@link MappedPages#unmap} has already counted
+   * it.
+   */
+  abstract void unmapRange(long ts, long iovaPage, long gfn, long pages);
 
   /**
    * BALLOON_INFLATE of [gfn, gfn + pages): the host wants those pages back. Counts requested,

@@ -41,13 +41,13 @@ final class StaticPinning extends Policy {
   }
 
   @Override
-  void mapRange(long ts, long gfn, long pages) {}
+  void mapRange(long ts, long iovaPage, long gfn, long pages) {}
 
   @Override
   void beginUnmapCall(long ts) {}
 
   @Override
-  void unmapRange(long ts, long gfn, long pages) {}
+  void unmapRange(long ts, long iovaPage, long gfn, long pages) {}
 
   @Override
   long balloonInflate(long ts, long gfn, long pages) {

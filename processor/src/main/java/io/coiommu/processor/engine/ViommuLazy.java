@@ -20,7 +20,13 @@ final class ViommuLazy extends Policy {
   private final PageBitmap held = new PageBitmap();
 
   private int queuedEntries;
-  private long queuedRanges;
+
+  /**
+   * VFIO unmaps the next flush makes: QEMU's walk of the domain finds each queued range's leaves
+   * gone (as {@link VfioGranule#PAGE_TABLE_LEAF}).
+   */
+  private long queuedUnmapCalls;
+
   private long deadline = Long.MAX_VALUE;
 
   /**
@@ -69,8 +75,8 @@ final class ViommuLazy extends Policy {
   }
 
   @Override
-  void mapRange(long ts, long gfn, long pages) {
-    add(Counter.VFIO_MAPS, 1);
+  void mapRange(long ts, long iovaPage, long gfn, long pages) {
+    add(Counter.VFIO_MAPS, VfioGranule.PAGE_TABLE_LEAF.mapCalls(iovaPage, gfn, pages));
     // A page whose unmap is still queued was never unpinned: mapping it again pins nothing. Held
     // pages were unmapped,
     // so those of the range are among the pages this map took from 0 to 1.
@@ -91,8 +97,8 @@ final class ViommuLazy extends Policy {
   }
 
   @Override
-  void unmapRange(long ts, long gfn, long pages) {
-    queuedRanges++;
+  void unmapRange(long ts, long iovaPage, long gfn, long pages) {
+    queuedUnmapCalls += VfioGranule.PAGE_TABLE_LEAF.unmapCalls(iovaPage, pages);
     // The pages of the range no longer mapped are those this unmap took from 1 to 0.
     if (mapped.transitionCount() > 0) {
       held.setAndNot(gfn, gfn + pages, mapped.pages());
@@ -104,11 +110,11 @@ final class ViommuLazy extends Policy {
 
   private void flush(long ts) {
     trap(true);
-    add(Counter.VFIO_UNMAPS, queuedRanges);
+    add(Counter.VFIO_UNMAPS, queuedUnmapCalls);
     add(Counter.UNPINS, held.cardinality());
     held.clear();
     queuedEntries = 0;
-    queuedRanges = 0;
+    queuedUnmapCalls = 0;
     deadline = Long.MAX_VALUE;
     setPinned(ts, mapped.mapped());
   }
@@ -138,7 +144,7 @@ final class ViommuLazy extends Policy {
   void writeState(DataOutput out) throws IOException {
     held.writeTo(out);
     out.writeInt(queuedEntries);
-    out.writeLong(queuedRanges);
+    out.writeLong(queuedUnmapCalls);
     out.writeLong(deadline);
   }
 
@@ -146,7 +152,7 @@ final class ViommuLazy extends Policy {
   void readState(DataInput in) throws IOException {
     held.readFrom(in);
     queuedEntries = in.readInt();
-    queuedRanges = in.readLong();
+    queuedUnmapCalls = in.readLong();
     deadline = in.readLong();
   }
 
@@ -154,7 +160,7 @@ final class ViommuLazy extends Policy {
   void release(long ts) {
     held.clear();
     queuedEntries = 0;
-    queuedRanges = 0;
+    queuedUnmapCalls = 0;
     deadline = Long.MAX_VALUE;
     super.release(ts);
   }

@@ -22,7 +22,12 @@ final class ViommuStrict extends MappingPinned {
   }
 
   ViommuStrict(Scenario scenario, PolicyContext context) {
-    super(scenario, context.costs(), context.mapped(), ExitKind.USERSPACE_MMIO, true);
+    super(
+        scenario,
+        context.costs(),
+        context.mapped(),
+        ExitKind.USERSPACE_MMIO,
+        VfioGranule.PAGE_TABLE_LEAF);
   }
 
   @Override

@@ -21,7 +21,12 @@ final class VirtioIommu extends MappingPinned {
   }
 
   VirtioIommu(Scenario scenario, PolicyContext context) {
-    super(scenario, context.costs(), context.mapped(), ExitKind.VIRTQUEUE_KICK, true);
+    super(
+        scenario,
+        context.costs(),
+        context.mapped(),
+        ExitKind.VIRTQUEUE_KICK,
+        VfioGranule.ALIGNED_BLOCK);
   }
 
   @Override
@@ -36,8 +41,8 @@ final class VirtioIommu extends MappingPinned {
   }
 
   @Override
-  void unmapRange(long ts, long gfn, long pages) {
+  void unmapRange(long ts, long iovaPage, long gfn, long pages) {
     add(Counter.IOTLB_INVALIDATIONS, 1);
-    super.unmapRange(ts, gfn, pages);
+    super.unmapRange(ts, iovaPage, gfn, pages);
   }
 }

@@ -5,10 +5,7 @@ import io.coiommu.schema.TraceEvent;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Every scenario of one VM, side by side on the same events, each with its own state. Events must
@@ -26,31 +23,9 @@ public final class VmEmulator {
     STOPPED
   }
 
-  enum CallKind {
-    NONE,
-    MAP,
-    UNMAP
-  }
-
-  /**
-   * What tells a policy that pins on fault that a device reached a page. A trace without DMA_ACCESS
-   * events (the kernel traces, older synthetic ones) stands for its accesses with its maps: each
-   * mapped page is accessed once at its map. From a VM's first DMA_ACCESS on, the trace says when
-   * devices access pages, and maps no longer count.
-   */
-  enum AccessSource {
-    MAPS,
-    TRACE
-  }
-
   // Package-private for EmulatorSnapshot, which writes and reads all of this state.
   final String vm;
   final Policy[] policies;
-
-  /**
-   * The policies that pin on device access; empty without one, so accesses cost the others nothing.
-   */
-  private final Policy[] pinOnAccess;
 
   final WindowClock clock;
   private final EventChecks checks;
@@ -59,19 +34,13 @@ public final class VmEmulator {
   /** Shared by the coiommu scenarios; null without one. */
   final DttFootprint footprint;
 
-  final Map<String, IovaTable> devices = new HashMap<>();
-  private String lastDevice;
-  private IovaTable lastDeviceTable;
+  final DmaEvents dma;
 
   Life life = Life.NOT_STARTED;
   String host = "";
   long guestBytes;
   long lastTs;
   long anomaliesBeforeStart;
-
-  CallKind callKind = CallKind.NONE;
-  long callId;
-  AccessSource accessSource = AccessSource.MAPS;
 
   public VmEmulator(String vm, List<Scenario> scenarios, EngineConfig config) {
     if (scenarios.isEmpty()) {
@@ -86,7 +55,7 @@ public final class VmEmulator {
       policies[i] = scenarios.get(i).create(context);
     }
     this.footprint = context.footprintIfUsed();
-    this.pinOnAccess = Arrays.stream(policies).filter(Policy::pinsOnAccess).toArray(Policy[]::new);
+    this.dma = new DmaEvents(policies, checks, mapped, footprint);
   }
 
   /**
@@ -215,33 +184,33 @@ public final class VmEmulator {
         break;
       case DMA_MAP:
       case DMA_ALLOC:
-        map(e, ts, out);
+        dma.map(e, ts, guestBytes, out);
         break;
       case DMA_UNMAP:
       case DMA_FREE:
-        unmap(e, ts, out);
+        dma.unmap(e, ts, out);
         break;
       case BALLOON_INFLATE:
-        callKind = CallKind.NONE;
-        balloonInflate(e, ts, out);
+        dma.endCall();
+        dma.balloonInflate(e, ts, out);
         break;
       case BALLOON_DEFLATE:
         // The pages return to the guest unpinned: nothing changes for any policy.
-        callKind = CallKind.NONE;
+        dma.endCall();
         checks.validBuffer(e, e.getGpa(), e.getBytes(), out);
         break;
       case DMA_ACCESS:
-        callKind = CallKind.NONE;
-        access(e, ts, out);
+        dma.endCall();
+        dma.access(e, ts, guestBytes, out);
         break;
       case IO_PAGE_FAULT:
-        callKind = CallKind.NONE;
+        dma.endCall();
         for (Policy p : policies) {
           p.add(Counter.IO_PAGE_FAULTS, 1);
         }
         break;
       default:
-        callKind = CallKind.NONE;
+        dma.endCall();
         checks.vmAnomaly(
             out, AnomalyReason.UNKNOWN_EVENT_TYPE, "event type " + type + " is not emulated", e);
         break;
@@ -309,9 +278,7 @@ public final class VmEmulator {
       p.release(ts);
     }
     mapped.clear();
-    devices.clear();
-    lastDevice = null;
-    lastDeviceTable = null;
+    dma.clearDevices();
     clock.stop(ts, out);
     life = Life.STOPPED;
   }
@@ -322,232 +289,5 @@ public final class VmEmulator {
       out.window(p.closeSpan(vm, host, guestBytes, start, end, last));
     }
     mapped.resetPeak();
-  }
-
-  // ---- events ----
-
-  private void map(TraceEvent e, long ts, EmulationSink out) {
-    long bytes = e.getBytes();
-    Long gpa = e.getGpa();
-    if (!checks.validBuffer(e, gpa, bytes, out) || !checks.walkable(e, bytes, guestBytes, out)) {
-      return;
-    }
-    IovaTable table = deviceTable(e.getDevice(), true);
-    if (table.find(e.getIova()) >= 0) {
-      checks.vmAnomaly(
-          out,
-          AnomalyReason.DOUBLE_MAP,
-          "device "
-              + e.getDevice()
-              + " already maps iova 0x"
-              + Long.toHexString(e.getIova())
-              + "; refused as the IOMMU refuses it",
-          e);
-      return;
-    }
-    long gfn = EventChecks.firstPage(e);
-    long pages = EventChecks.pageCount(e);
-    if (!mapped.map(gfn, pages)) {
-      checks.vmAnomaly(
-          out,
-          AnomalyReason.MAP_COUNT_OVERFLOW,
-          "a page would have more than "
-              + MappedPages.MAX_MAP_COUNT
-              + " live mappings; refused as the guest driver refuses it",
-          e);
-      return;
-    }
-    table.add(e.getIova(), gpa, bytes);
-    if (footprint != null) {
-      footprint.touch(gfn, pages);
-    }
-    boolean newCall = !(e.getCallId() != 0 && callKind == CallKind.MAP && callId == e.getCallId());
-    callKind = CallKind.MAP;
-    callId = e.getCallId();
-    for (Policy p : policies) {
-      if (newCall) {
-        p.beginMapCall(ts);
-      }
-      p.mapRange(ts, gfn, pages);
-    }
-    if (accessSource == AccessSource.MAPS) {
-      for (Policy p : pinOnAccess) {
-        p.access(ts, gfn, pages);
-      }
-    }
-    checks.checkSafety(gfn, pages, EventChecks.SafetyPoint.AFTER_MAP, e, out);
-  }
-
-  private void unmap(TraceEvent e, long ts, EmulationSink out) {
-    if (e.getBytes() < 0) {
-      checks.vmAnomaly(out, AnomalyReason.BAD_LENGTH, "negative length " + e.getBytes(), e);
-      return;
-    }
-    IovaTable table = deviceTable(e.getDevice(), false);
-    int slot = table == null ? -1 : table.find(e.getIova());
-    if (slot < 0 && table != null && e.getBytes() > 0 && unmapRange(table, e, ts)) {
-      return;
-    }
-    if (slot < 0) {
-      checks.vmAnomaly(
-          out,
-          AnomalyReason.UNMAP_UNKNOWN_IOVA,
-          "device " + e.getDevice() + " has no mapping at iova 0x" + Long.toHexString(e.getIova()),
-          e);
-      return;
-    }
-    long gpa = table.gpaAt(slot);
-    long bytes = table.bytesAt(slot, e.getIova());
-    if ((e.getGpa() != null && e.getGpa() != gpa) || (e.getBytes() > 0 && e.getBytes() != bytes)) {
-      checks.vmAnomaly(
-          out,
-          AnomalyReason.UNMAP_MISMATCH,
-          "iova 0x"
-              + Long.toHexString(e.getIova())
-              + " maps gpa 0x"
-              + Long.toHexString(gpa)
-              + " for "
-              + bytes
-              + " bytes; that mapping is unmapped",
-          e);
-    }
-    table.removeAt(slot, e.getIova());
-    long gfn = gpa >>> Policy.PAGE_SHIFT;
-    long pages = ((gpa + bytes - 1) >>> Policy.PAGE_SHIFT) - gfn + 1;
-    mapped.unmap(gfn, pages);
-    boolean newCall =
-        !(e.getCallId() != 0 && callKind == CallKind.UNMAP && callId == e.getCallId());
-    callKind = CallKind.UNMAP;
-    callId = e.getCallId();
-    for (Policy p : policies) {
-      if (newCall) {
-        p.beginUnmapCall(ts);
-      }
-      p.unmapRange(ts, gfn, pages);
-    }
-  }
-
-  /**
-   * An unmap by range, as the IOMMU API's {@code iommu_unmap} is (docs/traces.md): it unmaps
-   * exactly the part of each mapping inside [iova, iova + bytes), one guest call for all of them,
-   * and keeps the rest of a mapping it covers in part as a mapping of its own. A page the kept part
-   * still holds stays mapped. Reached only when no mapping starts at the iova: one that does is the
-   * hash hit, unmapped whole (with UNMAP_MISMATCH when the lengths differ), as before; false when
-   * the range overlaps no mapping (an unknown unmap).
-   */
-  private boolean unmapRange(IovaTable table, TraceEvent e, long ts) {
-    long start = e.getIova();
-    long end = start + e.getBytes();
-    long[] iovas = table.overlapping(start, end);
-    if (iovas.length == 0) {
-      return false;
-    }
-    boolean newCall =
-        !(e.getCallId() != 0 && callKind == CallKind.UNMAP && callId == e.getCallId());
-    callKind = CallKind.UNMAP;
-    callId = e.getCallId();
-    if (newCall) {
-      for (Policy p : policies) {
-        p.beginUnmapCall(ts);
-      }
-    }
-    for (long iova : iovas) {
-      int slot = table.find(iova);
-      long gpa = table.gpaAt(slot);
-      long bytes = table.bytesAt(slot, iova);
-      long lo = Math.max(iova, start);
-      long hi = Math.min(iova + bytes, end);
-      table.removeAt(slot, iova);
-      if (lo > iova) {
-        table.add(iova, gpa, lo - iova);
-      }
-      if (hi < iova + bytes) {
-        table.add(hi, gpa + (hi - iova), iova + bytes - hi);
-      }
-      long from = gpa + (lo - iova);
-      long to = gpa + (hi - iova);
-      long first = from >>> Policy.PAGE_SHIFT;
-      if (lo > iova && (from & (Policy.PAGE_BYTES - 1)) != 0) {
-        first++;
-      }
-      long last = (to - 1) >>> Policy.PAGE_SHIFT;
-      if (hi < iova + bytes && (to & (Policy.PAGE_BYTES - 1)) != 0) {
-        last--;
-      }
-      if (last >= first) {
-        mapped.unmap(first, last - first + 1);
-        for (Policy p : policies) {
-          p.unmapRange(ts, first, last - first + 1);
-        }
-      }
-    }
-    return true;
-  }
-
-  private void balloonInflate(TraceEvent e, long ts, EmulationSink out) {
-    if (!checks.validBuffer(e, e.getGpa(), e.getBytes(), out)) {
-      return;
-    }
-    long gfn = EventChecks.firstPage(e);
-    long pages = EventChecks.pageCount(e);
-    long mappedInRange = mapped.pages().count(gfn, gfn + pages);
-    for (Policy p : policies) {
-      long refused = p.balloonInflate(ts, gfn, pages);
-      if (mappedInRange > 0) {
-        checks.scenarioAnomaly(
-            out,
-            p,
-            AnomalyReason.BALLOON_OVER_MAPPED,
-            mappedInRange
-                + " of "
-                + pages
-                + " pages are mapped for DMA; this scenario refused "
-                + refused
-                + " of "
-                + pages * Policy.PAGE_BYTES
-                + " bytes",
-            e);
-      }
-    }
-  }
-
-  private void access(TraceEvent e, long ts, EmulationSink out) {
-    accessSource = AccessSource.TRACE;
-    if (!checks.validBuffer(e, e.getGpa(), e.getBytes(), out)
-        || !checks.walkable(e, e.getBytes(), guestBytes, out)) {
-      return;
-    }
-    long gfn = EventChecks.firstPage(e);
-    long pages = EventChecks.pageCount(e);
-    long unmapped = pages - mapped.pages().count(gfn, gfn + pages);
-    if (unmapped > 0) {
-      checks.vmAnomaly(
-          out,
-          AnomalyReason.ACCESS_TO_UNMAPPED_PAGE,
-          unmapped + " of " + pages + " pages have no live mapping",
-          e);
-    }
-    for (Policy p : pinOnAccess) {
-      p.access(ts, gfn, pages);
-    }
-    checks.checkSafety(gfn, pages, EventChecks.SafetyPoint.AT_ACCESS, e, out);
-  }
-
-  private IovaTable deviceTable(String device, boolean create) {
-    String d = device == null ? "" : device;
-    if (d.equals(lastDevice)) {
-      return lastDeviceTable;
-    }
-    IovaTable t = devices.get(d);
-    if (t == null) {
-      if (!create) {
-        return null;
-      }
-      t = new IovaTable();
-      devices.put(d, t);
-    }
-    lastDevice = d;
-    lastDeviceTable = t;
-    return t;
   }
 }

@@ -7,7 +7,9 @@ import io.coiommu.producer.VmBatcher;
 import io.coiommu.producer.VmEvent;
 import io.coiommu.producer.Workloads;
 import io.coiommu.schema.EventType;
+import io.coiommu.schema.TraceEvent;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +27,10 @@ import java.util.function.LongConsumer;
 final class BenchTrace {
 
   private final String description;
+
+  /** In trace order; its elements are replaced (not reordered) by {@link #inProducerBatches()}. */
   private final List<VmEvent> events;
+
   private final Set<String> vms;
 
   /** {@link #inProducerBatches()}, made on first use. */
@@ -33,7 +38,7 @@ final class BenchTrace {
 
   private BenchTrace(String description, List<VmEvent> events) {
     this.description = description;
-    this.events = List.copyOf(events);
+    this.events = new ArrayList<>(events);
     Set<String> names = new TreeSet<>();
     for (VmEvent e : events) {
       names.add(e.vm());
@@ -75,7 +80,7 @@ final class BenchTrace {
   }
 
   List<VmEvent> events() {
-    return events;
+    return Collections.unmodifiableList(events);
   }
 
   /**
@@ -84,21 +89,30 @@ final class BenchTrace {
    * Ki), and a task feeds one batch's events to its VM's emulator before the next record. Each VM
    * keeps its own order, so every VM's results are those of {@link #events()}; only which VM's
    * events come next differs, as it does in the pipeline.
+   *
+   * <p>The event objects are made again in this order (both lists then hold the copies): a batch of
+   * one VM of a 1,000-VM fleet is 1 event in 1,000 of the trace order, so reading it from objects
+   * laid out in trace order would miss the cache on every event, where a task reads a batch from
+   * its decoded columns, contiguous.
    */
   List<VmEvent> inProducerBatches() {
     if (batched == null) {
-      Map<String, List<VmEvent>> perVm = new HashMap<>();
-      for (VmEvent e : events) {
-        perVm.computeIfAbsent(e.vm(), vm -> new ArrayList<>()).add(e);
-      }
+      Map<String, int[]> positions = positionsPerVm();
       List<VmEvent> order = new ArrayList<>(events.size());
       VmBatcher batcher =
           VmBatcher.likeTraceProducer(
               b -> {
-                int first = (int) b.getFirstIndex();
-                order.addAll(perVm.get(b.getVm().toString()).subList(first, first + b.getCount()));
+                int[] at = positions.get(b.getVm().toString());
+                for (int k = (int) b.getFirstIndex(), end = k + b.getCount(); k < end; k++) {
+                  VmEvent copy = copy(events.get(at[k]));
+                  events.set(at[k], copy);
+                  order.add(copy);
+                }
               });
-      events.forEach(batcher::add);
+      // A flush replaces only events already added, before i.
+      for (int i = 0; i < events.size(); i++) {
+        batcher.add(events.get(i));
+      }
       batcher.flushAll();
       if (order.size() != events.size()) {
         throw new IllegalStateException(
@@ -107,6 +121,39 @@ final class BenchTrace {
       batched = List.copyOf(order);
     }
     return batched;
+  }
+
+  /** Per VM, the position in {@link #events} of each of its events, in order. */
+  private Map<String, int[]> positionsPerVm() {
+    Map<String, int[]> counts = new HashMap<>();
+    for (VmEvent e : events) {
+      counts.computeIfAbsent(e.vm(), vm -> new int[1])[0]++;
+    }
+    Map<String, int[]> positions = new HashMap<>();
+    counts.forEach((vm, n) -> positions.put(vm, new int[n[0]]));
+    counts.values().forEach(n -> n[0] = 0);
+    for (int i = 0; i < events.size(); i++) {
+      String vm = events.get(i).vm();
+      positions.get(vm)[counts.get(vm)[0]++] = i;
+    }
+    return positions;
+  }
+
+  private static VmEvent copy(VmEvent e) {
+    TraceEvent t = e.event();
+    return new VmEvent(
+        e.vm(),
+        new TraceEvent(
+            t.getType(),
+            t.getTsNs(),
+            t.getDevice(),
+            t.getIova(),
+            t.getGpa() == null ? null : Long.valueOf(t.getGpa().longValue()),
+            t.getBytes(),
+            t.getDirection(),
+            t.getCallId(),
+            t.getGuestMemoryBytes(),
+            t.getHost()));
   }
 
   int size() {

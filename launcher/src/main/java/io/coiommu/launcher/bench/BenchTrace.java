@@ -6,13 +6,10 @@ import io.coiommu.producer.TraceSource;
 import io.coiommu.producer.VmBatcher;
 import io.coiommu.producer.VmEvent;
 import io.coiommu.producer.Workloads;
+import io.coiommu.schema.EventColumns;
 import io.coiommu.schema.EventType;
-import io.coiommu.schema.TraceEvent;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -27,18 +24,15 @@ import java.util.function.LongConsumer;
 final class BenchTrace {
 
   private final String description;
-
-  /** In trace order; its elements are replaced (not reordered) by {@link #inProducerBatches()}. */
   private final List<VmEvent> events;
-
   private final Set<String> vms;
 
   /** {@link #inProducerBatches()}, made on first use. */
-  private List<VmEvent> batched;
+  private List<EventColumns> batched;
 
   private BenchTrace(String description, List<VmEvent> events) {
     this.description = description;
-    this.events = new ArrayList<>(events);
+    this.events = List.copyOf(events);
     Set<String> names = new TreeSet<>();
     for (VmEvent e : events) {
       names.add(e.vm());
@@ -80,80 +74,32 @@ final class BenchTrace {
   }
 
   List<VmEvent> events() {
-    return Collections.unmodifiableList(events);
+    return events;
   }
 
   /**
-   * The events in the order a processor meets them: the producer's {@link VmBatcher} cuts each VM's
-   * events into batches (one Kafka record each, up to 4096 events, all pending ones flushed at 256
-   * Ki), and a task feeds one batch's events to its VM's emulator before the next record. Each VM
-   * keeps its own order, so every VM's results are those of {@link #events()}; only which VM's
-   * events come next differs, as it does in the pipeline.
-   *
-   * <p>The event objects are made again in this order (both lists then hold the copies): a batch of
-   * one VM of a 1,000-VM fleet is 1 event in 1,000 of the trace order, so reading it from objects
-   * laid out in trace order would miss the cache on every event, where a task reads a batch from
-   * its decoded columns, contiguous.
+   * The trace as a processor meets it: the batches the producer's {@link VmBatcher} cuts per VM
+   * (one Kafka record each, up to 4096 events, all pending ones flushed at 256 Ki), in the order it
+   * sends them, decoded into columns as a task decodes a record. Each VM keeps its own order, so
+   * every VM's results are those of {@link #events()}; only which VM's events come next differs, as
+   * it does in the pipeline. Columns and not the events' objects: a VM's batch of a 1,000-VM fleet
+   * is 1 event in 1,000 of the trace order, and read from objects laid out in trace order it missed
+   * the cache on every event, where a task reads contiguous arrays.
    */
-  List<VmEvent> inProducerBatches() {
+  List<EventColumns> inProducerBatches() {
     if (batched == null) {
-      Map<String, int[]> positions = positionsPerVm();
-      List<VmEvent> order = new ArrayList<>(events.size());
-      VmBatcher batcher =
-          VmBatcher.likeTraceProducer(
-              b -> {
-                int[] at = positions.get(b.getVm().toString());
-                for (int k = (int) b.getFirstIndex(), end = k + b.getCount(); k < end; k++) {
-                  VmEvent copy = copy(events.get(at[k]));
-                  events.set(at[k], copy);
-                  order.add(copy);
-                }
-              });
-      // A flush replaces only events already added, before i.
-      for (int i = 0; i < events.size(); i++) {
-        batcher.add(events.get(i));
-      }
+      List<EventColumns> batches = new ArrayList<>();
+      VmBatcher batcher = VmBatcher.likeTraceProducer(b -> batches.add(EventColumns.of(b)));
+      events.forEach(batcher::add);
       batcher.flushAll();
-      if (order.size() != events.size()) {
+      int n = batches.stream().mapToInt(EventColumns::size).sum();
+      if (n != events.size()) {
         throw new IllegalStateException(
-            "the batches hold " + order.size() + " of " + events.size() + " events");
+            "the batches hold " + n + " of " + events.size() + " events");
       }
-      batched = List.copyOf(order);
+      batched = List.copyOf(batches);
     }
     return batched;
-  }
-
-  /** Per VM, the position in {@link #events} of each of its events, in order. */
-  private Map<String, int[]> positionsPerVm() {
-    Map<String, int[]> counts = new HashMap<>();
-    for (VmEvent e : events) {
-      counts.computeIfAbsent(e.vm(), vm -> new int[1])[0]++;
-    }
-    Map<String, int[]> positions = new HashMap<>();
-    counts.forEach((vm, n) -> positions.put(vm, new int[n[0]]));
-    counts.values().forEach(n -> n[0] = 0);
-    for (int i = 0; i < events.size(); i++) {
-      String vm = events.get(i).vm();
-      positions.get(vm)[counts.get(vm)[0]++] = i;
-    }
-    return positions;
-  }
-
-  private static VmEvent copy(VmEvent e) {
-    TraceEvent t = e.event();
-    return new VmEvent(
-        e.vm(),
-        new TraceEvent(
-            t.getType(),
-            t.getTsNs(),
-            t.getDevice(),
-            t.getIova(),
-            t.getGpa() == null ? null : Long.valueOf(t.getGpa().longValue()),
-            t.getBytes(),
-            t.getDirection(),
-            t.getCallId(),
-            t.getGuestMemoryBytes(),
-            t.getHost()));
   }
 
   int size() {

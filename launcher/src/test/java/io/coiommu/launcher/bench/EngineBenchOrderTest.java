@@ -6,6 +6,8 @@ import io.coiommu.processor.ProcessorConfig;
 import io.coiommu.processor.engine.EmulationSink;
 import io.coiommu.producer.VmEvent;
 import io.coiommu.schema.Anomaly;
+import io.coiommu.schema.EventColumns;
+import io.coiommu.schema.TraceEvent;
 import io.coiommu.schema.WindowResult;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,12 +27,20 @@ class EngineBenchOrderTest {
 
   @Test
   void batchesKeepEveryVmsEventsInOrderAndSwitchVmsFarLessOften() {
-    List<VmEvent> batched = FLEET.inProducerBatches();
-    assertThat(perVm(batched)).isEqualTo(perVm(FLEET.events()));
-    assertThat(switches(batched))
-        .as(
-            "VM switches: in batches %d, interleaved %d",
-            switches(batched), switches(FLEET.events()))
+    List<EventColumns> batches = FLEET.inProducerBatches();
+    Map<String, List<String>> batched = new HashMap<>();
+    for (EventColumns b : batches) {
+      for (TraceEvent e : b.events()) {
+        batched.computeIfAbsent(b.vm(), vm -> new ArrayList<>()).add(key(e));
+      }
+    }
+    Map<String, List<String>> traced = new HashMap<>();
+    for (VmEvent e : FLEET.events()) {
+      traced.computeIfAbsent(e.vm(), vm -> new ArrayList<>()).add(key(e.event()));
+    }
+    assertThat(batched).isEqualTo(traced);
+    assertThat(batches.size())
+        .as("VM switches: %d batches, %d interleaved", batches.size(), switches(FLEET.events()))
         .isLessThan(switches(FLEET.events()) / 20);
   }
 
@@ -40,17 +50,28 @@ class EngineBenchOrderTest {
     ByVm interleaved = new ByVm();
     EngineBench.run(FLEET.events(), config.scenarios(), config.engine(), interleaved);
     ByVm batched = new ByVm();
-    EngineBench.run(FLEET.inProducerBatches(), config.scenarios(), config.engine(), batched);
+    EngineBench.runBatches(FLEET.inProducerBatches(), config.scenarios(), config.engine(), batched);
     assertThat(interleaved.records).hasSize(FLEET.vms().size());
     assertThat(batched.records).isEqualTo(interleaved.records);
   }
 
-  private static Map<String, List<VmEvent>> perVm(List<VmEvent> events) {
-    Map<String, List<VmEvent>> m = new HashMap<>();
-    for (VmEvent e : events) {
-      m.computeIfAbsent(e.vm(), vm -> new ArrayList<>()).add(e);
-    }
-    return m;
+  /** What the engine reads of an event. */
+  private static String key(TraceEvent e) {
+    return e.getType()
+        + " "
+        + e.getTsNs()
+        + " "
+        + e.getDevice()
+        + " "
+        + e.getIova()
+        + " "
+        + e.getGpa()
+        + " "
+        + e.getBytes()
+        + " "
+        + e.getCallId()
+        + " "
+        + e.getGuestMemoryBytes();
   }
 
   private static int switches(List<VmEvent> events) {

@@ -23,7 +23,7 @@ import java.util.function.Consumer;
  * indexes never do: they count a VM's events in trace order, so a consumer can tell exactly which
  * events of a batch it already applied.
  */
-final class VmBatcher {
+public final class VmBatcher {
 
   /**
    * Enough for the VMs that interleave in one stretch of a trace; a few buffers of 4096 events
@@ -83,6 +83,16 @@ final class VmBatcher {
   }
 
   /**
+   * A batcher that cuts batches exactly as {@link TraceProducer} does, for a measurement that must
+   * see a trace in the order the processor's tasks meet it (per VM, batch after batch) without a
+   * broker.
+   */
+  public static VmBatcher likeTraceProducer(Consumer<EventBatch> sink) {
+    return new VmBatcher(
+        TraceProducer.MAX_BATCH_EVENTS, TraceProducer.MAX_PENDING_EVENTS, Map.of(), sink);
+  }
+
+  /**
    * @param alreadySent per VM, how many of its first events are already in the trace topic (see
    *     TraceTopicTail)
    */
@@ -104,7 +114,7 @@ final class VmBatcher {
    * Takes the next event of the trace: pending for its batch, or counted and dropped when the topic
    * has it already.
    */
-  void add(VmEvent event) {
+  public void add(VmEvent event) {
     VmStream s = streams.computeIfAbsent(event.vm(), VmStream::new);
     long index = s.nextIndex++;
     if (!alreadySent.isEmpty() && index < alreadySent.getOrDefault(s.vm, 0L)) {
@@ -143,7 +153,7 @@ final class VmBatcher {
     return (s == null ? 0 : s.nextIndex) >= alreadySent.getOrDefault(event.vm(), 0L);
   }
 
-  void flushAll() {
+  public void flushAll() {
     for (VmStream s : List.copyOf(pending.values())) {
       flush(s);
     }

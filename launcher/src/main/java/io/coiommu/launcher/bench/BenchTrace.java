@@ -3,8 +3,10 @@ package io.coiommu.launcher.bench;
 import io.coiommu.producer.EndOfTrace;
 import io.coiommu.producer.RejectStats;
 import io.coiommu.producer.TraceSource;
+import io.coiommu.producer.VmBatcher;
 import io.coiommu.producer.VmEvent;
 import io.coiommu.producer.Workloads;
+import io.coiommu.schema.EventColumns;
 import io.coiommu.schema.EventType;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +29,9 @@ final class BenchTrace {
 
   /** Nanoseconds the workload's generator took to make the events (0 for a cut of a trace). */
   private final long generatedInNanos;
+
+  /** {@link #inProducerBatches()}, made on first use. */
+  private List<EventColumns> batched;
 
   private BenchTrace(String description, List<VmEvent> events, long generatedInNanos) {
     this.description = description;
@@ -98,6 +103,31 @@ final class BenchTrace {
 
   List<VmEvent> events() {
     return events;
+  }
+
+  /**
+   * The trace as a processor meets it: the batches the producer's {@link VmBatcher} cuts per VM
+   * (one Kafka record each, up to 4096 events, all pending ones flushed at 256 Ki), in the order it
+   * sends them, decoded into columns as a task decodes a record. Each VM keeps its own order, so
+   * every VM's results are those of {@link #events()}; only which VM's events come next differs, as
+   * it does in the pipeline. Columns and not the events' objects: a VM's batch of a 1,000-VM fleet
+   * is 1 event in 1,000 of the trace order, and read from objects laid out in trace order it missed
+   * the cache on every event, where a task reads contiguous arrays.
+   */
+  List<EventColumns> inProducerBatches() {
+    if (batched == null) {
+      List<EventColumns> batches = new ArrayList<>();
+      VmBatcher batcher = VmBatcher.likeTraceProducer(b -> batches.add(EventColumns.of(b)));
+      events.forEach(batcher::add);
+      batcher.flushAll();
+      int n = batches.stream().mapToInt(EventColumns::size).sum();
+      if (n != events.size()) {
+        throw new IllegalStateException(
+            "the batches hold " + n + " of " + events.size() + " events");
+      }
+      batched = List.copyOf(batches);
+    }
+    return batched;
   }
 
   int size() {

@@ -2,11 +2,9 @@ package io.coiommu.launcher.bench;
 
 import io.coiommu.launcher.kafka.EmbeddedKafkaCluster;
 import io.coiommu.processor.ProcessorConfig;
-import io.coiommu.processor.engine.EngineConfig;
 import io.coiommu.processor.engine.Scenario;
 import io.coiommu.processor.engine.ScenarioSpec;
 import io.coiommu.producer.Pacing;
-import io.coiommu.producer.VmEvent;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -148,7 +146,7 @@ public final class BenchCommand implements Callable<Integer> {
       t.engine.add(EngineBench.eventsPerSecond(trace, config.scenarios(), config.engine()));
       t.engineLru.add(EngineBench.eventsPerSecond(trace, lru, config.engine()));
       if (small != null) {
-        t.engineSmall.add(smallEngine(small, config));
+        t.engineSmall.add(EngineBench.eventsPerSecondFor(small, config, SMALL_ENGINE_NANOS));
       }
       try (EmbeddedKafkaCluster broker = EmbeddedKafkaCluster.start(1)) {
         Properties client = broker.clientProperties();
@@ -180,7 +178,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     out.println("measuring heap per tracked page ...");
     out.flush();
-    Heap heap = heap(trace, config);
+    HeapFigures heap = HeapFigures.measure(trace, config, heapPages);
 
     Latencies latency = new Latencies();
     if (latencySeconds > 0) {
@@ -203,44 +201,17 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   /**
-   * Engine events/s on the 10-VM fleet: its trace is a hundredth of the big one's, so it is
-   * replayed for at least {@link #SMALL_ENGINE_NANOS} and measured as a whole, not per pass.
+   * The 10-VM fleet's trace is a hundredth of the big one's: it is replayed for at least this long
+   * and measured as a whole.
    */
-  private static double smallEngine(BenchTrace small, ProcessorConfig config) {
-    long events = 0;
-    long t0 = System.nanoTime();
-    long elapsed;
-    do {
-      EngineBench.run(
-          small.events(), config.scenarios(), config.engine(), new EngineBench.CountingSink());
-      events += small.size();
-      elapsed = System.nanoTime() - t0;
-    } while (elapsed < SMALL_ENGINE_NANOS);
-    return events / (elapsed / 1e9);
-  }
-
   private static final long SMALL_ENGINE_NANOS = 3_000_000_000L;
 
-  private Heap heap(BenchTrace trace, ProcessorConfig config) {
-    EngineConfig engine = config.engine();
-    List<VmEvent> running = HeapPerPage.withoutStops(trace.events());
-    List<VmEvent> dense = HeapPerPage.mapDistinctPages(heapPages);
-    Heap heap = new Heap(HeapPerPage.trackedPages(running), heapPages);
-    for (Scenario s : config.scenarios()) {
-      heap.trace.add(
-          HeapPerPage.bytesRetained(running, List.of(s), engine) / (double) heap.tracked);
-      heap.dense.add(
-          HeapPerPage.bytesRetained(dense, List.of(s), engine) / (double) heap.densePages);
-    }
-    heap.allTrace =
-        HeapPerPage.bytesRetained(running, config.scenarios(), engine) / (double) heap.tracked;
-    heap.allDense =
-        HeapPerPage.bytesRetained(dense, config.scenarios(), engine) / (double) heap.densePages;
-    return heap;
-  }
-
   private void print(
-      PrintWriter out, Throughput t, Heap heap, List<Scenario> scenarios, Latencies latency) {
+      PrintWriter out,
+      Throughput t,
+      HeapFigures heap,
+      List<Scenario> scenarios,
+      Latencies latency) {
     double engine = Figures.median(t.engine);
     double engineLru = Figures.median(t.engineLru);
     double endToEnd = Figures.median(t.endToEnd);
@@ -298,48 +269,7 @@ public final class BenchCommand implements Callable<Integer> {
           Figures.withRepeats(fleetOverSmall));
     }
 
-    out.println();
-    out.printf(
-        Locale.ROOT,
-        "== 4. heap per tracked page (retained after full GC; each scenario alone, then its own "
-            + "share beyond the VM-level state) ==%n");
-    out.printf(Locale.ROOT, "  %-78s %8s %8s %8s %8s%n", "", "trace", "own", "live", "own");
-    out.printf(
-        Locale.ROOT, "  %-78s %17d %17d%n", "(tracked pages)", heap.tracked, heap.densePages);
-    // Static pinning keeps no per-page state: alone, it measures what the VM keeps for all its
-    // scenarios.
-    int shared = scenarios.indexOf(ScenarioSpec.parse("static").get(0));
-    double sharedTrace = shared < 0 ? 0 : heap.trace.get(shared);
-    double sharedDense = shared < 0 ? 0 : heap.dense.get(shared);
-    double worstOwn = 0;
-    for (int i = 0; i < scenarios.size(); i++) {
-      double ownTrace = heap.trace.get(i) - sharedTrace;
-      double ownDense = heap.dense.get(i) - sharedDense;
-      out.printf(
-          Locale.ROOT,
-          "  %-78s %8.1f %8.1f %8.1f %8.1f%n",
-          scenarios.get(i).name(),
-          heap.trace.get(i),
-          ownTrace,
-          heap.dense.get(i),
-          ownDense);
-      worstOwn = Math.max(worstOwn, Math.max(ownTrace, ownDense));
-    }
-    double allPerScenario = Math.max(heap.allTrace, heap.allDense) / scenarios.size();
-    out.printf(
-        Locale.ROOT,
-        "  %-78s %8.1f %8s %8.1f%n",
-        "all " + scenarios.size() + " together, per scenario",
-        heap.allTrace / scenarios.size(),
-        "",
-        heap.allDense / scenarios.size());
-    out.println(
-        "  trace: the bench trace without its VM_STOPs (state at its end); live: "
-            + heap.densePages
-            + " distinct pages mapped and never unmapped.");
-    out.println(
-        "  own: minus static alone, which keeps no per-page state and so measures the VM-level state "
-            + "(iova tables, map counts) that every scenario shares.");
+    heap.print(out, scenarios);
 
     if (!latency.p50.isEmpty()) {
       out.println();
@@ -365,8 +295,11 @@ public final class BenchCommand implements Callable<Integer> {
     out.println(Target.END_TO_END_OVER_ENGINE.line(Figures.median(overEngine)));
     out.println(Target.END_TO_END_OVER_PRODUCER_PERF.line(Figures.median(overPerf)));
     out.println(Target.ENGINE_COIOMMU_LRU.line(engineLru));
-    out.println(Target.HEAP_PER_PAGE.line(allPerScenario) + "  (all together / scenarios)");
-    out.println(Target.HEAP_PER_PAGE.line(worstOwn) + "  (worst scenario's own state)");
+    out.println(
+        Target.HEAP_PER_PAGE.line(heap.allPerScenario(scenarios.size()))
+            + "  (all together / scenarios)");
+    out.println(
+        Target.HEAP_PER_PAGE.line(heap.worstOwn(scenarios)) + "  (worst scenario's own state)");
     if (!latency.p99.isEmpty()) {
       out.println(Target.P99_LATENCY.line(Figures.median(latency.p99)));
     }
@@ -408,21 +341,6 @@ public final class BenchCommand implements Callable<Integer> {
       p99.add(run.seconds(99));
       max.add(run.seconds(100));
       events = run.count();
-    }
-  }
-
-  /** Bytes per page, per default scenario in order, over the trace and over all-live pages. */
-  private static final class Heap {
-    final long tracked;
-    final long densePages;
-    final List<Double> trace = new ArrayList<>();
-    final List<Double> dense = new ArrayList<>();
-    double allTrace;
-    double allDense;
-
-    Heap(long tracked, long densePages) {
-      this.tracked = tracked;
-      this.densePages = densePages;
     }
   }
 }

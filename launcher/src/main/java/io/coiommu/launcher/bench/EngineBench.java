@@ -1,5 +1,6 @@
 package io.coiommu.launcher.bench;
 
+import io.coiommu.processor.ProcessorConfig;
 import io.coiommu.processor.engine.EmulationSink;
 import io.coiommu.processor.engine.EngineConfig;
 import io.coiommu.processor.engine.Scenario;
@@ -51,6 +52,23 @@ final class EngineBench {
       throw new IllegalStateException("the engine emitted no result for " + trace.describe());
     }
     return trace.size() / (elapsed / 1e9);
+  }
+
+  /**
+   * Events per second over passes of the trace, fed as {@link #eventsPerSecond} feeds it, repeated
+   * for at least {@code nanos} and measured as a whole: for a trace too short to time one pass.
+   */
+  static double eventsPerSecondFor(BenchTrace trace, ProcessorConfig config, long nanos) {
+    List<EventColumns> batches = trace.inProducerBatches();
+    long events = 0;
+    long t0 = System.nanoTime();
+    long elapsed;
+    do {
+      runBatches(batches, config.scenarios(), config.engine(), new CountingSink());
+      events += trace.size();
+      elapsed = System.nanoTime() - t0;
+    } while (elapsed < nanos);
+    return events / (elapsed / 1e9);
   }
 
   /**

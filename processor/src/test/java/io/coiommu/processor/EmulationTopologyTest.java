@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.coiommu.processor.engine.EngineConfig;
 import io.coiommu.processor.engine.ScenarioSpec;
 import io.coiommu.schema.Anomaly;
-import io.coiommu.schema.AvroSerde;
 import io.coiommu.schema.EventBatch;
 import io.coiommu.schema.EventColumns;
 import io.coiommu.schema.EventType;
@@ -17,13 +16,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,7 +32,7 @@ class EmulationTopologyTest {
 
   @TempDir Path stateDir;
 
-  private TopologyTestDriver driver;
+  private TopologyFixture topology;
   private TestInputTopic<String, EventBatch> trace;
   private TestOutputTopic<String, WindowResult> results;
   private TestOutputTopic<String, Anomaly> anomalies;
@@ -46,28 +42,15 @@ class EmulationTopologyTest {
     ProcessorConfig config =
         new ProcessorConfig(
             ScenarioSpec.parse("static,viommu-strict,coiommu"), EngineConfig.defaults());
-    Properties client = new Properties();
-    client.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    driver =
-        new TopologyTestDriver(
-            EmulationTopology.buildTopology(config),
-            StreamsSettings.properties(client, "topology-test", stateDir));
-    trace =
-        driver.createInputTopic(
-            Topics.TRACE_EVENTS, Serdes.String().serializer(), AvroSerde.of(EventBatch.class));
-    results =
-        driver.createOutputTopic(
-            Topics.WINDOW_RESULTS,
-            Serdes.String().deserializer(),
-            AvroSerde.of(WindowResult.class));
-    anomalies =
-        driver.createOutputTopic(
-            Topics.ANOMALIES, Serdes.String().deserializer(), AvroSerde.of(Anomaly.class));
+    topology = new TopologyFixture(config, "topology-test", stateDir);
+    trace = topology.trace;
+    results = topology.results;
+    anomalies = topology.anomalies;
   }
 
   @AfterEach
   void tearDown() {
-    driver.close();
+    topology.close();
   }
 
   private static TraceEvent.Builder event(EventType type, long tsNs) {
@@ -150,7 +133,8 @@ class EmulationTopologyTest {
                 org.apache.avro.specific.SpecificData.getForClass(EventBatch.class),
                 KnownSchemas.EVENT_BATCH_V1)
             .encode(v1);
-    driver
+    topology
+        .driver
         .createInputTopic(
             Topics.TRACE_EVENTS, Serdes.String().serializer(), Serdes.ByteBuffer().serializer())
         .pipeInput("vm1", bytes, 0L);
@@ -236,7 +220,7 @@ class EmulationTopologyTest {
     // Where it goes (the dead-letter topic) is checked on a real broker in DeadLetterTest:
     // TopologyTestDriver does not emit dead-letter records.
     TestInputTopic<String, byte[]> raw =
-        driver.createInputTopic(
+        topology.driver.createInputTopic(
             Topics.TRACE_EVENTS, Serdes.String().serializer(), Serdes.ByteArray().serializer());
     raw.pipeInput("vm1", "not an avro single-object record".getBytes(StandardCharsets.UTF_8), 0L);
     trace.pipeInput("vm1", EventColumns.encode("vm1", 0L, oneMapOneUnmap()), 0L);

@@ -6,22 +6,14 @@ import io.coiommu.processor.engine.AnomalyReason;
 import io.coiommu.processor.engine.EngineConfig;
 import io.coiommu.processor.engine.ScenarioSpec;
 import io.coiommu.schema.Anomaly;
-import io.coiommu.schema.AvroSerde;
-import io.coiommu.schema.EventBatch;
 import io.coiommu.schema.EventColumns;
 import io.coiommu.schema.EventType;
-import io.coiommu.schema.Topics;
 import io.coiommu.schema.TraceEvent;
 import io.coiommu.schema.WindowResult;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -131,43 +123,28 @@ class EventTimeTest {
   }
 
   private final class Driver implements AutoCloseable {
-    private final TopologyTestDriver driver;
-    private final TestInputTopic<String, EventBatch> in;
+    private final TopologyFixture topology;
     final TestOutputTopic<String, WindowResult> results;
     final TestOutputTopic<String, Anomaly> anomalies;
     private long seq;
 
     Driver(String name) {
-      Properties client = new Properties();
-      client.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-      driver =
-          new TopologyTestDriver(
-              EmulationTopology.buildTopology(CONFIG),
-              StreamsSettings.properties(client, "event-time-" + name, stateDir.resolve(name)));
-      in =
-          driver.createInputTopic(
-              Topics.TRACE_EVENTS, Serdes.String().serializer(), AvroSerde.of(EventBatch.class));
-      results =
-          driver.createOutputTopic(
-              Topics.WINDOW_RESULTS,
-              Serdes.String().deserializer(),
-              AvroSerde.of(WindowResult.class));
-      anomalies =
-          driver.createOutputTopic(
-              Topics.ANOMALIES, Serdes.String().deserializer(), AvroSerde.of(Anomaly.class));
+      topology = new TopologyFixture(CONFIG, "event-time-" + name, stateDir.resolve(name));
+      results = topology.results;
+      anomalies = topology.anomalies;
     }
 
     @SafeVarargs
     final void pipe(String vm, List<TraceEvent>... batches) {
       for (List<TraceEvent> b : batches) {
-        in.pipeInput(
+        topology.trace.pipeInput(
             vm, EventColumns.encode(vm, vm.equals("vm1") ? seq++ : 0L, new ArrayList<>(b)), 0L);
       }
     }
 
     @Override
     public void close() {
-      driver.close();
+      topology.close();
     }
   }
 }

@@ -1,0 +1,51 @@
+package io.coiommu.processor;
+
+import io.coiommu.schema.Anomaly;
+import io.coiommu.schema.AvroSerde;
+import io.coiommu.schema.EventBatch;
+import io.coiommu.schema.Topics;
+import io.coiommu.schema.WindowResult;
+import java.nio.file.Path;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+
+/**
+ * The emulation topology exactly as {@code process} builds it, under a TopologyTestDriver, with its
+ * trace topic in and its result and anomaly topics out.
+ */
+final class TopologyFixture implements AutoCloseable {
+
+  final TopologyTestDriver driver;
+  final TestInputTopic<String, EventBatch> trace;
+  final TestOutputTopic<String, WindowResult> results;
+  final TestOutputTopic<String, Anomaly> anomalies;
+
+  TopologyFixture(ProcessorConfig config, String applicationId, Path stateDir) {
+    Properties client = new Properties();
+    client.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    driver =
+        new TopologyTestDriver(
+            EmulationTopology.buildTopology(config),
+            StreamsSettings.properties(client, applicationId, stateDir));
+    trace =
+        driver.createInputTopic(
+            Topics.TRACE_EVENTS, Serdes.String().serializer(), AvroSerde.of(EventBatch.class));
+    results =
+        driver.createOutputTopic(
+            Topics.WINDOW_RESULTS,
+            Serdes.String().deserializer(),
+            AvroSerde.of(WindowResult.class));
+    anomalies =
+        driver.createOutputTopic(
+            Topics.ANOMALIES, Serdes.String().deserializer(), AvroSerde.of(Anomaly.class));
+  }
+
+  @Override
+  public void close() {
+    driver.close();
+  }
+}

@@ -1,12 +1,18 @@
 // The engine alone on the same events for two builds: the built-in sample without its DMA_ACCESS
 // events (generators before issue #15 emitted none), one VmEmulator per VM, events interleaved as
-// generated, 1 warm-up pass and 7 timed passes, median printed. Public API only, so it compiles
-// against any jar of the project:
+// generated. Public API only, so it compiles against any jar of the project.
 //
-//   java -Xmx8g -cp OLD.jar docs/bench/EngineAb.java sample:duration=360s [SCENARIOS]
-//   java -Xmx8g -cp NEW.jar docs/bench/EngineAb.java sample:duration=360s [SCENARIOS]
+// One build, 1 warm-up pass and 7 timed passes, medians printed: wall time and the thread's CPU
+// time (the CPU figure holds up better on a shared machine, where the thread waits for a core):
 //
-// Run the two alternately in one sitting on a quiet machine (docs/performance.md).
+//   java -Xmx8g -cp A.jar docs/bench/EngineAb.java sample:duration=360s [SCENARIOS]
+//
+// Two builds in one JVM, each jar in a class loader of its own with its own copy of the events,
+// passes alternating A B B A A B ... (2 warm-up passes each, then PAIRS timed pairs, 7 unless
+// given): a change of the machine's load hits both sides alike, so the ratio of a pair is the
+// figure to trust on a shared machine, and the median of the pairs' ratios is printed:
+//
+//   java -Xmx12g -cp A.jar docs/bench/EngineAb.java A.jar B.jar sample:duration=360s [SCENARIOS [PAIRS]]
 import io.coiommu.processor.engine.EmulationSink;
 import io.coiommu.processor.engine.EngineConfig;
 import io.coiommu.processor.engine.Scenario;
@@ -19,11 +25,20 @@ import io.coiommu.schema.Anomaly;
 import io.coiommu.schema.EventType;
 import io.coiommu.schema.TraceEvent;
 import io.coiommu.schema.WindowResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 public class EngineAb {
   static final class Sink implements EmulationSink {
@@ -38,44 +53,151 @@ public class EngineAb {
     }
   }
 
-  public static void main(String[] args) {
-    String workload = args[0];
+  static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+  public static void main(String[] args) throws Exception {
+    if (args[0].endsWith(".jar")) {
+      pairs(args);
+      return;
+    }
     String spec = args.length > 1 ? args[1] : ScenarioSpec.DEFAULTS;
+    long[] events = new long[1];
+    LongSupplier pass = passOver(args[0], spec, events);
+    List<Double> rates = new ArrayList<>();
+    List<Double> cpuRates = new ArrayList<>();
+    for (int p = 0; p < 8; p++) {
+      long c0 = THREADS.getCurrentThreadCpuTime();
+      long t0 = System.nanoTime();
+      long results = pass.getAsLong();
+      double rate = events[0] / ((System.nanoTime() - t0) / 1e9);
+      double cpuRate = events[0] / ((THREADS.getCurrentThreadCpuTime() - c0) / 1e9);
+      if (p > 0) {
+        rates.add(rate);
+        cpuRates.add(cpuRate);
+      }
+      System.out.printf(
+          "pass %d: %,.0f ev/s wall, %,.0f ev/s cpu (%d results)%n", p, rate, cpuRate, results);
+    }
+    System.out.printf(
+        "%s events=%d median=%,.0f ev/s wall, %,.0f ev/s cpu%n",
+        spec, events[0], median(rates), median(cpuRates));
+  }
+
+  /**
+   * Reads the workload's events and returns one pass of the engine over them (its result is the
+   * number of records emitted); {@code events[0]} is set to the number of events.
+   */
+  public static LongSupplier passOver(String workload, String spec, long[] events) {
     List<String> vms = new ArrayList<>();
-    List<TraceEvent> events = new ArrayList<>();
+    List<TraceEvent> trace = new ArrayList<>();
     try (TraceSource s = EndOfTrace.stopOpenVms(Workloads.open(workload))) {
       while (s.hasNext()) {
         var e = s.next();
         if (e.event().getType() != EventType.DMA_ACCESS) {
           vms.add(e.vm());
-          events.add(e.event());
+          trace.add(e.event());
         }
       }
     }
+    events[0] = trace.size();
     List<Scenario> scenarios = ScenarioSpec.parse(spec);
-    List<Double> rates = new ArrayList<>();
-    for (int pass = 0; pass < 8; pass++) {
+    return () -> {
       Sink sink = new Sink();
-      long t0 = System.nanoTime();
       Map<String, VmEmulator> emulators = new HashMap<>();
-      for (int i = 0; i < events.size(); i++) {
+      for (int i = 0; i < trace.size(); i++) {
         emulators
             .computeIfAbsent(vms.get(i), v -> new VmEmulator(v, scenarios, EngineConfig.defaults()))
-            .onEvent(events.get(i), sink);
+            .onEvent(trace.get(i), sink);
       }
       for (VmEmulator e : emulators.values()) {
         if (!e.finished()) {
           e.finish(sink);
         }
       }
-      double rate = events.size() / ((System.nanoTime() - t0) / 1e9);
-      if (pass > 0) {
-        rates.add(rate);
-      }
-      System.out.printf("pass %d: %,.0f ev/s (%d results)%n", pass, rate, sink.n);
+      return sink.n;
+    };
+  }
+
+  /** The jar's classes, and this program's own (compiled in memory by the source launcher). */
+  static final class JarLoader extends URLClassLoader {
+    JarLoader(Path jar) throws IOException {
+      super(new URL[] {jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
     }
-    Collections.sort(rates);
+
+    @Override
+    protected Class<?> findClass(String name) throws ClassNotFoundException {
+      if (!name.equals("EngineAb") && !name.startsWith("EngineAb$")) {
+        return super.findClass(name);
+      }
+      try (InputStream in =
+          EngineAb.class.getClassLoader().getResourceAsStream(name.replace('.', '/') + ".class")) {
+        byte[] b = in.readAllBytes();
+        return defineClass(name, b, 0, b.length);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  static void pairs(String[] args) throws Exception {
+    String workload = args[2];
+    String spec = args.length > 3 ? args[3] : ScenarioSpec.DEFAULTS;
+    int pairs = args.length > 4 ? Integer.parseInt(args[4]) : 7;
+    LongSupplier[] side = new LongSupplier[2];
+    long[][] events = new long[2][1];
+    for (int s = 0; s < 2; s++) {
+      Class<?> ab = Class.forName("EngineAb", true, new JarLoader(Path.of(args[s])));
+      side[s] =
+          (LongSupplier)
+              ab.getMethod("passOver", String.class, String.class, long[].class)
+                  .invoke(null, workload, spec, events[s]);
+    }
+    if (events[0][0] != events[1][0]) {
+      throw new IllegalStateException(
+          "the builds generated different traces: " + events[0][0] + " vs " + events[1][0]);
+    }
+    List<List<Double>> cpu = List.of(new ArrayList<>(), new ArrayList<>());
+    List<Double> ratios = new ArrayList<>();
+    for (int p = -2; p < pairs; p++) {
+      double[] rate = new double[2];
+      long[] results = new long[2];
+      // A B, then B A: neither side always runs right after the other's garbage.
+      for (int k = 0; k < 2; k++) {
+        int s = (p & 1) == 0 ? k : 1 - k;
+        long c0 = THREADS.getCurrentThreadCpuTime();
+        results[s] = side[s].getAsLong();
+        rate[s] = events[s][0] / ((THREADS.getCurrentThreadCpuTime() - c0) / 1e9);
+      }
+      if (results[0] != results[1]) {
+        throw new IllegalStateException(
+            "the builds emitted " + results[0] + " and " + results[1] + " records");
+      }
+      System.out.printf(
+          "%s %d: A %,.0f  B %,.0f ev/s cpu  B/A %.3f%n",
+          p < 0 ? "warm-up" : "pair", p, rate[0], rate[1], rate[1] / rate[0]);
+      if (p >= 0) {
+        cpu.get(0).add(rate[0]);
+        cpu.get(1).add(rate[1]);
+        ratios.add(rate[1] / rate[0]);
+      }
+    }
     System.out.printf(
-        "%s events=%d median=%,.0f ev/s%n", spec, events.size(), rates.get(rates.size() / 2));
+        "%s events=%d%nA %s median %,.0f ev/s cpu%nB %s median %,.0f ev/s cpu%nB/A median of"
+            + " pairs %.3f (min %.3f, max %.3f)%n",
+        spec,
+        events[0][0],
+        args[0],
+        median(cpu.get(0)),
+        args[1],
+        median(cpu.get(1)),
+        median(ratios),
+        Collections.min(ratios),
+        Collections.max(ratios));
+  }
+
+  static double median(List<Double> xs) {
+    List<Double> sorted = new ArrayList<>(xs);
+    Collections.sort(sorted);
+    return sorted.get(sorted.size() / 2);
   }
 }

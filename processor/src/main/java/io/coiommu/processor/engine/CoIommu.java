@@ -95,7 +95,7 @@ final class CoIommu extends OnDemandPinning {
   void mapRange(long ts, long iovaPage, long gfn, long pages) {
     boolean notifiedBefore = callNotified;
     long end = gfn + pages;
-    PageBitmap.forEachWord(gfn, end, pinMapped);
+    pinMapped.forEachWord(gfn, end);
     if (!params.smart() && !callNotified) {
       notifyHost();
     }
@@ -162,7 +162,7 @@ final class CoIommu extends OnDemandPinning {
     }
     // The pages of the range no longer mapped are exactly those whose count this unmap dropped to
     // 0.
-    PageBitmap.forEachWord(gfn, gfn + pages, unpinUnmapped);
+    unpinUnmapped.forEachWord(gfn, gfn + pages);
     setPinned(ts, pinnedPages.cardinality());
   }
 

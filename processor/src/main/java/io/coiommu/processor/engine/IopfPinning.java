@@ -70,7 +70,7 @@ final class IopfPinning extends OnDemandPinning {
 
   @Override
   void access(long ts, long gfn, long pages) {
-    PageBitmap.forEachWord(gfn, gfn + pages, accessWord);
+    accessWord.forEachWord(gfn, gfn + pages);
     setPinned(ts, pinnedPages.cardinality());
   }
 

@@ -69,7 +69,7 @@ final class MappedPages {
    */
   boolean map(long gfn, long n) {
     transitions = 0;
-    if (!PageBitmap.forEachWord(gfn, gfn + n, mapWord)) {
+    if (!mapWord.forEachWord(gfn, gfn + n)) {
       undoMap(gfn, failedWord, raisedInFailedWord);
       return false;
     }
@@ -115,7 +115,7 @@ final class MappedPages {
   /** Drops one mapping from each page of [gfn, gfn + pages); every page must be mapped. */
   void unmap(long gfn, long n) {
     transitions = 0;
-    PageBitmap.forEachWord(gfn, gfn + n, unmapWord);
+    unmapWord.forEachWord(gfn, gfn + n);
   }
 
   private boolean unmapWord(long wi, long m) {

@@ -9,17 +9,7 @@ package io.coiommu.processor.engine;
 enum VfioGranule {
 
   /** The host never calls VFIO for a guest mapping (the oracle). */
-  NONE {
-    @Override
-    long mapCalls(long iovaPage, long gfn, long pages) {
-      return 0;
-    }
-
-    @Override
-    long unmapCalls(long iovaPage, long pages) {
-      return 0;
-    }
-  },
+  NONE,
 
   /**
    * QEMU's intel-iommu with caching mode shadows the guest's second-level page table: on each
@@ -31,21 +21,7 @@ enum VfioGranule {
    * unmap Linux frees a page-table page the range covers whole ({@code dma_pte_clear_level}), so a
    * 2 MiB-aligned 2 MiB of IOVA goes in one notification whatever mapped it.
    */
-  PAGE_TABLE_LEAF {
-    @Override
-    long mapCalls(long iovaPage, long gfn, long pages) {
-      // Superpages need the IOVA and the guest page to sit at the same offset in a 2 MiB block.
-      if (((iovaPage ^ gfn) & (SUPERPAGE_PAGES - 1)) != 0) {
-        return pages;
-      }
-      return leaves(iovaPage, pages);
-    }
-
-    @Override
-    long unmapCalls(long iovaPage, long pages) {
-      return leaves(iovaPage, pages);
-    }
-  },
+  PAGE_TABLE_LEAF,
 
   /**
    * QEMU's virtio-iommu notifies VFIO of a MAP or an UNMAP'd mapping in naturally aligned
@@ -53,26 +29,34 @@ enum VfioGranule {
    * describes a power-of-two range (hw/virtio/virtio-iommu.c {@code virtio_iommu_notify_map_unmap},
    * QEMU 7.1 and later).
    */
-  ALIGNED_BLOCK {
-    @Override
-    long mapCalls(long iovaPage, long gfn, long pages) {
-      return alignedBlocks(iovaPage, pages);
-    }
-
-    @Override
-    long unmapCalls(long iovaPage, long pages) {
-      return alignedBlocks(iovaPage, pages);
-    }
-  };
+  ALIGNED_BLOCK;
 
   /** 4 KiB pages in a 2 MiB superpage or a last-level page-table page. */
   static final long SUPERPAGE_PAGES = 512;
 
+  // Switches and not a method body per constant: every map and unmap of three scenarios calls
+  // these, and one call site over three constant classes is a megamorphic call the JIT cannot
+  // inline.
+
   /** VFIO map calls for [iovaPage, iovaPage + pages) mapping guest pages from {@code gfn}. */
-  abstract long mapCalls(long iovaPage, long gfn, long pages);
+  long mapCalls(long iovaPage, long gfn, long pages) {
+    return switch (this) {
+      case NONE -> 0;
+      // Superpages need the IOVA and the guest page to sit at the same offset in a 2 MiB block.
+      case PAGE_TABLE_LEAF ->
+          ((iovaPage ^ gfn) & (SUPERPAGE_PAGES - 1)) != 0 ? pages : leaves(iovaPage, pages);
+      case ALIGNED_BLOCK -> alignedBlocks(iovaPage, pages);
+    };
+  }
 
   /** VFIO unmap calls for [iovaPage, iovaPage + pages). */
-  abstract long unmapCalls(long iovaPage, long pages);
+  long unmapCalls(long iovaPage, long pages) {
+    return switch (this) {
+      case NONE -> 0;
+      case PAGE_TABLE_LEAF -> leaves(iovaPage, pages);
+      case ALIGNED_BLOCK -> alignedBlocks(iovaPage, pages);
+    };
+  }
 
   /** Leaf entries of an IOVA range: its whole aligned 2 MiB blocks one each, the rest per page. */
   private static long leaves(long iovaPage, long pages) {

@@ -2,6 +2,7 @@ package io.coiommu.processor.engine;
 
 import io.coiommu.schema.Anomaly;
 import io.coiommu.schema.TraceEvent;
+import java.util.Arrays;
 
 /**
  * The checks an event passes before it is emulated, and the anomalies of one VM: each is reported
@@ -18,9 +19,13 @@ final class EventChecks {
   private final String vm;
   private final Policy[] policies;
 
+  /** The policies whose safety {@link #checkSafety} must check: those that keep their own pins. */
+  private final Policy[] ownPins;
+
   EventChecks(String vm, Policy[] policies) {
     this.vm = vm;
     this.policies = policies;
+    this.ownPins = Arrays.stream(policies).filter(Policy::keepsOwnPins).toArray(Policy[]::new);
   }
 
   static long firstPage(TraceEvent e) {
@@ -84,7 +89,7 @@ final class EventChecks {
    * buffer, unless the policy pins on fault).
    */
   void checkSafety(long gfn, long pages, SafetyPoint point, TraceEvent e, EmulationSink out) {
-    for (Policy p : policies) {
+    for (Policy p : ownPins) {
       long bad =
           point == SafetyPoint.AFTER_MAP
               ? p.countUnsafeAfterMap(gfn, pages)

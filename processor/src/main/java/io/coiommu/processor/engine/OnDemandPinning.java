@@ -48,7 +48,6 @@ abstract class OnDemandPinning extends Policy {
   private final PageBitmap listed = new PageBitmap();
 
   private long genTick;
-  private long nextScan = Long.MAX_VALUE;
 
   OnDemandPinning(
       Scenario scenario,
@@ -66,7 +65,7 @@ abstract class OnDemandPinning extends Policy {
     super.start(ts, guestPages);
     // crosvm arms the unpin timer only for the lru policy with a non-zero interval.
     if (schedule.lru() && schedule.intervalNs() > 0) {
-      nextScan = ts + schedule.intervalNs();
+      setTimer(ts + schedule.intervalNs());
     }
   }
 
@@ -105,13 +104,13 @@ abstract class OnDemandPinning extends Policy {
   }
 
   @Override
-  long countMappedUnpinned(long gfn, long pages) {
-    return mapped.pages().countAndNot(gfn, gfn + pages, pinnedPages);
+  final boolean keepsOwnPins() {
+    return true;
   }
 
   @Override
-  final long nextTimerNs() {
-    return nextScan;
+  long countMappedUnpinned(long gfn, long pages) {
+    return mapped.pages().countAndNot(gfn, gfn + pages, pinnedPages);
   }
 
   @Override
@@ -125,7 +124,7 @@ abstract class OnDemandPinning extends Policy {
    */
   @Override
   final void fireTimer(long ts) {
-    nextScan += schedule.intervalNs();
+    setTimer(nextTimerNs() + schedule.intervalNs());
     long limit = schedule.limit();
     long unpinned = 0;
     int gen = schedule.gen();
@@ -248,7 +247,7 @@ abstract class OnDemandPinning extends Policy {
     newGen.clear();
     oldGen.clear();
     listed.clear();
-    nextScan = Long.MAX_VALUE;
+    setTimer(Long.MAX_VALUE);
     super.release(ts);
   }
 
@@ -261,7 +260,7 @@ abstract class OnDemandPinning extends Policy {
     oldGen.writeTo(out);
     listed.writeTo(out);
     out.writeLong(genTick);
-    out.writeLong(nextScan);
+    out.writeLong(nextTimerNs());
   }
 
   @Override
@@ -272,6 +271,6 @@ abstract class OnDemandPinning extends Policy {
     oldGen.readFrom(in);
     listed.readFrom(in);
     genTick = in.readLong();
-    nextScan = in.readLong();
+    setTimer(in.readLong());
   }
 }

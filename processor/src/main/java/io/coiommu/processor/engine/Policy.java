@@ -28,6 +28,12 @@ abstract class Policy {
   /** The current span's {@link Counter}s, by ordinal. */
   private final long[] counts = new long[Counter.ALL.length];
 
+  /**
+   * Trace time of this policy's next timer, or Long.MAX_VALUE: a field, not a method each policy
+   * overrides, because the window clock reads every policy's before each event.
+   */
+  private long timerNs = Long.MAX_VALUE;
+
   private long pinned;
   private long peakPinned;
   private long pinnedPageNanos;
@@ -85,8 +91,13 @@ abstract class Policy {
   }
 
   /** Trace time of this policy's next timer, or Long.MAX_VALUE. */
-  long nextTimerNs() {
-    return Long.MAX_VALUE;
+  final long nextTimerNs() {
+    return timerNs;
+  }
+
+  /** Sets the next timer to {@code ts} (Long.MAX_VALUE: none). */
+  final void setTimer(long ts) {
+    timerNs = ts;
   }
 
   /** Whether the timer due now may change anything (if not, an idle stretch can go on). */
@@ -116,11 +127,20 @@ abstract class Policy {
 
   /**
    * Pages of [gfn, gfn + pages) that are mapped but not pinned: each is a DMA safety violation.
-   * None for the policies whose pinned set contains the mapped set by construction (all but
-   * coiommu, which keeps its own P bits).
+   * None for the policies whose pinned set contains the mapped set by construction (all but those
+   * that {@link #keepsOwnPins}).
    */
   long countMappedUnpinned(long gfn, long pages) {
     return 0;
+  }
+
+  /**
+   * Whether the policy keeps a pinned set of its own (coiommu's and iopf's P bits), which the
+   * safety check must read: the others pin every mapped page by construction, so the check skips
+   * them and pays no call per policy and map for a count that is always 0.
+   */
+  boolean keepsOwnPins() {
+    return false;
   }
 
   /**

@@ -27,8 +27,6 @@ final class ViommuLazy extends Policy {
    */
   private long queuedUnmapCalls;
 
-  private long deadline = Long.MAX_VALUE;
-
   /**
    * @param queueEntries flush-queue entries that trigger a flush
    * @param timeoutNs trace nanoseconds after which a queued unmap is flushed
@@ -91,8 +89,9 @@ final class ViommuLazy extends Policy {
       flush(ts);
     }
     queuedEntries++;
-    if (deadline == Long.MAX_VALUE) {
-      deadline = ts + params.timeoutNs();
+    // The first entry queued arms the flush timer (the policy's timer).
+    if (nextTimerNs() == Long.MAX_VALUE) {
+      setTimer(ts + params.timeoutNs());
     }
   }
 
@@ -115,13 +114,8 @@ final class ViommuLazy extends Policy {
     held.clear();
     queuedEntries = 0;
     queuedUnmapCalls = 0;
-    deadline = Long.MAX_VALUE;
+    setTimer(Long.MAX_VALUE);
     setPinned(ts, mapped.mapped());
-  }
-
-  @Override
-  long nextTimerNs() {
-    return deadline;
   }
 
   @Override
@@ -145,7 +139,7 @@ final class ViommuLazy extends Policy {
     held.writeTo(out);
     out.writeInt(queuedEntries);
     out.writeLong(queuedUnmapCalls);
-    out.writeLong(deadline);
+    out.writeLong(nextTimerNs());
   }
 
   @Override
@@ -153,7 +147,7 @@ final class ViommuLazy extends Policy {
     held.readFrom(in);
     queuedEntries = in.readInt();
     queuedUnmapCalls = in.readLong();
-    deadline = in.readLong();
+    setTimer(in.readLong());
   }
 
   @Override
@@ -161,7 +155,7 @@ final class ViommuLazy extends Policy {
     held.clear();
     queuedEntries = 0;
     queuedUnmapCalls = 0;
-    deadline = Long.MAX_VALUE;
+    setTimer(Long.MAX_VALUE);
     super.release(ts);
   }
 }

@@ -49,11 +49,11 @@ public final class VmEmulator {
     this.vm = vm;
     this.policies = new Policy[scenarios.size()];
     this.clock = new WindowClock(config.windowNs(), policies, this::emit);
-    this.checks = new EventChecks(vm, policies);
     PolicyContext context = new PolicyContext(config.costs(), mapped);
     for (int i = 0; i < policies.length; i++) {
       policies[i] = scenarios.get(i).create(context);
     }
+    this.checks = new EventChecks(vm, policies);
     this.footprint = context.footprintIfUsed();
     this.dma = new DmaEvents(policies, checks, mapped, footprint);
   }

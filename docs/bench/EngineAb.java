@@ -13,6 +13,11 @@
 // figure to trust on a shared machine, and the median of the pairs' ratios is printed:
 //
 //   java -Xmx12g -cp A.jar docs/bench/EngineAb.java A.jar B.jar sample:duration=360s [SCENARIOS [PAIRS]]
+//
+// With -Dfeed=batches the events go in the producer's per-VM batches, decoded into columns and
+// read through one reused event, as a processor task (and the bench's engine figure) feeds them:
+// the feed to use for a fleet, whose VMs a per-event interleaving would switch on every event.
+// Both builds need EventColumns for it (issue #15 and later).
 import io.coiommu.processor.engine.EmulationSink;
 import io.coiommu.processor.engine.EngineConfig;
 import io.coiommu.processor.engine.Scenario;
@@ -20,8 +25,10 @@ import io.coiommu.processor.engine.ScenarioSpec;
 import io.coiommu.processor.engine.VmEmulator;
 import io.coiommu.producer.EndOfTrace;
 import io.coiommu.producer.TraceSource;
+import io.coiommu.producer.VmBatcher;
 import io.coiommu.producer.Workloads;
 import io.coiommu.schema.Anomaly;
+import io.coiommu.schema.EventColumns;
 import io.coiommu.schema.EventType;
 import io.coiommu.schema.TraceEvent;
 import io.coiommu.schema.WindowResult;
@@ -88,6 +95,9 @@ public class EngineAb {
    * number of records emitted); {@code events[0]} is set to the number of events.
    */
   public static LongSupplier passOver(String workload, String spec, long[] events) {
+    if (System.getProperty("feed", "events").equals("batches")) {
+      return batchesOf(workload, spec, events);
+    }
     List<String> vms = new ArrayList<>();
     List<TraceEvent> trace = new ArrayList<>();
     try (TraceSource s = EndOfTrace.stopOpenVms(Workloads.open(workload))) {
@@ -113,6 +123,43 @@ public class EngineAb {
         if (!e.finished()) {
           e.finish(sink);
         }
+      }
+      return sink.n;
+    };
+  }
+
+  /** {@link #passOver} fed per-VM batches: what EngineBench.runBatches does, on the public API. */
+  static LongSupplier batchesOf(String workload, String spec, long[] events) {
+    List<EventColumns> batches = new ArrayList<>();
+    VmBatcher batcher = VmBatcher.likeTraceProducer(b -> batches.add(EventColumns.of(b)));
+    try (TraceSource s = EndOfTrace.stopOpenVms(Workloads.open(workload))) {
+      while (s.hasNext()) {
+        batcher.add(s.next());
+        events[0]++;
+      }
+    }
+    batcher.flushAll();
+    List<Scenario> scenarios = ScenarioSpec.parse(spec);
+    return () -> {
+      Sink sink = new Sink();
+      Map<String, VmEmulator> emulators = new HashMap<>();
+      TraceEvent current = new TraceEvent();
+      for (EventColumns batch : batches) {
+        VmEmulator emulator = emulators.get(batch.vm());
+        for (int i = 0; i < batch.size(); i++) {
+          if (emulator == null) {
+            emulator = new VmEmulator(batch.vm(), scenarios, EngineConfig.defaults());
+            emulators.put(batch.vm(), emulator);
+          }
+          emulator.onEvent(batch.event(i, current), sink);
+          if (emulator.finished()) {
+            emulators.remove(batch.vm());
+            emulator = null;
+          }
+        }
+      }
+      for (VmEmulator e : emulators.values()) {
+        e.finish(sink);
       }
       return sink.n;
     };

@@ -7,11 +7,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
 
 /**
  * Every range operation of the chunked bitmap against java.util.BitSet, including what it reports
@@ -108,6 +110,32 @@ class PageBitmapTest {
       }
       assertThat(bits.get(base + from)).isEqualTo(model.get(from));
     }
+  }
+
+  /**
+   * Snapshot bytes of earlier builds, whose leaves covered 2 GiB: chunks come area by area (2 GiB)
+   * in the order each area was first touched, and by address within an area, however the smaller
+   * leaves of today were made.
+   */
+  @Test
+  void aSnapshotListsChunksByAreaAsFirstTouchedThenByAddress() throws IOException {
+    long area = 1L << 19;
+    long region = 1L << 16;
+    long[] touched = {area + 3 * region, 5 * region + 10, 100, area + 7};
+    PageBitmap bits = new PageBitmap();
+    for (long gfn : touched) {
+      bits.set(gfn);
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    bits.writeTo(new DataOutputStream(out));
+    DataInputStream in = new DataInputStream(new ByteArrayInputStream(out.toByteArray()));
+    List<Long> chunks = new ArrayList<>();
+    for (int n = in.readInt(); n > 0; n--) {
+      chunks.add(in.readLong());
+      in.skipNBytes(8 * Long.BYTES);
+    }
+    assertThat(chunks)
+        .containsExactly((area + 7) >>> 9, (area + 3 * region) >>> 9, 0L, (5 * region + 10) >>> 9);
   }
 
   private static BitSet range(int from, int to) {

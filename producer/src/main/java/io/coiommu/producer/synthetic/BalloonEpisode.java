@@ -1,6 +1,6 @@
 package io.coiommu.producer.synthetic;
 
-import io.coiommu.producer.Events;
+import io.coiommu.schema.EventType;
 import java.util.Arrays;
 
 /**
@@ -56,9 +56,10 @@ public final class BalloonEpisode implements Activity {
       while (j < n && gfns[j] == gfns[j - 1] + 1) {
         j++;
       }
-      vm.emit(
-          Events.balloonInflate(
-              vm.now(), gfns[i] << GuestPages.PAGE_SHIFT, (long) (j - i) * GuestPages.PAGE));
+      vm.emitBalloon(
+          EventType.BALLOON_INFLATE,
+          gfns[i] << GuestPages.PAGE_SHIFT,
+          (long) (j - i) * GuestPages.PAGE);
       remember(gfns[i], j - i);
       i = j;
     }
@@ -76,7 +77,7 @@ public final class BalloonEpisode implements Activity {
     while (to < rangeCount && pages < PAGES_PER_REQUEST) {
       long gfn = ranges[2 * to];
       long n = ranges[2 * to + 1];
-      vm.emit(Events.balloonDeflate(vm.now(), gfn << GuestPages.PAGE_SHIFT, n * GuestPages.PAGE));
+      vm.emitBalloon(EventType.BALLOON_DEFLATE, gfn << GuestPages.PAGE_SHIFT, n * GuestPages.PAGE);
       vm.pages().freeRun(gfn, n);
       pages += n;
       to++;

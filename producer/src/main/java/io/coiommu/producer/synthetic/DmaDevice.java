@@ -1,7 +1,7 @@
 package io.coiommu.producer.synthetic;
 
-import io.coiommu.producer.Events;
 import io.coiommu.schema.DmaDirection;
+import io.coiommu.schema.EventType;
 
 /**
  * A directly assigned PCI device as its guest driver sees it: it maps and unmaps buffers through
@@ -11,6 +11,10 @@ import io.coiommu.schema.DmaDirection;
 public final class DmaDevice {
 
   private final String bdf;
+
+  /** The id the VM's events give the device, once it has emitted one. */
+  private int id = -1;
+
   private final IovaSpace iovas = new IovaSpace();
 
   /** Live mappings by iova, in mapping order so teardown is deterministic. */
@@ -30,7 +34,7 @@ public final class DmaDevice {
   public long map(VmSimulation vm, long gpa, long bytes, DmaDirection dir, long callId) {
     long iova = iovas.allocate(offsetInPage(gpa) + bytes) + offsetInPage(gpa);
     live.add(iova, gpa, bytes, false, callId);
-    vm.emit(Events.map(vm.now(), bdf, iova, gpa, bytes, dir, callId));
+    vm.emitDma(EventType.DMA_MAP, id(vm), iova, gpa, bytes, dir, callId);
     return iova;
   }
 
@@ -40,8 +44,8 @@ public final class DmaDevice {
   public long alloc(VmSimulation vm, long gpa, long bytes) {
     long iova = iovas.allocate(bytes);
     live.add(iova, gpa, bytes, true, 0);
-    vm.emit(
-        Events.alloc(vm.now(), bdf, iova, gpa, bytes, DmaDirection.BIDIRECTIONAL, vm.newCallId()));
+    vm.emitDma(
+        EventType.DMA_ALLOC, id(vm), iova, gpa, bytes, DmaDirection.BIDIRECTIONAL, vm.newCallId());
     return iova;
   }
 
@@ -56,7 +60,8 @@ public final class DmaDevice {
       throw new IllegalStateException(
           bdf + ": access to unmapped iova 0x" + Long.toHexString(iova));
     }
-    vm.emit(Events.access(vm.now(), bdf, live.gpa(m), live.bytes(m)));
+    vm.emitDma(
+        EventType.DMA_ACCESS, id(vm), 0, live.gpa(m), live.bytes(m), DmaDirection.BIDIRECTIONAL, 0);
   }
 
   /** Unmaps (or frees, for a coherent buffer) what is mapped at {@code iova}. */
@@ -81,11 +86,26 @@ public final class DmaDevice {
     long iova = live.iova(m);
     long bytes = live.bytes(m);
     if (live.coherent(m)) {
-      vm.emit(Events.free(vm.now(), bdf, iova, live.gpa(m), bytes));
+      vm.emitDma(
+          EventType.DMA_FREE, id(vm), iova, live.gpa(m), bytes, DmaDirection.BIDIRECTIONAL, 0);
     } else {
-      vm.emit(Events.unmap(vm.now(), bdf, iova, live.gpa(m), bytes, live.callId(m)));
+      vm.emitDma(
+          EventType.DMA_UNMAP,
+          id(vm),
+          iova,
+          live.gpa(m),
+          bytes,
+          DmaDirection.BIDIRECTIONAL,
+          live.callId(m));
     }
     iovas.release(iova - offsetInPage(iova), offsetInPage(iova) + bytes);
+  }
+
+  private int id(VmSimulation vm) {
+    if (id < 0) {
+      id = vm.deviceId(bdf);
+    }
+    return id;
   }
 
   private static long offsetInPage(long address) {

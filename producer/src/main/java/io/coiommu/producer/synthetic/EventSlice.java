@@ -27,13 +27,24 @@ final class EventSlice {
 
   static final String NO_DEVICE = "";
 
+  private static final int INITIAL = 1024;
+  private static final int SHRINK_ABOVE = 1 << 18;
+
   private static final EventType[] TYPES = EventType.values();
   private static final DmaDirection[] DIRECTIONS = DmaDirection.values();
 
-  private long[] records = new long[FIELDS * 1024];
+  /** Records as added, then (after {@link #seal}) in delivery order; the other pair is spare. */
+  private long[] records = new long[FIELDS * INITIAL];
 
-  /** Each record's time after {@link #startNs}, for the sort. */
-  private int[] offsets = new int[1024];
+  private long[] spareRecords = new long[FIELDS * INITIAL];
+
+  /** Each record's time after {@link #startNs}, beside its record, for the sort. */
+  private int[] offsets = new int[INITIAL];
+
+  private int[] spareOffsets = new int[INITIAL];
+
+  /** Per time bucket, its first slot in delivery order. */
+  private int[] buckets = new int[INITIAL + 1];
 
   private int size;
   private long startNs;
@@ -47,17 +58,24 @@ final class EventSlice {
 
   private int deviceCount = 1;
 
-  private final TimeRadixSort sort = new TimeRadixSort();
-  private int[] order;
   private int delivered;
 
   /** Empties the slice for events at {@code fromNs} and later. */
   void begin(long fromNs) {
+    // A fleet's first slice holds every VM's setup (millions of events at time 0); its buffers
+    // must not stay that large for the rest of the run.
+    if (offsets.length > SHRINK_ABOVE && size < offsets.length / 4) {
+      int capacity = Math.max(INITIAL, 2 * size);
+      records = new long[FIELDS * capacity];
+      spareRecords = new long[FIELDS * capacity];
+      offsets = new int[capacity];
+      spareOffsets = new int[capacity];
+      buckets = new int[capacity + 1];
+    }
     size = 0;
     startNs = fromNs;
     maxOffset = 0;
     delivered = 0;
-    order = null;
   }
 
   int size() {
@@ -78,6 +96,8 @@ final class EventSlice {
     if (size == offsets.length) {
       records = Arrays.copyOf(records, 2 * FIELDS * size);
       offsets = Arrays.copyOf(offsets, 2 * size);
+      spareRecords = new long[records.length];
+      spareOffsets = new int[offsets.length];
     }
     int r = FIELDS * size;
     records[r + TS] = tsNs;
@@ -106,9 +126,62 @@ final class EventSlice {
     return deviceCount++;
   }
 
-  /** Sorts the slice once everything in it has been added. */
+  /**
+   * Puts the records in delivery order: by time, ties in the order they were added, which is plan
+   * order and then emission order. One counting pass moves each record into a bucket of nearby
+   * times (about one bucket per record), then an insertion pass orders each bucket; a bucket holds
+   * a few runs already in time order (one per VM), so the pass costs little more than a read, and
+   * delivery then reads the records front to back instead of at random.
+   */
   void seal() {
-    order = sort.stableOrder(offsets, size, maxOffset);
+    int n = size;
+    int shift = Math.max(0, bits(maxOffset) - bits(n));
+    int bucketCount = (maxOffset >>> shift) + 1;
+    if (buckets.length < bucketCount + 1) {
+      buckets = new int[Math.max(bucketCount + 1, 2 * buckets.length)];
+    }
+    Arrays.fill(buckets, 0, bucketCount + 1, 0);
+    for (int i = 0; i < n; i++) {
+      buckets[(offsets[i] >>> shift) + 1]++;
+    }
+    for (int b = 1; b <= bucketCount; b++) {
+      buckets[b] += buckets[b - 1];
+    }
+    long[] from = records;
+    long[] to = spareRecords;
+    int[] toOffsets = spareOffsets;
+    for (int i = 0; i < n; i++) {
+      int offset = offsets[i];
+      int at = buckets[offset >>> shift]++;
+      toOffsets[at] = offset;
+      System.arraycopy(from, FIELDS * i, to, FIELDS * at, FIELDS);
+    }
+    // Every record is now before those of later buckets, so one insertion pass finishes the sort;
+    // it moves a record only past strictly later ones, which keeps ties in order.
+    long[] held = new long[FIELDS];
+    for (int i = 1; i < n; i++) {
+      int offset = toOffsets[i];
+      if (offset >= toOffsets[i - 1]) {
+        continue;
+      }
+      System.arraycopy(to, FIELDS * i, held, 0, FIELDS);
+      int j = i;
+      do {
+        toOffsets[j] = toOffsets[j - 1];
+        System.arraycopy(to, FIELDS * (j - 1), to, FIELDS * j, FIELDS);
+        j--;
+      } while (j > 0 && toOffsets[j - 1] > offset);
+      toOffsets[j] = offset;
+      System.arraycopy(held, 0, to, FIELDS * j, FIELDS);
+    }
+    spareRecords = records;
+    spareOffsets = offsets;
+    records = to;
+    offsets = toOffsets;
+  }
+
+  private static int bits(int value) {
+    return 32 - Integer.numberOfLeadingZeros(value);
   }
 
   boolean hasNext() {
@@ -117,12 +190,12 @@ final class EventSlice {
 
   /** The VM (place in the plan) of the next event to deliver. */
   int nextVm() {
-    return (int) (records[FIELDS * order[delivered] + META] >>> 32);
+    return (int) (records[FIELDS * delivered + META] >>> 32);
   }
 
   /** The next event in delivery order, as the trace carries it; {@code host} only for VM_START. */
   TraceEvent next(String host) {
-    int r = FIELDS * order[delivered++];
+    int r = FIELDS * delivered++;
     long meta = records[r + META];
     long ts = records[r + TS];
     String device = devices[(int) (meta >>> 16) & 0xFFFF];

@@ -109,7 +109,8 @@ public final class SimulatedVms implements TraceSource {
     }
     nextSliceNs = next;
     int events = slice.size();
-    long scaled = events == 0 ? 2 * widthNs : widthNs * SLICE_EVENTS / events;
+    // At most doubled per slice, so a quiet stretch does not make the next busy slice huge.
+    long scaled = events <= SLICE_EVENTS / 2 ? 2 * widthNs : widthNs * SLICE_EVENTS / events;
     widthNs = Math.max(MIN_WIDTH_NS, Math.min(MAX_WIDTH_NS, scaled));
     slice.seal();
   }

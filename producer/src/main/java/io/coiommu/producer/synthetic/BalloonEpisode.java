@@ -14,6 +14,11 @@ public final class BalloonEpisode implements Activity {
   private static final int PAGES_PER_REQUEST = 256;
   private static final long REQUEST_GAP_NS = 500_000;
 
+  private static final int INFLATE = 0;
+
+  /** Deflates from the range numbered by the argument. */
+  private static final int DEFLATE = 1;
+
   private final long bytes;
   private final long afterStartNs;
   private final long holdNs;
@@ -40,7 +45,16 @@ public final class BalloonEpisode implements Activity {
     request = new long[PAGES_PER_REQUEST];
     pagesLeft = bytes / GuestPages.PAGE;
     if (pagesLeft > 0) {
-      vm.at(vm.now() + afterStartNs, () -> inflate(vm));
+      vm.at(vm.now() + afterStartNs, this, INFLATE, 0);
+    }
+  }
+
+  @Override
+  public void act(VmSimulation vm, int action, long arg) {
+    switch (action) {
+      case INFLATE -> inflate(vm);
+      case DEFLATE -> deflate(vm, (int) arg);
+      default -> throw new IllegalArgumentException("balloon action " + action);
     }
   }
 
@@ -65,9 +79,9 @@ public final class BalloonEpisode implements Activity {
     }
     pagesLeft -= n;
     if (pagesLeft > 0) {
-      vm.at(vm.now() + REQUEST_GAP_NS, () -> inflate(vm));
+      vm.at(vm.now() + REQUEST_GAP_NS, this, INFLATE, 0);
     } else {
-      vm.at(vm.now() + holdNs, () -> deflate(vm, 0));
+      vm.at(vm.now() + holdNs, this, DEFLATE, 0);
     }
   }
 
@@ -83,8 +97,7 @@ public final class BalloonEpisode implements Activity {
       to++;
     }
     if (to < rangeCount) {
-      int next = to;
-      vm.at(vm.now() + REQUEST_GAP_NS, () -> deflate(vm, next));
+      vm.at(vm.now() + REQUEST_GAP_NS, this, DEFLATE, to);
     } else {
       ranges = new long[0];
       rangeCount = 0;

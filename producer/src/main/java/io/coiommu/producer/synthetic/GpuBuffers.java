@@ -1,6 +1,8 @@
 package io.coiommu.producer.synthetic;
 
 import io.coiommu.schema.DmaDirection;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A GPU or accelerator: large buffers (model weights, frame buffers) mapped at start in 2 MiB
@@ -15,12 +17,20 @@ public final class GpuBuffers implements Activity {
   private static final double UPLOAD_EVERY_MEAN_NS = 250e6;
   private static final double UPLOAD_HOLD_MEAN_NS = 20e6;
 
+  private static final int UPLOAD = 0;
+
+  /** Upload number {@code arg} is done. */
+  private static final int UPLOADED = 1;
+
   private final String bdf;
   private final int buffers;
   private final long bufferBytes;
 
   private DmaDevice device;
   private long stagingGfn;
+
+  /** The iovas of each upload in flight, by id; an id is reused once its upload is done. */
+  private final List<long[]> uploads = new ArrayList<>();
 
   public GpuBuffers(String bdf, int buffers, long bufferBytes) {
     this.bdf = bdf;
@@ -48,7 +58,16 @@ public final class GpuBuffers implements Activity {
       }
     }
     stagingGfn = vm.pages().allocRun(STAGING_MAX / GuestPages.PAGE);
-    vm.at(vm.now() + vm.exponentialNs(UPLOAD_EVERY_MEAN_NS), () -> upload(vm));
+    vm.at(vm.now() + vm.exponentialNs(UPLOAD_EVERY_MEAN_NS), this, UPLOAD, 0);
+  }
+
+  @Override
+  public void act(VmSimulation vm, int action, long arg) {
+    switch (action) {
+      case UPLOAD -> upload(vm);
+      case UPLOADED -> uploaded(vm, (int) arg);
+      default -> throw new IllegalArgumentException("GPU action " + action);
+    }
   }
 
   private void upload(VmSimulation vm) {
@@ -64,14 +83,23 @@ public final class GpuBuffers implements Activity {
     for (long iova : iovas) {
       device.access(vm, iova);
     }
-    vm.at(
-        vm.now() + vm.exponentialNs(UPLOAD_HOLD_MEAN_NS),
-        () -> {
-          for (long iova : iovas) {
-            device.unmap(vm, iova);
-          }
-        });
-    vm.at(vm.now() + vm.exponentialNs(UPLOAD_EVERY_MEAN_NS), () -> upload(vm));
+    int id = uploads.indexOf(null);
+    if (id < 0) {
+      id = uploads.size();
+      uploads.add(iovas);
+    } else {
+      uploads.set(id, iovas);
+    }
+    vm.at(vm.now() + vm.exponentialNs(UPLOAD_HOLD_MEAN_NS), this, UPLOADED, id);
+    vm.at(vm.now() + vm.exponentialNs(UPLOAD_EVERY_MEAN_NS), this, UPLOAD, 0);
+  }
+
+  /** The device has copied upload {@code id} out: its staging chunks are unmapped. */
+  private void uploaded(VmSimulation vm, int id) {
+    for (long iova : uploads.get(id)) {
+      device.unmap(vm, iova);
+    }
+    uploads.set(id, null);
   }
 
   @Override

@@ -14,6 +14,12 @@ public final class StorageIo implements Activity {
 
   private static final int[] SIZES_PAGES = {1, 1, 1, 1, 2, 2, 4, 4, 8, 16, 32};
   private static final int MAX_PAGES = 32;
+
+  private static final int REQUEST = 0;
+
+  /** Request number {@code arg} completes. */
+  private static final int COMPLETE = 1;
+
   private static final double READ_SHARE = 0.7;
   private static final double HOT_SHARE = 0.8;
   private static final double LATENCY_MEAN_NS = 90_000;
@@ -66,7 +72,16 @@ public final class StorageIo implements Activity {
     device.access(vm, cq);
     slotGfn = new WorkingSetPages((int) Math.max(MAX_PAGES, workingSetBytes / GuestPages.PAGE));
     if (iops > 0) {
-      vm.at(vm.now() + vm.exponentialNs(1e9 / iops), () -> request(vm));
+      vm.at(vm.now() + vm.exponentialNs(1e9 / iops), this, REQUEST, 0);
+    }
+  }
+
+  @Override
+  public void act(VmSimulation vm, int action, long arg) {
+    switch (action) {
+      case REQUEST -> request(vm);
+      case COMPLETE -> complete(vm, (int) arg);
+      default -> throw new IllegalArgumentException("storage action " + action);
     }
   }
 
@@ -114,8 +129,8 @@ public final class StorageIo implements Activity {
       accessAll(vm, r);
     }
     long latency = vm.exponentialNs(LATENCY_MEAN_NS + size * 8_000.0);
-    vm.at(vm.now() + latency, () -> complete(vm, r));
-    vm.at(vm.now() + vm.exponentialNs(1e9 / iops), () -> request(vm));
+    vm.at(vm.now() + latency, this, COMPLETE, r);
+    vm.at(vm.now() + vm.exponentialNs(1e9 / iops), this, REQUEST, 0);
   }
 
   private void complete(VmSimulation vm, int r) {

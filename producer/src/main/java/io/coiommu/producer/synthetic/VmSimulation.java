@@ -29,9 +29,9 @@ public final class VmSimulation {
   private final long guestBytes;
   private final long startNs;
   private final long stopNs;
-  private final List<Activity> activities;
+  private final Activity[] activities;
   private final SplittableRandom random;
-  private final TimeOrder<Runnable> agenda = new TimeOrder<>();
+  private final TimeOrder agenda = new TimeOrder();
   private GuestPages pages;
   private Phase phase = Phase.NOT_STARTED;
   private long now;
@@ -59,7 +59,7 @@ public final class VmSimulation {
     this.guestBytes = guestBytes;
     this.startNs = startNs;
     this.stopNs = stopNs;
-    this.activities = List.copyOf(activities);
+    this.activities = activities.toArray(new Activity[0]);
     this.random = new SplittableRandom(seed);
   }
 
@@ -104,11 +104,16 @@ public final class VmSimulation {
   }
 
   /**
-   * Runs {@code action} at trace time {@code tsNs} (not before now); actions at or after the stop
-   * time never run.
+   * Has {@code who} (one of this VM's activities) do {@code action} with {@code arg} at trace time
+   * {@code tsNs} (not before now), through {@link Activity#act}; actions at or after the stop time
+   * never run.
    */
-  public void at(long tsNs, Runnable action) {
-    agenda.add(Math.max(tsNs, now), actionOrder++, action);
+  public void at(long tsNs, Activity who, int action, long arg) {
+    int index = 0;
+    while (activities[index] != who) {
+      index++;
+    }
+    agenda.add(Math.max(tsNs, now), actionOrder++, (long) index << 32 | action, arg);
   }
 
   /** An exponentially distributed delay with the given mean, at least 1 ns. */
@@ -189,6 +194,9 @@ public final class VmSimulation {
       return;
     }
     now = agenda.firstTs();
-    agenda.poll().run();
+    long what = agenda.firstWhat();
+    long arg = agenda.firstArg();
+    agenda.poll();
+    activities[(int) (what >>> 32)].act(this, (int) what, arg);
   }
 }

@@ -29,7 +29,7 @@ public final class GpuBuffers implements Activity {
   private DmaDevice device;
   private long stagingGfn;
 
-  /** The iovas of each upload in flight, by id; an id is reused once its upload is done. */
+  /** The mappings of each upload in flight, by id; an id is reused once its upload is done. */
   private final List<long[]> uploads = new ArrayList<>();
 
   public GpuBuffers(String bdf, int buffers, long bufferBytes) {
@@ -45,16 +45,16 @@ public final class GpuBuffers implements Activity {
     for (int b = 0; b < buffers; b++) {
       long chunks = Math.max(1, (bufferBytes + CHUNK - 1) / CHUNK);
       long callId = vm.newCallId();
-      long[] iovas = new long[(int) chunks];
+      long[] mappings = new long[(int) chunks];
       for (int c = 0; c < chunks; c++) {
         long gfn = vm.pages().allocRun(chunkPages, chunkPages);
-        iovas[c] =
+        mappings[c] =
             device.map(vm, gfn << GuestPages.PAGE_SHIFT, CHUNK, DmaDirection.BIDIRECTIONAL, callId);
       }
       // The device loads the buffer once it is mapped (weights, a frame buffer); it stays mapped
       // for the VM's life.
-      for (long iova : iovas) {
-        device.access(vm, iova);
+      for (long mapping : mappings) {
+        device.access(vm, mapping);
       }
     }
     stagingGfn = vm.pages().allocRun(STAGING_MAX / GuestPages.PAGE);
@@ -74,21 +74,21 @@ public final class GpuBuffers implements Activity {
     long bytes = (4L << 20) << vm.random().nextInt(4);
     long callId = vm.newCallId();
     int chunks = (int) (bytes / STAGING_CHUNK);
-    long[] iovas = new long[chunks];
+    long[] mappings = new long[chunks];
     for (int c = 0; c < chunks; c++) {
       long gpa = (stagingGfn << GuestPages.PAGE_SHIFT) + c * STAGING_CHUNK;
-      iovas[c] = device.map(vm, gpa, STAGING_CHUNK, DmaDirection.TO_DEVICE, callId);
+      mappings[c] = device.map(vm, gpa, STAGING_CHUNK, DmaDirection.TO_DEVICE, callId);
     }
     // The device copies the upload out of the staging buffer.
-    for (long iova : iovas) {
-      device.access(vm, iova);
+    for (long mapping : mappings) {
+      device.access(vm, mapping);
     }
     int id = uploads.indexOf(null);
     if (id < 0) {
       id = uploads.size();
-      uploads.add(iovas);
+      uploads.add(mappings);
     } else {
-      uploads.set(id, iovas);
+      uploads.set(id, mappings);
     }
     vm.at(vm.now() + vm.exponentialNs(UPLOAD_HOLD_MEAN_NS), this, UPLOADED, id);
     vm.at(vm.now() + vm.exponentialNs(UPLOAD_EVERY_MEAN_NS), this, UPLOAD, 0);
@@ -96,8 +96,8 @@ public final class GpuBuffers implements Activity {
 
   /** The device has copied upload {@code id} out: its staging chunks are unmapped. */
   private void uploaded(VmSimulation vm, int id) {
-    for (long iova : uploads.get(id)) {
-      device.unmap(vm, iova);
+    for (long mapping : uploads.get(id)) {
+      device.unmap(vm, mapping);
     }
     uploads.set(id, null);
   }

@@ -27,7 +27,7 @@ public final class NicTraffic implements Activity {
   /** The stack is done with page {@code arg}. */
   private static final int BACK_FROM_STACK = 1;
 
-  /** The frame mapped at iova {@code arg} is sent: its mapping goes. */
+  /** The frame of mapping {@code arg} is sent: the mapping goes. */
   private static final int SENT = 2;
 
   private static final int TOGGLE_BURST = 3;
@@ -38,7 +38,7 @@ public final class NicTraffic implements Activity {
   private final int ringSlots;
 
   private DmaDevice device;
-  private long[] rxIova;
+  private long[] rxMapping;
   private long[] rxGfn;
   private int rxHead;
   private PagePool pool;
@@ -73,7 +73,7 @@ public final class NicTraffic implements Activity {
     // stands for the rest.
     device.access(vm, rxRing);
     device.access(vm, txRing);
-    rxIova = new long[ringSlots];
+    rxMapping = new long[ringSlots];
     rxGfn = new long[ringSlots];
     pool = new PagePool();
     for (int slot = 0; slot < ringSlots; slot++) {
@@ -114,8 +114,8 @@ public final class NicTraffic implements Activity {
     int slot = rxHead;
     rxHead = (rxHead + 1) % ringSlots;
     // The device wrote the packet into the slot's page before the driver takes it off the ring.
-    device.access(vm, rxIova[slot]);
-    device.unmap(vm, rxIova[slot]);
+    device.access(vm, rxMapping[slot]);
+    device.unmap(vm, rxMapping[slot]);
     long page = rxGfn[slot];
     vm.at(vm.now() + vm.exponentialNs(STACK_MEAN_NS), this, BACK_FROM_STACK, page);
     refill(vm, slot);
@@ -132,7 +132,7 @@ public final class NicTraffic implements Activity {
   private void refill(VmSimulation vm, int slot) {
     long page = pool.isEmpty() ? vm.pages().allocPage() : pool.take();
     rxGfn[slot] = page;
-    rxIova[slot] =
+    rxMapping[slot] =
         device.map(
             vm,
             page << GuestPages.PAGE_SHIFT,
@@ -146,10 +146,10 @@ public final class NicTraffic implements Activity {
     int length = vm.random().nextDouble() < 0.4 ? 66 : 1514;
     long offset = vm.random().nextInt(GuestPages.PAGE - length + 1) & ~63L;
     long gpa = (txGfn[vm.random().nextInt(TX_PAGES)] << GuestPages.PAGE_SHIFT) + offset;
-    long iova = device.map(vm, gpa, length, DmaDirection.TO_DEVICE, vm.newCallId());
+    long mapping = device.map(vm, gpa, length, DmaDirection.TO_DEVICE, vm.newCallId());
     // The device reads the frame once the driver rings the doorbell.
-    device.access(vm, iova);
-    vm.at(vm.now() + vm.exponentialNs(TX_COMPLETION_MEAN_NS), this, SENT, iova);
+    device.access(vm, mapping);
+    vm.at(vm.now() + vm.exponentialNs(TX_COMPLETION_MEAN_NS), this, SENT, mapping);
   }
 
   private void toggleBurst(VmSimulation vm) {

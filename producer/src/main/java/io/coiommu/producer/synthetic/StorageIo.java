@@ -36,14 +36,15 @@ public final class StorageIo implements Activity {
   private WorkingSetPages slotGfn;
 
   // Requests in flight, each in a place reused once it completes: where its pages start in the
-  // working set and how many, whether it reads, and the iovas of its ranges. Few are in flight at
+  // working set and how many, whether it reads, and the mappings of its ranges. Few are in flight
+  // at
   // once (the rate times the latency), so a slot's "under I/O" is a scan of them rather than a
   // counter per slot of the working set.
   private int[] reqFirst = new int[4];
   private int[] reqSize = new int[4];
   private boolean[] reqReads = new boolean[4];
   private int[] reqRanges = new int[4];
-  private long[] reqIovas = new long[4 * MAX_PAGES];
+  private long[] reqMappings = new long[4 * MAX_PAGES];
   private boolean[] reqBusy = new boolean[4];
 
   /** The gfns of the request being made, reused. */
@@ -117,7 +118,7 @@ public final class StorageIo implements Activity {
       while (j < size && gfns[j] == gfns[j - 1] + 1) {
         j++;
       }
-      reqIovas[MAX_PAGES * r + ranges++] =
+      reqMappings[MAX_PAGES * r + ranges++] =
           device.map(
               vm, gfns[i] << GuestPages.PAGE_SHIFT, (long) (j - i) * GuestPages.PAGE, dir, callId);
       i = j;
@@ -138,7 +139,7 @@ public final class StorageIo implements Activity {
       accessAll(vm, r);
     }
     for (int i = 0; i < reqRanges[r]; i++) {
-      device.unmap(vm, reqIovas[MAX_PAGES * r + i]);
+      device.unmap(vm, reqMappings[MAX_PAGES * r + i]);
     }
     reqBusy[r] = false;
   }
@@ -171,7 +172,7 @@ public final class StorageIo implements Activity {
       reqSize = Arrays.copyOf(reqSize, n);
       reqReads = Arrays.copyOf(reqReads, n);
       reqRanges = Arrays.copyOf(reqRanges, n);
-      reqIovas = Arrays.copyOf(reqIovas, MAX_PAGES * n);
+      reqMappings = Arrays.copyOf(reqMappings, MAX_PAGES * n);
       reqBusy = Arrays.copyOf(reqBusy, n);
     }
     reqBusy[r] = true;
@@ -182,7 +183,7 @@ public final class StorageIo implements Activity {
 
   private void accessAll(VmSimulation vm, int r) {
     for (int i = 0; i < reqRanges[r]; i++) {
-      device.access(vm, reqIovas[MAX_PAGES * r + i]);
+      device.access(vm, reqMappings[MAX_PAGES * r + i]);
     }
   }
 

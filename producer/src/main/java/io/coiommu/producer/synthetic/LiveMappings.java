@@ -22,16 +22,20 @@ final class LiveMappings {
   private static final int CALL_ID = 3;
   private static final int FIELDS = 4;
 
+  // An entry's neighbours in mapping order, its generation (bumped when it is unmapped, so handles
+  // of the old mapping no longer match) and its flags, side by side for the same reason.
+  private static final int PREV = 0;
+  private static final int NEXT = 1;
+  private static final int GENERATION = 2;
+  private static final int FLAGS = 3;
+  private static final int LINKS = 4;
+  private static final int LIVE = 1;
+  private static final int COHERENT = 2;
+
   private long[] fields = new long[FIELDS * 16];
-  private boolean[] coherent = new boolean[16];
-  private int[] prev = new int[16];
-  private int[] next = new int[16];
 
-  /** Bumped when an entry is unmapped: handles of the old mapping no longer match. */
-  private int[] generation = new int[16];
-
-  /** Whether the entry holds a mapping now. */
-  private boolean[] live = new boolean[16];
+  private int[] links = new int[LINKS * 16];
+  private int capacity = 16;
 
   private int head = NONE;
   private int tail = NONE;
@@ -50,24 +54,29 @@ final class LiveMappings {
     fields[FIELDS * e + GPA] = toGpa;
     fields[FIELDS * e + BYTES] = length;
     fields[FIELDS * e + CALL_ID] = call;
-    coherent[e] = isCoherent;
-    live[e] = true;
-    prev[e] = tail;
-    next[e] = NONE;
+    int l = LINKS * e;
+    links[l + FLAGS] = isCoherent ? LIVE | COHERENT : LIVE;
+    links[l + PREV] = tail;
+    links[l + NEXT] = NONE;
     if (tail == NONE) {
       head = e;
     } else {
-      next[tail] = e;
+      links[LINKS * tail + NEXT] = e;
     }
     tail = e;
     size++;
-    return (long) generation[e] << 32 | e;
+    return (long) links[l + GENERATION] << 32 | e;
   }
 
   /** The entry of the mapping {@code handle} names, or -1 once it is unmapped. */
   int entry(long handle) {
     int e = (int) handle;
-    return e >= 0 && e < highWater && live[e] && generation[e] == (int) (handle >>> 32) ? e : NONE;
+    return e >= 0
+            && e < highWater
+            && (links[LINKS * e + FLAGS] & LIVE) != 0
+            && links[LINKS * e + GENERATION] == (int) (handle >>> 32)
+        ? e
+        : NONE;
   }
 
   long gpa(int e) {
@@ -87,7 +96,7 @@ final class LiveMappings {
   }
 
   boolean coherent(int e) {
-    return coherent[e];
+    return (links[LINKS * e + FLAGS] & COHERENT) != 0;
   }
 
   /** The oldest mapping, or -1 when nothing is mapped. */
@@ -97,33 +106,37 @@ final class LiveMappings {
 
   /** The mapping made after {@code e}, or -1. */
   int after(int e) {
-    return next[e];
+    return links[LINKS * e + NEXT];
   }
 
   /** Forgets entry {@code e}; its fields stay readable until the next {@link #add}. */
   void remove(int e) {
-    if (prev[e] == NONE) {
-      head = next[e];
+    int l = LINKS * e;
+    int before = links[l + PREV];
+    int later = links[l + NEXT];
+    if (before == NONE) {
+      head = later;
     } else {
-      next[prev[e]] = next[e];
+      links[LINKS * before + NEXT] = later;
     }
-    if (next[e] == NONE) {
-      tail = prev[e];
+    if (later == NONE) {
+      tail = before;
     } else {
-      prev[next[e]] = prev[e];
+      links[LINKS * later + PREV] = before;
     }
-    live[e] = false;
-    generation[e]++;
-    next[e] = freeEntries;
+    links[l + FLAGS] = 0;
+    links[l + GENERATION]++;
+    links[l + NEXT] = freeEntries;
     freeEntries = e;
     size--;
   }
 
   void clear() {
     for (int e = 0; e < highWater; e++) {
-      if (live[e]) {
-        live[e] = false;
-        generation[e]++;
+      int l = LINKS * e;
+      if ((links[l + FLAGS] & LIVE) != 0) {
+        links[l + FLAGS] = 0;
+        links[l + GENERATION]++;
       }
     }
     head = NONE;
@@ -136,17 +149,13 @@ final class LiveMappings {
   private int newEntry() {
     if (freeEntries != NONE) {
       int e = freeEntries;
-      freeEntries = next[e];
+      freeEntries = links[LINKS * e + NEXT];
       return e;
     }
-    if (highWater == coherent.length) {
-      int n = 2 * coherent.length;
-      fields = Arrays.copyOf(fields, FIELDS * n);
-      coherent = Arrays.copyOf(coherent, n);
-      prev = Arrays.copyOf(prev, n);
-      next = Arrays.copyOf(next, n);
-      generation = Arrays.copyOf(generation, n);
-      live = Arrays.copyOf(live, n);
+    if (highWater == capacity) {
+      capacity *= 2;
+      fields = Arrays.copyOf(fields, FIELDS * capacity);
+      links = Arrays.copyOf(links, LINKS * capacity);
     }
     return highWater++;
   }

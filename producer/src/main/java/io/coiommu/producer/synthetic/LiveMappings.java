@@ -153,7 +153,9 @@ final class LiveMappings {
       return e;
     }
     if (highWater == capacity) {
-      capacity *= 2;
+      // By half, not double: a NIC maps its ring (512 pages) plus a few frames, which doubling
+      // would round up to 1,024 entries in each of a fleet's thousands of NIC VMs.
+      capacity += capacity / 2;
       fields = Arrays.copyOf(fields, FIELDS * capacity);
       links = Arrays.copyOf(links, LINKS * capacity);
     }

@@ -1,6 +1,6 @@
 package io.coiommu.producer.synthetic;
 
-import io.coiommu.producer.Events;
+import io.coiommu.schema.EventType;
 import java.util.Arrays;
 
 /**
@@ -13,6 +13,11 @@ public final class BalloonEpisode implements Activity {
 
   private static final int PAGES_PER_REQUEST = 256;
   private static final long REQUEST_GAP_NS = 500_000;
+
+  private static final int INFLATE = 0;
+
+  /** Deflates from the range numbered by the argument. */
+  private static final int DEFLATE = 1;
 
   private final long bytes;
   private final long afterStartNs;
@@ -40,7 +45,16 @@ public final class BalloonEpisode implements Activity {
     request = new long[PAGES_PER_REQUEST];
     pagesLeft = bytes / GuestPages.PAGE;
     if (pagesLeft > 0) {
-      vm.at(vm.now() + afterStartNs, () -> inflate(vm));
+      vm.at(vm.now() + afterStartNs, this, INFLATE, 0);
+    }
+  }
+
+  @Override
+  public void act(VmSimulation vm, int action, long arg) {
+    switch (action) {
+      case INFLATE -> inflate(vm);
+      case DEFLATE -> deflate(vm, (int) arg);
+      default -> throw new IllegalArgumentException("balloon action " + action);
     }
   }
 
@@ -56,17 +70,18 @@ public final class BalloonEpisode implements Activity {
       while (j < n && gfns[j] == gfns[j - 1] + 1) {
         j++;
       }
-      vm.emit(
-          Events.balloonInflate(
-              vm.now(), gfns[i] << GuestPages.PAGE_SHIFT, (long) (j - i) * GuestPages.PAGE));
+      vm.emitBalloon(
+          EventType.BALLOON_INFLATE,
+          gfns[i] << GuestPages.PAGE_SHIFT,
+          (long) (j - i) * GuestPages.PAGE);
       remember(gfns[i], j - i);
       i = j;
     }
     pagesLeft -= n;
     if (pagesLeft > 0) {
-      vm.at(vm.now() + REQUEST_GAP_NS, () -> inflate(vm));
+      vm.at(vm.now() + REQUEST_GAP_NS, this, INFLATE, 0);
     } else {
-      vm.at(vm.now() + holdNs, () -> deflate(vm, 0));
+      vm.at(vm.now() + holdNs, this, DEFLATE, 0);
     }
   }
 
@@ -76,14 +91,13 @@ public final class BalloonEpisode implements Activity {
     while (to < rangeCount && pages < PAGES_PER_REQUEST) {
       long gfn = ranges[2 * to];
       long n = ranges[2 * to + 1];
-      vm.emit(Events.balloonDeflate(vm.now(), gfn << GuestPages.PAGE_SHIFT, n * GuestPages.PAGE));
+      vm.emitBalloon(EventType.BALLOON_DEFLATE, gfn << GuestPages.PAGE_SHIFT, n * GuestPages.PAGE);
       vm.pages().freeRun(gfn, n);
       pages += n;
       to++;
     }
     if (to < rangeCount) {
-      int next = to;
-      vm.at(vm.now() + REQUEST_GAP_NS, () -> deflate(vm, next));
+      vm.at(vm.now() + REQUEST_GAP_NS, this, DEFLATE, to);
     } else {
       ranges = new long[0];
       rangeCount = 0;

@@ -3,12 +3,13 @@ package io.coiommu.producer.synthetic;
 import java.util.Arrays;
 
 /**
- * What a {@link DmaDevice} has mapped, by iova, in mapping order. A device of a busy VM maps and
- * unmaps millions of times, and iovas are page- (often power-of-two-) aligned, which piles boxed
- * {@code Long} keys into a few {@code HashMap} bins; so this is an open-addressing table with a
- * multiplicative hash over plain arrays, plus a doubly linked list in mapping order, which is the
- * order teardown unmaps in (it must not depend on hashing, or the trace would change with the table
- * size). Entries are reused through a free list, so memory follows what is mapped at once.
+ * What a {@link DmaDevice} has mapped, in mapping order, which is the order teardown unmaps in. A
+ * mapping is named by the handle {@link #add} returns, which its driver keeps (in a ring slot, a
+ * request, a scheduled action) as a real driver keeps the dma address: finding a mapping is an
+ * array index, not a hash lookup, and nothing is kept per iova. A handle carries its entry's
+ * generation, so a handle kept past its unmap is refused rather than read as a later mapping that
+ * reuses the entry. Entries are reused through a free list, so memory follows what is mapped at
+ * once.
  */
 final class LiveMappings {
 
@@ -21,10 +22,20 @@ final class LiveMappings {
   private static final int CALL_ID = 3;
   private static final int FIELDS = 4;
 
+  // An entry's neighbours in mapping order, its generation (bumped when it is unmapped, so handles
+  // of the old mapping no longer match) and its flags, side by side for the same reason.
+  private static final int PREV = 0;
+  private static final int NEXT = 1;
+  private static final int GENERATION = 2;
+  private static final int FLAGS = 3;
+  private static final int LINKS = 4;
+  private static final int LIVE = 1;
+  private static final int COHERENT = 2;
+
   private long[] fields = new long[FIELDS * 16];
-  private boolean[] coherent = new boolean[16];
-  private int[] prev = new int[16];
-  private int[] next = new int[16];
+
+  private int[] links = new int[LINKS * 16];
+  private int capacity = 16;
 
   private int head = NONE;
   private int tail = NONE;
@@ -32,57 +43,40 @@ final class LiveMappings {
   private int highWater;
   private int size;
 
-  /**
-   * Per slot, its iova and entry + 1 side by side (0 for an empty slot), so a probe reads one cache
-   * line; at most half full so probes stay short.
-   */
-  private long[] table = new long[2 * 32];
-
-  private int slots = 32;
-
-  private int shift = 64 - 5;
-
   int size() {
     return size;
   }
 
-  /** Records a mapping at an iova that is not mapped; returns its entry. */
-  int add(long atIova, long toGpa, long length, boolean isCoherent, long call) {
-    if (2 * (size + 1) > slots) {
-      grow();
-    }
-    int mask = slots - 1;
-    int slot = home(atIova);
-    while (table[2 * slot + 1] != 0) {
-      if (table[2 * slot] == atIova) {
-        throw new IllegalStateException("iova 0x" + Long.toHexString(atIova) + " mapped twice");
-      }
-      slot = (slot + 1) & mask;
-    }
+  /** Records a mapping; returns its handle. */
+  long add(long atIova, long toGpa, long length, boolean isCoherent, long call) {
     int e = newEntry();
-    table[2 * slot] = atIova;
-    table[2 * slot + 1] = e + 1;
     fields[FIELDS * e + IOVA] = atIova;
     fields[FIELDS * e + GPA] = toGpa;
     fields[FIELDS * e + BYTES] = length;
     fields[FIELDS * e + CALL_ID] = call;
-    coherent[e] = isCoherent;
-    prev[e] = tail;
-    next[e] = NONE;
+    int l = LINKS * e;
+    links[l + FLAGS] = isCoherent ? LIVE | COHERENT : LIVE;
+    links[l + PREV] = tail;
+    links[l + NEXT] = NONE;
     if (tail == NONE) {
       head = e;
     } else {
-      next[tail] = e;
+      links[LINKS * tail + NEXT] = e;
     }
     tail = e;
     size++;
-    return e;
+    return (long) links[l + GENERATION] << 32 | e;
   }
 
-  /** The entry mapped at {@code atIova}, or -1. */
-  int find(long atIova) {
-    int slot = slotOf(atIova);
-    return slot == NONE ? NONE : (int) table[2 * slot + 1] - 1;
+  /** The entry of the mapping {@code handle} names, or -1 once it is unmapped. */
+  int entry(long handle) {
+    int e = (int) handle;
+    return e >= 0
+            && e < highWater
+            && (links[LINKS * e + FLAGS] & LIVE) != 0
+            && links[LINKS * e + GENERATION] == (int) (handle >>> 32)
+        ? e
+        : NONE;
   }
 
   long gpa(int e) {
@@ -102,7 +96,7 @@ final class LiveMappings {
   }
 
   boolean coherent(int e) {
-    return coherent[e];
+    return (links[LINKS * e + FLAGS] & COHERENT) != 0;
   }
 
   /** The oldest mapping, or -1 when nothing is mapped. */
@@ -112,48 +106,39 @@ final class LiveMappings {
 
   /** The mapping made after {@code e}, or -1. */
   int after(int e) {
-    return next[e];
+    return links[LINKS * e + NEXT];
   }
 
   /** Forgets entry {@code e}; its fields stay readable until the next {@link #add}. */
   void remove(int e) {
-    int mask = slots - 1;
-    int hole = slotOf(iova(e));
-    table[2 * hole + 1] = 0;
-    // Backward-shift deletion: pull later entries of the probe run into the hole when their home
-    // slot is not between the hole and where they sit, so every entry stays reachable from home.
-    int j = hole;
-    while (true) {
-      j = (j + 1) & mask;
-      if (table[2 * j + 1] == 0) {
-        break;
-      }
-      int k = home(table[2 * j]);
-      boolean reachable = hole <= j ? (hole < k && k <= j) : (hole < k || k <= j);
-      if (!reachable) {
-        table[2 * hole] = table[2 * j];
-        table[2 * hole + 1] = table[2 * j + 1];
-        table[2 * j + 1] = 0;
-        hole = j;
-      }
-    }
-    if (prev[e] == NONE) {
-      head = next[e];
+    int l = LINKS * e;
+    int before = links[l + PREV];
+    int later = links[l + NEXT];
+    if (before == NONE) {
+      head = later;
     } else {
-      next[prev[e]] = next[e];
+      links[LINKS * before + NEXT] = later;
     }
-    if (next[e] == NONE) {
-      tail = prev[e];
+    if (later == NONE) {
+      tail = before;
     } else {
-      prev[next[e]] = prev[e];
+      links[LINKS * later + PREV] = before;
     }
-    next[e] = freeEntries;
+    links[l + FLAGS] = 0;
+    links[l + GENERATION]++;
+    links[l + NEXT] = freeEntries;
     freeEntries = e;
     size--;
   }
 
   void clear() {
-    Arrays.fill(table, 0);
+    for (int e = 0; e < highWater; e++) {
+      int l = LINKS * e;
+      if ((links[l + FLAGS] & LIVE) != 0) {
+        links[l + FLAGS] = 0;
+        links[l + GENERATION]++;
+      }
+    }
     head = NONE;
     tail = NONE;
     freeEntries = NONE;
@@ -161,50 +146,19 @@ final class LiveMappings {
     size = 0;
   }
 
-  private int slotOf(long atIova) {
-    int mask = slots - 1;
-    int slot = home(atIova);
-    while (table[2 * slot + 1] != 0) {
-      if (table[2 * slot] == atIova) {
-        return slot;
-      }
-      slot = (slot + 1) & mask;
-    }
-    return NONE;
-  }
-
-  private int home(long atIova) {
-    return (int) ((atIova * 0x9E3779B97F4A7C15L) >>> shift);
-  }
-
   private int newEntry() {
     if (freeEntries != NONE) {
       int e = freeEntries;
-      freeEntries = next[e];
+      freeEntries = links[LINKS * e + NEXT];
       return e;
     }
-    if (highWater == coherent.length) {
-      int n = 2 * coherent.length;
-      fields = Arrays.copyOf(fields, FIELDS * n);
-      coherent = Arrays.copyOf(coherent, n);
-      prev = Arrays.copyOf(prev, n);
-      next = Arrays.copyOf(next, n);
+    if (highWater == capacity) {
+      // By half, not double: a NIC maps its ring (512 pages) plus a few frames, which doubling
+      // would round up to 1,024 entries in each of a fleet's thousands of NIC VMs.
+      capacity += capacity / 2;
+      fields = Arrays.copyOf(fields, FIELDS * capacity);
+      links = Arrays.copyOf(links, LINKS * capacity);
     }
     return highWater++;
-  }
-
-  private void grow() {
-    slots *= 2;
-    table = new long[2 * slots];
-    shift--;
-    int mask = slots - 1;
-    for (int e = head; e != NONE; e = next[e]) {
-      int slot = home(iova(e));
-      while (table[2 * slot + 1] != 0) {
-        slot = (slot + 1) & mask;
-      }
-      table[2 * slot] = iova(e);
-      table[2 * slot + 1] = e + 1;
-    }
   }
 }

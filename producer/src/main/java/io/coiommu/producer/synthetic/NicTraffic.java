@@ -1,7 +1,6 @@
 package io.coiommu.producer.synthetic;
 
 import io.coiommu.schema.DmaDirection;
-import java.util.ArrayDeque;
 
 /**
  * A network card driven the way Linux drivers without DMA-mapped page pools drive it: every RX ring
@@ -23,16 +22,26 @@ public final class NicTraffic implements Activity {
   private static final double CALM_MEAN_NS = 2e9;
   private static final double BURST_MEAN_NS = 150e6;
 
+  private static final int PACKET = 0;
+
+  /** The stack is done with page {@code arg}. */
+  private static final int BACK_FROM_STACK = 1;
+
+  /** The frame of mapping {@code arg} is sent: the mapping goes. */
+  private static final int SENT = 2;
+
+  private static final int TOGGLE_BURST = 3;
+
   private final String bdf;
   private final double packetsPerSecond;
   private final double burstFactor;
   private final int ringSlots;
 
   private DmaDevice device;
-  private long[] rxIova;
+  private long[] rxMapping;
   private long[] rxGfn;
   private int rxHead;
-  private ArrayDeque<Long> pool;
+  private PagePool pool;
   private long[] txGfn;
   private boolean bursting;
 
@@ -64,9 +73,9 @@ public final class NicTraffic implements Activity {
     // stands for the rest.
     device.access(vm, rxRing);
     device.access(vm, txRing);
-    rxIova = new long[ringSlots];
+    rxMapping = new long[ringSlots];
     rxGfn = new long[ringSlots];
-    pool = new ArrayDeque<>();
+    pool = new PagePool();
     for (int slot = 0; slot < ringSlots; slot++) {
       refill(vm, slot);
     }
@@ -75,8 +84,19 @@ public final class NicTraffic implements Activity {
       txGfn[i] = pages.allocPage();
     }
     if (packetsPerSecond > 0) {
-      vm.at(vm.now() + vm.exponentialNs(1e9 / packetsPerSecond), () -> packet(vm));
-      vm.at(vm.now() + vm.exponentialNs(CALM_MEAN_NS), () -> toggleBurst(vm));
+      vm.at(vm.now() + vm.exponentialNs(1e9 / packetsPerSecond), this, PACKET, 0);
+      vm.at(vm.now() + vm.exponentialNs(CALM_MEAN_NS), this, TOGGLE_BURST, 0);
+    }
+  }
+
+  @Override
+  public void act(VmSimulation vm, int action, long arg) {
+    switch (action) {
+      case PACKET -> packet(vm);
+      case BACK_FROM_STACK -> backFromStack(vm, arg);
+      case SENT -> device.unmap(vm, arg);
+      case TOGGLE_BURST -> toggleBurst(vm);
+      default -> throw new IllegalArgumentException("NIC action " + action);
     }
   }
 
@@ -87,17 +107,17 @@ public final class NicTraffic implements Activity {
       send(vm);
     }
     double rate = bursting ? packetsPerSecond * burstFactor : packetsPerSecond;
-    vm.at(vm.now() + vm.exponentialNs(1e9 / rate), () -> packet(vm));
+    vm.at(vm.now() + vm.exponentialNs(1e9 / rate), this, PACKET, 0);
   }
 
   private void receive(VmSimulation vm) {
     int slot = rxHead;
     rxHead = (rxHead + 1) % ringSlots;
     // The device wrote the packet into the slot's page before the driver takes it off the ring.
-    device.access(vm, rxIova[slot]);
-    device.unmap(vm, rxIova[slot]);
+    device.access(vm, rxMapping[slot]);
+    device.unmap(vm, rxMapping[slot]);
     long page = rxGfn[slot];
-    vm.at(vm.now() + vm.exponentialNs(STACK_MEAN_NS), () -> backFromStack(vm, page));
+    vm.at(vm.now() + vm.exponentialNs(STACK_MEAN_NS), this, BACK_FROM_STACK, page);
     refill(vm, slot);
   }
 
@@ -110,10 +130,9 @@ public final class NicTraffic implements Activity {
   }
 
   private void refill(VmSimulation vm, int slot) {
-    Long recycled = pool.poll();
-    long page = recycled != null ? recycled : vm.pages().allocPage();
+    long page = pool.isEmpty() ? vm.pages().allocPage() : pool.take();
     rxGfn[slot] = page;
-    rxIova[slot] =
+    rxMapping[slot] =
         device.map(
             vm,
             page << GuestPages.PAGE_SHIFT,
@@ -127,17 +146,19 @@ public final class NicTraffic implements Activity {
     int length = vm.random().nextDouble() < 0.4 ? 66 : 1514;
     long offset = vm.random().nextInt(GuestPages.PAGE - length + 1) & ~63L;
     long gpa = (txGfn[vm.random().nextInt(TX_PAGES)] << GuestPages.PAGE_SHIFT) + offset;
-    long iova = device.map(vm, gpa, length, DmaDirection.TO_DEVICE, vm.newCallId());
+    long mapping = device.map(vm, gpa, length, DmaDirection.TO_DEVICE, vm.newCallId());
     // The device reads the frame once the driver rings the doorbell.
-    device.access(vm, iova);
-    vm.at(vm.now() + vm.exponentialNs(TX_COMPLETION_MEAN_NS), () -> device.unmap(vm, iova));
+    device.access(vm, mapping);
+    vm.at(vm.now() + vm.exponentialNs(TX_COMPLETION_MEAN_NS), this, SENT, mapping);
   }
 
   private void toggleBurst(VmSimulation vm) {
     bursting = !bursting;
     vm.at(
         vm.now() + vm.exponentialNs(bursting ? BURST_MEAN_NS : CALM_MEAN_NS),
-        () -> toggleBurst(vm));
+        this,
+        TOGGLE_BURST,
+        0);
   }
 
   @Override

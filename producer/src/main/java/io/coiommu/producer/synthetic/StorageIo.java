@@ -13,6 +13,13 @@ import java.util.Arrays;
 public final class StorageIo implements Activity {
 
   private static final int[] SIZES_PAGES = {1, 1, 1, 1, 2, 2, 4, 4, 8, 16, 32};
+  private static final int MAX_PAGES = 32;
+
+  private static final int REQUEST = 0;
+
+  /** Request number {@code arg} completes. */
+  private static final int COMPLETE = 1;
+
   private static final double READ_SHARE = 0.7;
   private static final double HOT_SHARE = 0.8;
   private static final double LATENCY_MEAN_NS = 90_000;
@@ -26,14 +33,22 @@ public final class StorageIo implements Activity {
 
   private DmaDevice device;
 
-  /**
-   * The page (gfn) of each working-set slot, or -1 before its first use; int holds guests up to 8
-   * TiB.
-   */
-  private int[] slotGfn;
+  private WorkingSetPages slotGfn;
 
-  /** Requests in flight per slot: the page cache does not evict a page under I/O. */
-  private short[] inFlight;
+  // Requests in flight, each in a place reused once it completes: where its pages start in the
+  // working set and how many, whether it reads, and the mappings of its ranges. Few are in flight
+  // at
+  // once (the rate times the latency), so a slot's "under I/O" is a scan of them rather than a
+  // counter per slot of the working set.
+  private int[] reqFirst = new int[4];
+  private int[] reqSize = new int[4];
+  private boolean[] reqReads = new boolean[4];
+  private int[] reqRanges = new int[4];
+  private long[] reqMappings = new long[4 * MAX_PAGES];
+  private boolean[] reqBusy = new boolean[4];
+
+  /** The gfns of the request being made, reused. */
+  private final long[] gfns = new long[MAX_PAGES];
 
   public StorageIo(String bdf, double iops, long workingSetBytes, double reuse) {
     this.bdf = bdf;
@@ -56,80 +71,119 @@ public final class StorageIo implements Activity {
     // they stay mapped.
     device.access(vm, sq);
     device.access(vm, cq);
-    int slots =
-        (int) Math.max(SIZES_PAGES[SIZES_PAGES.length - 1], workingSetBytes / GuestPages.PAGE);
-    slotGfn = new int[slots];
-    Arrays.fill(slotGfn, -1);
-    inFlight = new short[slots];
+    slotGfn = new WorkingSetPages((int) Math.max(MAX_PAGES, workingSetBytes / GuestPages.PAGE));
     if (iops > 0) {
-      vm.at(vm.now() + vm.exponentialNs(1e9 / iops), () -> request(vm));
+      vm.at(vm.now() + vm.exponentialNs(1e9 / iops), this, REQUEST, 0);
+    }
+  }
+
+  @Override
+  public void act(VmSimulation vm, int action, long arg) {
+    switch (action) {
+      case REQUEST -> request(vm);
+      case COMPLETE -> complete(vm, (int) arg);
+      default -> throw new IllegalArgumentException("storage action " + action);
     }
   }
 
   private void request(VmSimulation vm) {
-    int slots = slotGfn.length;
+    int slots = slotGfn.slots();
     int size = SIZES_PAGES[vm.random().nextInt(SIZES_PAGES.length)];
     int first =
         vm.random().nextDouble() < HOT_SHARE
             ? vm.random().nextInt(Math.max(1, slots / 5))
             : vm.random().nextInt(slots);
     boolean miss = vm.random().nextDouble() >= reuse;
-    int[] used = new int[size];
-    long[] gfns = new long[size];
     for (int i = 0; i < size; i++) {
       int slot = (first + i) % slots;
-      used[i] = slot;
-      if (slotGfn[slot] < 0 || (miss && inFlight[slot] == 0)) {
+      long gfn = slotGfn.gfn(slot);
+      if (gfn < 0 || (miss && !underIo(slot))) {
         long fresh = vm.pages().allocPage();
-        if (slotGfn[slot] >= 0) {
-          vm.pages().freePage(slotGfn[slot]);
+        if (gfn >= 0) {
+          vm.pages().freePage(gfn);
         }
-        slotGfn[slot] = Math.toIntExact(fresh);
+        slotGfn.set(slot, fresh);
+        gfn = fresh;
       }
-      inFlight[slot]++;
-      gfns[i] = slotGfn[slot];
+      gfns[i] = gfn;
     }
-    DmaDirection dir =
-        vm.random().nextDouble() < READ_SHARE ? DmaDirection.FROM_DEVICE : DmaDirection.TO_DEVICE;
+    int r = newRequest(first, size);
+    boolean reads = vm.random().nextDouble() < READ_SHARE;
+    reqReads[r] = reads;
+    DmaDirection dir = reads ? DmaDirection.FROM_DEVICE : DmaDirection.TO_DEVICE;
     long callId = vm.newCallId();
-    long[] iovas = new long[size];
     int ranges = 0;
     for (int i = 0; i < size; ) {
       int j = i + 1;
       while (j < size && gfns[j] == gfns[j - 1] + 1) {
         j++;
       }
-      iovas[ranges++] =
+      reqMappings[MAX_PAGES * r + ranges++] =
           device.map(
               vm, gfns[i] << GuestPages.PAGE_SHIFT, (long) (j - i) * GuestPages.PAGE, dir, callId);
       i = j;
     }
-    int mappedRanges = ranges;
+    reqRanges[r] = ranges;
     // A write's data is read by the device once submitted; a read's data is written by it before
     // completion.
-    if (dir == DmaDirection.TO_DEVICE) {
-      accessAll(vm, iovas, mappedRanges);
+    if (!reads) {
+      accessAll(vm, r);
     }
     long latency = vm.exponentialNs(LATENCY_MEAN_NS + size * 8_000.0);
-    vm.at(
-        vm.now() + latency,
-        () -> {
-          if (dir == DmaDirection.FROM_DEVICE) {
-            accessAll(vm, iovas, mappedRanges);
-          }
-          for (int r = 0; r < mappedRanges; r++) {
-            device.unmap(vm, iovas[r]);
-          }
-          for (int slot : used) {
-            inFlight[slot]--;
-          }
-        });
-    vm.at(vm.now() + vm.exponentialNs(1e9 / iops), () -> request(vm));
+    vm.at(vm.now() + latency, this, COMPLETE, r);
+    vm.at(vm.now() + vm.exponentialNs(1e9 / iops), this, REQUEST, 0);
   }
 
-  private void accessAll(VmSimulation vm, long[] iovas, int ranges) {
-    for (int r = 0; r < ranges; r++) {
-      device.access(vm, iovas[r]);
+  private void complete(VmSimulation vm, int r) {
+    if (reqReads[r]) {
+      accessAll(vm, r);
+    }
+    for (int i = 0; i < reqRanges[r]; i++) {
+      device.unmap(vm, reqMappings[MAX_PAGES * r + i]);
+    }
+    reqBusy[r] = false;
+  }
+
+  /** Whether a request in flight covers {@code slot}: the page cache keeps a page under I/O. */
+  private boolean underIo(int slot) {
+    int slots = slotGfn.slots();
+    for (int r = 0; r < reqBusy.length; r++) {
+      if (reqBusy[r]) {
+        int d = slot - reqFirst[r];
+        if (d < 0) {
+          d += slots;
+        }
+        if (d < reqSize[r]) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private int newRequest(int first, int size) {
+    int r = 0;
+    while (r < reqBusy.length && reqBusy[r]) {
+      r++;
+    }
+    if (r == reqBusy.length) {
+      int n = 2 * r;
+      reqFirst = Arrays.copyOf(reqFirst, n);
+      reqSize = Arrays.copyOf(reqSize, n);
+      reqReads = Arrays.copyOf(reqReads, n);
+      reqRanges = Arrays.copyOf(reqRanges, n);
+      reqMappings = Arrays.copyOf(reqMappings, MAX_PAGES * n);
+      reqBusy = Arrays.copyOf(reqBusy, n);
+    }
+    reqBusy[r] = true;
+    reqFirst[r] = first;
+    reqSize[r] = size;
+    return r;
+  }
+
+  private void accessAll(VmSimulation vm, int r) {
+    for (int i = 0; i < reqRanges[r]; i++) {
+      device.access(vm, reqMappings[MAX_PAGES * r + i]);
     }
   }
 

@@ -3,85 +3,72 @@ package io.coiommu.producer.synthetic;
 import java.util.Arrays;
 
 /**
- * Items in (trace time, order) order: a binary min-heap, used for a VM's scheduled actions and for
- * the merge of a fleet's VMs. The order (when scheduled, or the VM's place in the plan) makes every
- * key distinct, so items come out in the same sequence whatever the heap's shape. Keys live in
- * arrays beside the items: adding allocates nothing, and a sift compares longs instead of following
- * a pointer per comparison, which matters when a fleet's thousand VMs are sifted once per event.
- *
- * @param <T> what is ordered
+ * A VM's scheduled actions in (trace time, order) order: a binary min-heap whose entries are
+ * numbers only (what to do and its argument), kept in arrays. The order (when scheduled) makes
+ * every key distinct, so entries come out in the same sequence whatever the heap's shape.
+ * Scheduling allocates nothing and stores no reference: a fleet schedules tens of millions of
+ * actions, and an object per action (a lambda) cost its allocation, a collector's write barrier
+ * when stored into a long-lived heap array, and the work of the young collections it survived.
  */
-final class TimeOrder<T> {
+final class TimeOrder {
 
   private long[] ts = new long[16];
   private long[] order = new long[16];
-  private Object[] items = new Object[16];
+  private long[] what = new long[16];
+  private long[] arg = new long[16];
   private int size;
 
   boolean isEmpty() {
     return size == 0;
   }
 
-  /** Time of the first item; only when not empty. */
+  /** Time of the first entry; only when not empty. */
   long firstTs() {
     return ts[0];
   }
 
-  /** Order of the first item; only when not empty. */
-  long firstOrder() {
-    return order[0];
+  /** What the first entry does; only when not empty. */
+  long firstWhat() {
+    return what[0];
   }
 
-  /** The first item; only when not empty. */
-  @SuppressWarnings("unchecked")
-  T first() {
-    return (T) items[0];
+  /** The first entry's argument; only when not empty. */
+  long firstArg() {
+    return arg[0];
   }
 
-  void add(long atNs, long itemOrder, T item) {
+  void add(long atNs, long entryOrder, long entryWhat, long entryArg) {
     if (size == ts.length) {
       ts = Arrays.copyOf(ts, 2 * size);
       order = Arrays.copyOf(order, 2 * size);
-      items = Arrays.copyOf(items, 2 * size);
+      what = Arrays.copyOf(what, 2 * size);
+      arg = Arrays.copyOf(arg, 2 * size);
     }
     int i = size++;
     while (i > 0) {
       int parent = (i - 1) >>> 1;
-      if (!before(atNs, itemOrder, ts[parent], order[parent])) {
+      if (!before(atNs, entryOrder, ts[parent], order[parent])) {
         break;
       }
       move(parent, i);
       i = parent;
     }
-    put(i, atNs, itemOrder, item);
+    put(i, atNs, entryOrder, entryWhat, entryArg);
   }
 
-  /** Removes and returns the first item; only when not empty. */
-  T poll() {
-    T first = first();
+  /** Removes the first entry; only when not empty. */
+  void poll() {
     int last = --size;
-    Object lastItem = items[last];
-    items[last] = null;
     if (size > 0) {
-      siftDown(ts[last], order[last], lastItem);
+      siftDown(ts[last], order[last], what[last], arg[last]);
     }
-    return first;
-  }
-
-  /**
-   * The first item is now due at {@code atNs}, not earlier than before: it sinks only as far as its
-   * new time takes it, one sift instead of a poll and an add.
-   */
-  void firstMovedTo(long atNs) {
-    siftDown(atNs, order[0], items[0]);
   }
 
   void clear() {
-    Arrays.fill(items, 0, size, null);
     size = 0;
   }
 
-  private void siftDown(long atNs, long itemOrder, Object item) {
+  private void siftDown(long atNs, long entryOrder, long entryWhat, long entryArg) {
     int i = 0;
     int half = size >>> 1;
     while (i < half) {
@@ -90,13 +77,13 @@ final class TimeOrder<T> {
       if (right < size && before(ts[right], order[right], ts[child], order[child])) {
         child = right;
       }
-      if (!before(ts[child], order[child], atNs, itemOrder)) {
+      if (!before(ts[child], order[child], atNs, entryOrder)) {
         break;
       }
       move(child, i);
       i = child;
     }
-    put(i, atNs, itemOrder, item);
+    put(i, atNs, entryOrder, entryWhat, entryArg);
   }
 
   private static boolean before(long aTs, long aOrder, long bTs, long bOrder) {
@@ -104,12 +91,13 @@ final class TimeOrder<T> {
   }
 
   private void move(int from, int to) {
-    put(to, ts[from], order[from], items[from]);
+    put(to, ts[from], order[from], what[from], arg[from]);
   }
 
-  private void put(int slot, long atNs, long itemOrder, Object item) {
+  private void put(int slot, long atNs, long entryOrder, long entryWhat, long entryArg) {
     ts[slot] = atNs;
-    order[slot] = itemOrder;
-    items[slot] = item;
+    order[slot] = entryOrder;
+    what[slot] = entryWhat;
+    arg[slot] = entryArg;
   }
 }

@@ -1,11 +1,8 @@
 package io.coiommu.producer.synthetic;
 
-import io.coiommu.producer.Events;
-import io.coiommu.schema.TraceEvent;
-import java.util.ArrayDeque;
-import java.util.Iterator;
+import io.coiommu.schema.DmaDirection;
+import io.coiommu.schema.EventType;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 
 /**
@@ -15,9 +12,11 @@ import java.util.SplittableRandom;
  * only holds what is in flight, so a VM of any length runs in constant memory.
  *
  * <p>The VM emits VM_START at its start time, then its activities' events, and at its stop time the
- * activities' teardown (unmapping what is still mapped) and VM_STOP.
+ * activities' teardown (unmapping what is still mapped) and VM_STOP. It is run by {@link
+ * SimulatedVms} a stretch of trace time at a time, emitting into that stretch's {@link EventSlice}:
+ * a VM's events depend only on its own seed and actions, never on how its run is cut.
  */
-public final class VmSimulation implements Iterator<TraceEvent> {
+public final class VmSimulation {
 
   private enum Phase {
     NOT_STARTED,
@@ -25,23 +24,24 @@ public final class VmSimulation implements Iterator<TraceEvent> {
     STOPPED
   }
 
-  /** Events simulated ahead of delivery, at most (one action may emit more). */
-  private static final int RUN_AHEAD = 64;
-
   private final String vm;
   private final String host;
   private final long guestBytes;
   private final long startNs;
   private final long stopNs;
-  private final List<Activity> activities;
+  private final Activity[] activities;
   private final SplittableRandom random;
-  private final TimeOrder<Runnable> agenda = new TimeOrder<>();
-  private final ArrayDeque<TraceEvent> ready = new ArrayDeque<>();
+  private final TimeOrder agenda = new TimeOrder();
   private GuestPages pages;
   private Phase phase = Phase.NOT_STARTED;
   private long now;
   private long actionOrder;
   private long nextCallId = 1;
+
+  /** Where events go while the VM runs, and the VM's place in its fleet's plan. */
+  private EventSlice out;
+
+  private int place;
 
   public VmSimulation(
       String vm,
@@ -59,7 +59,7 @@ public final class VmSimulation implements Iterator<TraceEvent> {
     this.guestBytes = guestBytes;
     this.startNs = startNs;
     this.stopNs = stopNs;
-    this.activities = List.copyOf(activities);
+    this.activities = activities.toArray(new Activity[0]);
     this.random = new SplittableRandom(seed);
   }
 
@@ -104,16 +104,16 @@ public final class VmSimulation implements Iterator<TraceEvent> {
   }
 
   /**
-   * Runs {@code action} at trace time {@code tsNs} (not before now); actions at or after the stop
-   * time never run.
+   * Has {@code who} (one of this VM's activities) do {@code action} with {@code arg} at trace time
+   * {@code tsNs} (not before now), through {@link Activity#act}; actions at or after the stop time
+   * never run.
    */
-  public void at(long tsNs, Runnable action) {
-    agenda.add(Math.max(tsNs, now), actionOrder++, action);
-  }
-
-  /** Emits an event stamped now. */
-  public void emit(TraceEvent event) {
-    ready.add(event);
+  public void at(long tsNs, Activity who, int action, long arg) {
+    int index = 0;
+    while (activities[index] != who) {
+      index++;
+    }
+    agenda.add(Math.max(tsNs, now), actionOrder++, (long) index << 32 | action, arg);
   }
 
   /** An exponentially distributed delay with the given mean, at least 1 ns. */
@@ -121,41 +121,53 @@ public final class VmSimulation implements Iterator<TraceEvent> {
     return Math.max(1, (long) (-Math.log(1 - random.nextDouble()) * meanNs));
   }
 
-  // ---- iteration ----
-
-  @Override
-  public boolean hasNext() {
-    fill();
-    return !ready.isEmpty();
+  /** The id under which this VM's events name device {@code bdf}. */
+  int deviceId(String bdf) {
+    return out.deviceId(bdf);
   }
 
-  @Override
-  public TraceEvent next() {
-    if (!hasNext()) {
-      throw new NoSuchElementException(vm + " has stopped");
-    }
-    return ready.poll();
+  /** Emits a DMA event of device {@code device} (an id from {@link #deviceId}) stamped now. */
+  void emitDma(
+      EventType type, int device, long iova, long gpa, long bytes, DmaDirection dir, long callId) {
+    out.add(place, type, now, device, iova, gpa, bytes, dir, callId);
   }
 
-  /** Trace time of the next event; call only when {@link #hasNext()}. */
-  public long peekTs() {
-    fill();
-    return ready.isEmpty() ? Long.MAX_VALUE : ready.peek().getTsNs();
+  /** Emits a balloon request for the range at {@code gpa} stamped now. */
+  void emitBalloon(EventType type, long gpa, long bytes) {
+    out.add(place, type, now, 0, 0, gpa, bytes, DmaDirection.BIDIRECTIONAL, 0);
+  }
+
+  // ---- running ----
+
+  /** Whether the VM has emitted its VM_STOP. */
+  boolean stopped() {
+    return phase == Phase.STOPPED;
   }
 
   /**
-   * Simulates ahead once everything simulated has been delivered. In a fleet the merge takes the
-   * next event from a different VM almost every time; running one VM for a stretch of events keeps
-   * its state in the CPU caches while it runs. The events are the same: a VM's events depend only
-   * on its own seed and actions, never on when they are pulled.
+   * Trace time of the VM's next step (its start, its next action, or its stop), which stamps every
+   * event of that step; {@code Long.MAX_VALUE} once stopped.
    */
-  private void fill() {
-    if (!ready.isEmpty()) {
-      return;
-    }
-    while (ready.size() < RUN_AHEAD && phase != Phase.STOPPED) {
+  long nextStepNs() {
+    return switch (phase) {
+      case NOT_STARTED -> startNs;
+      case RUNNING ->
+          agenda.isEmpty() || agenda.firstTs() >= stopNs ? Math.max(now, stopNs) : agenda.firstTs();
+      case STOPPED -> Long.MAX_VALUE;
+    };
+  }
+
+  /**
+   * Runs every step before {@code endNs}, emitting into {@code slice} as VM number {@code vmPlace}
+   * of the plan.
+   */
+  void runUntil(long endNs, EventSlice slice, int vmPlace) {
+    out = slice;
+    place = vmPlace;
+    while (phase != Phase.STOPPED && nextStepNs() < endNs) {
       step();
     }
+    out = null;
   }
 
   /** Starts the VM, runs its next action, or stops it. */
@@ -163,7 +175,7 @@ public final class VmSimulation implements Iterator<TraceEvent> {
     if (phase == Phase.NOT_STARTED) {
       now = startNs;
       pages = new GuestPages(guestBytes, random);
-      emit(Events.vmStart(now, host, guestBytes));
+      out.add(place, EventType.VM_START, now, 0, 0, 0, guestBytes, DmaDirection.BIDIRECTIONAL, 0);
       for (Activity a : activities) {
         a.start(this);
       }
@@ -176,12 +188,15 @@ public final class VmSimulation implements Iterator<TraceEvent> {
       for (Activity a : activities) {
         a.stop(this);
       }
-      emit(Events.vmStop(now));
+      out.add(place, EventType.VM_STOP, now, 0, 0, 0, 0, DmaDirection.BIDIRECTIONAL, 0);
       pages = null;
       phase = Phase.STOPPED;
       return;
     }
     now = agenda.firstTs();
-    agenda.poll().run();
+    long what = agenda.firstWhat();
+    long arg = agenda.firstArg();
+    agenda.poll();
+    activities[(int) (what >>> 32)].act(this, (int) what, arg);
   }
 }

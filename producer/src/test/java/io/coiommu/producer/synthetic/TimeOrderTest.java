@@ -9,36 +9,35 @@ import org.junit.jupiter.api.Test;
 
 class TimeOrderTest {
 
-  private record Item(long ts, long order) {}
+  private record Item(long ts, long order, long what, long arg) {}
 
-  /** Against a PriorityQueue on (time, order), with ties on time and first items moved later. */
+  /**
+   * Against a PriorityQueue on (time, order), with ties on time; each entry's numbers ride along.
+   */
   @Test
-  void yieldsItemsByTimeThenOrderLikeAPriorityQueue() {
+  void yieldsEntriesByTimeThenOrderLikeAPriorityQueue() {
     SplittableRandom random = new SplittableRandom(5);
-    TimeOrder<Item> heap = new TimeOrder<>();
+    TimeOrder heap = new TimeOrder();
     PriorityQueue<Item> reference =
         new PriorityQueue<>(Comparator.comparingLong(Item::ts).thenComparingLong(Item::order));
     long order = 0;
     for (int step = 0; step < 100_000; step++) {
-      int op = random.nextInt(3);
-      if (op == 0 || reference.isEmpty()) {
-        Item item = new Item(random.nextInt(50), order++);
-        heap.add(item.ts(), item.order(), item);
+      if (random.nextInt(2) == 0 || reference.isEmpty()) {
+        Item item = new Item(random.nextInt(50), order++, random.nextLong(), random.nextLong());
+        heap.add(item.ts(), item.order(), item.what(), item.arg());
         reference.add(item);
-      } else if (op == 1) {
-        // A moved item keeps its object, so compare by order, which identifies it.
-        assertThat(heap.poll().order()).isEqualTo(reference.poll().order());
       } else {
-        Item first = reference.poll();
-        Item later = new Item(first.ts() + random.nextInt(20), first.order());
-        heap.firstMovedTo(later.ts());
-        reference.add(later);
+        reference.poll();
+        heap.poll();
       }
       assertThat(heap.isEmpty()).isEqualTo(reference.isEmpty());
       if (!reference.isEmpty()) {
         assertThat(heap.firstTs()).isEqualTo(reference.peek().ts());
-        assertThat(heap.firstOrder()).isEqualTo(reference.peek().order());
+        assertThat(heap.firstWhat()).isEqualTo(reference.peek().what());
+        assertThat(heap.firstArg()).isEqualTo(reference.peek().arg());
       }
     }
+    heap.clear();
+    assertThat(heap.isEmpty()).isTrue();
   }
 }

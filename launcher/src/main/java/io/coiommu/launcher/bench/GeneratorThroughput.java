@@ -1,0 +1,148 @@
+package io.coiommu.launcher.bench;
+
+import io.coiommu.producer.TraceSource;
+import io.coiommu.producer.VmEvent;
+import io.coiommu.producer.Workloads;
+import io.coiommu.schema.EventType;
+import io.coiommu.schema.TraceEvent;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.lang.management.ThreadMXBean;
+import java.lang.ref.Reference;
+import java.util.Arrays;
+
+/**
+ * The workload generator alone, on one thread, as issue #14 target 4 measures it: {@code
+ * Workloads.open(spec)} drained event by event, nothing kept. It uses the public producer API only,
+ * so the same file runs against an older jar as a single-file program, which is how a before/after
+ * ratio is taken in one sitting:
+ *
+ * <pre>
+ * java -cp OLD.jar launcher/src/main/java/io/coiommu/launcher/bench/GeneratorThroughput.java \
+ *     rate 'fleet:hosts=50,vms=1000,duration=10s,seed=3' 5
+ * java -cp NEW.jar ... (same arguments)
+ * </pre>
+ *
+ * <p>Modes: {@code rate SPEC [PASSES]} prints events/s per pass and their median; {@code heap SPEC
+ * SECONDS} drains SECONDS of trace time, collects, and prints the heap the open generator retains,
+ * per VM running. A whole fleet's events are compared across builds with the producer's EventDigest
+ * test helper, which prints a workload's digest as a program.
+ */
+public final class GeneratorThroughput {
+
+  private GeneratorThroughput() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length < 2) {
+      System.err.println("usage: GeneratorThroughput rate SPEC [PASSES] | heap SPEC SECONDS");
+      System.exit(2);
+    }
+    String spec = args[1];
+    switch (args[0]) {
+      case "rate" -> rate(spec, args.length > 2 ? Integer.parseInt(args[2]) : 5);
+      case "heap" -> heap(spec, Double.parseDouble(args[2]));
+      default -> throw new IllegalArgumentException("unknown mode " + args[0]);
+    }
+  }
+
+  /**
+   * Drains {@code spec} once; returns events, and folds every field into {@code check} so the JIT
+   * cannot drop the work a consumer would do.
+   */
+  private static long drain(String spec, long[] check) {
+    long events = 0;
+    long sum = 0;
+    try (TraceSource source = Workloads.open(spec)) {
+      while (source.hasNext()) {
+        VmEvent e = source.next();
+        TraceEvent t = e.event();
+        Long gpa = t.getGpa();
+        sum +=
+            t.getTsNs()
+                ^ t.getIova()
+                ^ (gpa == null ? 0 : gpa)
+                ^ t.getBytes()
+                ^ t.getCallId()
+                ^ t.getType().ordinal()
+                ^ e.vm().length();
+        events++;
+      }
+    }
+    check[0] += sum;
+    return events;
+  }
+
+  /**
+   * Events per second of wall time and of the draining thread's CPU time: on a machine shared with
+   * other work the CPU figure moves less, though it leaves out the collector's threads.
+   */
+  private static void rate(String spec, int passes) {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    double[] wall = new double[passes];
+    double[] cpu = new double[passes];
+    long[] check = new long[1];
+    long events = 0;
+    for (int p = 0; p < passes; p++) {
+      long t0 = System.nanoTime();
+      long c0 = threads.getCurrentThreadCpuTime();
+      events = drain(spec, check);
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      double cpuSeconds = (threads.getCurrentThreadCpuTime() - c0) / 1e9;
+      wall[p] = events / seconds;
+      cpu[p] = events / cpuSeconds;
+      System.out.printf(
+          "pass %d: %,d events in %.2f s (%.2f s CPU): %,.0f events/s, %,.0f per CPU second%n",
+          p, events, seconds, cpuSeconds, wall[p], cpu[p]);
+    }
+    System.out.printf(
+        "median of %d passes: %,.0f events/s, %,.0f per CPU second (%,d events; check %x)%n",
+        passes, median(wall), median(cpu), events, check[0]);
+  }
+
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return sorted[sorted.length / 2];
+  }
+
+  private static void heap(String spec, double traceSeconds) {
+    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    long before = usedAfterGc(memory);
+    long alive = 0;
+    long events = 0;
+    TraceSource source = Workloads.open(spec);
+    long first = Long.MIN_VALUE;
+    long limit = (long) (traceSeconds * 1e9);
+    while (source.hasNext()) {
+      VmEvent e = source.next();
+      long ts = e.event().getTsNs();
+      if (first == Long.MIN_VALUE) {
+        first = ts;
+      }
+      if (e.event().getType() == EventType.VM_START) {
+        alive++;
+      } else if (e.event().getType() == EventType.VM_STOP) {
+        alive--;
+      }
+      events++;
+      if (ts - first >= limit) {
+        break;
+      }
+    }
+    long after = usedAfterGc(memory);
+    Reference.reachabilityFence(source);
+    long retained = after - before;
+    System.out.printf(
+        "%s: %,d events, %.1f s of trace, %,d VMs running: generator retains %,d bytes, %,d bytes"
+            + " per running VM%n",
+        spec, events, traceSeconds, alive, retained, retained / Math.max(1, alive));
+    source.close();
+  }
+
+  private static long usedAfterGc(MemoryMXBean memory) {
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+    }
+    return memory.getHeapMemoryUsage().getUsed();
+  }
+}

@@ -80,8 +80,8 @@ class VmStateTest {
   private static VmState holding(List<TraceEvent> events) {
     VmState s = new VmState();
     EventColumns batch = EventColumns.of(EventColumns.encode("vm", 0, events));
-    for (int i = 0; i < batch.size(); i++) {
-      s.hold(batch, i, "vm", CONFIG, null);
+    for (int i = 0; i < batch.size(); ) {
+      i = s.hold(batch, i, "vm", CONFIG, null);
     }
     return s;
   }
@@ -98,6 +98,24 @@ class VmStateTest {
     assertThat(back.nextIndex).isEqualTo(123_456);
     assertThat(back.maxTsNs).isEqualTo(40);
     assertThat(drain(back)).isEqualTo(drain(holding(events()))).isNotEmpty();
+  }
+
+  @Test
+  void holdingStopsRightAfterAVmStopAndPutsOutOfOrderEventsInPlace() {
+    List<TraceEvent> twice = new ArrayList<>(events());
+    // The map comes after the unmap it precedes in time; a second life of the VM follows its stop.
+    twice.set(1, events().get(2));
+    twice.set(2, events().get(1));
+    for (TraceEvent e : events()) {
+      twice.add(TraceEvent.newBuilder(e).setTsNs(e.getTsNs() + 100).build());
+    }
+    EventColumns batch = EventColumns.of(EventColumns.encode("vm", 0, twice));
+    VmState s = new VmState();
+    assertThat(s.hold(batch, 0, "vm", CONFIG, null)).isEqualTo(4);
+    assertThat(s.maxTsNs).isEqualTo(40);
+    assertThat(drain(s)).isEqualTo(drain(holding(events()))).isNotEmpty();
+    assertThat(s.hold(batch, 4, "vm", CONFIG, null)).isEqualTo(8);
+    assertThat(s.maxTsNs).isEqualTo(140);
   }
 
   @Test

@@ -188,6 +188,20 @@ public final class EventColumns {
   }
 
   /**
+   * Appends events {@code [i, end)} of {@code from}: one copy per column for a run of events, where
+   * {@link #add(EventColumns, int)} pays a call per event and column.
+   */
+  public void addRange(EventColumns from, int i, int end) {
+    Objects.checkFromToIndex(i, end, from.size);
+    int n = end - i;
+    grow(size + n);
+    for (int c = 0; c < all.size(); c++) {
+      all.get(c).copyRange(from.all.get(c), i, size, n);
+    }
+    size += n;
+  }
+
+  /**
    * Inserts event {@code i} of {@code from} before event {@code at} (the rare out-of-order
    * arrival).
    */

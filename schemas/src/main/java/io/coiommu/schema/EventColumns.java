@@ -106,6 +106,11 @@ public final class EventColumns {
     return size;
   }
 
+  /** Events the columns hold before they must grow. */
+  public int capacity() {
+    return capacity;
+  }
+
   public long tsNs(int i) {
     return tsNs.values[check(i)];
   }

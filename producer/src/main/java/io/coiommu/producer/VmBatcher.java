@@ -3,9 +3,7 @@ package io.coiommu.producer;
 import io.coiommu.schema.EventBatch;
 import io.coiommu.schema.EventColumns;
 import io.coiommu.schema.EventType;
-import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,6 +31,9 @@ public final class VmBatcher {
    */
   static final long MAX_PENDING_TRACE_NS = 10_000_000_000L;
 
+  /** A VM's first batch starts in a buffer of this many events and grows. */
+  private static final int INITIAL_BATCH_EVENTS = 64;
+
   /** Pending ages are checked once per second of trace time, not for every event. */
   private static final long AGE_CHECK_NS = 1_000_000_000L;
 
@@ -49,16 +50,8 @@ public final class VmBatcher {
   private final Map<String, VmStream> streams = new HashMap<>();
   private final Map<String, VmStream> pending = new LinkedHashMap<>();
 
-  /**
-   * Emptied column buffers, reused so that their arrays are grown once, not for every batch: up to
-   * {@link #maxPendingEvents} events of capacity in all, so that a fleet's next batches (as many as
-   * the cap flushed) find grown buffers too, while the spares never hold more than the pending
-   * events may. Growing a fresh buffer for every batch of a 1,000-VM fleet took half the producer
-   * thread's time (issue #14).
-   */
-  private final Deque<EventColumns> spare = new ArrayDeque<>();
-
-  private long spareCapacity;
+  /** Emptied column buffers, reused so that their arrays are grown once, not for every batch. */
+  private final SpareColumns spare;
 
   private int pendingEvents;
   private long batches;
@@ -75,6 +68,9 @@ public final class VmBatcher {
     long nextSeq;
     EventColumns events;
     long pendingSinceNs;
+
+    /** Size of the VM's last batch: its next one starts in a buffer about that large. */
+    int lastBatchEvents = INITIAL_BATCH_EVENTS;
 
     VmStream(String vm) {
       this.vm = vm;
@@ -111,6 +107,7 @@ public final class VmBatcher {
     this.maxPendingEvents = maxPendingEvents;
     this.alreadySent = Map.copyOf(alreadySent);
     this.sink = sink;
+    this.spare = new SpareColumns(maxPendingEvents);
   }
 
   /**
@@ -126,12 +123,7 @@ public final class VmBatcher {
     }
     long ts = event.event().getTsNs();
     if (s.events == null) {
-      if (spare.isEmpty()) {
-        s.events = new EventColumns();
-      } else {
-        s.events = spare.pop();
-        spareCapacity -= s.events.capacity();
-      }
+      s.events = spare.take(s.lastBatchEvents);
       s.pendingSinceNs = ts;
       pending.put(s.vm, s);
     }
@@ -195,11 +187,8 @@ public final class VmBatcher {
     pendingEvents -= events.size();
     batches++;
     EventBatch batch = events.toBatch(s.vm, s.nextSeq++, s.nextIndex - events.size());
-    if (spareCapacity + events.capacity() <= maxPendingEvents) {
-      events.clear();
-      spare.push(events);
-      spareCapacity += events.capacity();
-    }
+    s.lastBatchEvents = events.size();
+    spare.put(events);
     sink.accept(batch);
   }
 

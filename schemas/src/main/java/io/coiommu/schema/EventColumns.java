@@ -62,7 +62,12 @@ public final class EventColumns {
 
   /** An empty buffer, not tied to a batch. */
   public EventColumns() {
-    this(null, -1, -1, 16);
+    this(16);
+  }
+
+  /** An empty buffer, not tied to a batch, for {@code capacity} events before it grows. */
+  public EventColumns(int capacity) {
+    this(null, -1, -1, capacity);
   }
 
   private EventColumns(String vm, long seq, long firstIndex, int capacity) {

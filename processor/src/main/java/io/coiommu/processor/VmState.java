@@ -58,6 +58,9 @@ final class VmState {
   /** Trace time released to the emulator: events before it are late. */
   long frontierNs = Long.MIN_VALUE;
 
+  /** Events a held buffer keeps room for between batches. */
+  private static final int SMALL_HELD = 64;
+
   /** Held events, in timestamp order (arrival order among equal timestamps). */
   private EventColumns held = new EventColumns();
 
@@ -130,6 +133,11 @@ final class VmState {
     }
   }
 
+  /** Events the held buffer has room for: what it costs on the heap between batches. */
+  int heldCapacity() {
+    return held.capacity();
+  }
+
   /**
    * VM_STOP: everything held goes, in order (events held past the stop meet a stopped VM, as they
    * would have).
@@ -148,6 +156,13 @@ final class VmState {
       }
     }
     held.removeFirst(n);
+    if (held.capacity() > SMALL_HELD && held.capacity() > 4 * held.size()) {
+      // A whole batch passes through the buffer, but only the reorder bound's events stay: at
+      // 10,000 VMs, buffers left at their largest batch's size took 0.6 GiB of heap.
+      EventColumns smaller = new EventColumns(Math.max(SMALL_HELD, 2 * held.size()));
+      smaller.addRange(held, 0, held.size());
+      held = smaller;
+    }
   }
 
   private VmEmulator emulator(String vm, ProcessorConfig config) {

@@ -60,20 +60,7 @@ class VmStateTest {
    */
   private static List<Object> drain(VmState s) {
     List<Object> out = new ArrayList<>();
-    s.releaseAll(
-        "vm",
-        CONFIG,
-        new EmulationSink() {
-          @Override
-          public void window(WindowResult r) {
-            out.add(r);
-          }
-
-          @Override
-          public void anomaly(Anomaly a) {
-            out.add(a);
-          }
-        });
+    s.releaseAll("vm", CONFIG, sinkInto(out));
     return out;
   }
 
@@ -116,6 +103,40 @@ class VmStateTest {
     assertThat(drain(s)).isEqualTo(drain(holding(events()))).isNotEmpty();
     assertThat(s.hold(batch, 4, "vm", CONFIG, null)).isEqualTo(8);
     assertThat(s.maxTsNs).isEqualTo(140);
+  }
+
+  @Test
+  void aLargeBatchLeavesOnlyRoomForWhatStaysHeld() {
+    List<TraceEvent> many = new ArrayList<>();
+    many.add(events().get(0));
+    for (int i = 1; i <= 5000; i++) {
+      many.add(TraceEvent.newBuilder().setType(EventType.BALLOON_INFLATE).setTsNs(i).build());
+    }
+    EventColumns batch = EventColumns.of(EventColumns.encode("vm", 0, many));
+    VmState s = new VmState();
+    assertThat(s.hold(batch, 0, "vm", CONFIG, null)).isEqualTo(many.size());
+    assertThat(s.heldCapacity()).isGreaterThanOrEqualTo(many.size());
+    List<Object> out = new ArrayList<>();
+    s.release(4990, "vm", CONFIG, sinkInto(out));
+    // Ten events stay held (4991..5000); the buffer shrinks to a small one holding them.
+    assertThat(s.heldCapacity()).isLessThan(100);
+    s.release(5000, "vm", CONFIG, sinkInto(out));
+    assertThat(s.heldCapacity()).isLessThan(100);
+    assertThat(out).isNotEmpty();
+  }
+
+  private static EmulationSink sinkInto(List<Object> out) {
+    return new EmulationSink() {
+      @Override
+      public void window(WindowResult r) {
+        out.add(r);
+      }
+
+      @Override
+      public void anomaly(Anomaly a) {
+        out.add(a);
+      }
+    };
   }
 
   @Test

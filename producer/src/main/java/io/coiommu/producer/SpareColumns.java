@@ -7,8 +7,8 @@ import java.util.ArrayDeque;
  * Emptied column buffers of the batcher, by capacity, so that a VM's next batch starts in a buffer
  * about as large as its last one and is not grown again from a few events (growing a fresh buffer
  * for nearly every batch of a 1,000-VM fleet was half of the producer thread's time, issue #14).
- * The spares together hold at most a given capacity: the pending events' cap, so that they never
- * take more memory than the pending events themselves may.
+ * The spares together hold at most a given capacity (half the pending events' cap), so that they
+ * never take more memory than the pending events themselves may.
  */
 final class SpareColumns {
 

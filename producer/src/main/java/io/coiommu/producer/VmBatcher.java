@@ -107,7 +107,7 @@ public final class VmBatcher {
     this.maxPendingEvents = maxPendingEvents;
     this.alreadySent = Map.copyOf(alreadySent);
     this.sink = sink;
-    this.spare = new SpareColumns(maxPendingEvents);
+    this.spare = new SpareColumns(maxPendingEvents / 2);
   }
 
   /**

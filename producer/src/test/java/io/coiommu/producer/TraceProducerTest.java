@@ -173,7 +173,7 @@ class TraceProducerTest {
     }
     batcher.flushAll();
     double perBatch = (double) batchesAndEvents[1] / batchesAndEvents[0];
-    // Sending every VM's batch at the old cap (256 Ki events) gave 369 events a batch here (2,021
+    // Sending every VM's batch at the old cap (256 Ki events) gave 369 events a batch here (2,359
     // now), and each batch costs the processor a state write per commit (issue #14).
     assertThat(perBatch).isGreaterThan(1000);
     System.out.printf(

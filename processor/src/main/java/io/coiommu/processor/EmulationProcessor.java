@@ -201,20 +201,20 @@ final class EmulationProcessor implements Processor<String, EventColumns, String
     if (from == batch.size()) {
       return;
     }
-    for (int i = from; i < batch.size(); i++) {
-      long ts = batch.tsNs(i);
-      boolean onTime = ts >= state.frontierNs;
-      state.hold(batch, i, vm, config, out);
-      watermarkNs = Math.max(watermarkNs, ts);
-      if (onTime && batch.type(i) == EventType.VM_STOP) {
+    for (int i = from; i < batch.size(); ) {
+      i = state.hold(batch, i, vm, config, out);
+      // Holding moves no frontier, so a VM_STOP at or after it was taken on time.
+      if (batch.type(i - 1) == EventType.VM_STOP && batch.tsNs(i - 1) >= state.frontierNs) {
         state.releaseAll(vm, config, out);
         // The VM's last records are complete: commit soon rather than at the next interval, so that
-        // readers (who see
-        // committed results only) get a finished VM's totals at once; VM stops are rare, so commits
-        // stay few.
+        // readers (who see committed results only) get a finished VM's totals at once; VM stops
+        // are rare, so commits stay few.
         context.commit();
       }
     }
+    // A late event is earlier than the frontier, which never passes the watermark: the VM's largest
+    // time is the batch's contribution to it.
+    watermarkNs = Math.max(watermarkNs, state.maxTsNs);
     state.release(saturatedMinus(state.maxTsNs, config.reorderBoundNs()), vm, config, out);
     closeSilentVms(timestamp);
   }

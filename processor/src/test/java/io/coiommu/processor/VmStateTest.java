@@ -60,28 +60,15 @@ class VmStateTest {
    */
   private static List<Object> drain(VmState s) {
     List<Object> out = new ArrayList<>();
-    s.releaseAll(
-        "vm",
-        CONFIG,
-        new EmulationSink() {
-          @Override
-          public void window(WindowResult r) {
-            out.add(r);
-          }
-
-          @Override
-          public void anomaly(Anomaly a) {
-            out.add(a);
-          }
-        });
+    s.releaseAll("vm", CONFIG, sinkInto(out));
     return out;
   }
 
   private static VmState holding(List<TraceEvent> events) {
     VmState s = new VmState();
     EventColumns batch = EventColumns.of(EventColumns.encode("vm", 0, events));
-    for (int i = 0; i < batch.size(); i++) {
-      s.hold(batch, i, "vm", CONFIG, null);
+    for (int i = 0; i < batch.size(); ) {
+      i = s.hold(batch, i, "vm", CONFIG, null);
     }
     return s;
   }
@@ -98,6 +85,58 @@ class VmStateTest {
     assertThat(back.nextIndex).isEqualTo(123_456);
     assertThat(back.maxTsNs).isEqualTo(40);
     assertThat(drain(back)).isEqualTo(drain(holding(events()))).isNotEmpty();
+  }
+
+  @Test
+  void holdingStopsRightAfterAVmStopAndPutsOutOfOrderEventsInPlace() {
+    List<TraceEvent> twice = new ArrayList<>(events());
+    // The map comes after the unmap it precedes in time; a second life of the VM follows its stop.
+    twice.set(1, events().get(2));
+    twice.set(2, events().get(1));
+    for (TraceEvent e : events()) {
+      twice.add(TraceEvent.newBuilder(e).setTsNs(e.getTsNs() + 100).build());
+    }
+    EventColumns batch = EventColumns.of(EventColumns.encode("vm", 0, twice));
+    VmState s = new VmState();
+    assertThat(s.hold(batch, 0, "vm", CONFIG, null)).isEqualTo(4);
+    assertThat(s.maxTsNs).isEqualTo(40);
+    assertThat(drain(s)).isEqualTo(drain(holding(events()))).isNotEmpty();
+    assertThat(s.hold(batch, 4, "vm", CONFIG, null)).isEqualTo(8);
+    assertThat(s.maxTsNs).isEqualTo(140);
+  }
+
+  @Test
+  void aLargeBatchLeavesOnlyRoomForWhatStaysHeld() {
+    List<TraceEvent> many = new ArrayList<>();
+    many.add(events().get(0));
+    for (int i = 1; i <= 5000; i++) {
+      many.add(TraceEvent.newBuilder().setType(EventType.BALLOON_INFLATE).setTsNs(i).build());
+    }
+    EventColumns batch = EventColumns.of(EventColumns.encode("vm", 0, many));
+    VmState s = new VmState();
+    assertThat(s.hold(batch, 0, "vm", CONFIG, null)).isEqualTo(many.size());
+    assertThat(s.heldCapacity()).isGreaterThanOrEqualTo(many.size());
+    List<Object> out = new ArrayList<>();
+    s.release(4990, "vm", CONFIG, sinkInto(out));
+    // Ten events stay held (4991..5000); the buffer shrinks to a small one holding them.
+    assertThat(s.heldCapacity()).isLessThan(100);
+    s.release(5000, "vm", CONFIG, sinkInto(out));
+    assertThat(s.heldCapacity()).isLessThan(100);
+    assertThat(out).isNotEmpty();
+  }
+
+  private static EmulationSink sinkInto(List<Object> out) {
+    return new EmulationSink() {
+      @Override
+      public void window(WindowResult r) {
+        out.add(r);
+      }
+
+      @Override
+      public void anomaly(Anomaly a) {
+        out.add(a);
+      }
+    };
   }
 
   @Test

@@ -35,6 +35,11 @@ abstract class EventColumn {
     System.arraycopy(source.array(), i, array(), at, 1);
   }
 
+  /** Values {@code [i, i + n)} of the same column of another buffer, copied to {@code at}. */
+  final void copyRange(EventColumn source, int i, int at, int n) {
+    System.arraycopy(source.array(), i, array(), at, n);
+  }
+
   /** Values in [from, to) are past the end: a column of objects drops its references there. */
   void forget(int from, int to) {}
 }

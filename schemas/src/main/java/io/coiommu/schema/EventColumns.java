@@ -62,7 +62,12 @@ public final class EventColumns {
 
   /** An empty buffer, not tied to a batch. */
   public EventColumns() {
-    this(null, -1, -1, 16);
+    this(16);
+  }
+
+  /** An empty buffer, not tied to a batch, for {@code capacity} events before it grows. */
+  public EventColumns(int capacity) {
+    this(null, -1, -1, capacity);
   }
 
   private EventColumns(String vm, long seq, long firstIndex, int capacity) {
@@ -104,6 +109,11 @@ public final class EventColumns {
 
   public int size() {
     return size;
+  }
+
+  /** Events the columns hold before they must grow. */
+  public int capacity() {
+    return capacity;
   }
 
   public long tsNs(int i) {
@@ -185,6 +195,20 @@ public final class EventColumns {
   /** Appends event {@code i} of {@code from}. */
   public void add(EventColumns from, int i) {
     insert(size, from, i);
+  }
+
+  /**
+   * Appends events {@code [i, end)} of {@code from}: one copy per column for a run of events, where
+   * {@link #add(EventColumns, int)} pays a call per event and column.
+   */
+  public void addRange(EventColumns from, int i, int end) {
+    Objects.checkFromToIndex(i, end, from.size);
+    int n = end - i;
+    grow(size + n);
+    for (int c = 0; c < all.size(); c++) {
+      all.get(c).copyRange(from.all.get(c), i, size, n);
+    }
+    size += n;
   }
 
   /**

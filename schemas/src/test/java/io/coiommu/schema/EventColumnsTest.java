@@ -56,6 +56,26 @@ class EventColumnsTest {
   }
 
   @Test
+  void aRangeAppendedIsEventForEventWhatAppendingOneByOneGives() {
+    EventColumns batch = EventColumns.of(good());
+    EventColumns oneByOne = new EventColumns();
+    EventColumns ranges = new EventColumns();
+    // Past the initial capacity, so the range append must grow the columns too.
+    for (int round = 0; round < 8; round++) {
+      for (int i = 1; i < batch.size(); i++) {
+        oneByOne.add(batch, i);
+      }
+      ranges.addRange(batch, 1, batch.size());
+      ranges.addRange(batch, 0, 0);
+    }
+    assertThat(ranges.size()).isEqualTo(16).isEqualTo(oneByOne.size());
+    assertThat(ranges.events()).isEqualTo(oneByOne.events());
+    assertThat(ranges.event(15, null)).isEqualTo(events().get(2));
+    assertThatThrownBy(() -> ranges.addRange(batch, 2, 4))
+        .isInstanceOf(IndexOutOfBoundsException.class);
+  }
+
+  @Test
   void theWireFormIsSmallAndSharesOneDeviceEntry() {
     EventBatch b = good();
     assertThat(b.getEvents()).isEmpty();

@@ -95,6 +95,13 @@ public final class BenchCommand implements Callable<Integer> {
   int timeoutSeconds = 600;
 
   @Option(
+      names = "--end-to-end-only",
+      description =
+          "Measure only the end-to-end figure and the state it commits (no engine, "
+              + "ProducerPerformance, heap or latency phases): for profiling the pipeline.")
+  boolean endToEndOnly;
+
+  @Option(
       names = "--jmh",
       description = "Run the JMH microbenchmarks (PolicyHotPath) and nothing else.")
   boolean jmh;
@@ -111,6 +118,9 @@ public final class BenchCommand implements Callable<Integer> {
     }
     ProcessorConfig config = ProcessorConfig.defaults();
     List<Scenario> lru = ScenarioSpec.parse(COIOMMU_LRU);
+    if (endToEndOnly) {
+      return EndToEndOnly.run(out, workload, config, repeats, partitions, timeoutSeconds);
+    }
     out.println("generating the trace ...");
     out.flush();
     BenchTrace trace = BenchTrace.generate(workload);

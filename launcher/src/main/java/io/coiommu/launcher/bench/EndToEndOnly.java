@@ -1,0 +1,68 @@
+package io.coiommu.launcher.bench;
+
+import io.coiommu.launcher.kafka.EmbeddedKafkaCluster;
+import io.coiommu.processor.ProcessorConfig;
+import io.coiommu.producer.Pacing;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+
+/**
+ * {@code bench --end-to-end-only}: the end-to-end figure alone, with the state its commits wrote,
+ * so that a profile of the pipeline is not diluted by the engine, ProducerPerformance and heap
+ * phases, and a fleet's run takes minutes less.
+ */
+final class EndToEndOnly {
+
+  private EndToEndOnly() {}
+
+  static int run(
+      PrintWriter out,
+      String workload,
+      ProcessorConfig config,
+      int repeats,
+      int partitions,
+      int timeoutSeconds)
+      throws Exception {
+    out.println("generating the trace ...");
+    out.flush();
+    BenchTrace trace = BenchTrace.generate(workload);
+    out.printf(
+        Locale.ROOT,
+        "trace: %s, %d VMs; %d default scenarios; %d cores%n",
+        trace.describe(),
+        trace.vms().size(),
+        config.scenarios().size(),
+        Runtime.getRuntime().availableProcessors());
+    Duration timeout = Duration.ofSeconds(timeoutSeconds);
+    List<Double> rates = new ArrayList<>();
+    // Repeat 0 is the untimed warm-up pass, as in the full bench.
+    for (int r = 0; r <= repeats; r++) {
+      try (EmbeddedKafkaCluster broker = EmbeddedKafkaCluster.start(1)) {
+        Properties client = broker.clientProperties();
+        EndToEndBench.createTopics(client, partitions);
+        PeakHeap.reset();
+        EndToEndBench.Outcome run =
+            EndToEndBench.run(client, trace, config, Pacing.MAX, i -> {}, (res, at) -> {}, timeout);
+        if (r > 0) {
+          rates.add(run.eventsPerSecond());
+        }
+        out.printf(
+            Locale.ROOT,
+            "%s: end to end %s ev/s, state committed %s B per trace s (whole %s), "
+                + "peak heap %,d MiB%n",
+            r == 0 ? "warm-up" : "repeat " + r + "/" + repeats,
+            Figures.format(run.eventsPerSecond()),
+            Figures.format(run.stateBytesWritten() / trace.traceSeconds()),
+            Figures.format(run.stateBytesWhole() / trace.traceSeconds()),
+            PeakHeap.usedBytes() >> 20);
+        out.flush();
+      }
+    }
+    out.printf(Locale.ROOT, "end to end: %s events/s%n", Figures.withRepeats(rates));
+    return 0;
+  }
+}

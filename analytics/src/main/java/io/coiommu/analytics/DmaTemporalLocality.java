@@ -1,5 +1,6 @@
 package io.coiommu.analytics;
 
+import com.carrotsearch.hppc.LongLongHashMap;
 import io.coiommu.schema.EventColumns;
 import io.coiommu.schema.TraceEvent;
 import java.util.ArrayList;
@@ -32,12 +33,16 @@ public final class DmaTemporalLocality {
   private long stillUnmapped;
 
   /**
-   * One VM's live state: its mappings for unmap resolution, its pages' map counts and unmap times.
+   * One VM's live state: its mappings for unmap resolution, and per page either its map count
+   * (positive, while mapped) or its last unmap time ({@code -(ts + 1)}, once unmapped). A page is
+   * never both: its unmap time is dropped when it is mapped again and set when its count reaches 0.
+   * One primitive entry per page, as the set of pages ever unmapped grows with the whole trace (84
+   * M boxed entries of two HashMaps filled a 6 GiB heap on a 10,000-VM fleet).
    */
   private static final class VmPages {
     final Map<String, long[]> mappings = new HashMap<>(); // device + iova -> {gpa, bytes}
-    final Map<Long, Integer> mapCount = new HashMap<>();
-    final Map<Long, Long> unmappedAt = new HashMap<>();
+    final LongLongHashMap pages = new LongLongHashMap();
+    long unmappedPages;
   }
 
   /** Reads a batch of the trace topic: one VM's consecutive events. */
@@ -66,16 +71,14 @@ public final class DmaTemporalLocality {
     long bytes = Math.max(1, e.getBytes());
     pages.mappings.put(key(e), new long[] {gpa, bytes});
     for (long page = gpa >>> PAGE_SHIFT; page <= (gpa + bytes - 1) >>> PAGE_SHIFT; page++) {
-      int before = pages.mapCount.getOrDefault(page, 0);
-      if (before == 0) {
-        Long at = pages.unmappedAt.remove(page);
-        if (at != null) {
-          long gap = Math.max(0, e.getTsNs() - at);
-          gaps.recordValue(gap);
-          maxGap = Math.max(maxGap, gap);
-        }
+      long state = pages.pages.get(page);
+      if (state < 0) {
+        pages.unmappedPages--;
+        long gap = Math.max(0, e.getTsNs() - (-state - 1));
+        gaps.recordValue(gap);
+        maxGap = Math.max(maxGap, gap);
       }
-      pages.mapCount.put(page, before + 1);
+      pages.pages.put(page, Math.max(0, state) + 1);
     }
   }
 
@@ -96,15 +99,15 @@ public final class DmaTemporalLocality {
       return;
     }
     for (long page = gpa >>> PAGE_SHIFT; page <= (gpa + bytes - 1) >>> PAGE_SHIFT; page++) {
-      Integer before = pages.mapCount.get(page);
-      if (before == null) {
-        continue;
+      long count = pages.pages.get(page);
+      if (count <= 0) {
+        continue; // not mapped: absent, or already unmapped
       }
-      if (before <= 1) {
-        pages.mapCount.remove(page);
-        pages.unmappedAt.put(page, e.getTsNs());
+      if (count == 1) {
+        pages.unmappedPages++;
+        pages.pages.put(page, -e.getTsNs() - 1);
       } else {
-        pages.mapCount.put(page, before - 1);
+        pages.pages.put(page, count - 1);
       }
     }
   }
@@ -117,7 +120,7 @@ public final class DmaTemporalLocality {
   public void end(String vm) {
     VmPages pages = vms.remove(vm);
     if (pages != null) {
-      stillUnmapped += pages.unmappedAt.size();
+      stillUnmapped += pages.unmappedPages;
     }
   }
 

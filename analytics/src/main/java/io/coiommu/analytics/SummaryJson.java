@@ -243,6 +243,7 @@ public final class SummaryJson {
     o.put("max_ms", VmColumn.decimal(l.maxGapNs() / 1e6));
     o.put("never_remapped_pages", l.neverRemapped());
     o.put("unresolved_unmaps", l.unresolvedUnmaps());
+    o.put("page_sample_rate", l.pageSampleRate());
     ArrayNode t = o.putArray("cdf_ms");
     ArrayNode share = o.putArray("cdf_share");
     for (DmaTemporalLocality.CdfStep step : l.cdfSteps()) {

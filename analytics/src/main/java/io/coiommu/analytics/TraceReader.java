@@ -17,6 +17,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,49 +41,106 @@ public final class TraceReader {
    */
   public record TraceContents(Set<String> vms, DmaTemporalLocality locality) {}
 
-  /** Reads from the given offsets (partitions not named: from the beginning) to the current end. */
+  /**
+   * Reads from the given offsets (partitions not named: from the beginning) to the current end,
+   * twice: the records' keys first, for the number of VMs, which sizes each VM's share of the
+   * locality's memory (see {@link DmaTemporalLocality#DmaTemporalLocality(int)}); then the events.
+   */
   public static TraceContents read(
       Properties kafkaClientProps, Duration timeout, Map<TopicPartition, Long> from)
+      throws TimeoutException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Set<String> keys = new TreeSet<>();
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            ResultsConsumer.consumerProps(kafkaClientProps),
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
+      readToEnd(consumer, timeout, from, r -> keys.add(r.key()));
+    }
+    return read(
+        kafkaClientProps,
+        Duration.ofNanos(Math.max(POLL.toNanos(), deadline - System.nanoTime())),
+        from,
+        keys);
+  }
+
+  private static TraceContents read(
+      Properties kafkaClientProps,
+      Duration timeout,
+      Map<TopicPartition, Long> from,
+      Set<String> vmsExpected)
       throws TimeoutException {
     try (KafkaConsumer<String, EventColumns> consumer =
         new KafkaConsumer<>(
             ResultsConsumer.consumerProps(kafkaClientProps),
             new StringDeserializer(),
             new EventColumnsSerde())) {
-      return read(consumer, timeout, from);
+      return read(consumer, timeout, from, vmsExpected.size());
     }
   }
 
-  public static DmaTemporalLocality temporalLocality(Properties kafkaClientProps, Duration timeout)
-      throws TimeoutException {
-    return temporalLocality(kafkaClientProps, timeout, Map.of());
-  }
-
-  /** Reads from the given offsets (partitions not named: from the beginning) to the current end. */
+  /**
+   * The locality of a trace whose VMs the caller knows (a run counts them as it produces): one
+   * pass.
+   */
   public static DmaTemporalLocality temporalLocality(
-      Properties kafkaClientProps, Duration timeout, Map<TopicPartition, Long> from)
+      Properties kafkaClientProps, Duration timeout, Map<TopicPartition, Long> from, int vms)
       throws TimeoutException {
-    return read(kafkaClientProps, timeout, from).locality();
-  }
-
-  static DmaTemporalLocality temporalLocality(
-      Consumer<String, EventColumns> consumer, Duration timeout) throws TimeoutException {
-    return temporalLocality(consumer, timeout, Map.of());
-  }
-
-  static DmaTemporalLocality temporalLocality(
-      Consumer<String, EventColumns> consumer, Duration timeout, Map<TopicPartition, Long> from)
-      throws TimeoutException {
-    return read(consumer, timeout, from).locality();
+    try (KafkaConsumer<String, EventColumns> consumer =
+        new KafkaConsumer<>(
+            ResultsConsumer.consumerProps(kafkaClientProps),
+            new StringDeserializer(),
+            new EventColumnsSerde())) {
+      return read(consumer, timeout, from, vms).locality();
+    }
   }
 
   static TraceContents read(
-      Consumer<String, EventColumns> consumer, Duration timeout, Map<TopicPartition, Long> from)
+      Consumer<String, EventColumns> consumer,
+      Duration timeout,
+      Map<TopicPartition, Long> from,
+      int vmsInTrace)
       throws TimeoutException {
-    DmaTemporalLocality locality = new DmaTemporalLocality();
+    DmaTemporalLocality locality = new DmaTemporalLocality(vmsInTrace);
     Set<String> vms = new TreeSet<>();
     Map<String, Long> nextIndex = new HashMap<>();
     TraceEvent reused = new TraceEvent();
+    readToEnd(
+        consumer,
+        timeout,
+        from,
+        r -> {
+          EventColumns batch = r.value();
+          vms.add(batch.vm());
+          int firstNew = 0;
+          if (batch.firstIndex() >= 0) {
+            long next = nextIndex.getOrDefault(batch.vm(), 0L);
+            firstNew = (int) Math.min(batch.size(), Math.max(0, next - batch.firstIndex()));
+            nextIndex.put(batch.vm(), Math.max(next, batch.firstIndex() + batch.size()));
+          }
+          for (int i = firstNew; i < batch.size(); i++) {
+            // accept keeps no reference to the event: one object serves the whole batch.
+            locality.accept(batch.vm(), batch.event(i, reused));
+          }
+        });
+    return new TraceContents(vms, locality);
+  }
+
+  private interface RecordHandler<V> {
+    void accept(ConsumerRecord<String, V> r);
+  }
+
+  /**
+   * Hands every record of the trace topic, from {@code from} to the end it has now, to {@code
+   * each}.
+   */
+  private static <V> void readToEnd(
+      Consumer<String, V> consumer,
+      Duration timeout,
+      Map<TopicPartition, Long> from,
+      RecordHandler<V> each)
+      throws TimeoutException {
     var infos = consumer.partitionsFor(Topics.TRACE_EVENTS, timeout);
     if (infos == null || infos.isEmpty()) {
       throw new TimeoutException("topic " + Topics.TRACE_EVENTS + " does not exist");
@@ -104,19 +162,8 @@ public final class TraceReader {
         throw new TimeoutException("trace not read to its end after " + timeout);
       }
       try {
-        for (ConsumerRecord<String, EventColumns> r : consumer.poll(POLL)) {
-          EventColumns batch = r.value();
-          vms.add(batch.vm());
-          int firstNew = 0;
-          if (batch.firstIndex() >= 0) {
-            long next = nextIndex.getOrDefault(batch.vm(), 0L);
-            firstNew = (int) Math.min(batch.size(), Math.max(0, next - batch.firstIndex()));
-            nextIndex.put(batch.vm(), Math.max(next, batch.firstIndex() + batch.size()));
-          }
-          for (int i = firstNew; i < batch.size(); i++) {
-            // accept keeps no reference to the event: one object serves the whole batch.
-            locality.accept(batch.vm(), batch.event(i, reused));
-          }
+        for (ConsumerRecord<String, V> r : consumer.poll(POLL)) {
+          each.accept(r);
         }
       } catch (RecordDeserializationException e) {
         // The processor dead-letters such a batch too; locality simply lacks its events.
@@ -128,6 +175,5 @@ public final class TraceReader {
         consumer.seek(e.topicPartition(), e.offset() + 1);
       }
     }
-    return new TraceContents(vms, locality);
   }
 }

@@ -61,7 +61,7 @@ class DashboardTest {
     assertThat(doc.get("scenarios").get(0).get("top_vms")).hasSize(1);
     assertThat(doc.has("dma_temporal_locality")).isFalse();
     synchronized (summary) {
-      summary.setTemporalLocality(new DmaTemporalLocality());
+      summary.setTemporalLocality(new DmaTemporalLocality(1));
     }
     assertThat(json().has("dma_temporal_locality"))
         .as("a change without new results shows too")

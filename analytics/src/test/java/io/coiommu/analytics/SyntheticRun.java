@@ -53,7 +53,7 @@ final class SyntheticRun {
    * from a mix of short (ring reuse, ~1 ms) and long (idle, ~5 s) waits.
    */
   static DmaTemporalLocality locality() {
-    DmaTemporalLocality l = new DmaTemporalLocality();
+    DmaTemporalLocality l = new DmaTemporalLocality(1);
     Random random = new Random(42);
     for (int buffer = 0; buffer < 64; buffer++) {
       long t = random.nextInt(1_000_000);

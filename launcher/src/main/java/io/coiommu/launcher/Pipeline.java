@@ -172,7 +172,8 @@ public final class Pipeline {
           // The gap between a page's unmap and its next map says how long lazy unpinning should
           // wait.
           DmaTemporalLocality locality =
-              TraceReader.temporalLocality(client, options.timeout(), start.trace());
+              TraceReader.temporalLocality(
+                  client, options.timeout(), start.trace(), source.vms().size());
           synchronized (summary) {
             summary.setTemporalLocality(locality);
           }

@@ -263,7 +263,8 @@
       : 'DMA temporal locality: no trace events were read', 'share of remaps within t', false);
     if (l) {
       o.title.subtext = l.remaps + ' remaps; p50 ' + fmt(l.p50_ms, 3) + ' ms, p90 ' + fmt(l.p90_ms, 3) + ' ms, p99 ' +
-        fmt(l.p99_ms, 1) + ' ms; ' + l.never_remapped_pages + ' pages never remapped';
+        fmt(l.p99_ms, 1) + ' ms; ' + l.never_remapped_pages + ' pages never remapped' +
+        (l.page_sample_rate < 1 ? '; estimated from 1 in ' + Math.round(1 / l.page_sample_rate) + ' pages' : '');
       o.grid.top = 70;
     }
     o.legend = {show: false};

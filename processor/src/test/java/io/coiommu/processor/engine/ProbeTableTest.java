@@ -13,6 +13,7 @@ import java.util.Map;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
 
 /**
  * Both tables on the shared probing core against java.util.HashMap, through growth, backward-shift
@@ -102,5 +103,31 @@ class ProbeTableTest {
       }
       assertThat(seen).isEqualTo(model);
     }
+  }
+
+  /**
+   * A table keeps its capacity while its size swings between a burst and a thirty-second of it (a
+   * NIC's ring mapped, then mostly unmapped), and halves only below that, down to the minimum once
+   * empty.
+   */
+  @Test
+  void aTableKeepsItsCapacityThroughASwingAndShrinksWhenNearlyEmpty() {
+    LongLongMap map = new LongLongMap();
+    for (int k = 0; k < 768; k++) {
+      map.add(k * 4096L, 1);
+    }
+    assertThat(map.capacity()).isEqualTo(1024);
+    for (int k = 767; k >= 32; k--) {
+      map.deleteAt(map.find(k * 4096L));
+    }
+    assertThat(map.size()).isEqualTo(32);
+    assertThat(map.capacity()).isEqualTo(1024);
+    map.deleteAt(map.find(31 * 4096L));
+    assertThat(map.capacity()).isEqualTo(512);
+    for (int k = 30; k >= 0; k--) {
+      map.deleteAt(map.find(k * 4096L));
+    }
+    assertThat(map.size()).isZero();
+    assertThat(map.capacity()).isEqualTo(ProbeTable.MIN_CAPACITY);
   }
 }

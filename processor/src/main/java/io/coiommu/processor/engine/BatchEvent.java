@@ -14,9 +14,18 @@ final class BatchEvent implements EventView {
   private EventColumns batch;
   private int i;
 
-  /** Points this view at event {@code i} of {@code batch}. */
-  BatchEvent at(EventColumns batch, int i) {
+  /** Reads {@code batch} from now on; {@link #at} picks the event. */
+  BatchEvent over(EventColumns batch) {
     this.batch = batch;
+    return this;
+  }
+
+  /**
+   * Points this view at event {@code i} of its batch. Only an int moves per event: storing the
+   * batch's reference into this long-lived object for every event would pay the collector's write
+   * barrier each time.
+   */
+  BatchEvent at(int i) {
     this.i = i;
     return this;
   }

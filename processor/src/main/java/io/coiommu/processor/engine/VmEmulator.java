@@ -140,8 +140,9 @@ public final class VmEmulator {
   public int onEvents(EventColumns batch, int from, int to, EmulationSink out) {
     Objects.checkFromToIndex(from, to, batch.size());
     int i = from;
+    cursor.over(batch);
     while (i < to) {
-      emulate(cursor.at(batch, i++), out);
+      emulate(cursor.at(i++), out);
       if (life == Life.STOPPED) {
         break;
       }
@@ -273,7 +274,7 @@ public final class VmEmulator {
 
   /** {@link #late(TraceEvent, long, EmulationSink)} of event {@code i} of a batch's columns. */
   public void late(EventColumns batch, int i, long frontierNs, EmulationSink out) {
-    late(cursor.at(batch, i), frontierNs, out);
+    late(cursor.over(batch).at(i), frontierNs, out);
     cursor.release();
   }
 

@@ -17,7 +17,10 @@
 // With -Dfeed=batches the events go in the producer's per-VM batches, decoded into columns and
 // read through one reused event, as a processor task (and the bench's engine figure) feeds them:
 // the feed to use for a fleet, whose VMs a per-event interleaving would switch on every event.
-// Both builds need EventColumns for it (issue #15 and later).
+// Both builds need EventColumns for it (issue #15 and later). A build whose VmEmulator has
+// onEvents (issue #14, engine-columns) is fed each batch's columns in place through it, as its
+// processor is; an older one through the reused event. onEvents is looked up, not called by name,
+// so that this file still compiles against an older jar.
 import io.coiommu.processor.engine.EmulationSink;
 import io.coiommu.processor.engine.EngineConfig;
 import io.coiommu.processor.engine.Scenario;
@@ -35,6 +38,9 @@ import io.coiommu.schema.WindowResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.URL;
@@ -146,18 +152,25 @@ public class EngineAb {
     }
     batcher.flushAll();
     List<Scenario> scenarios = ScenarioSpec.parse(spec);
+    MethodHandle onEvents = onEventsIfAny();
+    System.out.println(
+        "feed: per-VM batches, " + (onEvents != null ? "columns in place" : "one reused event"));
     return () -> {
       Sink sink = new Sink();
       Map<String, VmEmulator> emulators = new HashMap<>();
       TraceEvent current = new TraceEvent();
       for (EventColumns batch : batches) {
         VmEmulator emulator = emulators.get(batch.vm());
-        for (int i = 0; i < batch.size(); i++) {
+        for (int i = 0; i < batch.size(); ) {
           if (emulator == null) {
             emulator = new VmEmulator(batch.vm(), scenarios, EngineConfig.defaults());
             emulators.put(batch.vm(), emulator);
           }
-          emulator.onEvent(batch.event(i, current), sink);
+          if (onEvents != null) {
+            i = onEvents(onEvents, emulator, batch, i, sink);
+          } else {
+            emulator.onEvent(batch.event(i++, current), sink);
+          }
           if (emulator.finished()) {
             emulators.remove(batch.vm());
             emulator = null;
@@ -169,6 +182,31 @@ public class EngineAb {
       }
       return sink.n;
     };
+  }
+
+  /** VmEmulator.onEvents(EventColumns, int, int, EmulationSink) of this build, or null. */
+  static MethodHandle onEventsIfAny() {
+    try {
+      return MethodHandles.publicLookup()
+          .findVirtual(
+              VmEmulator.class,
+              "onEvents",
+              MethodType.methodType(
+                  int.class, EventColumns.class, int.class, int.class, EmulationSink.class));
+    } catch (NoSuchMethodException | IllegalAccessException e) {
+      return null;
+    }
+  }
+
+  static int onEvents(
+      MethodHandle onEvents, VmEmulator emulator, EventColumns batch, int from, Sink sink) {
+    try {
+      return (int) onEvents.invokeExact(emulator, batch, from, batch.size(), (EmulationSink) sink);
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new IllegalStateException(t);
+    }
   }
 
   /** The jar's classes, and this program's own (compiled in memory by the source launcher). */

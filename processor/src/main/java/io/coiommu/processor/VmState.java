@@ -65,11 +65,6 @@ final class VmState {
   private EventColumns held = new EventColumns();
 
   /**
-   * The one event object through which held events reach the emulator, which copies what it keeps.
-   */
-  private final TraceEvent current = new TraceEvent();
-
-  /**
    * Holds the events of {@code batch} from {@code from} on in timestamp order, reporting those
    * whose time was already released as late, and stops right after a VM_STOP that is on time (the
    * caller then releases everything). Returns the index after the last event taken.
@@ -84,7 +79,7 @@ final class VmState {
     while (i < n) {
       long ts = batch.tsNs(i);
       if (ts < frontierNs) {
-        emulator(vm, config).late(batch.event(i, current), frontierNs, out);
+        emulator(vm, config).late(batch, i, frontierNs, out);
         i++;
         continue;
       }
@@ -146,10 +141,10 @@ final class VmState {
     emulate(held.size(), vm, config, out);
   }
 
-  /** Emulates the first {@code n} held events and drops them. */
+  /** Emulates the first {@code n} held events in place (no event object each) and drops them. */
   private void emulate(int n, String vm, ProcessorConfig config, EmulationSink out) {
-    for (int i = 0; i < n; i++) {
-      emulator(vm, config).onEvent(held.event(i, current), out);
+    for (int i = 0; i < n; ) {
+      i = emulator(vm, config).onEvents(held, i, n, out);
       if (emulator.finished()) {
         // VM_STOP released everything; a later VM with the same id starts from scratch.
         emulator = null;

@@ -1,5 +1,7 @@
 package io.coiommu.schema;
 
+import java.util.Arrays;
+
 /** A column of bytes, as EventBatch.flags is on the wire. */
 final class ByteColumn extends EventColumn {
 
@@ -15,7 +17,7 @@ final class ByteColumn extends EventColumn {
   }
 
   @Override
-  void replace(Object array) {
-    values = (byte[]) array;
+  void resize(int capacity) {
+    values = Arrays.copyOf(values, capacity);
   }
 }

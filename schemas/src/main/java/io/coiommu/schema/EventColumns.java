@@ -124,6 +124,47 @@ public final class EventColumns {
     return EventFlags.type(flags.values[check(i)]);
   }
 
+  /** Whether event {@code i} carries a gpa; {@link #gpa} is meaningful only where it does. */
+  public boolean hasGpa(int i) {
+    return EventFlags.hasGpa(flags.values[check(i)]);
+  }
+
+  /** Event {@code i}'s gpa where {@link #hasGpa} says it has one, 0 otherwise. */
+  public long gpa(int i) {
+    return gpa.values[check(i)];
+  }
+
+  public long iova(int i) {
+    return iova.values[check(i)];
+  }
+
+  public long bytes(int i) {
+    return bytes.values[check(i)];
+  }
+
+  public long callId(int i) {
+    return callId.values[check(i)];
+  }
+
+  /** The batch's own string (shared with its other events), never null. */
+  public String device(int i) {
+    return device.values[check(i)];
+  }
+
+  public DmaDirection direction(int i) {
+    return EventFlags.direction(flags.values[check(i)]);
+  }
+
+  public long guestMemoryBytes(int i) {
+    return guestMemoryBytes.values[check(i)];
+  }
+
+  /** Event {@code i}'s host, "" when it names none (as TraceEvent's default). */
+  public String host(int i) {
+    String h = host.values[check(i)];
+    return h == null ? "" : h;
+  }
+
   private int check(int i) {
     Objects.checkIndex(i, size);
     return i;

@@ -1,6 +1,7 @@
 package io.coiommu.schema;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.function.Function;
 
 /**
@@ -80,7 +81,7 @@ final class LongColumn extends EventColumn {
   }
 
   @Override
-  void replace(Object array) {
-    values = (long[]) array;
+  void resize(int capacity) {
+    values = Arrays.copyOf(values, capacity);
   }
 }

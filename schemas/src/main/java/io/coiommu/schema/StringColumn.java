@@ -24,8 +24,8 @@ final class StringColumn extends EventColumn {
   }
 
   @Override
-  void replace(Object array) {
-    values = (String[]) array;
+  void resize(int capacity) {
+    values = Arrays.copyOf(values, capacity);
   }
 
   @Override

@@ -56,6 +56,27 @@ class EventColumnsTest {
   }
 
   @Test
+  void eachFieldReadInPlaceIsTheEventsOwn() {
+    EventColumns c = EventColumns.of(good());
+    for (int i = 0; i < c.size(); i++) {
+      TraceEvent e = events().get(i);
+      assertThat(c.type(i)).isEqualTo(e.getType());
+      assertThat(c.tsNs(i)).isEqualTo(e.getTsNs());
+      assertThat(c.device(i)).isEqualTo(e.getDevice());
+      assertThat(c.iova(i)).isEqualTo(e.getIova());
+      assertThat(c.hasGpa(i)).isEqualTo(e.getGpa() != null);
+      assertThat(c.gpa(i)).isEqualTo(e.getGpa() == null ? 0 : e.getGpa());
+      assertThat(c.bytes(i)).isEqualTo(e.getBytes());
+      assertThat(c.direction(i)).isEqualTo(e.getDirection());
+      assertThat(c.callId(i)).isEqualTo(e.getCallId());
+      assertThat(c.guestMemoryBytes(i)).isEqualTo(e.getGuestMemoryBytes());
+      assertThat(c.host(i)).isEqualTo(e.getHost());
+    }
+    assertThat(c.host(1)).isEmpty();
+    assertThatThrownBy(() -> c.gpa(3)).isInstanceOf(IndexOutOfBoundsException.class);
+  }
+
+  @Test
   void aRangeAppendedIsEventForEventWhatAppendingOneByOneGives() {
     EventColumns batch = EventColumns.of(good());
     EventColumns oneByOne = new EventColumns();

@@ -1,6 +1,5 @@
 package io.coiommu.processor.engine;
 
-import io.coiommu.schema.TraceEvent;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -83,28 +82,29 @@ final class DmaEvents {
     lastDeviceTable = null;
   }
 
-  void map(TraceEvent e, long ts, long guestBytes, EmulationSink out) {
-    long bytes = e.getBytes();
-    Long gpa = e.getGpa();
-    if (!checks.validBuffer(e, gpa, bytes, out) || !checks.walkable(e, bytes, guestBytes, out)) {
+  void map(EventView e, long ts, long guestBytes, EmulationSink out) {
+    long bytes = e.bytes();
+    if (!checks.validBuffer(e, out) || !checks.walkable(e, bytes, guestBytes, out)) {
       return;
     }
-    IovaTable table = deviceTable(e.getDevice(), true);
-    if (table.find(e.getIova()) >= 0) {
+    long gpa = e.gpa();
+    long iova = e.iova();
+    IovaTable table = deviceTable(e.device(), true);
+    if (table.find(iova) >= 0) {
       checks.vmAnomaly(
           out,
           AnomalyReason.DOUBLE_MAP,
           "device "
-              + e.getDevice()
+              + e.device()
               + " already maps iova 0x"
-              + Long.toHexString(e.getIova())
+              + Long.toHexString(iova)
               + "; refused as the IOMMU refuses it",
           e);
       return;
     }
     long gfn = EventChecks.firstPage(e);
     long pages = EventChecks.pageCount(e);
-    long iovaPage = e.getIova() >>> Policy.PAGE_SHIFT;
+    long iovaPage = iova >>> Policy.PAGE_SHIFT;
     if (!mapped.map(gfn, pages)) {
       checks.vmAnomaly(
           out,
@@ -115,11 +115,11 @@ final class DmaEvents {
           e);
       return;
     }
-    table.add(e.getIova(), gpa, bytes);
+    table.add(iova, gpa, bytes);
     if (footprint != null) {
       footprint.touch(gfn, pages);
     }
-    boolean newCall = beginsCall(CallKind.MAP, e.getCallId());
+    boolean newCall = beginsCall(CallKind.MAP, e.callId());
     for (Policy p : policies) {
       if (newCall) {
         p.beginMapCall(ts);
@@ -134,32 +134,33 @@ final class DmaEvents {
     checks.checkSafety(gfn, pages, EventChecks.SafetyPoint.AFTER_MAP, e, out);
   }
 
-  void unmap(TraceEvent e, long ts, EmulationSink out) {
-    if (e.getBytes() < 0) {
-      checks.vmAnomaly(out, AnomalyReason.BAD_LENGTH, "negative length " + e.getBytes(), e);
+  void unmap(EventView e, long ts, EmulationSink out) {
+    long iova = e.iova();
+    if (e.bytes() < 0) {
+      checks.vmAnomaly(out, AnomalyReason.BAD_LENGTH, "negative length " + e.bytes(), e);
       return;
     }
-    IovaTable table = deviceTable(e.getDevice(), false);
-    int slot = table == null ? -1 : table.find(e.getIova());
-    if (slot < 0 && table != null && e.getBytes() > 0 && unmapRange(table, e, ts)) {
+    IovaTable table = deviceTable(e.device(), false);
+    int slot = table == null ? -1 : table.find(iova);
+    if (slot < 0 && table != null && e.bytes() > 0 && unmapRange(table, e, ts)) {
       return;
     }
     if (slot < 0) {
       checks.vmAnomaly(
           out,
           AnomalyReason.UNMAP_UNKNOWN_IOVA,
-          "device " + e.getDevice() + " has no mapping at iova 0x" + Long.toHexString(e.getIova()),
+          "device " + e.device() + " has no mapping at iova 0x" + Long.toHexString(iova),
           e);
       return;
     }
     long gpa = table.gpaAt(slot);
-    long bytes = table.bytesAt(slot, e.getIova());
-    if ((e.getGpa() != null && e.getGpa() != gpa) || (e.getBytes() > 0 && e.getBytes() != bytes)) {
+    long bytes = table.bytesAt(slot, iova);
+    if ((e.hasGpa() && e.gpa() != gpa) || (e.bytes() > 0 && e.bytes() != bytes)) {
       checks.vmAnomaly(
           out,
           AnomalyReason.UNMAP_MISMATCH,
           "iova 0x"
-              + Long.toHexString(e.getIova())
+              + Long.toHexString(iova)
               + " maps gpa 0x"
               + Long.toHexString(gpa)
               + " for "
@@ -167,12 +168,12 @@ final class DmaEvents {
               + " bytes; that mapping is unmapped",
           e);
     }
-    table.removeAt(slot, e.getIova());
+    table.removeAt(slot, iova);
     long gfn = gpa >>> Policy.PAGE_SHIFT;
     long pages = ((gpa + bytes - 1) >>> Policy.PAGE_SHIFT) - gfn + 1;
-    long iovaPage = e.getIova() >>> Policy.PAGE_SHIFT;
+    long iovaPage = iova >>> Policy.PAGE_SHIFT;
     mapped.unmap(gfn, pages);
-    boolean newCall = beginsCall(CallKind.UNMAP, e.getCallId());
+    boolean newCall = beginsCall(CallKind.UNMAP, e.callId());
     for (Policy p : policies) {
       if (newCall) {
         p.beginUnmapCall(ts);
@@ -189,14 +190,14 @@ final class DmaEvents {
    * hash hit, unmapped whole (with UNMAP_MISMATCH when the lengths differ), as before; false when
    * the range overlaps no mapping (an unknown unmap).
    */
-  private boolean unmapRange(IovaTable table, TraceEvent e, long ts) {
-    long start = e.getIova();
-    long end = start + e.getBytes();
+  private boolean unmapRange(IovaTable table, EventView e, long ts) {
+    long start = e.iova();
+    long end = start + e.bytes();
     long[] iovas = table.overlapping(start, end);
     if (iovas.length == 0) {
       return false;
     }
-    boolean newCall = beginsCall(CallKind.UNMAP, e.getCallId());
+    boolean newCall = beginsCall(CallKind.UNMAP, e.callId());
     if (newCall) {
       for (Policy p : policies) {
         p.beginUnmapCall(ts);
@@ -237,8 +238,8 @@ final class DmaEvents {
     return true;
   }
 
-  void balloonInflate(TraceEvent e, long ts, EmulationSink out) {
-    if (!checks.validBuffer(e, e.getGpa(), e.getBytes(), out)) {
+  void balloonInflate(EventView e, long ts, EmulationSink out) {
+    if (!checks.validBuffer(e, out)) {
       return;
     }
     long gfn = EventChecks.firstPage(e);
@@ -264,10 +265,9 @@ final class DmaEvents {
     }
   }
 
-  void access(TraceEvent e, long ts, long guestBytes, EmulationSink out) {
+  void access(EventView e, long ts, long guestBytes, EmulationSink out) {
     accessSource = AccessSource.TRACE;
-    if (!checks.validBuffer(e, e.getGpa(), e.getBytes(), out)
-        || !checks.walkable(e, e.getBytes(), guestBytes, out)) {
+    if (!checks.validBuffer(e, out) || !checks.walkable(e, e.bytes(), guestBytes, out)) {
       return;
     }
     long gfn = EventChecks.firstPage(e);

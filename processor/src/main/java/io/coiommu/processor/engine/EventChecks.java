@@ -1,7 +1,6 @@
 package io.coiommu.processor.engine;
 
 import io.coiommu.schema.Anomaly;
-import io.coiommu.schema.TraceEvent;
 import java.util.Arrays;
 
 /**
@@ -28,13 +27,15 @@ final class EventChecks {
     this.ownPins = Arrays.stream(policies).filter(Policy::keepsOwnPins).toArray(Policy[]::new);
   }
 
-  static long firstPage(TraceEvent e) {
-    return e.getGpa() >>> Policy.PAGE_SHIFT;
+  /** The first page of a buffer {@link #validBuffer} accepted. */
+  static long firstPage(EventView e) {
+    return e.gpa() >>> Policy.PAGE_SHIFT;
   }
 
-  static long pageCount(TraceEvent e) {
-    long gpa = e.getGpa();
-    return ((gpa + e.getBytes() - 1) >>> Policy.PAGE_SHIFT) - (gpa >>> Policy.PAGE_SHIFT) + 1;
+  /** The pages a buffer {@link #validBuffer} accepted touches. */
+  static long pageCount(EventView e) {
+    long gpa = e.gpa();
+    return ((gpa + e.bytes() - 1) >>> Policy.PAGE_SHIFT) - (gpa >>> Policy.PAGE_SHIFT) + 1;
   }
 
   /**
@@ -42,7 +43,7 @@ final class EventChecks {
    * largest DMA segment drivers use) is a corrupt length, and walking it could take the engine
    * down.
    */
-  boolean walkable(TraceEvent e, long bytes, long guestBytes, EmulationSink out) {
+  boolean walkable(EventView e, long bytes, long guestBytes, EmulationSink out) {
     if (bytes > Math.max(guestBytes, MAX_SEGMENT_BYTES)) {
       vmAnomaly(
           out,
@@ -54,15 +55,20 @@ final class EventChecks {
     return true;
   }
 
-  boolean validBuffer(TraceEvent e, Long gpa, long bytes, EmulationSink out) {
+  /**
+   * The event's buffer has a positive length and a gpa, inside the guest physical address space.
+   */
+  boolean validBuffer(EventView e, EmulationSink out) {
+    long bytes = e.bytes();
     if (bytes <= 0) {
       vmAnomaly(out, AnomalyReason.BAD_LENGTH, "length " + bytes + " is not positive", e);
       return false;
     }
-    if (gpa == null) {
-      vmAnomaly(out, AnomalyReason.MISSING_GPA, e.getType() + " carries no gpa", e);
+    if (!e.hasGpa()) {
+      vmAnomaly(out, AnomalyReason.MISSING_GPA, e.type() + " carries no gpa", e);
       return false;
     }
+    long gpa = e.gpa();
     if (gpa < 0 || bytes > GPA_LIMIT - gpa) {
       vmAnomaly(
           out,
@@ -88,7 +94,7 @@ final class EventChecks {
    * unpinned, checked against each policy's own state (after a map: every mapped page of the
    * buffer, unless the policy pins on fault).
    */
-  void checkSafety(long gfn, long pages, SafetyPoint point, TraceEvent e, EmulationSink out) {
+  void checkSafety(long gfn, long pages, SafetyPoint point, EventView e, EmulationSink out) {
     for (Policy p : ownPins) {
       long bad =
           point == SafetyPoint.AFTER_MAP
@@ -107,7 +113,7 @@ final class EventChecks {
   }
 
   /** A fault of the trace: counted in every scenario's record. */
-  void vmAnomaly(EmulationSink out, AnomalyReason reason, String detail, TraceEvent e) {
+  void vmAnomaly(EmulationSink out, AnomalyReason reason, String detail, EventView e) {
     for (Policy p : policies) {
       p.add(Counter.ANOMALIES, 1);
     }
@@ -116,7 +122,7 @@ final class EventChecks {
 
   /** A fault that concerns one scenario: counted in its record only. */
   void scenarioAnomaly(
-      EmulationSink out, Policy p, AnomalyReason reason, String detail, TraceEvent e) {
+      EmulationSink out, Policy p, AnomalyReason reason, String detail, EventView e) {
     p.add(Counter.ANOMALIES, 1);
     out.anomaly(anomaly(p.scenario.name(), reason, detail, e));
   }
@@ -125,12 +131,11 @@ final class EventChecks {
    * An anomaly outside the VM's life: no record counts it (those before VM_START are counted at the
    * start).
    */
-  void uncounted(EmulationSink out, AnomalyReason reason, String detail, TraceEvent e) {
+  void uncounted(EmulationSink out, AnomalyReason reason, String detail, EventView e) {
     out.anomaly(anomaly("", reason, detail, e));
   }
 
-  private Anomaly anomaly(String scenario, AnomalyReason reason, String detail, TraceEvent e) {
-    // A copy: the caller may reuse its event objects once onEvent returns.
-    return new Anomaly(vm, scenario, reason.name(), detail, TraceEvent.newBuilder(e).build());
+  private Anomaly anomaly(String scenario, AnomalyReason reason, String detail, EventView e) {
+    return new Anomaly(vm, scenario, reason.name(), detail, e.toRecord());
   }
 }

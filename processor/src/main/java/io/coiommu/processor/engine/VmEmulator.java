@@ -1,11 +1,13 @@
 package io.coiommu.processor.engine;
 
+import io.coiommu.schema.EventColumns;
 import io.coiommu.schema.EventType;
 import io.coiommu.schema.TraceEvent;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Every scenario of one VM, side by side on the same events, each with its own state. Events must
@@ -35,6 +37,11 @@ public final class VmEmulator {
   final DttFootprint footprint;
 
   final DmaEvents dma;
+
+  /** The views through which events reach the emulation: moved along, never kept past a call. */
+  private final BatchEvent cursor = new BatchEvent();
+
+  private final RecordEvent record = new RecordEvent();
 
   Life life = Life.NOT_STARTED;
   String host = "";
@@ -117,17 +124,44 @@ public final class VmEmulator {
     return mapped.mapped();
   }
 
+  /** Emulates one event record: the same path as {@link #onEvents}, for callers with records. */
   public void onEvent(TraceEvent e, EmulationSink out) {
-    EventType type = e.getType();
+    emulate(record.of(e), out);
+    record.release();
+  }
+
+  /**
+   * Emulates events {@code [from, to)} of a batch's columns in place, with no object per event, but
+   * stops right after an event that leaves the VM stopped (its VM_STOP): the caller hands the rest
+   * to a new emulator, as a later VM of the same id starts from scratch. Returns the index after
+   * the last event emulated. Whether a run of events comes in one call or several, and in columns
+   * or as records, the output is the same.
+   */
+  public int onEvents(EventColumns batch, int from, int to, EmulationSink out) {
+    Objects.checkFromToIndex(from, to, batch.size());
+    int i = from;
+    cursor.over(batch);
+    while (i < to) {
+      emulate(cursor.at(i++), out);
+      if (life == Life.STOPPED) {
+        break;
+      }
+    }
+    cursor.release();
+    return i;
+  }
+
+  private void emulate(EventView e, EmulationSink out) {
+    EventType type = e.type();
     if (life == Life.NOT_STARTED) {
       if (type == EventType.VM_START) {
         start(e);
-        if (e.getGuestMemoryBytes() <= 0) {
+        if (e.guestMemoryBytes() <= 0) {
           checks.vmAnomaly(
               out,
               AnomalyReason.BAD_GUEST_MEMORY,
               "guest memory "
-                  + e.getGuestMemoryBytes()
+                  + e.guestMemoryBytes()
                   + " bytes is not positive; the VM starts with 0 bytes",
               e);
         }
@@ -149,7 +183,7 @@ public final class VmEmulator {
           e);
       return;
     }
-    long ts = e.getTsNs();
+    long ts = e.tsNs();
     boolean outOfOrder = ts < lastTs;
     if (outOfOrder) {
       ts = lastTs;
@@ -166,7 +200,7 @@ public final class VmEmulator {
           out,
           AnomalyReason.OUT_OF_ORDER_TIMESTAMP,
           "ts "
-              + e.getTsNs()
+              + e.tsNs()
               + " ns is before the previous event's "
               + ts
               + " ns; emulated at "
@@ -197,7 +231,7 @@ public final class VmEmulator {
       case BALLOON_DEFLATE:
         // The pages return to the guest unpinned: nothing changes for any policy.
         dma.endCall();
-        checks.validBuffer(e, e.getGpa(), e.getBytes(), out);
+        checks.validBuffer(e, out);
         break;
       case DMA_ACCESS:
         dma.endCall();
@@ -234,9 +268,20 @@ public final class VmEmulator {
    * emulated.
    */
   public void late(TraceEvent e, long frontierNs, EmulationSink out) {
+    late(record.of(e), frontierNs, out);
+    record.release();
+  }
+
+  /** {@link #late(TraceEvent, long, EmulationSink)} of event {@code i} of a batch's columns. */
+  public void late(EventColumns batch, int i, long frontierNs, EmulationSink out) {
+    late(cursor.over(batch).at(i), frontierNs, out);
+    cursor.release();
+  }
+
+  private void late(EventView e, long frontierNs, EmulationSink out) {
     String detail =
         "ts "
-            + e.getTsNs()
+            + e.tsNs()
             + " ns arrived after trace time had reached "
             + frontierNs
             + " ns; not emulated";
@@ -259,11 +304,11 @@ public final class VmEmulator {
     life = Life.STOPPED;
   }
 
-  private void start(TraceEvent e) {
+  private void start(EventView e) {
     life = Life.RUNNING;
-    long ts = e.getTsNs();
-    host = e.getHost() == null ? "" : e.getHost();
-    guestBytes = Math.max(0, e.getGuestMemoryBytes());
+    long ts = e.tsNs();
+    host = e.host() == null ? "" : e.host();
+    guestBytes = Math.max(0, e.guestMemoryBytes());
     long guestPages = (guestBytes + Policy.PAGE_BYTES - 1) >>> Policy.PAGE_SHIFT;
     lastTs = ts;
     clock.start(ts);

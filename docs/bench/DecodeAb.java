@@ -1,0 +1,62 @@
+// The batch decode alone (EventColumns.of, what the stream thread does per record after Avro) for two builds in one
+// JVM, as EngineAb does for the engine: each jar in a class loader of its own with its own copy of the workload's
+// per-VM batches (VmBatcher, as the producer cuts them), passes alternating A B B A, thread CPU time per event,
+// the median of the pairs' ratios printed. Public API only, so it runs against any jar with EventColumns:
+//
+//   java -Xmx2g -Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.coiommu.schema -cp B.jar docs/bench/DecodeAb.java \
+//       A.jar B.jar sample:duration=60s 9
+import io.coiommu.producer.*;
+import io.coiommu.schema.*;
+import java.io.*;
+import java.lang.management.*;
+import java.net.*;
+import java.nio.file.Path;
+import java.util.*;
+import java.util.function.LongSupplier;
+
+public class DecodeAb {
+  static final ThreadMXBean T = ManagementFactory.getThreadMXBean();
+
+  public static LongSupplier passOver(String workload, long[] events) {
+    List<EventBatch> batches = new ArrayList<>();
+    VmBatcher batcher = VmBatcher.likeTraceProducer(b -> batches.add(b));
+    try (TraceSource s = EndOfTrace.stopOpenVms(Workloads.open(workload))) {
+      while (s.hasNext()) { batcher.add(s.next()); events[0]++; }
+    }
+    batcher.flushAll();
+    return () -> { long n = 0; for (EventBatch b : batches) n += EventColumns.of(b).tsNs(0); return n; };
+  }
+
+  static final class JarLoader extends URLClassLoader {
+    JarLoader(Path jar) throws IOException { super(new URL[] {jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader()); }
+    @Override protected Class<?> findClass(String name) throws ClassNotFoundException {
+      if (!name.startsWith("DecodeAb")) return super.findClass(name);
+      try (InputStream in = DecodeAb.class.getClassLoader().getResourceAsStream(name.replace('.', '/') + ".class")) {
+        byte[] b = in.readAllBytes(); return defineClass(name, b, 0, b.length);
+      } catch (IOException e) { throw new UncheckedIOException(e); }
+    }
+  }
+
+  public static void main(String[] a) throws Exception {
+    LongSupplier[] side = new LongSupplier[2]; long[][] ev = new long[2][1];
+    for (int s = 0; s < 2; s++) {
+      Class<?> c = Class.forName("DecodeAb", true, new JarLoader(Path.of(a[s])));
+      side[s] = (LongSupplier) c.getMethod("passOver", String.class, long[].class).invoke(null, a[2], ev[s]);
+    }
+    int pairs = Integer.parseInt(a[3]);
+    List<Double> ratios = new ArrayList<>(); List<Double> ra = new ArrayList<>(), rb = new ArrayList<>();
+    for (int p = -3; p < pairs; p++) {
+      double[] ns = new double[2];
+      for (int k = 0; k < 2; k++) {
+        int s = (p & 1) == 0 ? k : 1 - k;
+        long c0 = T.getCurrentThreadCpuTime(); side[s].getAsLong();
+        ns[s] = (T.getCurrentThreadCpuTime() - c0) / (double) ev[s][0];
+      }
+      System.out.printf("%s %d: A %.1f  B %.1f ns/event  B/A %.3f%n", p < 0 ? "warm-up" : "pair", p, ns[0], ns[1], ns[1] / ns[0]);
+      if (p >= 0) { ratios.add(ns[1] / ns[0]); ra.add(ns[0]); rb.add(ns[1]); }
+    }
+    Collections.sort(ratios); Collections.sort(ra); Collections.sort(rb);
+    System.out.printf("events %d; median A %.1f B %.1f ns/event (CPU); B/A median of pairs %.3f (min %.3f max %.3f)%n",
+        ev[0][0], ra.get(ra.size() / 2), rb.get(rb.size() / 2), ratios.get(ratios.size() / 2), ratios.get(0), ratios.get(ratios.size() - 1));
+  }
+}

@@ -142,7 +142,7 @@ public final class BenchCommand implements Callable<Integer> {
     EngineBench.eventsPerSecond(trace, lru, config.engine());
 
     Throughput t = new Throughput();
-    t.generator = trace.generatedEventsPerSecond();
+    t.generator = GeneratorThroughput.eventsPerSecond(workload, repeats);
     double traceSeconds = trace.traceSeconds();
     Duration timeout = Duration.ofSeconds(timeoutSeconds);
     // Likewise one untimed pass end to end: the producer's, Streams' and the broker's paths compile

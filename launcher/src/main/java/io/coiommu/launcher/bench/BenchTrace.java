@@ -27,16 +27,12 @@ final class BenchTrace {
   private final List<VmEvent> events;
   private final Set<String> vms;
 
-  /** Nanoseconds the workload's generator took to make the events (0 for a cut of a trace). */
-  private final long generatedInNanos;
-
   /** {@link #inProducerBatches()}, made on first use. */
   private List<EventColumns> batched;
 
-  private BenchTrace(String description, List<VmEvent> events, long generatedInNanos) {
+  private BenchTrace(String description, List<VmEvent> events) {
     this.description = description;
     this.events = List.copyOf(events);
-    this.generatedInNanos = generatedInNanos;
     Set<String> names = new TreeSet<>();
     for (VmEvent e : events) {
       names.add(e.vm());
@@ -47,12 +43,11 @@ final class BenchTrace {
   static BenchTrace generate(String workload) {
     List<VmEvent> events = new ArrayList<>();
     String description;
-    long t0 = System.nanoTime();
     try (TraceSource source = EndOfTrace.stopOpenVms(Workloads.open(workload))) {
       description = source.describe();
       source.forEachRemaining(events::add);
     }
-    return new BenchTrace(description, events, System.nanoTime() - t0);
+    return new BenchTrace(description, events);
   }
 
   /**
@@ -71,20 +66,11 @@ final class BenchTrace {
     try (TraceSource source = EndOfTrace.stopOpenVms(new Replay(kept, i -> {}))) {
       source.forEachRemaining(stopped::add);
     }
-    return new BenchTrace(
-        description + ", first " + traceNanos / 1_000_000_000.0 + " s", stopped, 0);
+    return new BenchTrace(description + ", first " + traceNanos / 1_000_000_000.0 + " s", stopped);
   }
 
   String describe() {
     return description + ", " + events.size() + " events";
-  }
-
-  /**
-   * Events per second the workload's generator made on one thread, events kept in memory (so a
-   * little under what a pure drain makes).
-   */
-  double generatedEventsPerSecond() {
-    return events.size() / (generatedInNanos / 1e9);
   }
 
   /** Trace time from the first event to the last. */

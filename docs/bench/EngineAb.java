@@ -14,10 +14,10 @@
 //
 //   java -Xmx12g -cp A.jar docs/bench/EngineAb.java A.jar B.jar sample:duration=360s [SCENARIOS [PAIRS]]
 //
-// With -Dfeed=batches the events go in the producer's per-VM batches, decoded into columns and
-// read through one reused event, as a processor task (and the bench's engine figure) feeds them:
-// the feed to use for a fleet, whose VMs a per-event interleaving would switch on every event.
-// Both builds need EventColumns for it (issue #15 and later). A build whose VmEmulator has
+// With -Dfeed=batches the same events go in per-VM batches of up to 4,096 (cut here, so both jars
+// get the same ones), decoded into columns, as a processor task (and the bench's engine figure)
+// feeds them: the feed to use for a fleet, whose VMs a per-event interleaving would switch on every
+// event. Both builds need EventColumns for it (the commit before issue #15 has it). A build whose VmEmulator has
 // onEvents (issue #14, engine-columns) is fed each batch's columns in place through it, as its
 // processor is; an older one through the reused event. onEvents is looked up, not called by name,
 // so that this file still compiles against an older jar.
@@ -28,7 +28,6 @@ import io.coiommu.processor.engine.ScenarioSpec;
 import io.coiommu.processor.engine.VmEmulator;
 import io.coiommu.producer.EndOfTrace;
 import io.coiommu.producer.TraceSource;
-import io.coiommu.producer.VmBatcher;
 import io.coiommu.producer.Workloads;
 import io.coiommu.schema.Anomaly;
 import io.coiommu.schema.EventColumns;
@@ -49,6 +48,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -140,17 +140,33 @@ public class EngineAb {
     };
   }
 
-  /** {@link #passOver} fed per-VM batches: what EngineBench.runBatches does, on the public API. */
+  /** Events a VM's batch holds at most, as the producer's batcher cuts them by default. */
+  static final int BATCH = 4096;
+
+  /**
+   * {@link #passOver} fed per-VM batches, as EngineBench.runBatches feeds them. The batches are cut
+   * here, not by the producer's VmBatcher, so that both jars get the same ones: a VM's events in
+   * its order, a batch ending at BATCH events or at the VM's stop, the rest at the trace's end.
+   */
   static LongSupplier batchesOf(String workload, String spec, long[] events) {
     List<EventColumns> batches = new ArrayList<>();
-    VmBatcher batcher = VmBatcher.likeTraceProducer(b -> batches.add(EventColumns.of(b)));
+    Map<String, List<TraceEvent>> pending = new LinkedHashMap<>();
     try (TraceSource s = EndOfTrace.stopOpenVms(Workloads.open(workload))) {
       while (s.hasNext()) {
-        batcher.add(s.next());
+        var e = s.next();
+        if (e.event().getType() == EventType.DMA_ACCESS) {
+          continue;
+        }
+        List<TraceEvent> vm = pending.computeIfAbsent(e.vm(), k -> new ArrayList<>());
+        vm.add(e.event());
         events[0]++;
+        if (vm.size() == BATCH || e.event().getType() == EventType.VM_STOP) {
+          batches.add(EventColumns.of(EventColumns.encode(e.vm(), batches.size(), vm)));
+          pending.remove(e.vm());
+        }
       }
     }
-    batcher.flushAll();
+    pending.forEach((vm, rest) -> batches.add(EventColumns.of(EventColumns.encode(vm, 0, rest))));
     List<Scenario> scenarios = ScenarioSpec.parse(spec);
     MethodHandle onEvents = onEventsIfAny();
     System.out.println(

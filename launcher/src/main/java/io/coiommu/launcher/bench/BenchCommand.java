@@ -166,6 +166,7 @@ public final class BenchCommand implements Callable<Integer> {
             EndToEndBench.run(client, trace, config, Pacing.MAX, i -> {}, (res, at) -> {}, timeout);
         t.peakHeapBytes.add((double) PeakHeap.usedBytes());
         t.endToEnd.add(run.eventsPerSecond());
+        t.endToEndCpu.add(run.cpuMicrosPerEvent());
         t.changelogPerTraceSecond.add(run.changelogBytes() / traceSeconds);
         t.stateWrittenPerTraceSecond.add(run.stateBytesWritten() / traceSeconds);
         t.stateWholePerTraceSecond.add(run.stateBytesWhole() / traceSeconds);
@@ -243,6 +244,9 @@ public final class BenchCommand implements Callable<Integer> {
     out.printf(
         "  2. end to end, %d default scenarios              %s events/s%n",
         scenarios.size(), Figures.withRepeats(t.endToEnd));
+    out.printf(
+        "     end to end, CPU of the whole process          %s us/event  (all threads, GC, JIT)%n",
+        Figures.withRepeats(t.endToEndCpu));
     out.printf(
         "  3. ProducerPerformance, %d-byte records        %s records/s%n",
         ProducerPerformanceBench.RECORD_BYTES, Figures.withRepeats(t.producerPerf));
@@ -330,6 +334,10 @@ public final class BenchCommand implements Callable<Integer> {
     final List<Double> engine = new ArrayList<>();
     final List<Double> engineLru = new ArrayList<>();
     final List<Double> endToEnd = new ArrayList<>();
+
+    /** Microseconds of the whole process's CPU per event, end to end. */
+    final List<Double> endToEndCpu = new ArrayList<>();
+
     final List<Double> producerPerf = new ArrayList<>();
     final List<Double> engineSmall = new ArrayList<>();
     final List<Double> changelogPerTraceSecond = new ArrayList<>();

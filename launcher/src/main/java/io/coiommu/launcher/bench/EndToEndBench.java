@@ -11,6 +11,7 @@ import io.coiommu.producer.TraceProducer;
 import io.coiommu.schema.AvroSerde;
 import io.coiommu.schema.Topics;
 import io.coiommu.schema.WindowResult;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,8 +64,8 @@ final class EndToEndBench {
   /**
    * @param firstTakenNanos when the producer took the first event; @param lastResultNanos when the
    *     last result came
-   */
-  /**
+   * @param cpuNanos CPU time of the whole process meanwhile: producer, broker, Streams, consumer,
+   *     GC and JIT together, which a shared machine's load does not inflate as it does wall time
    * @param changelogBytes what the state changelogs hold on disk after the run (compressed)
    * @param stateBytesWritten state bytes the commits wrote (pieces and manifests, uncompressed)
    * @param stateBytesWhole what the commits would have written with each changed VM's whole state
@@ -73,11 +74,17 @@ final class EndToEndBench {
       long events,
       long firstTakenNanos,
       long lastResultNanos,
+      long cpuNanos,
       long changelogBytes,
       long stateBytesWritten,
       long stateBytesWhole) {
     double eventsPerSecond() {
       return events / ((lastResultNanos - firstTakenNanos) / 1e9);
+    }
+
+    /** CPU time of the whole process per event, in microseconds. */
+    double cpuMicrosPerEvent() {
+      return cpuNanos / 1e3 / events;
     }
   }
 
@@ -121,6 +128,7 @@ final class EndToEndBench {
       awaitRunning(streams);
       long expectedLast = (long) trace.vms().size() * config.scenarios().size();
       AtomicLong firstTaken = new AtomicLong();
+      long cpuBefore = processCpuNanos();
       CompletableFuture<Long> lastResult =
           CompletableFuture.supplyAsync(
               () -> consumeUntil(consumer, expectedLast, listener, timeout));
@@ -137,14 +145,20 @@ final class EndToEndBench {
             ProgressListener.NONE);
       }
       long last = lastResult.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      long cpu = processCpuNanos() - cpuBefore;
       long written = sum(streams, StateCommitMetrics.BYTES_WRITTEN);
       long whole = sum(streams, StateCommitMetrics.BYTES_WHOLE);
       streams.close(Duration.ofSeconds(30));
       return new Outcome(
-          trace.size(), firstTaken.get(), last, changelogBytes(client, appId), written, whole);
+          trace.size(), firstTaken.get(), last, cpu, changelogBytes(client, appId), written, whole);
     } finally {
       Utils.delete(stateDir.toFile());
     }
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   /** The sum over the tasks of one of the processor's {@link StateCommitMetrics}. */

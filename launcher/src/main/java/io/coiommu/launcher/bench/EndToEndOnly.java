@@ -39,6 +39,7 @@ final class EndToEndOnly {
         Runtime.getRuntime().availableProcessors());
     Duration timeout = Duration.ofSeconds(timeoutSeconds);
     List<Double> rates = new ArrayList<>();
+    List<Double> cpu = new ArrayList<>();
     // Repeat 0 is the untimed warm-up pass, as in the full bench.
     for (int r = 0; r <= repeats; r++) {
       try (EmbeddedKafkaCluster broker = EmbeddedKafkaCluster.start(1)) {
@@ -49,13 +50,15 @@ final class EndToEndOnly {
             EndToEndBench.run(client, trace, config, Pacing.MAX, i -> {}, (res, at) -> {}, timeout);
         if (r > 0) {
           rates.add(run.eventsPerSecond());
+          cpu.add(run.cpuMicrosPerEvent());
         }
         out.printf(
             Locale.ROOT,
-            "%s: end to end %s ev/s, state committed %s B per trace s (whole %s), "
-                + "peak heap %,d MiB%n",
+            "%s: end to end %s ev/s, CPU %.3f us/event, state committed %s B per trace s "
+                + "(whole %s), peak heap %,d MiB%n",
             r == 0 ? "warm-up" : "repeat " + r + "/" + repeats,
             Figures.format(run.eventsPerSecond()),
+            run.cpuMicrosPerEvent(),
             Figures.format(run.stateBytesWritten() / trace.traceSeconds()),
             Figures.format(run.stateBytesWhole() / trace.traceSeconds()),
             PeakHeap.usedBytes() >> 20);
@@ -63,6 +66,10 @@ final class EndToEndOnly {
       }
     }
     out.printf(Locale.ROOT, "end to end: %s events/s%n", Figures.withRepeats(rates));
+    out.printf(
+        Locale.ROOT,
+        "end to end, CPU of the whole process: %s us/event%n",
+        Figures.withRepeats(cpu));
     return 0;
   }
 }

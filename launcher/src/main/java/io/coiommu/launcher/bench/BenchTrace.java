@@ -8,9 +8,16 @@ import io.coiommu.producer.VmEvent;
 import io.coiommu.producer.Workloads;
 import io.coiommu.schema.EventColumns;
 import io.coiommu.schema.EventType;
+import io.coiommu.schema.TraceEvent;
+import java.util.AbstractList;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
@@ -23,31 +30,80 @@ import java.util.function.LongConsumer;
  */
 final class BenchTrace {
 
+  /**
+   * Events per chunk of {@link #held}: a chunk's columns grow to this size and no further, so
+   * holding the trace never copies a column of millions of events.
+   */
+  private static final int CHUNK_EVENTS = 1 << 20;
+
   private final String description;
-  private final List<VmEvent> events;
+
+  /**
+   * The events in trace order as primitive columns, {@link #CHUNK_EVENTS} a chunk, and not as an
+   * object graph: 30 M held {@code VmEvent}s kept G1's concurrent marking busy on one of the two
+   * cores for 6-11 s of every 20-30 s end-to-end run (GC log, issue #14), a cost of the bench, not
+   * of the pipeline, which never holds a trace. Replays make each event afresh, as a generator
+   * does.
+   */
+  private final List<EventColumns> held;
+
+  /** Per chunk, each event's VM as an index into {@link #vmNames}. */
+  private final List<int[]> heldVm;
+
+  private final String[] vmNames;
+  private final int size;
   private final Set<String> vms;
 
   /** {@link #inProducerBatches()}, made on first use. */
   private List<EventColumns> batched;
 
-  private BenchTrace(String description, List<VmEvent> events) {
+  private BenchTrace(String description, Iterator<VmEvent> events) {
     this.description = description;
-    this.events = List.copyOf(events);
-    Set<String> names = new TreeSet<>();
-    for (VmEvent e : events) {
-      names.add(e.vm());
+    List<EventColumns> chunks = new ArrayList<>();
+    List<int[]> chunkVms = new ArrayList<>();
+    Map<String, Integer> vmIndex = new HashMap<>();
+    Map<String, String> strings = new HashMap<>();
+    int n = 0;
+    EventColumns chunk = null;
+    int[] chunkVm = null;
+    while (events.hasNext()) {
+      VmEvent e = events.next();
+      int at = n % CHUNK_EVENTS;
+      if (at == 0) {
+        chunk = new EventColumns(4096);
+        chunks.add(chunk);
+        chunkVm = new int[4096];
+        chunkVms.add(chunkVm);
+      } else if (at == chunkVm.length) {
+        chunkVm = Arrays.copyOf(chunkVm, Math.min(CHUNK_EVENTS, 2 * at));
+        chunkVms.set(chunkVms.size() - 1, chunkVm);
+      }
+      chunk.add(canonical(e.event(), strings));
+      chunkVm[at] = vmIndex.computeIfAbsent(e.vm(), k -> vmIndex.size());
+      n++;
     }
-    this.vms = Set.copyOf(names);
+    this.held = List.copyOf(chunks);
+    this.heldVm = List.copyOf(chunkVms);
+    this.size = n;
+    this.vmNames = new String[vmIndex.size()];
+    vmIndex.forEach((vm, i) -> vmNames[i] = vm);
+    this.vms = Set.copyOf(new TreeSet<>(vmIndex.keySet()));
+  }
+
+  /**
+   * {@code e} with its device and host strings shared with every other event naming them, since the
+   * columns keep each event's strings by reference.
+   */
+  private static TraceEvent canonical(TraceEvent e, Map<String, String> strings) {
+    e.setDevice(strings.computeIfAbsent(e.getDevice().toString(), s -> s));
+    e.setHost(strings.computeIfAbsent(e.getHost().toString(), s -> s));
+    return e;
   }
 
   static BenchTrace generate(String workload) {
-    List<VmEvent> events = new ArrayList<>();
-    String description;
     try (TraceSource source = EndOfTrace.stopOpenVms(Workloads.open(workload))) {
-      description = source.describe();
-      source.forEachRemaining(events::add);
+      return new BenchTrace(source.describe(), source);
     }
-    return new BenchTrace(description, events);
   }
 
   /**
@@ -55,9 +111,9 @@ final class BenchTrace {
    * event: each VM keeps its order, and the stops let its last window complete.
    */
   BenchTrace firstNanos(long traceNanos) {
-    long first = events.isEmpty() ? 0 : events.get(0).event().getTsNs();
+    long first = size == 0 ? 0 : held.get(0).tsNs(0);
     List<VmEvent> kept = new ArrayList<>();
-    for (VmEvent e : events) {
+    for (VmEvent e : events()) {
       if (e.event().getTsNs() - first < traceNanos && e.event().getType() != EventType.VM_STOP) {
         kept.add(e);
       }
@@ -66,29 +122,49 @@ final class BenchTrace {
     try (TraceSource source = EndOfTrace.stopOpenVms(new Replay(kept, i -> {}))) {
       source.forEachRemaining(stopped::add);
     }
-    return new BenchTrace(description + ", first " + traceNanos / 1_000_000_000.0 + " s", stopped);
+    return new BenchTrace(
+        description + ", first " + traceNanos / 1_000_000_000.0 + " s", stopped.iterator());
   }
 
   String describe() {
-    return description + ", " + events.size() + " events";
+    return description + ", " + size + " events";
   }
 
   /** Trace time from the first event to the last. */
   double traceSeconds() {
-    if (events.isEmpty()) {
+    if (size == 0) {
       return 0;
     }
     long first = Long.MAX_VALUE;
     long last = Long.MIN_VALUE;
-    for (VmEvent e : events) {
-      first = Math.min(first, e.event().getTsNs());
-      last = Math.max(last, e.event().getTsNs());
+    for (EventColumns chunk : held) {
+      for (int i = 0; i < chunk.size(); i++) {
+        first = Math.min(first, chunk.tsNs(i));
+        last = Math.max(last, chunk.tsNs(i));
+      }
     }
     return (last - first) / 1e9;
   }
 
+  /**
+   * The events in trace order; each {@code get} makes a new event, so a caller that keeps them all
+   * holds what this trace does not.
+   */
   List<VmEvent> events() {
-    return events;
+    return new AbstractList<>() {
+      @Override
+      public VmEvent get(int i) {
+        Objects.checkIndex(i, size);
+        int chunk = i / CHUNK_EVENTS;
+        int at = i % CHUNK_EVENTS;
+        return new VmEvent(vmNames[heldVm.get(chunk)[at]], held.get(chunk).event(at, null));
+      }
+
+      @Override
+      public int size() {
+        return size;
+      }
+    };
   }
 
   /**
@@ -104,12 +180,11 @@ final class BenchTrace {
     if (batched == null) {
       List<EventColumns> batches = new ArrayList<>();
       VmBatcher batcher = VmBatcher.likeTraceProducer(b -> batches.add(EventColumns.of(b)));
-      events.forEach(batcher::add);
+      events().forEach(batcher::add);
       batcher.flushAll();
       int n = batches.stream().mapToInt(EventColumns::size).sum();
-      if (n != events.size()) {
-        throw new IllegalStateException(
-            "the batches hold " + n + " of " + events.size() + " events");
+      if (n != size) {
+        throw new IllegalStateException("the batches hold " + n + " of " + size + " events");
       }
       batched = List.copyOf(batches);
     }
@@ -117,7 +192,7 @@ final class BenchTrace {
   }
 
   int size() {
-    return events.size();
+    return size;
   }
 
   Set<String> vms() {
@@ -129,7 +204,7 @@ final class BenchTrace {
    * it.
    */
   TraceSource replay(LongConsumer taken) {
-    return new Replay(events, taken);
+    return new Replay(events(), taken);
   }
 
   private final class Replay implements TraceSource {

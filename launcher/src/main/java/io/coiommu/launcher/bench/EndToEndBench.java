@@ -66,6 +66,7 @@ final class EndToEndBench {
    *     last result came
    * @param cpuNanos CPU time of the whole process meanwhile: producer, broker, Streams, consumer,
    *     GC and JIT together, which a shared machine's load does not inflate as it does wall time
+   * @param cpuSecondsByRole the same by what the threads do ({@link ThreadCpu}; empty off Linux)
    * @param changelogBytes what the state changelogs hold on disk after the run (compressed)
    * @param stateBytesWritten state bytes the commits wrote (pieces and manifests, uncompressed)
    * @param stateBytesWhole what the commits would have written with each changed VM's whole state
@@ -75,6 +76,7 @@ final class EndToEndBench {
       long firstTakenNanos,
       long lastResultNanos,
       long cpuNanos,
+      Map<String, Double> cpuSecondsByRole,
       long changelogBytes,
       long stateBytesWritten,
       long stateBytesWhole) {
@@ -129,6 +131,7 @@ final class EndToEndBench {
       long expectedLast = (long) trace.vms().size() * config.scenarios().size();
       AtomicLong firstTaken = new AtomicLong();
       long cpuBefore = processCpuNanos();
+      ThreadCpu threadsBefore = ThreadCpu.now();
       CompletableFuture<Long> lastResult =
           CompletableFuture.supplyAsync(
               () -> consumeUntil(consumer, expectedLast, listener, timeout));
@@ -146,11 +149,19 @@ final class EndToEndBench {
       }
       long last = lastResult.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       long cpu = processCpuNanos() - cpuBefore;
+      Map<String, Double> byRole = ThreadCpu.now().since(threadsBefore);
       long written = sum(streams, StateCommitMetrics.BYTES_WRITTEN);
       long whole = sum(streams, StateCommitMetrics.BYTES_WHOLE);
       streams.close(Duration.ofSeconds(30));
       return new Outcome(
-          trace.size(), firstTaken.get(), last, cpu, changelogBytes(client, appId), written, whole);
+          trace.size(),
+          firstTaken.get(),
+          last,
+          cpu,
+          byRole,
+          changelogBytes(client, appId),
+          written,
+          whole);
     } finally {
       Utils.delete(stateDir.toFile());
     }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -62,6 +63,18 @@ final class EndToEndOnly {
             Figures.format(run.stateBytesWritten() / trace.traceSeconds()),
             Figures.format(run.stateBytesWhole() / trace.traceSeconds()),
             PeakHeap.usedBytes() >> 20);
+        StringBuilder roles = new StringBuilder("  CPU by role, us/event:");
+        run.cpuSecondsByRole().entrySet().stream()
+            .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+            .forEach(
+                e ->
+                    roles.append(
+                        String.format(
+                            Locale.ROOT,
+                            " %s %.3f;",
+                            e.getKey(),
+                            e.getValue() * 1e6 / run.events())));
+        out.println(roles);
         out.flush();
       }
     }

@@ -21,9 +21,8 @@ public record Distribution(
       double v = figure.applyAsDouble(item);
       if (v < 0 || !Double.isFinite(v)) {
         // Every figure here is a size, a count or a rate, and HdrHistogram holds non-negative
-        // values
-        // only: such a value comes from a broken result, and is counted rather than allowed to stop
-        // the report.
+        // values only: such a value comes from a broken result, and is counted rather than allowed
+        // to stop the report.
         rejected++;
         continue;
       }

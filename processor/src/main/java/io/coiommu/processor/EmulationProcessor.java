@@ -201,21 +201,23 @@ final class EmulationProcessor implements Processor<String, EventColumns, String
     if (from == batch.size()) {
       return;
     }
-    for (int i = from; i < batch.size(); ) {
-      i = state.hold(batch, i, vm, config, out);
-      // Holding moves no frontier, so a VM_STOP at or after it was taken on time.
-      if (batch.type(i - 1) == EventType.VM_STOP && batch.tsNs(i - 1) >= state.frontierNs) {
-        state.releaseAll(vm, config, out);
-        // The VM's last records are complete: commit soon rather than at the next interval, so that
-        // readers (who see committed results only) get a finished VM's totals at once; VM stops
-        // are rare, so commits stay few.
-        context.commit();
+    if (!state.takeInOrder(batch, from, vm, config, out)) {
+      for (int i = from; i < batch.size(); ) {
+        i = state.hold(batch, i, vm, config, out);
+        // Holding moves no frontier, so a VM_STOP at or after it was taken on time.
+        if (batch.type(i - 1) == EventType.VM_STOP && batch.tsNs(i - 1) >= state.frontierNs) {
+          state.releaseAll(vm, config, out);
+          // The VM's last records are complete: commit soon rather than at the next interval, so
+          // that readers (who see committed results only) get a finished VM's totals at once; VM
+          // stops are rare, so commits stay few.
+          context.commit();
+        }
       }
     }
     // A late event is earlier than the frontier, which never passes the watermark: the VM's largest
     // time is the batch's contribution to it.
     watermarkNs = Math.max(watermarkNs, state.maxTsNs);
-    state.release(saturatedMinus(state.maxTsNs, config.reorderBoundNs()), vm, config, out);
+    state.release(VmState.saturatedMinus(state.maxTsNs, config.reorderBoundNs()), vm, config, out);
     closeSilentVms(timestamp);
   }
 
@@ -227,7 +229,7 @@ final class EmulationProcessor implements Processor<String, EventColumns, String
    * replay gives the same records.
    */
   private void closeSilentVms(long timestamp) {
-    long closeNs = saturatedMinus(watermarkNs, SILENCE_NS);
+    long closeNs = VmState.saturatedMinus(watermarkNs, SILENCE_NS);
     if (closeNs == Long.MIN_VALUE
         || Math.floorDiv(closeNs, config.engine().windowNs())
             <= Math.floorDiv(closedNs, config.engine().windowNs())) {
@@ -240,10 +242,6 @@ final class EmulationProcessor implements Processor<String, EventColumns, String
         dirty.add(e.getKey());
       }
     }
-  }
-
-  private static long saturatedMinus(long a, long b) {
-    return a < Long.MIN_VALUE + b ? Long.MIN_VALUE : a - b;
   }
 
   /**

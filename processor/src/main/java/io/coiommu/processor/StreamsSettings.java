@@ -30,20 +30,16 @@ public final class StreamsSettings {
     // commit together.
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     // The emulation is CPU-bound: one stream thread per core (threads beyond the partitions idle);
-    // the client
-    // properties may say otherwise.
+    // the client properties may say otherwise.
     p.put(
         StreamsConfig.NUM_STREAM_THREADS_CONFIG,
         client.getOrDefault(
             StreamsConfig.NUM_STREAM_THREADS_CONFIG, Runtime.getRuntime().availableProcessors()));
     // Results are visible to read_committed readers only after a commit, so the interval adds up to
-    // itself to the
-    // latency of every window; each commit writes the state of every VM changed since the previous
-    // one (a few bits
-    // per tracked page), so twice a second costs little against the batches in between (the
-    // exactly-once default is
-    // 100 ms). Fleets of VMs with large DMA working sets may want it longer: the client properties
-    // may say so.
+    // itself to the latency of every window; each commit writes the state of every VM changed since
+    // the previous one (a few bits per tracked page), so twice a second costs little against the
+    // batches in between (the exactly-once default is 100 ms). Fleets of VMs with large DMA working
+    // sets may want it longer: the client properties may say so.
     p.put(
         StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
         client.getOrDefault(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 500));

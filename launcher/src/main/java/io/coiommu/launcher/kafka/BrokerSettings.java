@@ -52,10 +52,9 @@ final class BrokerSettings {
     p.put("default.replication.factor", Integer.toString(replication));
     p.put("min.insync.replicas", Integer.toString(minInSync));
     // Internal topics default to 3 replicas and min.isr 2, which a single node can never satisfy:
-    // consumer
-    // groups, transactions (exactly_once_v2) and share groups would hang. Few partitions: each one
-    // costs a
-    // log, index files and coordinator loading time, and this workload has a handful of groups.
+    // consumer groups, transactions (exactly_once_v2) and share groups would hang. Few partitions:
+    // each one costs a log, index files and coordinator loading time, and this workload has a
+    // handful of groups.
     p.put("offsets.topic.replication.factor", Integer.toString(replication));
     p.put("offsets.topic.num.partitions", "1");
     p.put("transaction.state.log.replication.factor", Integer.toString(replication));

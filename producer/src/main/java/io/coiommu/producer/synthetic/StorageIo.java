@@ -37,8 +37,7 @@ public final class StorageIo implements Activity {
 
   // Requests in flight, each in a place reused once it completes: where its pages start in the
   // working set and how many, whether it reads, and the mappings of its ranges. Few are in flight
-  // at
-  // once (the rate times the latency), so a slot's "under I/O" is a scan of them rather than a
+  // at once (the rate times the latency), so a slot's "under I/O" is a scan of them rather than a
   // counter per slot of the working set.
   private int[] reqFirst = new int[4];
   private int[] reqSize = new int[4];

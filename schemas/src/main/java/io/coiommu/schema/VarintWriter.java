@@ -4,31 +4,58 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.apache.avro.io.BinaryData;
 
-/** Writes a column's varints into one scratch array and hands each column out as its own buffer. */
+/**
+ * The bytes of one EventBatch column as they are written, event by event: a growable array that
+ * keeps its size from batch to batch, so a reused writer stops growing once it has held its largest
+ * column.
+ */
 final class VarintWriter {
 
   /** Longest Avro varint of a long. */
   private static final int MAX_VARINT = 10;
 
-  private final byte[] scratch;
+  private byte[] buffer;
   private int length;
 
-  VarintWriter(int events) {
-    scratch = new byte[Math.max(1, events) * MAX_VARINT];
+  VarintWriter(int initialBytes) {
+    buffer = new byte[Math.max(MAX_VARINT, initialBytes)];
   }
 
-  /** How many events' varints fit. */
+  /** Bytes held before the writer must grow. */
   int capacity() {
-    return scratch.length / MAX_VARINT;
+    return buffer.length;
   }
 
   void put(long v) {
-    length += BinaryData.encodeLong(v, scratch, length);
+    if (buffer.length - length < MAX_VARINT) {
+      grow();
+    }
+    length += BinaryData.encodeLong(v, buffer, length);
   }
 
+  /** One raw byte, not a varint (EventBatch.flags). */
+  void putByte(byte b) {
+    if (length == buffer.length) {
+      grow();
+    }
+    buffer[length++] = b;
+  }
+
+  private void grow() {
+    buffer = Arrays.copyOf(buffer, buffer.length * 2);
+  }
+
+  /**
+   * The bytes written since the last take, in an array of their own: the batch that gets them
+   * outlives this writer's next column.
+   */
   ByteBuffer take() {
-    ByteBuffer b = ByteBuffer.wrap(Arrays.copyOf(scratch, length));
+    ByteBuffer b = ByteBuffer.wrap(Arrays.copyOf(buffer, length));
     length = 0;
     return b;
+  }
+
+  void clear() {
+    length = 0;
   }
 }

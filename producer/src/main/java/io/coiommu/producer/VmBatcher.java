@@ -1,7 +1,7 @@
 package io.coiommu.producer;
 
 import io.coiommu.schema.EventBatch;
-import io.coiommu.schema.EventColumns;
+import io.coiommu.schema.EventBatchBuilder;
 import io.coiommu.schema.EventType;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -50,8 +50,8 @@ public final class VmBatcher {
   private final Map<String, VmStream> streams = new HashMap<>();
   private final Map<String, VmStream> pending = new LinkedHashMap<>();
 
-  /** Emptied column buffers, reused so that their arrays are grown once, not for every batch. */
-  private final SpareColumns spare;
+  /** Emptied builders, reused so that their buffers are grown once, not for every batch. */
+  private final SpareBuilders spare;
 
   private int pendingEvents;
   private long batches;
@@ -66,7 +66,10 @@ public final class VmBatcher {
     long nextIndex;
 
     long nextSeq;
-    EventColumns events;
+
+    /** The pending batch, encoded as its events arrive; null when nothing is pending. */
+    EventBatchBuilder events;
+
     long pendingSinceNs;
 
     /** Size of the VM's last batch: its next one starts in a buffer about that large. */
@@ -107,7 +110,7 @@ public final class VmBatcher {
     this.maxPendingEvents = maxPendingEvents;
     this.alreadySent = Map.copyOf(alreadySent);
     this.sink = sink;
-    this.spare = new SpareColumns(maxPendingEvents / 2);
+    this.spare = new SpareBuilders(maxPendingEvents / 2);
   }
 
   /**
@@ -178,16 +181,17 @@ public final class VmBatcher {
   }
 
   private void flush(VmStream s) {
-    EventColumns events = s.events;
+    EventBatchBuilder events = s.events;
     if (events == null) {
       return;
     }
     s.events = null;
     pending.remove(s.vm);
-    pendingEvents -= events.size();
+    int n = events.size();
+    pendingEvents -= n;
     batches++;
-    EventBatch batch = events.toBatch(s.vm, s.nextSeq++, s.nextIndex - events.size());
-    s.lastBatchEvents = events.size();
+    EventBatch batch = events.build(s.vm, s.nextSeq++, s.nextIndex - n);
+    s.lastBatchEvents = n;
     spare.put(events);
     sink.accept(batch);
   }

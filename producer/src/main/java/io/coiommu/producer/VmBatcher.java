@@ -50,7 +50,20 @@ public final class VmBatcher {
   private final Map<String, VmStream> streams = new HashMap<>();
   private final Map<String, VmStream> pending = new LinkedHashMap<>();
 
-  /** Emptied builders, reused so that their buffers are grown once, not for every batch. */
+  /**
+   * The stream of the previous event: a generated fleet gives about 3 events in 5 to the same VM as
+   * the one before, and the map's lookup, a cache miss or two among 1,000 VMs, was a fifth of the
+   * batcher's time (issue #14).
+   */
+  private VmStream last;
+
+  /**
+   * Emptied builders, reused so that their buffers are grown once, not for every batch. They may
+   * hold as many events as the pending batches: at the cap the fullest half of those go out at
+   * once, and a bound of half the cap dropped most of their builders, to be grown again for the
+   * VMs' next batches (issue #14). A builder holds about 15 bytes an event where EventColumns held
+   * 65, so pending and spare together still take less than pending alone did.
+   */
   private final SpareBuilders spare;
 
   private int pendingEvents;
@@ -110,7 +123,7 @@ public final class VmBatcher {
     this.maxPendingEvents = maxPendingEvents;
     this.alreadySent = Map.copyOf(alreadySent);
     this.sink = sink;
-    this.spare = new SpareBuilders(maxPendingEvents / 2);
+    this.spare = new SpareBuilders(maxPendingEvents);
   }
 
   /**
@@ -118,7 +131,11 @@ public final class VmBatcher {
    * has it already.
    */
   public void add(VmEvent event) {
-    VmStream s = streams.computeIfAbsent(event.vm(), VmStream::new);
+    VmStream s = last;
+    if (s == null || !s.vm.equals(event.vm())) {
+      s = streams.computeIfAbsent(event.vm(), VmStream::new);
+      last = s;
+    }
     long index = s.nextIndex++;
     if (!alreadySent.isEmpty() && index < alreadySent.getOrDefault(s.vm, 0L)) {
       skipped++;

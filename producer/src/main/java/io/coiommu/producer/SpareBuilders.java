@@ -7,12 +7,12 @@ import java.util.ArrayDeque;
  * Emptied batch builders of the batcher, by capacity, so that a VM's next batch starts in buffers
  * about as large as its last one and is not grown again from a few events (growing fresh buffers
  * for nearly every batch of a 1,000-VM fleet was half of the producer thread's time, issue #14).
- * The spares together hold at most a given capacity in events, so that they never take more memory
+ * The spares together hold at most a given number of bytes, so that they never take more memory
  * than the pending events themselves may.
  */
 final class SpareBuilders {
 
-  /** Capacity classes: a builder of capacity c is kept under floor(log2(c)). */
+  /** Capacity classes: a builder of capacity c bytes is kept under floor(log2(c)). */
   private final ArrayDeque<EventBatchBuilder>[] byClass;
 
   private final long maxCapacity;
@@ -28,11 +28,11 @@ final class SpareBuilders {
   }
 
   /**
-   * A builder for about {@code events} events: the smallest spare that holds them, else the largest
-   * smaller one, else a new builder of that capacity.
+   * A builder for about {@code bytes} bytes of events: the smallest spare that holds them, else the
+   * largest smaller one, else a new builder of that capacity.
    */
-  EventBatchBuilder take(int events) {
-    int wanted = Math.max(1, events);
+  EventBatchBuilder take(int bytes) {
+    int wanted = Math.max(1, bytes);
     int k = Integer.SIZE - Integer.numberOfLeadingZeros(wanted - 1);
     for (int j = Math.min(k, byClass.length - 1); j < byClass.length; j++) {
       if (!byClass[j].isEmpty()) {
@@ -62,7 +62,7 @@ final class SpareBuilders {
     capacity += b.capacity();
   }
 
-  /** Capacity of the spares, in events. */
+  /** Capacity of the spares, in bytes. */
   long capacity() {
     return capacity;
   }

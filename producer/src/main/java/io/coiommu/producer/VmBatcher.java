@@ -31,8 +31,8 @@ public final class VmBatcher {
    */
   static final long MAX_PENDING_TRACE_NS = 10_000_000_000L;
 
-  /** A VM's first batch starts in a buffer of this many events and grows. */
-  private static final int INITIAL_BATCH_EVENTS = 64;
+  /** A VM's first batch starts in a buffer of this many bytes (64 events) and grows. */
+  private static final int INITIAL_BATCH_BYTES = 64 * EventBatchBuilder.TYPICAL_BYTES_PER_EVENT;
 
   /** Pending ages are checked once per second of trace time, not for every event. */
   private static final long AGE_CHECK_NS = 1_000_000_000L;
@@ -59,10 +59,11 @@ public final class VmBatcher {
 
   /**
    * Emptied builders, reused so that their buffers are grown once, not for every batch. They may
-   * hold as many events as the pending batches: at the cap the fullest half of those go out at
-   * once, and a bound of half the cap dropped most of their builders, to be grown again for the
-   * VMs' next batches (issue #14). A builder holds about 15 bytes an event where EventColumns held
-   * 65, so pending and spare together still take less than pending alone did.
+   * hold as many bytes as the pending batches typically take at the cap: at the cap the fullest
+   * half of those go out at once, and a bound of half the cap dropped most of their builders, to be
+   * grown again for the VMs' next batches (issue #14). A builder holds about 15 bytes an event
+   * where EventColumns held 65, so pending and spare together still take less than pending alone
+   * did.
    */
   private final SpareBuilders spare;
 
@@ -85,8 +86,8 @@ public final class VmBatcher {
 
     long pendingSinceNs;
 
-    /** Size of the VM's last batch: its next one starts in a buffer about that large. */
-    int lastBatchEvents = INITIAL_BATCH_EVENTS;
+    /** Bytes of the VM's last batch: its next one starts in a buffer about that large. */
+    int lastBatchBytes = INITIAL_BATCH_BYTES;
 
     VmStream(String vm) {
       this.vm = vm;
@@ -123,7 +124,8 @@ public final class VmBatcher {
     this.maxPendingEvents = maxPendingEvents;
     this.alreadySent = Map.copyOf(alreadySent);
     this.sink = sink;
-    this.spare = new SpareBuilders(maxPendingEvents);
+    this.spare =
+        new SpareBuilders((long) maxPendingEvents * EventBatchBuilder.TYPICAL_BYTES_PER_EVENT);
   }
 
   /**
@@ -143,7 +145,7 @@ public final class VmBatcher {
     }
     long ts = event.event().getTsNs();
     if (s.events == null) {
-      s.events = spare.take(s.lastBatchEvents);
+      s.events = spare.take(s.lastBatchBytes);
       s.pendingSinceNs = ts;
       pending.put(s.vm, s);
     }
@@ -207,8 +209,8 @@ public final class VmBatcher {
     int n = events.size();
     pendingEvents -= n;
     batches++;
+    s.lastBatchBytes = events.bytes();
     EventBatch batch = events.build(s.vm, s.nextSeq++, s.nextIndex - n);
-    s.lastBatchEvents = n;
     spare.put(events);
     sink.accept(batch);
   }

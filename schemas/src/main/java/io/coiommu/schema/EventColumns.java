@@ -57,7 +57,7 @@ public final class EventColumns {
   /** Null stands for the default, the empty string. */
   private final StringColumn host = column(new StringColumn(0));
 
-  /** Kept so that a buffer encoded batch after batch grows its encoder's buffers once. */
+  /** Kept so that a buffer encoded batch after batch grows its encoder's buffer once. */
   private EventBatchBuilder encoder;
 
   /** An empty buffer, not tied to a batch. */
@@ -303,7 +303,7 @@ public final class EventColumns {
    */
   public EventBatch toBatch(String vm, long seq, long firstIndex) {
     if (encoder == null) {
-      encoder = new EventBatchBuilder(size);
+      encoder = new EventBatchBuilder(size * EventBatchBuilder.TYPICAL_BYTES_PER_EVENT);
     }
     EventBatchBuilder out = encoder;
     for (int i = 0; i < size; i++) {
@@ -331,7 +331,8 @@ public final class EventColumns {
    * VM's stream.
    */
   public static EventBatch encode(String vm, long seq, long firstIndex, List<TraceEvent> events) {
-    EventBatchBuilder b = new EventBatchBuilder(events.size());
+    EventBatchBuilder b =
+        new EventBatchBuilder(events.size() * EventBatchBuilder.TYPICAL_BYTES_PER_EVENT);
     events.forEach(b::add);
     return b.build(vm, seq, firstIndex);
   }

@@ -30,7 +30,8 @@ class EventBatchBuilderTest {
           "2fac03fa26cb7fe362f9b850906afce87074c4bcf5069d61863981b1af29f0b6",
           "02a410d2b15f4acfff985a583bd452479105b7435274048796f0a004799cea5b",
           "039b40d9418992de647599937a7062fa4fe9cf5cd685e4b53e8fcd77d95ac8ae",
-          "b15c0ef4e68abd175a8ea5afc811fa6544b12d51f3358ca517c29e5a3fb5f60f");
+          "b15c0ef4e68abd175a8ea5afc811fa6544b12d51f3358ca517c29e5a3fb5f60f",
+          "60ad33f2763ad5046c2265de71037ba8baa8bfd30ea4ad95b70a12600d3129ce");
 
   private static final AvroSerde<EventBatch> BATCHES = AvroSerde.of(EventBatch.class);
 
@@ -46,6 +47,7 @@ class EventBatchBuilderTest {
     cases.add(new Case("extremes", Long.MAX_VALUE, Long.MAX_VALUE, extremes()));
     cases.add(new Case("one-unmap", 0, 0, List.of(event(EventType.DMA_UNMAP, -5, 2, 9, null))));
     cases.add(new Case("random-40", 1, 1, random(3, 40)));
+    cases.add(new Case("many-devices", 2, 100, manyDevices()));
     return cases;
   }
 
@@ -106,6 +108,18 @@ class EventBatchBuilderTest {
         default -> {}
       }
       out.add(e);
+    }
+    return out;
+  }
+
+  /**
+   * 20 devices, more than the builder finds by a scan, each named by new string objects that are
+   * equal, not identical.
+   */
+  private static List<TraceEvent> manyDevices() {
+    List<TraceEvent> out = random(4, 90);
+    for (int i = 0; i < out.size(); i++) {
+      out.get(i).setDevice(new String("0000:" + (i * 7 % 20) + ":00.0"));
     }
     return out;
   }

@@ -1,9 +1,7 @@
 package io.coiommu.schema;
 
 import io.coiommu.schema.LongColumn.Coding;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -13,9 +11,9 @@ import java.util.Objects;
  * consumer can hold events back in columns.
  *
  * <p>{@link #of} decodes either batch version and validates every column; {@link #toBatch} encodes
- * version 2 (the encoding is documented field by field in EventBatch.avsc). {@link #event} fills a
- * caller's reused TraceEvent, whose device and host strings are the batch's own: the consumer that
- * keeps an event must copy it.
+ * version 3 through {@link EventBatchBuilder} (the encoding is documented field by field in
+ * EventBatch.avsc). {@link #event} fills a caller's reused TraceEvent, whose device and host
+ * strings are the batch's own: the consumer that keeps an event must copy it.
  */
 public final class EventColumns {
 
@@ -40,7 +38,9 @@ public final class EventColumns {
   private final LongColumn iova =
       column(new LongColumn(0, "iova", Coding.DELTAS, EventBatch::getIova));
 
-  /** Meaningful where flags has HAS_GPA; on the wire as deltas of gpa - iova (encodeGpa). */
+  /**
+   * Meaningful where flags has HAS_GPA; on the wire as deltas of gpa - iova (EventBatchBuilder).
+   */
   private final LongColumn gpa = column(new LongColumn(0));
 
   private final LongColumn bytes =
@@ -57,8 +57,8 @@ public final class EventColumns {
   /** Null stands for the default, the empty string. */
   private final StringColumn host = column(new StringColumn(0));
 
-  /** Encoding scratch, kept so that a buffer encoded batch after batch allocates it once. */
-  private VarintWriter varints;
+  /** Kept so that a buffer encoded batch after batch grows its encoder's buffer once. */
+  private EventBatchBuilder encoder;
 
   /** An empty buffer, not tied to a batch. */
   public EventColumns() {
@@ -297,59 +297,28 @@ public final class EventColumns {
     return toBatch(vm, seq, -1);
   }
 
-  /** The events as an EventBatch of version 3 (see EventBatch.avsc for the encoding). */
-  public EventBatch toBatch(String vm, long seq, long firstIndex) {
-    if (varints == null || varints.capacity() < size) {
-      varints = new VarintWriter(Math.max(size, capacity));
-    }
-    VarintWriter out = varints;
-    ByteBuffer tsColumn = tsNs.encode(out, size);
-    ByteBuffer iovaColumn = iova.encode(out, size);
-    ByteBuffer gpaColumn = encodeGpa(out);
-    ByteBuffer bytesColumn = bytes.encode(out, size);
-    ByteBuffer callColumn = callId.encode(out, size);
-    List<String> devices = new ArrayList<>();
-    ByteBuffer deviceColumn = device.encodeDictionary(out, size, devices);
-    List<EventExtra> extras = new ArrayList<>();
-    for (int i = 0; i < size; i++) {
-      String h = host.values[i];
-      if (guestMemoryBytes.values[i] != 0 || h != null) {
-        extras.add(new EventExtra(i, guestMemoryBytes.values[i], h == null ? "" : h));
-      }
-    }
-    // The all-fields constructor, not the builder: the builder deep-copies defaults through Avro's
-    // reflection.
-    return new EventBatch(
-        vm,
-        seq,
-        List.of(),
-        size,
-        ByteBuffer.wrap(Arrays.copyOf(flags.values, size)),
-        tsColumn,
-        iovaColumn,
-        gpaColumn,
-        bytesColumn,
-        callColumn,
-        devices,
-        deviceColumn,
-        extras,
-        firstIndex);
-  }
-
   /**
-   * The events with a gpa only, each as the change of gpa - iova since the previous one: a driver
-   * maps most buffers at an iova a fixed offset from their gpa (0 without a vIOMMU), so most
-   * varints are one byte.
+   * The events as an EventBatch of version 3 (see EventBatch.avsc for the encoding), written by the
+   * one encoder of the columns, {@link EventBatchBuilder}.
    */
-  private ByteBuffer encodeGpa(VarintWriter out) {
-    long offset = 0;
-    for (int i = 0; i < size; i++) {
-      if (EventFlags.hasGpa(flags.values[i])) {
-        out.put(gpa.values[i] - iova.values[i] - offset);
-        offset = gpa.values[i] - iova.values[i];
-      }
+  public EventBatch toBatch(String vm, long seq, long firstIndex) {
+    if (encoder == null) {
+      encoder = new EventBatchBuilder(size * EventBatchBuilder.TYPICAL_BYTES_PER_EVENT);
     }
-    return out.take();
+    EventBatchBuilder out = encoder;
+    for (int i = 0; i < size; i++) {
+      out.add(
+          flags.values[i],
+          tsNs.values[i],
+          iova.values[i],
+          gpa.values[i],
+          bytes.values[i],
+          callId.values[i],
+          device.values[i],
+          guestMemoryBytes.values[i],
+          host.values[i]);
+    }
+    return out.build(vm, seq, firstIndex);
   }
 
   /** Encodes {@code events} as one EventBatch of version 2. */
@@ -362,9 +331,10 @@ public final class EventColumns {
    * VM's stream.
    */
   public static EventBatch encode(String vm, long seq, long firstIndex, List<TraceEvent> events) {
-    EventColumns c = new EventColumns(null, -1, -1, events.size());
-    events.forEach(c::add);
-    return c.toBatch(vm, seq, firstIndex);
+    EventBatchBuilder b =
+        new EventBatchBuilder(events.size() * EventBatchBuilder.TYPICAL_BYTES_PER_EVENT);
+    events.forEach(b::add);
+    return b.build(vm, seq, firstIndex);
   }
 
   /**
@@ -413,7 +383,10 @@ public final class EventColumns {
     return c;
   }
 
-  /** The inverse of {@link #encodeGpa}; needs flags and iova decoded. */
+  /**
+   * The gpa column: deltas of gpa - iova over the events with a gpa (see EventBatchBuilder); needs
+   * flags and iova decoded.
+   */
   private void decodeGpa(VarintReader in, EventBatch batch, int withGpa) {
     in.open("gpa", batch.getGpa());
     byte[] f = flags.values;

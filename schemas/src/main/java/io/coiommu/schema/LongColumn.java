@@ -5,9 +5,10 @@ import java.util.Arrays;
 import java.util.function.Function;
 
 /**
- * A column of longs and, when EventBatch carries it as a varint column of its own, how: each value
- * as is, or as its delta from the previous one (timestamps, iovas and call ids grow, so deltas stay
- * short). A column without a coding travels some other way (a dependent or sparse field).
+ * A column of longs and, when EventBatch carries it as a varint column of its own, how it decodes:
+ * each value as is, or as its delta from the previous one (timestamps, iovas and call ids grow, so
+ * deltas stay short). A column without a coding travels some other way (a dependent or sparse
+ * field).
  */
 final class LongColumn extends EventColumn {
 
@@ -30,28 +31,9 @@ final class LongColumn extends EventColumn {
     this.values = new long[capacity];
   }
 
-  /** A column EventColumns encodes itself. */
+  /** A column EventColumns decodes itself. */
   LongColumn(int capacity) {
     this(capacity, null, Coding.NONE, null);
-  }
-
-  ByteBuffer encode(VarintWriter out, int size) {
-    switch (coding) {
-      case VALUES -> {
-        for (int i = 0; i < size; i++) {
-          out.put(values[i]);
-        }
-      }
-      case DELTAS -> {
-        long prev = 0;
-        for (int i = 0; i < size; i++) {
-          out.put(values[i] - prev);
-          prev = values[i];
-        }
-      }
-      case NONE -> throw new IllegalStateException("this column has no wire coding of its own");
-    }
-    return out.take();
   }
 
   void decode(VarintReader in, EventBatch batch, int size) {

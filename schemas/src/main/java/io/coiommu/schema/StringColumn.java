@@ -2,9 +2,6 @@ package io.coiommu.schema;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * A column of strings; entries share the objects they were given (a decoded batch's dictionary), so
@@ -34,33 +31,8 @@ final class StringColumn extends EventColumn {
   }
 
   /**
-   * The first {@code size} values as indexes into a dictionary, filled into {@code dictionary}
-   * (empty on entry) in order of first use.
+   * The device column as indexes into the batch's {@code devices} (as EventBatchBuilder writes it).
    */
-  ByteBuffer encodeDictionary(VarintWriter out, int size, List<String> dictionary) {
-    Map<String, Integer> index = new HashMap<>();
-    String last = null;
-    int lastIndex = -1;
-    for (int i = 0; i < size; i++) {
-      // Consecutive events mostly name the same device object: the map is consulted only when it
-      // changes.
-      String d = values[i];
-      if (d != last) {
-        last = d;
-        lastIndex =
-            index.computeIfAbsent(
-                last,
-                k -> {
-                  dictionary.add(k);
-                  return dictionary.size() - 1;
-                });
-      }
-      out.put(lastIndex);
-    }
-    return out.take();
-  }
-
-  /** The inverse of {@link #encodeDictionary}, from the batch's {@code devices}. */
   void decodeDictionary(VarintReader in, EventBatch batch, ByteBuffer column, int size) {
     String[] dictionary = batch.getDevices().toArray(new String[0]);
     String[] into = values;

@@ -3,10 +3,10 @@ package io.coiommu.schema;
 import java.nio.ByteBuffer;
 
 /**
- * Reads one varint column at a time (Avro's zig-zag longs, as {@link VarintWriter} writes them)
- * straight from the column's bytes, turning a column that does not decode into an error that names
- * field and event. Read here rather than through Avro's BinaryDecoder: its per-value bounds and
- * buffer checks were most of the decode, which was a sixth of a stream thread's time on a fleet
+ * Reads one varint column at a time (Avro's zig-zag longs, as {@link EventBatchBuilder} writes
+ * them) straight from the column's bytes, turning a column that does not decode into an error that
+ * names field and event. Read here rather than through Avro's BinaryDecoder: its per-value bounds
+ * and buffer checks were most of the decode, which was a sixth of a stream thread's time on a fleet
  * (issue #14), and most values of a column are one byte.
  */
 final class VarintReader {

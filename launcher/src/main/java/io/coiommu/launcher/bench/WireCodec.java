@@ -5,7 +5,7 @@ import io.coiommu.producer.VmEvent;
 import io.coiommu.producer.Workloads;
 import io.coiommu.schema.AvroSerde;
 import io.coiommu.schema.EventBatch;
-import io.coiommu.schema.EventColumns;
+import io.coiommu.schema.EventBatchBuilder;
 import io.coiommu.schema.EventColumnsSerde;
 import io.coiommu.schema.KnownSchemas;
 import io.coiommu.schema.TraceEvent;
@@ -37,9 +37,10 @@ import org.openjdk.jmh.infra.Blackhole;
  * The trace topic's codec alone, per event: EventBatch version 1 (a TraceEvent record per event)
  * against version 2 (columns), on the first {@link #EVENTS} events of the {@code sample} workload
  * batched per VM as the producer does. Encode is what the producer thread does from TraceEvents to
- * record bytes; decode is what the stream thread does from record bytes to events the engine reads
- * (a new TraceEvent per event in v1, the columns read in place in v2). Setup prints the wire bytes
- * per event. Run: {@code java -cp launcher/target/coiommu.jar org.openjdk.jmh.Main WireCodec}.
+ * record bytes (v2: through an EventBatchBuilder, as VmBatcher does); decode is what the stream
+ * thread does from record bytes to events the engine reads (a new TraceEvent per event in v1, the
+ * columns read in place in v2). Setup prints the wire bytes per event. Run: {@code java -cp
+ * launcher/target/coiommu.jar org.openjdk.jmh.Main WireCodec}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -62,7 +63,8 @@ public class WireCodec {
   private BinaryMessageDecoder<EventBatch> v1Decoder;
   private final AvroSerde<EventBatch> v2Batches = AvroSerde.of(EventBatch.class);
   private final EventColumnsSerde v2Columns = new EventColumnsSerde();
-  private final EventColumns columns = new EventColumns();
+  private final EventBatchBuilder builder =
+      new EventBatchBuilder(BATCH * EventBatchBuilder.TYPICAL_BYTES_PER_EVENT);
 
   @Setup
   public void generate() throws IOException {
@@ -123,12 +125,11 @@ public class WireCodec {
       buf.get(out);
       return out;
     }
-    // Reused as the producer's VmBatcher reuses its buffers.
-    columns.clear();
+    // As the producer's VmBatcher encodes a pending batch: event by event into a reused builder.
     for (TraceEvent e : batches.get(b)) {
-      columns.add(e);
+      builder.add(e);
     }
-    return v2Batches.serialize("t", columns.toBatch(vms.get(b), b));
+    return v2Batches.serialize("t", builder.build(vms.get(b), b, -1));
   }
 
   @Benchmark

@@ -41,8 +41,8 @@ final class EndToEndOnly {
     Duration timeout = Duration.ofSeconds(timeoutSeconds);
     List<Double> rates = new ArrayList<>();
     List<Double> cpu = new ArrayList<>();
-    // Repeat 0 is the untimed warm-up pass, as in the full bench.
-    for (int r = 0; r <= repeats; r++) {
+    // Repeats up to 0 are the untimed warm-up passes, as in the full bench.
+    for (int r = 1 - EndToEndBench.WARM_UP_PASSES; r <= repeats; r++) {
       try (EmbeddedKafkaCluster broker = EmbeddedKafkaCluster.start(1)) {
         Properties client = broker.clientProperties();
         EndToEndBench.createTopics(client, partitions);
@@ -57,23 +57,26 @@ final class EndToEndOnly {
             Locale.ROOT,
             "%s: end to end %s ev/s, CPU %.3f us/event, state committed %s B per trace s "
                 + "(whole %s), peak heap %,d MiB%n",
-            r == 0 ? "warm-up" : "repeat " + r + "/" + repeats,
+            r <= 0 ? "warm-up" : "repeat " + r + "/" + repeats,
             Figures.format(run.eventsPerSecond()),
             run.cpuMicrosPerEvent(),
             Figures.format(run.stateBytesWritten() / trace.traceSeconds()),
             Figures.format(run.stateBytesWhole() / trace.traceSeconds()),
             PeakHeap.usedBytes() >> 20);
         StringBuilder roles = new StringBuilder("  CPU by role, us/event:");
-        run.cpuSecondsByRole().entrySet().stream()
-            .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
-            .forEach(
-                e ->
-                    roles.append(
-                        String.format(
-                            Locale.ROOT,
-                            " %s %.3f;",
-                            e.getKey(),
-                            e.getValue() * 1e6 / run.events())));
+        double other = 0;
+        for (Map.Entry<String, Double> e :
+            run.cpuSecondsByRole().entrySet().stream()
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .toList()) {
+          double us = e.getValue() * 1e6 / run.events();
+          if (us >= 0.005) {
+            roles.append(String.format(Locale.ROOT, " %s %.3f;", e.getKey(), us));
+          } else {
+            other += us;
+          }
+        }
+        roles.append(String.format(Locale.ROOT, " other threads %.3f", other));
         out.println(roles);
         out.flush();
       }

@@ -52,6 +52,8 @@ class BenchCommandTest {
         .containsPattern(
             "engine only, coiommu:unpin=lru,interval=10s,limit=8192 alone +[0-9,.]+ events/s")
         .containsPattern("2\\. end to end, 8 default scenarios +[0-9,.]+ events/s")
+        .containsPattern(
+            "end to end, CPU of the whole process +[0-9][0-9,.]*( +\\(.*\\))? us/event")
         .containsPattern("3\\. ProducerPerformance, 100-byte records +[0-9,.]+ records/s")
         .containsPattern("2/1 end to end / engine only +[0-9.]+")
         .containsPattern("2/3 end to end / ProducerPerformance +[0-9.]+");

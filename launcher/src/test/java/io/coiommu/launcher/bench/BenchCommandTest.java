@@ -2,12 +2,8 @@ package io.coiommu.launcher.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.coiommu.launcher.Main;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * {@code coiommu bench} at tiny sizes runs every measurement, on a real embedded broker, and prints
@@ -20,12 +16,8 @@ class BenchCommandTest {
 
   @BeforeAll
   static void benchTheSampleBriefly() {
-    StringWriter text = new StringWriter();
-    CommandLine command = Main.commandLine();
-    command.setOut(new PrintWriter(text, true));
-    command.setErr(new PrintWriter(text, true));
-    exitCode =
-        command.execute(
+    BenchRun run =
+        BenchRun.of(
             "bench",
             "--workload",
             "sample:duration=2s",
@@ -37,7 +29,8 @@ class BenchCommandTest {
             "2000",
             "--heap-pages",
             "2000");
-    output = text.toString();
+    exitCode = run.exitCode();
+    output = run.output();
   }
 
   @Test

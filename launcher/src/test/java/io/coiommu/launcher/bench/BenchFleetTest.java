@@ -2,11 +2,7 @@ package io.coiommu.launcher.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.coiommu.launcher.Main;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * {@code coiommu bench --workload fleet:...} also measures the engine on the fleet's 10-VM
@@ -16,12 +12,8 @@ class BenchFleetTest {
 
   @Test
   void aFleetIsComparedWithItsTenVmFleet() {
-    StringWriter text = new StringWriter();
-    CommandLine command = Main.commandLine();
-    command.setOut(new PrintWriter(text, true));
-    command.setErr(new PrintWriter(text, true));
-    int exit =
-        command.execute(
+    BenchRun run =
+        BenchRun.of(
             "bench",
             "--workload",
             "fleet:hosts=2,vms=20,duration=1s,seed=3",
@@ -33,7 +25,8 @@ class BenchFleetTest {
             "2000",
             "--heap-pages",
             "2000");
-    String output = text.toString();
+    int exit = run.exitCode();
+    String output = run.output();
     assertThat(exit).as(output).isZero();
     assertThat(output)
         .containsPattern("engine only, 8 default scenarios, its 10-VM fleet +[1-9][0-9,]* events/s")

@@ -2,11 +2,7 @@ package io.coiommu.launcher.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.coiommu.launcher.Main;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * {@code bench --end-to-end-only} runs the warm-up passes and the repeats end to end and says where
@@ -16,19 +12,16 @@ class EndToEndOnlyTest {
 
   @Test
   void everyPassGivesItsRateItsCpuAndItsCpuByRole() {
-    StringWriter text = new StringWriter();
-    CommandLine command = Main.commandLine();
-    command.setOut(new PrintWriter(text, true));
-    command.setErr(new PrintWriter(text, true));
-    int exit =
-        command.execute(
+    BenchRun run =
+        BenchRun.of(
             "bench",
             "--workload",
             "fleet:hosts=1,vms=5,duration=1s,seed=3",
             "--repeats",
             "1",
             "--end-to-end-only");
-    String output = text.toString();
+    int exit = run.exitCode();
+    String output = run.output();
     assertThat(exit).as(output).isZero();
     assertThat(output.split("warm-up: end to end", -1)).hasSize(EndToEndBench.WARM_UP_PASSES + 1);
     assertThat(output)

@@ -88,10 +88,7 @@ public final class EventBatchBuilder {
   public void add(TraceEvent e) {
     Long g = e.getGpa();
     add(
-        EventFlags.of(
-            Objects.requireNonNull(e.getType(), "event type"),
-            Objects.requireNonNull(e.getDirection(), "event direction"),
-            g != null),
+        EventFlags.of(e),
         e.getTsNs(),
         e.getIova(),
         g == null ? 0 : g,

@@ -218,11 +218,7 @@ public final class EventColumns {
   private void set(int i, TraceEvent e) {
     Long g = e.getGpa();
     String h = Objects.requireNonNull(e.getHost(), "event host");
-    flags.values[i] =
-        EventFlags.of(
-            Objects.requireNonNull(e.getType(), "event type"),
-            Objects.requireNonNull(e.getDirection(), "event direction"),
-            g != null);
+    flags.values[i] = EventFlags.of(e);
     tsNs.values[i] = e.getTsNs();
     iova.values[i] = e.getIova();
     gpa.values[i] = g == null ? 0 : g;

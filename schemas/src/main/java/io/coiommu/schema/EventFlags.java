@@ -1,5 +1,7 @@
 package io.coiommu.schema;
 
+import java.util.Objects;
+
 /**
  * EventBatch.flags, one byte per event: the event type in bits 0-3, the DMA direction in bits 4-5,
  * whether the event has a gpa in bit 6; bit 7 is unused and must be 0.
@@ -22,6 +24,14 @@ final class EventFlags {
   }
 
   private EventFlags() {}
+
+  /** {@code e}'s flags; a TraceEvent without a type or a direction is refused by name. */
+  static byte of(TraceEvent e) {
+    return of(
+        Objects.requireNonNull(e.getType(), "event type"),
+        Objects.requireNonNull(e.getDirection(), "event direction"),
+        e.getGpa() != null);
+  }
 
   static byte of(EventType type, DmaDirection direction, boolean hasGpa) {
     return (byte)

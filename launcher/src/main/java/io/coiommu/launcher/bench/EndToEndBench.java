@@ -1,5 +1,6 @@
 package io.coiommu.launcher.bench;
 
+import io.coiommu.launcher.kafka.EmbeddedKafkaCluster;
 import io.coiommu.launcher.kafka.KafkaTopics;
 import io.coiommu.processor.EmulationTopology;
 import io.coiommu.processor.ProcessorConfig;
@@ -52,12 +53,27 @@ import org.apache.kafka.streams.KafkaStreams;
 final class EndToEndBench {
 
   /**
-   * Untimed passes before the timed ones. The broker, Streams and the clients in one JVM are a
-   * large body of code for C2: after one pass of the 1,000-VM fleet the JIT threads still took
-   * 0.21-0.23 us of CPU per event in the next pass, a fifth of the whole (issue #14), and 0.13 in
-   * the pass after.
+   * Untimed passes before the timed ones, at least. The broker, Streams and the clients in one JVM
+   * are a large body of code for C2: after one pass of the 1,000-VM fleet the JIT threads still
+   * took 0.21-0.23 us of CPU per event in the next pass, a fifth of the whole (issue #14), and
+   * 0.06-0.15 after two.
    */
-  static final int WARM_UP_PASSES = 2;
+  static final int MIN_WARM_UP_PASSES = 2;
+
+  /**
+   * Untimed passes at most, whatever the JIT still does: a bound on the bench's time. On the
+   * 1,000-VM fleet the JIT's share of passes 1 to 6 was 22, 22, 19, 15, 8 and 6 %, and 5 % in the
+   * timed passes after them: each pass starts a broker and a Streams application of its own, and
+   * the compiler still recompiles some of the Kafka code they run (about 80 methods at C2 a pass).
+   */
+  static final int MAX_WARM_UP_PASSES = 6;
+
+  /**
+   * A pass in which the JIT threads took less than this share of the process's CPU ends the
+   * warm-up, as JMH's warm-up iterations end before its measured ones: a timed pass then measures
+   * the pipeline's steady state, which is what a run of hours spends, and not the compiler.
+   */
+  static final double SETTLED_JIT_SHARE = 0.05;
 
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration POLL = Duration.ofMillis(20);
@@ -95,6 +111,31 @@ final class EndToEndBench {
     /** CPU time of the whole process per event, in microseconds. */
     double cpuMicrosPerEvent() {
       return cpuNanos / 1e3 / events;
+    }
+
+    /** The JIT threads' share of the process's CPU; NaN where threads have no roles (off Linux). */
+    double jitShare() {
+      Double jit = cpuSecondsByRole.get(ThreadCpu.JIT);
+      return cpuSecondsByRole.isEmpty() ? Double.NaN : (jit == null ? 0 : jit) / (cpuNanos / 1e9);
+    }
+  }
+
+  /**
+   * Whether untimed passes may end after {@code passes} of them, the last of which was {@code
+   * last}: at {@link #MIN_WARM_UP_PASSES} where the JIT's share is not known.
+   */
+  static boolean warmedUp(int passes, Outcome last) {
+    return passes >= MAX_WARM_UP_PASSES
+        || (passes >= MIN_WARM_UP_PASSES && !(last.jitShare() >= SETTLED_JIT_SHARE));
+  }
+
+  /** One pass on a broker of its own, so no pass finds another's topics, logs or groups. */
+  static Outcome onFreshBroker(
+      BenchTrace trace, ProcessorConfig config, int partitions, Duration timeout) throws Exception {
+    try (EmbeddedKafkaCluster broker = EmbeddedKafkaCluster.start(1)) {
+      Properties client = broker.clientProperties();
+      createTopics(client, partitions);
+      return run(client, trace, config, Pacing.MAX, i -> {}, (res, at) -> {}, timeout);
     }
   }
 

@@ -1,15 +1,12 @@
 package io.coiommu.launcher.bench;
 
-import io.coiommu.launcher.kafka.EmbeddedKafkaCluster;
 import io.coiommu.processor.ProcessorConfig;
-import io.coiommu.producer.Pacing;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 
 /**
  * {@code bench --end-to-end-only}: the end-to-end figure alone, with the state its commits wrote,
@@ -41,45 +38,17 @@ final class EndToEndOnly {
     Duration timeout = Duration.ofSeconds(timeoutSeconds);
     List<Double> rates = new ArrayList<>();
     List<Double> cpu = new ArrayList<>();
-    // Repeats up to 0 are the untimed warm-up passes, as in the full bench.
-    for (int r = 1 - EndToEndBench.WARM_UP_PASSES; r <= repeats; r++) {
-      try (EmbeddedKafkaCluster broker = EmbeddedKafkaCluster.start(1)) {
-        Properties client = broker.clientProperties();
-        EndToEndBench.createTopics(client, partitions);
-        PeakHeap.reset();
-        EndToEndBench.Outcome run =
-            EndToEndBench.run(client, trace, config, Pacing.MAX, i -> {}, (res, at) -> {}, timeout);
-        if (r > 0) {
-          rates.add(run.eventsPerSecond());
-          cpu.add(run.cpuMicrosPerEvent());
-        }
-        out.printf(
-            Locale.ROOT,
-            "%s: end to end %s ev/s, CPU %.3f us/event, state committed %s B per trace s "
-                + "(whole %s), peak heap %,d MiB%n",
-            r <= 0 ? "warm-up" : "repeat " + r + "/" + repeats,
-            Figures.format(run.eventsPerSecond()),
-            run.cpuMicrosPerEvent(),
-            Figures.format(run.stateBytesWritten() / trace.traceSeconds()),
-            Figures.format(run.stateBytesWhole() / trace.traceSeconds()),
-            PeakHeap.usedBytes() >> 20);
-        StringBuilder roles = new StringBuilder("  CPU by role, us/event:");
-        double other = 0;
-        for (Map.Entry<String, Double> e :
-            run.cpuSecondsByRole().entrySet().stream()
-                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
-                .toList()) {
-          double us = e.getValue() * 1e6 / run.events();
-          if (us >= 0.005) {
-            roles.append(String.format(Locale.ROOT, " %s %.3f;", e.getKey(), us));
-          } else {
-            other += us;
-          }
-        }
-        roles.append(String.format(Locale.ROOT, " other threads %.3f", other));
-        out.println(roles);
-        out.flush();
+    for (int w = 1; ; w++) {
+      EndToEndBench.Outcome pass = pass(out, "warm-up " + w, trace, config, partitions, timeout);
+      if (EndToEndBench.warmedUp(w, pass)) {
+        break;
       }
+    }
+    for (int r = 1; r <= repeats; r++) {
+      EndToEndBench.Outcome run =
+          pass(out, "repeat " + r + "/" + repeats, trace, config, partitions, timeout);
+      rates.add(run.eventsPerSecond());
+      cpu.add(run.cpuMicrosPerEvent());
     }
     out.printf(Locale.ROOT, "end to end: %s events/s%n", Figures.withRepeats(rates));
     out.printf(
@@ -87,5 +56,46 @@ final class EndToEndOnly {
         "end to end, CPU of the whole process: %s us/event%n",
         Figures.withRepeats(cpu));
     return 0;
+  }
+
+  /** One pass on a broker of its own, its figures and its CPU by role printed. */
+  private static EndToEndBench.Outcome pass(
+      PrintWriter out,
+      String label,
+      BenchTrace trace,
+      ProcessorConfig config,
+      int partitions,
+      Duration timeout)
+      throws Exception {
+    PeakHeap.reset();
+    EndToEndBench.Outcome run = EndToEndBench.onFreshBroker(trace, config, partitions, timeout);
+    out.printf(
+        Locale.ROOT,
+        "%s: end to end %s ev/s, CPU %.3f us/event, the JIT %.0f %% of it, state committed %s B "
+            + "per trace s (whole %s), peak heap %,d MiB%n",
+        label,
+        Figures.format(run.eventsPerSecond()),
+        run.cpuMicrosPerEvent(),
+        100 * run.jitShare(),
+        Figures.format(run.stateBytesWritten() / trace.traceSeconds()),
+        Figures.format(run.stateBytesWhole() / trace.traceSeconds()),
+        PeakHeap.usedBytes() >> 20);
+    StringBuilder roles = new StringBuilder("  CPU by role, us/event:");
+    double other = 0;
+    for (Map.Entry<String, Double> e :
+        run.cpuSecondsByRole().entrySet().stream()
+            .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+            .toList()) {
+      double us = e.getValue() * 1e6 / run.events();
+      if (us >= 0.005) {
+        roles.append(String.format(Locale.ROOT, " %s %.3f;", e.getKey(), us));
+      } else {
+        other += us;
+      }
+    }
+    roles.append(String.format(Locale.ROOT, " other threads %.3f", other));
+    out.println(roles);
+    out.flush();
+    return run;
   }
 }

@@ -15,6 +15,9 @@ import java.util.TreeMap;
  */
 final class ThreadCpu {
 
+  /** The role of the JVM's compiler threads. */
+  static final String JIT = "JIT";
+
   private static final Path TASKS = Path.of("/proc/self/task");
 
   /** Clock ticks per second of {@code stat}'s utime and stime: USER_HZ, 100 on Linux. */
@@ -72,7 +75,7 @@ final class ThreadCpu {
       return "GC";
     }
     if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
-      return "JIT";
+      return JIT;
     }
     if (name.startsWith("ForkJoinPool")) {
       return "results consumer";

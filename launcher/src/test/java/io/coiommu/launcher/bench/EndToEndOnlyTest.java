@@ -2,11 +2,15 @@ package io.coiommu.launcher.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code bench --end-to-end-only} runs the warm-up passes and the repeats end to end and says where
- * each repeat's CPU went.
+ * {@code bench --end-to-end-only} runs warm-up passes until the JIT settles, then the repeats end
+ * to end, and says where each repeat's CPU went.
  */
 class EndToEndOnlyTest {
 
@@ -23,7 +27,22 @@ class EndToEndOnlyTest {
     int exit = run.exitCode();
     String output = run.output();
     assertThat(exit).as(output).isZero();
-    assertThat(output.split("warm-up: end to end", -1)).hasSize(EndToEndBench.WARM_UP_PASSES + 1);
+    // Warm-up passes go on while the JIT takes 5 % or more of a pass's CPU, from the second on.
+    Matcher warmUp =
+        Pattern.compile("warm-up ([0-9]+): end to end .* the JIT ([0-9]+) % of it").matcher(output);
+    List<Integer> jitPercents = new ArrayList<>();
+    while (warmUp.find()) {
+      assertThat(Integer.parseInt(warmUp.group(1))).isEqualTo(jitPercents.size() + 1);
+      jitPercents.add(Integer.parseInt(warmUp.group(2)));
+    }
+    assertThat(jitPercents)
+        .hasSizeBetween(EndToEndBench.MIN_WARM_UP_PASSES, EndToEndBench.MAX_WARM_UP_PASSES);
+    for (int w = EndToEndBench.MIN_WARM_UP_PASSES; w < jitPercents.size(); w++) {
+      assertThat(jitPercents.get(w - 1)).as("warm-up %d went on", w + 1).isGreaterThanOrEqualTo(5);
+    }
+    if (jitPercents.size() < EndToEndBench.MAX_WARM_UP_PASSES) {
+      assertThat(jitPercents.get(jitPercents.size() - 1)).isLessThanOrEqualTo(5);
+    }
     assertThat(output)
         .containsPattern("repeat 1/1: end to end [1-9][0-9,]* ev/s, CPU [0-9]+\\.[0-9]+ us/event")
         .containsPattern("CPU by role, us/event: .*stream threads [0-9]+\\.[0-9]+;")

@@ -4,7 +4,9 @@ import io.coiommu.schema.VarintReader.ByteField;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.avro.SchemaNormalization;
 
 /**
@@ -37,6 +39,11 @@ final class EventBatchReader {
           .array();
 
   private static final String[] NO_STRINGS = new String[0];
+  private static final EventType[] EVENT_TYPES = EventType.values();
+  private static final DmaDirection[] DIRECTIONS = DmaDirection.values();
+
+  /** An int takes at most 5 bytes of 7 bits. */
+  private static final int MAX_INT_BYTES = 5;
 
   private final byte[] record;
 
@@ -55,8 +62,7 @@ final class EventBatchReader {
   }
 
   /**
-   * The columns of a record that {@link #isCurrent}; null when it carries its events in the
-   * version-1 list, which Avro decodes.
+   * The columns of a record that {@link #isCurrent}.
    *
    * @throws InvalidBatchException naming the field (and the event, in a column) that does not
    *     decode
@@ -68,12 +74,9 @@ final class EventBatchReader {
   private EventColumns read() {
     String vm = string("vm");
     in.name(vm, null);
-    in.rename("seq");
-    long seq = in.next(-1);
+    long seq = avroLong("seq");
     in.name(vm, seq);
-    if (blockCount("events") != 0) {
-      return null;
-    }
+    List<TraceEvent> events = events();
     int count = avroInt("count");
     column(ByteField.FLAGS);
     column(ByteField.TS_NS);
@@ -85,16 +88,61 @@ final class EventBatchReader {
     column(ByteField.DEVICE);
     int extrasAt = in.position();
     extras(null);
-    in.rename("firstIndex");
-    long firstIndex = in.next(-1);
+    long firstIndex = avroLong("firstIndex");
     if (in.remaining() != 0) {
       throw in.error(
           "firstIndex", -1, in.remaining() + " bytes left after it, the record's last field");
+    }
+    if (!events.isEmpty()) {
+      return EventColumns.ofEvents(in, firstIndex, count, events);
     }
     EventColumns columns = EventColumns.decode(in, firstIndex, count, devices);
     in.open("extras", record, extrasAt, record.length);
     extras(columns);
     return columns;
+  }
+
+  /** The version-1 list of events: empty in what this project writes since version 2. */
+  private List<TraceEvent> events() {
+    List<TraceEvent> events = List.of();
+    for (long block = blockCount("events"); block != 0; block = blockCount("events")) {
+      if (events.isEmpty()) {
+        events = new ArrayList<>((int) block);
+      }
+      for (long k = 0; k < block; k++) {
+        events.add(event("events[" + events.size() + "]"));
+      }
+    }
+    return events;
+  }
+
+  /** A TraceEvent, its fields in schema order. */
+  private TraceEvent event(String field) {
+    TraceEvent e = new TraceEvent();
+    e.setType(symbol(field, EVENT_TYPES));
+    e.setTsNs(avroLong(field));
+    e.setDevice(string(field));
+    e.setIova(avroLong(field));
+    int branch = avroInt(field);
+    if (branch == 1) {
+      e.setGpa(avroLong(field));
+    } else if (branch != 0) {
+      throw in.error(field, -1, "gpa's union branch " + branch + " outside 0..1");
+    }
+    e.setBytes(avroLong(field));
+    e.setDirection(symbol(field, DIRECTIONS));
+    e.setCallId(avroLong(field));
+    e.setGuestMemoryBytes(avroLong(field));
+    e.setHost(string(field));
+    return e;
+  }
+
+  private <E> E symbol(String field, E[] symbols) {
+    int i = avroInt(field);
+    if (i < 0 || i >= symbols.length) {
+      throw in.error(field, -1, "enum index " + i + " outside 0.." + (symbols.length - 1));
+    }
+    return symbols[i];
   }
 
   private String[] devices() {
@@ -119,8 +167,7 @@ final class EventBatchReader {
     for (long block = blockCount("extras"); block != 0; block = blockCount("extras")) {
       for (long k = 0; k < block; k++) {
         int index = avroInt("extras");
-        in.rename("extras");
-        long guestMemoryBytes = in.next(-1);
+        long guestMemoryBytes = avroLong("extras");
         if (into == null) {
           in.skip(length("extras"));
         } else {
@@ -155,9 +202,18 @@ final class EventBatchReader {
     return (int) n;
   }
 
-  private int avroInt(String field) {
+  private long avroLong(String field) {
     in.rename(field);
-    long v = in.next(-1);
+    return in.next(-1);
+  }
+
+  /** An Avro int: a varint of at most 5 bytes whose value fits an int, as Avro's decoder asks. */
+  private int avroInt(String field) {
+    int at = in.position();
+    long v = avroLong(field);
+    if (in.position() - at > MAX_INT_BYTES) {
+      throw in.error(field, -1, "bad int: longer than " + MAX_INT_BYTES + " bytes");
+    }
     if (v != (int) v) {
       throw in.error(field, -1, "int out of range: " + v);
     }
@@ -174,7 +230,7 @@ final class EventBatchReader {
     long n = in.next(-1);
     if (n < 0) {
       if (n == Long.MIN_VALUE) {
-        throw in.error(field, -1, "array block count " + n);
+        throw in.error(field, -1, "array block of " + n + " items");
       }
       n = -n;
       long size = in.next(-1);

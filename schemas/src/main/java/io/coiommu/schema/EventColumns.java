@@ -336,31 +336,37 @@ public final class EventColumns {
    * @throws InvalidBatchException naming the field and the event when a column does not decode
    */
   public static EventColumns of(EventBatch batch) {
-    List<TraceEvent> events = batch.getEvents();
-    int count = batch.getCount();
-    if (!events.isEmpty()) {
-      if (count != 0) {
-        throw new InvalidBatchException(
-            batch,
-            "count",
-            -1,
-            count
-                + " column events beside "
-                + events.size()
-                + " version-1 events: a batch carries one form only");
-      }
-      EventColumns c =
-          new EventColumns(batch.getVm(), batch.getSeq(), batch.getFirstIndex(), events.size());
-      events.forEach(c::add);
-      return c;
-    }
     VarintReader in = VarintReader.of(batch);
+    if (!batch.getEvents().isEmpty()) {
+      return ofEvents(in, batch.getFirstIndex(), batch.getCount(), batch.getEvents());
+    }
     EventColumns c =
-        decode(in, batch.getFirstIndex(), count, batch.getDevices().toArray(new String[0]));
+        decode(
+            in, batch.getFirstIndex(), batch.getCount(), batch.getDevices().toArray(new String[0]));
     int previous = -1;
     for (EventExtra x : batch.getExtras()) {
       previous = c.extra(in, previous, x.getIndex(), x.getGuestMemoryBytes(), x.getHost());
     }
+    return c;
+  }
+
+  /**
+   * A batch that carries its events in the version-1 list, whose columns are then empty: {@code
+   * count} must be 0.
+   */
+  static EventColumns ofEvents(
+      VarintReader in, long firstIndex, int count, List<TraceEvent> events) {
+    if (count != 0) {
+      throw in.error(
+          "count",
+          -1,
+          count
+              + " column events beside "
+              + events.size()
+              + " version-1 events: a batch carries one form only");
+    }
+    EventColumns c = new EventColumns(in.vm(), in.seq(), firstIndex, events.size());
+    events.forEach(c::add);
     return c;
   }
 

@@ -31,8 +31,9 @@ public final class EventColumnsSerde
       return null;
     }
     try {
-      EventColumns direct = EventBatchReader.isCurrent(data) ? EventBatchReader.read(data) : null;
-      return direct != null ? direct : EventColumns.of(batches.deserialize(topic, data));
+      return EventBatchReader.isCurrent(data)
+          ? EventBatchReader.read(data)
+          : EventColumns.of(batches.deserialize(topic, data));
     } catch (InvalidBatchException e) {
       throw new SerializationException(
           "cannot decode the columns of a record from topic " + topic + ": " + e.getMessage(), e);

@@ -28,31 +28,31 @@ public final class EventColumns {
   private int size;
   private int capacity;
 
-  /** Every column, declared below: they grow, shift and copy together. */
+  /** Every column, declared below: they grow, shift and copy together (the order is not used). */
   private final List<EventColumn> all = new ArrayList<>();
 
   /** EventBatch.flags, as on the wire. */
-  private final ByteColumn flags = column(new ByteColumn(0));
+  private final ByteColumn flags;
 
-  private final LongColumn tsNs = column(new LongColumn(0, ByteField.TS_NS, Coding.DELTAS));
-  private final LongColumn iova = column(new LongColumn(0, ByteField.IOVA, Coding.DELTAS));
+  private final LongColumn tsNs;
+  private final LongColumn iova;
 
   /**
    * Meaningful where flags has HAS_GPA; on the wire as deltas of gpa - iova (EventBatchBuilder).
    */
-  private final LongColumn gpa = column(new LongColumn(0));
+  private final LongColumn gpa;
 
-  private final LongColumn bytes = column(new LongColumn(0, ByteField.BYTES, Coding.VALUES));
-  private final LongColumn callId = column(new LongColumn(0, ByteField.CALL_ID, Coding.DELTAS));
+  private final LongColumn bytes;
+  private final LongColumn callId;
 
   /** Strings of the batch's device dictionary: entries share the dictionary's objects. */
-  private final StringColumn device = column(new StringColumn(0));
+  private final StringColumn device;
 
   /** On the wire in EventBatch.extras, with host. */
-  private final LongColumn guestMemoryBytes = column(new LongColumn(0));
+  private final LongColumn guestMemoryBytes;
 
   /** Null stands for the default, the empty string. */
-  private final StringColumn host = column(new StringColumn(0));
+  private final StringColumn host;
 
   /** Kept so that a buffer encoded batch after batch grows its encoder's buffer once. */
   private EventBatchBuilder encoder;
@@ -71,7 +71,18 @@ public final class EventColumns {
     this.vm = vm;
     this.seq = seq;
     this.firstIndex = firstIndex;
-    resize(Math.max(capacity, 1));
+    // Each column made at its size once: a decoded batch's columns never grow.
+    int n = Math.max(capacity, 1);
+    flags = column(new ByteColumn(n));
+    tsNs = column(new LongColumn(n, ByteField.TS_NS, Coding.DELTAS));
+    iova = column(new LongColumn(n, ByteField.IOVA, Coding.DELTAS));
+    gpa = column(new LongColumn(n));
+    bytes = column(new LongColumn(n, ByteField.BYTES, Coding.VALUES));
+    callId = column(new LongColumn(n, ByteField.CALL_ID, Coding.DELTAS));
+    device = column(new StringColumn(n));
+    guestMemoryBytes = column(new LongColumn(n));
+    host = column(new StringColumn(n));
+    this.capacity = n;
   }
 
   private <C extends EventColumn> C column(C c) {

@@ -13,9 +13,11 @@ import org.apache.avro.SchemaNormalization;
  * Reads a trace record of the current EventBatch schema (version 3) from its bytes straight into
  * {@link EventColumns}: the Avro binary of that one schema, field by field in schema order, with
  * each column decoded where it lies in the record. Avro's decoder made an EventBatch first, copying
- * each of the eight bytes fields into a buffer of its own: a fifth of a stream thread's samples on
- * a 1,000-VM fleet went to decoding records (issue #14). Records of other schemas (versions 1 and
- * 2) and version-1 events in a version-3 record are left to Avro.
+ * each of the eight bytes fields into a buffer of its own, and the columns were decoded from those
+ * copies: 18.6 % of a stream thread's samples on a 1,000-VM fleet went to decoding records (issue
+ * #14). A version-3 record that carries version-1 events is read here too, so that every corrupt
+ * record of the current schema is refused by field. Records of other schemas (versions 1 and 2) are
+ * left to Avro, whose resolution maps them onto the current schema.
  *
  * <p>Every length and count is checked against the bytes left in the record before it is used, so
  * corrupt bytes fail with an {@link InvalidBatchException} naming the field, never by reading past

@@ -57,6 +57,11 @@ class VmBatcherBoundariesTest {
       this.maxPending = maxPending;
     }
 
+    /** A batcher with this recorder's bounds that hands it every batch. */
+    VmBatcher batcher() {
+      return new VmBatcher(maxBatch, maxPending, this::accept);
+    }
+
     void accept(EventBatch b) {
       EventColumns c = EventColumns.of(b);
       int n = c.size();
@@ -122,10 +127,8 @@ class VmBatcherBoundariesTest {
    */
   @Test
   void aFleetLikeTraceIsCutWhereMainCutIt() {
-    int maxBatch = 500;
-    int maxPending = 20_000;
-    Recorder r = new Recorder(maxBatch, maxPending);
-    VmBatcher batcher = new VmBatcher(maxBatch, maxPending, r::accept);
+    Recorder r = new Recorder(500, 20_000);
+    VmBatcher batcher = r.batcher();
     Random rnd = new Random(14);
     String[] vms = new String[400];
     for (int k = 0; k < vms.length; k++) {
@@ -212,10 +215,8 @@ class VmBatcherBoundariesTest {
   /** A generated fleet of 300 VMs, with the pending cap small enough to be hit. */
   @Test
   void aGeneratedFleetIsCutWhereMainCutIt() {
-    int maxBatch = 4096;
-    int maxPending = 40_000;
-    Recorder r = new Recorder(maxBatch, maxPending);
-    VmBatcher batcher = new VmBatcher(maxBatch, maxPending, r::accept);
+    Recorder r = new Recorder(4096, 40_000);
+    VmBatcher batcher = r.batcher();
     try (TraceSource s =
         EndOfTrace.stopOpenVms(Workloads.open("fleet:hosts=15,vms=300,duration=1s,seed=7"))) {
       while (s.hasNext()) {

@@ -100,14 +100,14 @@ public final class AvroSerde<T extends SpecificRecord>
   }
 
   /**
-   * A growable byte array that hands out its contents as an exact-size copy and empties itself.
-   * Unlike ByteArrayOutputStream it does not synchronize each write: it never leaves its thread.
+   * A growable byte array that hands out its contents as an exact-size copy. Unlike
+   * ByteArrayOutputStream it does not synchronize each write: it never leaves its thread.
    */
   private static final class RecordBuffer extends OutputStream {
 
     /**
-     * A buffer grown past this by one huge record is dropped after it, so that a thread does not
-     * keep it for ever; batches of the trace topic take about 60 KiB.
+     * A buffer grown past this by one huge record is dropped at the next reset, so that a thread
+     * does not keep it for ever; batches of the trace topic take about 60 KiB.
      */
     private static final int KEEP_BYTES = 1 << 20;
 

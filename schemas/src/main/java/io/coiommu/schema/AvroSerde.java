@@ -1,7 +1,8 @@
 package io.coiommu.schema;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.io.OutputStream;
+import java.util.Arrays;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.message.BinaryMessageDecoder;
@@ -26,6 +27,17 @@ public final class AvroSerde<T extends SpecificRecord>
   static {
     KnownSchemas.allowGeneratedPackage();
   }
+
+  /**
+   * Per thread, the buffer a record is encoded into before its bytes are copied out once. Avro's
+   * {@code encode(datum)} copies its own per-thread buffer into a ByteBuffer, which serialize then
+   * copied again into the byte[] Kafka wants: two copies of every batch (issue #14). Per thread,
+   * not per serde, because Kafka Streams may share one serde among its stream threads; Avro's
+   * {@code encode(datum, stream)} keeps its encoder per thread too, and its datum writer holds no
+   * state between records.
+   */
+  private static final ThreadLocal<RecordBuffer> BUFFER =
+      ThreadLocal.withInitial(RecordBuffer::new);
 
   private final Class<T> type;
   private final BinaryMessageEncoder<T> encoder;
@@ -52,11 +64,12 @@ public final class AvroSerde<T extends SpecificRecord>
     if (data == null) {
       return null;
     }
+    RecordBuffer buf = BUFFER.get();
+    // Emptied first: a record that failed half-way leaves its bytes behind.
+    buf.reset();
     try {
-      ByteBuffer buf = encoder.encode(data);
-      byte[] out = new byte[buf.remaining()];
-      buf.get(out);
-      return out;
+      encoder.encode(data, buf);
+      return buf.bytes();
     } catch (IOException | RuntimeException e) {
       throw new SerializationException(
           "cannot encode " + type.getSimpleName() + " for topic " + topic, e);
@@ -83,6 +96,55 @@ public final class AvroSerde<T extends SpecificRecord>
               + " bytes): "
               + e.getMessage(),
           e);
+    }
+  }
+
+  /**
+   * A growable byte array that hands out its contents as an exact-size copy. Unlike
+   * ByteArrayOutputStream it does not synchronize each write: it never leaves its thread.
+   */
+  private static final class RecordBuffer extends OutputStream {
+
+    /**
+     * A buffer grown past this by one huge record is dropped at the next reset, so that a thread
+     * does not keep it for ever; batches of the trace topic take about 60 KiB.
+     */
+    private static final int KEEP_BYTES = 1 << 20;
+
+    private byte[] buf = new byte[8192];
+    private int count;
+
+    @Override
+    public void write(int b) {
+      if (count == buf.length) {
+        grow(1);
+      }
+      buf[count++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      if (buf.length - count < len) {
+        grow(len);
+      }
+      System.arraycopy(b, off, buf, count, len);
+      count += len;
+    }
+
+    private void grow(int more) {
+      buf = Arrays.copyOf(buf, Math.max(buf.length * 2, count + more));
+    }
+
+    void reset() {
+      count = 0;
+      if (buf.length > KEEP_BYTES) {
+        buf = new byte[8192];
+      }
+    }
+
+    /** The bytes written since the last reset, as a new array of their exact size. */
+    byte[] bytes() {
+      return Arrays.copyOf(buf, count);
     }
   }
 

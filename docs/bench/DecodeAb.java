@@ -1,10 +1,12 @@
-// The batch decode alone (EventColumns.of, what the stream thread does per record after Avro) for two builds in one
-// JVM, as EngineAb does for the engine: each jar in a class loader of its own with its own copy of the workload's
-// per-VM batches (VmBatcher, as the producer cuts them), passes alternating A B B A, thread CPU time per event,
-// the median of the pairs' ratios printed. Public API only, so it runs against any jar with EventColumns:
+// The batch decode for two builds in one JVM, as EngineAb does for the engine: each jar in a class loader of its own
+// with its own copy of the workload's per-VM batches (VmBatcher, as the producer cuts them), passes alternating
+// A B B A, thread CPU time per event, the median of the pairs' ratios printed. Public API only, so it runs against
+// any jar with EventColumns. -Ddecode=columns (the default) times EventColumns.of(EventBatch) alone, what follows
+// Avro's decode; -Ddecode=record times what a stream thread does per record, EventColumnsSerde.deserialize of the
+// batch's serialized bytes (each jar serializes the batches with its own AvroSerde):
 //
-//   java -Xmx2g -Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.coiommu.schema -cp B.jar docs/bench/DecodeAb.java \
-//       A.jar B.jar sample:duration=60s 9
+//   java -Xmx2g -Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.coiommu.schema [-Ddecode=record] -cp B.jar \
+//       docs/bench/DecodeAb.java A.jar B.jar sample:duration=60s 9
 import io.coiommu.producer.*;
 import io.coiommu.schema.*;
 import java.io.*;
@@ -24,6 +26,14 @@ public class DecodeAb {
       while (s.hasNext()) { batcher.add(s.next()); events[0]++; }
     }
     batcher.flushAll();
+    if (System.getProperty("decode", "columns").equals("record")) {
+      AvroSerde<EventBatch> avro = AvroSerde.of(EventBatch.class);
+      List<byte[]> records = new ArrayList<>();
+      for (EventBatch b : batches) records.add(avro.serialize(Topics.TRACE_EVENTS, b));
+      batches.clear();
+      EventColumnsSerde serde = new EventColumnsSerde();
+      return () -> { long n = 0; for (byte[] r : records) n += serde.deserialize(Topics.TRACE_EVENTS, r).tsNs(0); return n; };
+    }
     return () -> { long n = 0; for (EventBatch b : batches) n += EventColumns.of(b).tsNs(0); return n; };
   }
 

@@ -1,6 +1,7 @@
 package io.coiommu.schema;
 
 import io.coiommu.schema.LongColumn.Coding;
+import io.coiommu.schema.VarintReader.ByteField;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -27,35 +28,31 @@ public final class EventColumns {
   private int size;
   private int capacity;
 
-  /** Every column, declared below: they grow, shift and copy together. */
+  /** Every column, declared below: they grow, shift and copy together (the order is not used). */
   private final List<EventColumn> all = new ArrayList<>();
 
   /** EventBatch.flags, as on the wire. */
-  private final ByteColumn flags = column(new ByteColumn(0));
+  private final ByteColumn flags;
 
-  private final LongColumn tsNs =
-      column(new LongColumn(0, "tsNs", Coding.DELTAS, EventBatch::getTsNs));
-  private final LongColumn iova =
-      column(new LongColumn(0, "iova", Coding.DELTAS, EventBatch::getIova));
+  private final LongColumn tsNs;
+  private final LongColumn iova;
 
   /**
    * Meaningful where flags has HAS_GPA; on the wire as deltas of gpa - iova (EventBatchBuilder).
    */
-  private final LongColumn gpa = column(new LongColumn(0));
+  private final LongColumn gpa;
 
-  private final LongColumn bytes =
-      column(new LongColumn(0, "bytes", Coding.VALUES, EventBatch::getBytes));
-  private final LongColumn callId =
-      column(new LongColumn(0, "callId", Coding.DELTAS, EventBatch::getCallId));
+  private final LongColumn bytes;
+  private final LongColumn callId;
 
   /** Strings of the batch's device dictionary: entries share the dictionary's objects. */
-  private final StringColumn device = column(new StringColumn(0));
+  private final StringColumn device;
 
   /** On the wire in EventBatch.extras, with host. */
-  private final LongColumn guestMemoryBytes = column(new LongColumn(0));
+  private final LongColumn guestMemoryBytes;
 
   /** Null stands for the default, the empty string. */
-  private final StringColumn host = column(new StringColumn(0));
+  private final StringColumn host;
 
   /** Kept so that a buffer encoded batch after batch grows its encoder's buffer once. */
   private EventBatchBuilder encoder;
@@ -74,7 +71,18 @@ public final class EventColumns {
     this.vm = vm;
     this.seq = seq;
     this.firstIndex = firstIndex;
-    resize(Math.max(capacity, 1));
+    // Each column made at its size once: a decoded batch's columns never grow.
+    int n = Math.max(capacity, 1);
+    flags = column(new ByteColumn(n));
+    tsNs = column(new LongColumn(n, ByteField.TS_NS, Coding.DELTAS));
+    iova = column(new LongColumn(n, ByteField.IOVA, Coding.DELTAS));
+    gpa = column(new LongColumn(n));
+    bytes = column(new LongColumn(n, ByteField.BYTES, Coding.VALUES));
+    callId = column(new LongColumn(n, ByteField.CALL_ID, Coding.DELTAS));
+    device = column(new StringColumn(n));
+    guestMemoryBytes = column(new LongColumn(n));
+    host = column(new StringColumn(n));
+    this.capacity = n;
   }
 
   private <C extends EventColumn> C column(C c) {
@@ -339,43 +347,64 @@ public final class EventColumns {
    * @throws InvalidBatchException naming the field and the event when a column does not decode
    */
   public static EventColumns of(EventBatch batch) {
-    List<TraceEvent> events = batch.getEvents();
-    int count = batch.getCount();
-    if (!events.isEmpty()) {
-      if (count != 0) {
-        throw new InvalidBatchException(
-            batch,
-            "count",
-            -1,
-            count
-                + " column events beside "
-                + events.size()
-                + " version-1 events: a batch carries one form only");
-      }
-      EventColumns c =
-          new EventColumns(batch.getVm(), batch.getSeq(), batch.getFirstIndex(), events.size());
-      events.forEach(c::add);
-      return c;
+    VarintReader in = VarintReader.of(batch);
+    if (!batch.getEvents().isEmpty()) {
+      return ofEvents(in, batch.getFirstIndex(), batch.getCount(), batch.getEvents());
     }
+    EventColumns c =
+        decode(
+            in, batch.getFirstIndex(), batch.getCount(), batch.getDevices().toArray(new String[0]));
+    int previous = -1;
+    for (EventExtra x : batch.getExtras()) {
+      previous = c.extra(in, previous, x.getIndex(), x.getGuestMemoryBytes(), x.getHost());
+    }
+    return c;
+  }
+
+  /**
+   * A batch that carries its events in the version-1 list, whose columns are then empty: {@code
+   * count} must be 0.
+   */
+  static EventColumns ofEvents(
+      VarintReader in, long firstIndex, int count, List<TraceEvent> events) {
+    if (count != 0) {
+      throw in.error(
+          "count",
+          -1,
+          count
+              + " column events beside "
+              + events.size()
+              + " version-1 events: a batch carries one form only");
+    }
+    EventColumns c = new EventColumns(in.vm(), in.seq(), firstIndex, events.size());
+    events.forEach(c::add);
+    return c;
+  }
+
+  /**
+   * Decodes the columns of a batch whose byte fields {@code in} holds, the extras excepted (the
+   * caller gives each to {@link #extra}): the one decoder of the columns, for a batch Avro decoded
+   * and for one {@link EventBatchReader} read from its record's bytes.
+   */
+  static EventColumns decode(VarintReader in, long firstIndex, int count, String[] devices) {
     if (count < 0) {
-      throw new InvalidBatchException(batch, "count", -1, "negative count " + count);
+      throw in.error("count", -1, "negative count " + count);
     }
     // Checked before anything is allocated: a corrupt count must not ask for gigabytes.
-    if (batch.getFlags().remaining() != count) {
-      throw new InvalidBatchException(
-          batch, "flags", -1, batch.getFlags().remaining() + " bytes for " + count + " events");
+    int flagBytes = in.length(ByteField.FLAGS);
+    if (flagBytes != count) {
+      throw in.error("flags", -1, flagBytes + " bytes for " + count + " events");
     }
-    EventColumns c = new EventColumns(batch.getVm(), batch.getSeq(), batch.getFirstIndex(), count);
+    EventColumns c = new EventColumns(in.vm(), in.seq(), firstIndex, count);
     c.size = count;
-    int withGpa = c.readFlags(batch);
-    VarintReader in = new VarintReader(batch);
-    c.tsNs.decode(in, batch, count);
-    c.iova.decode(in, batch, count);
-    c.decodeGpa(in, batch, withGpa);
-    c.bytes.decode(in, batch, count);
-    c.callId.decode(in, batch, count);
-    c.device.decodeDictionary(in, batch, batch.getDevice(), count);
-    c.readExtras(batch);
+    in.copy(ByteField.FLAGS, c.flags.values, count);
+    int withGpa = EventFlags.check(in.batch(), c.flags.values, count);
+    c.tsNs.decode(in, count);
+    c.iova.decode(in, count);
+    c.decodeGpa(in, withGpa);
+    c.bytes.decode(in, count);
+    c.callId.decode(in, count);
+    c.device.decodeDictionary(in, devices, count);
     return c;
   }
 
@@ -383,8 +412,8 @@ public final class EventColumns {
    * The gpa column: deltas of gpa - iova over the events with a gpa (see EventBatchBuilder); needs
    * flags and iova decoded.
    */
-  private void decodeGpa(VarintReader in, EventBatch batch, int withGpa) {
-    in.open("gpa", batch.getGpa());
+  private void decodeGpa(VarintReader in, int withGpa) {
+    in.open(ByteField.GPA);
     byte[] f = flags.values;
     long[] into = gpa.values;
     long[] iovas = iova.values;
@@ -399,29 +428,23 @@ public final class EventColumns {
     in.close(size);
   }
 
-  private void readExtras(EventBatch batch) {
-    int previous = -1;
-    for (EventExtra x : batch.getExtras()) {
-      if (x.getIndex() <= previous || x.getIndex() >= size) {
-        throw new InvalidBatchException(
-            batch,
-            "extras",
-            x.getIndex(),
-            "index not in "
-                + (previous + 1)
-                + ".."
-                + (size - 1)
-                + " (indexes must increase and stay below count)");
-      }
-      previous = x.getIndex();
-      guestMemoryBytes.values[previous] = x.getGuestMemoryBytes();
-      host.values[previous] = x.getHost().isEmpty() ? null : x.getHost();
+  /**
+   * Sets the rare fields of event {@code index}, the entry of EventBatch.extras after the one of
+   * event {@code previous} (-1 for the first); returns {@code index}.
+   */
+  int extra(VarintReader in, int previous, int index, long guestMemoryBytes, String host) {
+    if (index <= previous || index >= size) {
+      throw in.error(
+          "extras",
+          index,
+          "index not in "
+              + (previous + 1)
+              + ".."
+              + (size - 1)
+              + " (indexes must increase and stay below count)");
     }
-  }
-
-  /** Copies and checks the flags column; returns how many events have a gpa. */
-  private int readFlags(EventBatch batch) {
-    batch.getFlags().duplicate().get(flags.values, 0, size);
-    return EventFlags.check(batch, flags.values, size);
+    this.guestMemoryBytes.values[index] = guestMemoryBytes;
+    this.host.values[index] = host.isEmpty() ? null : host;
+    return index;
   }
 }

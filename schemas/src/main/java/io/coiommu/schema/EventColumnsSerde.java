@@ -8,9 +8,10 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Kafka serde of trace-topic values as {@link EventColumns}: single-object-encoded {@link
- * EventBatch} records of either version underneath. Columns that do not decode fail with a {@link
- * SerializationException}, which Kafka's deserialization-exception handlers catch, so the record
- * goes to the dead-letter topic instead of stopping the consumer.
+ * EventBatch} records of any version underneath. Records of the current schema are read straight
+ * from their bytes ({@link EventBatchReader}), the others through Avro's decoder. Columns that do
+ * not decode fail with a {@link SerializationException}, which Kafka's deserialization-exception
+ * handlers catch, so the record goes to the dead-letter topic instead of stopping the consumer.
  */
 public final class EventColumnsSerde
     implements Serde<EventColumns>, Serializer<EventColumns>, Deserializer<EventColumns> {
@@ -26,12 +27,13 @@ public final class EventColumnsSerde
 
   @Override
   public EventColumns deserialize(String topic, byte[] data) {
-    EventBatch batch = batches.deserialize(topic, data);
-    if (batch == null) {
+    if (data == null) {
       return null;
     }
     try {
-      return EventColumns.of(batch);
+      return EventBatchReader.isCurrent(data)
+          ? EventBatchReader.read(data)
+          : EventColumns.of(batches.deserialize(topic, data));
     } catch (InvalidBatchException e) {
       throw new SerializationException(
           "cannot decode the columns of a record from topic " + topic + ": " + e.getMessage(), e);

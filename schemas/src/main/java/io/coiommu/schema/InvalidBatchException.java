@@ -10,11 +10,19 @@ public final class InvalidBatchException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   InvalidBatchException(EventBatch batch, String field, int event, String problem) {
+    this(batch.getVm(), batch.getSeq(), field, event, problem);
+  }
+
+  /**
+   * An error in a batch read from its bytes: {@code vm} and {@code seq} are null when the error
+   * comes before they are read.
+   */
+  InvalidBatchException(String vm, Long seq, String field, int event, String problem) {
     super(
-        "EventBatch of VM "
-            + batch.getVm()
-            + " seq "
-            + batch.getSeq()
+        "EventBatch "
+            + (vm == null
+                ? "(VM not read yet)"
+                : "of VM " + vm + (seq == null ? "" : " seq " + seq))
             + ", field "
             + field
             + (event < 0 ? "" : ", event " + event)

@@ -1,8 +1,7 @@
 package io.coiommu.schema;
 
-import java.nio.ByteBuffer;
+import io.coiommu.schema.VarintReader.ByteField;
 import java.util.Arrays;
-import java.util.function.Function;
 
 /**
  * A column of longs and, when EventBatch carries it as a varint column of its own, how it decodes:
@@ -18,26 +17,24 @@ final class LongColumn extends EventColumn {
     DELTAS
   }
 
-  private final String field;
+  private final ByteField field;
   private final Coding coding;
-  private final Function<EventBatch, ByteBuffer> wire;
   long[] values;
 
   /** A column that travels as its own varint column {@code field} of EventBatch. */
-  LongColumn(int capacity, String field, Coding coding, Function<EventBatch, ByteBuffer> wire) {
+  LongColumn(int capacity, ByteField field, Coding coding) {
     this.field = field;
     this.coding = coding;
-    this.wire = wire;
     this.values = new long[capacity];
   }
 
   /** A column EventColumns decodes itself. */
   LongColumn(int capacity) {
-    this(capacity, null, Coding.NONE, null);
+    this(capacity, null, Coding.NONE);
   }
 
-  void decode(VarintReader in, EventBatch batch, int size) {
-    in.open(field, wire.apply(batch));
+  void decode(VarintReader in, int size) {
+    in.open(field);
     long[] into = values;
     switch (coding) {
       case VALUES -> {

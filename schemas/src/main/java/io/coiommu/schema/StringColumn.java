@@ -1,6 +1,6 @@
 package io.coiommu.schema;
 
-import java.nio.ByteBuffer;
+import io.coiommu.schema.VarintReader.ByteField;
 import java.util.Arrays;
 
 /**
@@ -31,17 +31,16 @@ final class StringColumn extends EventColumn {
   }
 
   /**
-   * The device column as indexes into the batch's {@code devices} (as EventBatchBuilder writes it).
+   * The device column as indexes into the batch's {@code dictionary} (as EventBatchBuilder writes
+   * it).
    */
-  void decodeDictionary(VarintReader in, EventBatch batch, ByteBuffer column, int size) {
-    String[] dictionary = batch.getDevices().toArray(new String[0]);
+  void decodeDictionary(VarintReader in, String[] dictionary, int size) {
     String[] into = values;
-    in.open("device", column);
+    in.open(ByteField.DEVICE);
     for (int i = 0; i < size; i++) {
       long d = in.next(i);
       if (d < 0 || d >= dictionary.length) {
-        throw new InvalidBatchException(
-            batch,
+        throw in.error(
             "device",
             i,
             "index " + d + " outside the " + dictionary.length + " devices of the dictionary");

@@ -94,6 +94,7 @@ final class EndToEndBench {
    * @param changelogBytes what the state changelogs hold on disk after the run (compressed)
    * @param stateBytesWritten state bytes the commits wrote (pieces and manifests, uncompressed)
    * @param stateBytesWhole what the commits would have written with each changed VM's whole state
+   * @param commits the stream threads' commits, each an exactly-once transaction
    */
   record Outcome(
       long events,
@@ -103,7 +104,8 @@ final class EndToEndBench {
       Map<String, Double> cpuSecondsByRole,
       long changelogBytes,
       long stateBytesWritten,
-      long stateBytesWhole) {
+      long stateBytesWhole,
+      long commits) {
     double eventsPerSecond() {
       return events / ((lastResultNanos - firstTakenNanos) / 1e9);
     }
@@ -201,6 +203,7 @@ final class EndToEndBench {
       Map<String, Double> byRole = ThreadCpu.now().since(threadsBefore);
       long written = sum(streams, StateCommitMetrics.BYTES_WRITTEN);
       long whole = sum(streams, StateCommitMetrics.BYTES_WHOLE);
+      long commits = sum(streams, "stream-thread-metrics", "commit-total");
       streams.close(Duration.ofSeconds(30));
       return new Outcome(
           trace.size(),
@@ -210,7 +213,8 @@ final class EndToEndBench {
           byRole,
           changelogBytes(client, appId),
           written,
-          whole);
+          whole,
+          commits);
     } finally {
       Utils.delete(stateDir.toFile());
     }
@@ -223,10 +227,14 @@ final class EndToEndBench {
 
   /** The sum over the tasks of one of the processor's {@link StateCommitMetrics}. */
   private static long sum(KafkaStreams streams, String metric) {
+    return sum(streams, StateCommitMetrics.GROUP, metric);
+  }
+
+  /** The sum of a Streams metric over the threads or tasks that have it. */
+  private static long sum(KafkaStreams streams, String group, String metric) {
     double sum = 0;
     for (Metric m : streams.metrics().values()) {
-      if (m.metricName().group().equals(StateCommitMetrics.GROUP)
-          && m.metricName().name().equals(metric)) {
+      if (m.metricName().group().equals(group) && m.metricName().name().equals(metric)) {
         sum += ((Number) m.metricValue()).doubleValue();
       }
     }

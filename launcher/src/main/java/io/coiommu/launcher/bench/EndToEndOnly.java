@@ -72,13 +72,14 @@ final class EndToEndOnly {
     out.printf(
         Locale.ROOT,
         "%s: end to end %s ev/s, CPU %.3f us/event, the JIT %.0f %% of it, state committed %s B "
-            + "per trace s (whole %s), peak heap %,d MiB%n",
+            + "per trace s (whole %s) in %d commits, peak heap %,d MiB%n",
         label,
         Figures.format(run.eventsPerSecond()),
         run.cpuMicrosPerEvent(),
         100 * run.jitShare(),
         Figures.format(run.stateBytesWritten() / trace.traceSeconds()),
         Figures.format(run.stateBytesWhole() / trace.traceSeconds()),
+        run.commits(),
         PeakHeap.usedBytes() >> 20);
     StringBuilder roles = new StringBuilder("  CPU by role, us/event:");
     double other = 0;

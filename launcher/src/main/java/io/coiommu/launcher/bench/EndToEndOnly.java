@@ -2,6 +2,7 @@ package io.coiommu.launcher.bench;
 
 import io.coiommu.processor.ProcessorConfig;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,12 +69,16 @@ final class EndToEndOnly {
       Duration timeout)
       throws Exception {
     PeakHeap.reset();
+    // The JVM's uptime, as GC and JIT logs stamp their lines, so that a pass can be found in them.
+    long startedMs = ManagementFactory.getRuntimeMXBean().getUptime();
     EndToEndBench.Outcome run = EndToEndBench.onFreshBroker(trace, config, partitions, timeout);
     out.printf(
         Locale.ROOT,
-        "%s: end to end %s ev/s, CPU %.3f us/event, the JIT %.0f %% of it, state committed %s B "
-            + "per trace s (whole %s) in %d commits, peak heap %,d MiB%n",
+        "%s (JVM uptime %.1f-%.1f s): end to end %s ev/s, CPU %.3f us/event, the JIT %.0f %% of "
+            + "it, state committed %s B per trace s (whole %s) in %d commits, peak heap %,d MiB%n",
         label,
+        startedMs / 1e3,
+        ManagementFactory.getRuntimeMXBean().getUptime() / 1e3,
         Figures.format(run.eventsPerSecond()),
         run.cpuMicrosPerEvent(),
         100 * run.jitShare(),

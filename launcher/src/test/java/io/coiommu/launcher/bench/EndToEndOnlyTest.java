@@ -29,7 +29,9 @@ class EndToEndOnlyTest {
     assertThat(exit).as(output).isZero();
     // Warm-up passes go on while the JIT takes 5 % or more of a pass's CPU, from the second on.
     Matcher warmUp =
-        Pattern.compile("warm-up ([0-9]+): end to end .* the JIT ([0-9]+) % of it").matcher(output);
+        Pattern.compile(
+                "warm-up ([0-9]+) \\(JVM uptime [0-9.]+-[0-9.]+ s\\): end to end .* the JIT ([0-9]+) % of it")
+            .matcher(output);
     List<Integer> jitPercents = new ArrayList<>();
     while (warmUp.find()) {
       assertThat(Integer.parseInt(warmUp.group(1))).isEqualTo(jitPercents.size() + 1);
@@ -44,7 +46,8 @@ class EndToEndOnlyTest {
       assertThat(jitPercents.get(jitPercents.size() - 1)).isLessThanOrEqualTo(5);
     }
     assertThat(output)
-        .containsPattern("repeat 1/1: end to end [1-9][0-9,]* ev/s, CPU [0-9]+\\.[0-9]+ us/event")
+        .containsPattern(
+            "repeat 1/1 \\(JVM uptime [0-9.]+-[0-9.]+ s\\): end to end [1-9][0-9,]* ev/s, CPU [0-9]+\\.[0-9]+ us/event")
         .containsPattern("CPU by role, us/event: .*stream threads [0-9]+\\.[0-9]+;")
         .containsPattern("end to end, CPU of the whole process: [0-9]+\\.[0-9]+ us/event");
   }

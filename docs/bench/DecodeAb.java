@@ -6,7 +6,13 @@
 // batch's serialized bytes (each jar serializes the batches with its own AvroSerde); -Ddecode=recycled does what
 // record does as the processor and Streams do it since issue #14's column reuse: the next record is decoded while the
 // current one is still referenced (Streams decodes a queue's next head before processing the record it returns), then
-// the current one is recycled (EventColumns.recycle, called reflectively: a jar without it decodes as record does):
+// the current one is recycled (EventColumns.recycle, called reflectively: a jar without it decodes as record does).
+// Caveat, measured on sample:duration=60s (full 4096-event batches): main against the recycling build came out level
+// (B/A 0.93-1.09), while the same jar on both sides gave 28.3-29.5 ns/event for main and 23.2-25.1 for the recycling
+// build. The two sides share one heap: the fresh side's allocation makes collections that move the recycled arrays to
+// the old generation, where each device reference stored pays G1's post-write barrier (the recycling build alone with a
+// System.gc() before each pass: 29.8-42 ns/event, StringColumn.decodeDictionary 2.7 % -> 11.6 % of the decode). The
+// stream thread's profile of a fleet run is the better judge of recycling (issue #14):
 //
 //   java -Xmx2g -Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.coiommu.schema [-Ddecode=record|recycled] -cp B.jar \
 //       docs/bench/DecodeAb.java A.jar B.jar sample:duration=60s 9

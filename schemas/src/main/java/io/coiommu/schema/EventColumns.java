@@ -42,7 +42,7 @@ public final class EventColumns {
    * Every column, declared below: they grow, shift and copy together (the order is not used). Null
    * once the batch is recycled: its columns belong to another batch then.
    */
-  private List<EventColumn> all = new ArrayList<>();
+  private List<EventColumn> all;
 
   /** EventBatch.flags, as on the wire. */
   private ByteColumn flags;
@@ -95,6 +95,7 @@ public final class EventColumns {
     this.vm = vm;
     this.seq = seq;
     this.firstIndex = firstIndex;
+    all = new ArrayList<>();
     // Each column made at its size once: a decoded batch's columns never grow.
     int n = Math.max(capacity, 1);
     flags = column(new ByteColumn(n));
@@ -174,8 +175,9 @@ public final class EventColumns {
   }
 
   /**
-   * Fails on a recycled batch. Its events fail anyway (its size is 0), but its size and identity
-   * would still answer: a loop over a batch used after its recycling would quietly see no events.
+   * Fails on a recycled batch. Its events fail anyway (its columns are gone), but its size and
+   * identity would still answer: a loop over a batch used after its recycling would quietly see no
+   * events.
    */
   private void live() {
     if (all == null) {
@@ -188,8 +190,9 @@ public final class EventColumns {
    * strings may be kept: they are immutable). The next record this thread decodes through {@link
    * EventColumnsSerde} may then fill this batch's arrays, under a new EventColumns object: this one
    * is left empty, and any later use of it, a second recycle included, fails, so a batch cannot be
-   * seen again through an old reference. Columns decoded on another thread, by Avro, or a buffer's,
-   * are not reused: recycling them only releases them.
+   * seen again through an old reference. The columns of a batch recycled on another thread than the
+   * one that decoded it, decoded by Avro, or of a buffer, are not reused: recycling them only
+   * releases them.
    */
   public void recycle() {
     live();

@@ -3,9 +3,18 @@
 // A B B A, thread CPU time per event, the median of the pairs' ratios printed. Public API only, so it runs against
 // any jar with EventColumns. -Ddecode=columns (the default) times EventColumns.of(EventBatch) alone, what follows
 // Avro's decode; -Ddecode=record times what a stream thread does per record, EventColumnsSerde.deserialize of the
-// batch's serialized bytes (each jar serializes the batches with its own AvroSerde):
+// batch's serialized bytes (each jar serializes the batches with its own AvroSerde); -Ddecode=recycled does what
+// record does as the processor and Streams do it since issue #14's column reuse: the next record is decoded while the
+// current one is still referenced (Streams decodes a queue's next head before processing the record it returns), then
+// the current one is recycled (EventColumns.recycle, called reflectively: a jar without it decodes as record does).
+// Caveat, measured on sample:duration=60s (full 4096-event batches): main against the recycling build came out level
+// (B/A 0.93-1.09), while the same jar on both sides gave 28.3-29.5 ns/event for main and 23.2-25.1 for the recycling
+// build. The two sides share one heap: the fresh side's allocation makes collections that move the recycled arrays to
+// the old generation, where each device reference stored pays G1's post-write barrier (the recycling build alone with a
+// System.gc() before each pass: 29.8-42 ns/event, StringColumn.decodeDictionary 2.7 % -> 11.6 % of the decode). The
+// stream thread's profile of a fleet run is the better judge of recycling (issue #14):
 //
-//   java -Xmx2g -Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.coiommu.schema [-Ddecode=record] -cp B.jar \
+//   java -Xmx2g -Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.coiommu.schema [-Ddecode=record|recycled] -cp B.jar \
 //       docs/bench/DecodeAb.java A.jar B.jar sample:duration=60s 9
 import io.coiommu.producer.*;
 import io.coiommu.schema.*;
@@ -26,15 +35,36 @@ public class DecodeAb {
       while (s.hasNext()) { batcher.add(s.next()); events[0]++; }
     }
     batcher.flushAll();
-    if (System.getProperty("decode", "columns").equals("record")) {
+    String mode = System.getProperty("decode", "columns");
+    if (!mode.equals("columns")) {
       AvroSerde<EventBatch> avro = AvroSerde.of(EventBatch.class);
       List<byte[]> records = new ArrayList<>();
       for (EventBatch b : batches) records.add(avro.serialize(Topics.TRACE_EVENTS, b));
       batches.clear();
       EventColumnsSerde serde = new EventColumnsSerde();
+      if (mode.equals("recycled")) {
+        java.lang.reflect.Method recycle;
+        try { recycle = EventColumns.class.getMethod("recycle"); } catch (NoSuchMethodException e) { recycle = null; }
+        java.lang.reflect.Method r = recycle;
+        return () -> {
+          long n = 0; EventColumns current = null;
+          for (byte[] rec : records) {
+            EventColumns next = serde.deserialize(Topics.TRACE_EVENTS, rec);
+            if (current != null) { n += current.tsNs(0); recycle(r, current); }
+            current = next;
+          }
+          n += current.tsNs(0); recycle(r, current);
+          return n;
+        };
+      }
       return () -> { long n = 0; for (byte[] r : records) n += serde.deserialize(Topics.TRACE_EVENTS, r).tsNs(0); return n; };
     }
     return () -> { long n = 0; for (EventBatch b : batches) n += EventColumns.of(b).tsNs(0); return n; };
+  }
+
+  static void recycle(java.lang.reflect.Method recycle, EventColumns c) {
+    if (recycle == null) return;
+    try { recycle.invoke(c); } catch (ReflectiveOperationException e) { throw new IllegalStateException(e); }
   }
 
   static final class JarLoader extends URLClassLoader {

@@ -218,18 +218,31 @@ final class EmulationProcessor implements Processor<String, EventColumns, String
     return vms.computeIfAbsent(vm, id -> new VmState());
   }
 
+  /**
+   * Applies the batch, then recycles it (see EventColumns.recycle), so that the thread's next
+   * record is decoded into its arrays: nothing keeps the batch once it is applied. Its events are
+   * emulated where they lie or copied into the VM's held buffer, the emulator's cursor lets go of
+   * it after each call, and the anomalies about it carry copies of its events (their strings are
+   * shared, being immutable), serialized by the sinks as they are forwarded. This processor is the
+   * source's only child, so nothing else receives the batch. After an exception the batch is not
+   * recycled: Streams' exception handlers may still look at the record.
+   */
   @Override
   public void process(Record<String, EventColumns> record) {
     EventColumns batch = record.value();
     if (batch == null) {
       return;
     }
+    apply(batch, record.timestamp());
+    batch.recycle();
+  }
+
+  private void apply(EventColumns batch, long timestamp) {
     if (!loaded) {
       load();
     }
     batchSincePunctuation = true;
     String vm = batch.vm();
-    long timestamp = record.timestamp();
     Forwarder out = new Forwarder(vm, timestamp);
     VmState state = state(vm);
     dirty.add(vm);

@@ -2,9 +2,11 @@ package io.coiommu.processor;
 
 import io.coiommu.schema.Anomaly;
 import io.coiommu.schema.AvroSerde;
+import io.coiommu.schema.EventColumns;
 import io.coiommu.schema.EventColumnsSerde;
 import io.coiommu.schema.Topics;
 import io.coiommu.schema.WindowResult;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 
@@ -27,9 +29,17 @@ public final class EmulationTopology {
   private EmulationTopology() {}
 
   public static Topology buildTopology(ProcessorConfig config) {
+    return buildTopology(config, new EventColumnsSerde());
+  }
+
+  /**
+   * The topology with the trace records decoded by {@code traces}: the processor recycles every
+   * batch it applied, and EventColumnsSerde decodes the next records into their arrays; a test
+   * gives a deserializer that decodes fresh columns every time, to compare.
+   */
+  static Topology buildTopology(ProcessorConfig config, Deserializer<EventColumns> traces) {
     Topology topology = new Topology();
-    topology.addSource(
-        SOURCE, Serdes.String().deserializer(), new EventColumnsSerde(), Topics.TRACE_EVENTS);
+    topology.addSource(SOURCE, Serdes.String().deserializer(), traces, Topics.TRACE_EVENTS);
     topology.addProcessor(
         EMULATOR, () -> new EmulationProcessor(config, RESULTS_SINK, ANOMALIES_SINK), SOURCE);
     topology.addStateStore(VmStateStore.builder(), EMULATOR);

@@ -49,11 +49,15 @@ final class EventBatchReader {
 
   private final byte[] record;
 
+  /** Where the columns come from when a spare fits; null: fresh arrays. */
+  private final ColumnSpares spares;
+
   /** The cursor over the record: its varints are Avro's longs and ints. */
   private final VarintReader in = new VarintReader();
 
-  private EventBatchReader(byte[] record) {
+  private EventBatchReader(byte[] record, ColumnSpares spares) {
     this.record = record;
+    this.spares = spares;
     in.open("vm", record, HEADER_BYTES, record.length);
   }
 
@@ -70,7 +74,16 @@ final class EventBatchReader {
    *     decode
    */
   static EventColumns read(byte[] record) {
-    return new EventBatchReader(record).read();
+    return read(record, null);
+  }
+
+  /**
+   * {@link #read(byte[])} into the arrays of a spare of {@code spares} when one fits (see {@link
+   * EventColumns#recycle}). A record that fails to decode leaves the spare it took unusable (some
+   * of its columns hold part of the record), so the spare is dropped with the record.
+   */
+  static EventColumns read(byte[] record, ColumnSpares spares) {
+    return new EventBatchReader(record, spares).read();
   }
 
   private EventColumns read() {
@@ -98,7 +111,7 @@ final class EventBatchReader {
     if (!events.isEmpty()) {
       return EventColumns.ofEvents(in, firstIndex, count, events);
     }
-    EventColumns columns = EventColumns.decode(in, firstIndex, count, devices);
+    EventColumns columns = EventColumns.decode(in, firstIndex, count, devices, spares);
     in.open("extras", record, extrasAt, record.length);
     extras(columns);
     return columns;

@@ -12,11 +12,21 @@ import org.apache.kafka.common.serialization.Serializer;
  * from their bytes ({@link EventBatchReader}), the others through Avro's decoder. Columns that do
  * not decode fail with a {@link SerializationException}, which Kafka's deserialization-exception
  * handlers catch, so the record goes to the dead-letter topic instead of stopping the consumer.
+ *
+ * <p>A consumer that {@link EventColumns#recycle recycles} the batches it is done with has the next
+ * records of its thread decoded into their arrays; one that does not gets fresh columns for every
+ * record.
  */
 public final class EventColumnsSerde
     implements Serde<EventColumns>, Serializer<EventColumns>, Deserializer<EventColumns> {
 
   private final AvroSerde<EventBatch> batches = AvroSerde.of(EventBatch.class);
+
+  /**
+   * Columns of recycled batches, per thread: Kafka Streams may share one serde between its stream
+   * threads, and each thread decodes and processes its own records.
+   */
+  private final ThreadLocal<ColumnSpares> spares = ThreadLocal.withInitial(ColumnSpares::new);
 
   @Override
   public byte[] serialize(String topic, EventColumns columns) {
@@ -32,7 +42,7 @@ public final class EventColumnsSerde
     }
     try {
       return EventBatchReader.isCurrent(data)
-          ? EventBatchReader.read(data)
+          ? EventBatchReader.read(data, spares.get())
           : EventColumns.of(batches.deserialize(topic, data));
     } catch (InvalidBatchException e) {
       throw new SerializationException(

@@ -33,8 +33,7 @@ class EventBatchReaderTest {
   };
 
   /** Random events of every type; {@code devices} distinct device strings, some not ASCII. */
-  private static List<TraceEvent> events(
-      SplittableRandom rnd, int n, int devices, boolean extreme) {
+  static List<TraceEvent> events(SplittableRandom rnd, int n, int devices, boolean extreme) {
     List<String> pool = new ArrayList<>(List.of("", "0000:03:00.0", "h\u00f4te-\ud83d\ude00"));
     while (pool.size() < devices) {
       pool.add(String.format("0000:%02x:%02x.%d", rnd.nextInt(256), rnd.nextInt(32), pool.size()));
@@ -87,7 +86,7 @@ class EventBatchReaderTest {
     return EventColumns.of(AVRO.deserialize(TOPIC, record));
   }
 
-  private static void assertSameColumns(EventColumns actual, EventColumns expected) {
+  static void assertSameColumns(EventColumns actual, EventColumns expected) {
     assertThat(actual.vm()).isEqualTo(expected.vm());
     assertThat(actual.seq()).isEqualTo(expected.seq());
     assertThat(actual.firstIndex()).isEqualTo(expected.firstIndex());

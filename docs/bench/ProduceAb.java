@@ -9,6 +9,9 @@
 //
 //   java -Xmx3g -Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.coiommu.schema -cp B.jar docs/bench/ProduceAb.java \
 //       A.jar B.jar fleet:hosts=50,vms=1000,duration=2s,seed=3 7
+//
+// The second jar's loader is not neutral: B.jar against itself gave B/A 1.01 to 1.05 (6 runs, 2 shared cores), so a
+// gain of a few per cent needs both orders (A B and B A) to be told from that bias.
 import io.coiommu.producer.*;
 import io.coiommu.schema.*;
 import java.io.*;

@@ -1,13 +1,17 @@
 // The producer thread's work alone for two builds in one JVM, as DecodeAb does for the decode: a trace's events fed
-// through VmBatcher.likeTraceProducer (batches cut and encoded as TraceProducer does) into a sink that serializes
-// each batch with AvroSerde.of(EventBatch.class), as the Kafka producer's serializer would; no broker. The trace is
-// generated once and held in primitive arrays (about 60 B an event, nothing for the GC to mark per event); each pass
-// makes every VmEvent fresh from them, as a trace source does. Each jar runs in a class loader of its own, passes
+// through VmBatcher.likeTraceProducer (batches cut and encoded as TraceProducer does) into a sink that makes each
+// batch's record value as that build's TraceProducer does: EventBatchBuilder.encode where the jar has it, else
+// EventBatchBuilder.build serialized with AvroSerde.of(EventBatch.class), as the Kafka producer's serializer did (a
+// jar before encode); no broker. The trace is generated once and held in primitive arrays (about 60 B an event,
+// nothing for the GC to mark per event); each pass makes every VmEvent fresh from them, as a trace source does. Each jar runs in a class loader of its own, passes
 // alternate A B B A, thread CPU time per event, the median of the pairs' ratios printed. Public API only, so it runs
-// against any jar that has VmBatcher.likeTraceProducer:
+// against any jar that has VmBatcher.likeTraceProducer (compiled against B.jar, which must be the newer):
 //
 //   java -Xmx3g -Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.coiommu.schema -cp B.jar docs/bench/ProduceAb.java \
 //       A.jar B.jar fleet:hosts=50,vms=1000,duration=2s,seed=3 7
+//
+// The second jar's loader is not neutral: B.jar against itself gave B/A 1.01 to 1.05 (6 runs, 2 shared cores), so a
+// gain of a few per cent needs both orders (A B and B A) to be told from that bias.
 import io.coiommu.producer.*;
 import io.coiommu.schema.*;
 import java.io.*;
@@ -63,16 +67,24 @@ public class ProduceAb {
     String[] vms = (String[]) t[6], devices = (String[]) t[7], hosts = (String[]) t[8];
     EventType[] types = EventType.values();
     DmaDirection[] dirs = DmaDirection.values();
+    boolean encodes = Arrays.stream(EventBatchBuilder.class.getMethods()).anyMatch(m -> m.getName().equals("encode"));
     AvroSerde<EventBatch> serde = AvroSerde.of(EventBatch.class);
     return () -> {
       long[] wire = {0};
-      VmBatcher batcher = VmBatcher.likeTraceProducer(b -> wire[0] += serde.serialize("trace", b).length);
+      VmBatcher batcher = encodes ? encoding(wire)
+          : VmBatcher.likeTraceProducer(b -> wire[0] += serde.serialize("trace", b).length);
       for (int i = 0; i < n; i++) {
         batcher.add(event(i, kind, l, vm, dev, host, vms, devices, hosts, types, dirs));
       }
       batcher.flushAll();
       return wire[0];
     };
+  }
+
+  /** A batcher whose sink makes each record value as TraceProducer does; only called where the jar has encode. */
+  static VmBatcher encoding(long[] wire) {
+    return VmBatcher.likeTraceProducer(
+        (VmBatcher.Sink) (vm, seq, firstIndex, events) -> wire[0] += events.encode(vm, seq, firstIndex).length);
   }
 
   /** The events made as in passOver, not batched: the part of a pass that is this harness's, not the producer's. */

@@ -49,13 +49,14 @@ public final class TraceArchive {
           new VmBatcher(
               TraceProducer.MAX_BATCH_EVENTS,
               TraceProducer.MAX_PENDING_EVENTS,
-              batch -> {
-                try {
-                  writer.append(batch);
-                } catch (IOException e) {
-                  throw new UncheckedIOException(e);
-                }
-              });
+              VmBatcher.built(
+                  batch -> {
+                    try {
+                      writer.append(batch);
+                    } catch (IOException e) {
+                      throw new UncheckedIOException(e);
+                    }
+                  }));
       while (source.hasNext()) {
         VmEvent e = source.next();
         long ts = e.event().getTsNs();

@@ -1,7 +1,7 @@
 package io.coiommu.producer;
 
-import io.coiommu.schema.AvroSerde;
 import io.coiommu.schema.EventBatch;
+import io.coiommu.schema.EventBatchBuilder;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
@@ -10,10 +10,12 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Sends a {@link TraceSource} to Kafka as {@link EventBatch} records keyed by VM id. The producer
+ * Sends a {@link TraceSource} to Kafka as {@link EventBatch} records keyed by VM id, each value
+ * encoded by {@link EventBatchBuilder#encode} straight from the VM's pending events. The producer
  * is idempotent with acks=all, so a retried send can neither duplicate nor reorder a VM's batches,
  * and compresses with lz4, which costs little CPU on a small machine.
  */
@@ -39,7 +41,7 @@ public final class TraceProducer implements AutoCloseable {
   /** Pacing sleeps only when this far ahead of the trace clock, so it does not thrash. */
   private static final long MIN_SLEEP_NANOS = 2_000_000L;
 
-  private final Producer<String, EventBatch> producer;
+  private final Producer<String, byte[]> producer;
   private final String topic;
 
   /**
@@ -50,19 +52,17 @@ public final class TraceProducer implements AutoCloseable {
   public TraceProducer(Properties kafkaClientProps, String topic) {
     this(
         new KafkaProducer<>(
-            withDefaults(kafkaClientProps),
-            new StringSerializer(),
-            AvroSerde.of(EventBatch.class).serializer()),
+            withDefaults(kafkaClientProps), new StringSerializer(), new ByteArraySerializer()),
         topic);
   }
 
-  TraceProducer(Producer<String, EventBatch> producer, String topic) {
+  TraceProducer(Producer<String, byte[]> producer, String topic) {
     this.producer = producer;
     this.topic = topic;
   }
 
   /** The Kafka producer, for its metrics (see the launcher's RoleMetrics). */
-  public Producer<String, EventBatch> client() {
+  public Producer<String, byte[]> client() {
     return producer;
   }
 
@@ -99,9 +99,9 @@ public final class TraceProducer implements AutoCloseable {
             MAX_BATCH_EVENTS,
             MAX_PENDING_EVENTS,
             alreadySent,
-            batch ->
+            (vm, seq, firstIndex, events) ->
                 producer.send(
-                    new ProducerRecord<>(topic, batch.getVm(), batch),
+                    new ProducerRecord<>(topic, vm, events.encode(vm, seq, firstIndex)),
                     (metadata, e) -> {
                       if (e != null) {
                         failure.compareAndSet(null, e);

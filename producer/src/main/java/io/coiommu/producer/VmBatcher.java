@@ -36,7 +36,17 @@ public final class VmBatcher {
 
   private final int maxBatchEvents;
   private final int maxPendingEvents;
-  private final Consumer<EventBatch> sink;
+  private final Sink sink;
+
+  /**
+   * Takes a VM's batch as it goes out, from the builder that holds it, in the form it needs: {@link
+   * EventBatchBuilder#encode} for a trace record's bytes, {@link EventBatchBuilder#build} for an
+   * EventBatch. The batcher reuses the builder once the sink returns.
+   */
+  @FunctionalInterface
+  public interface Sink {
+    void take(String vm, long seq, long firstIndex, EventBatchBuilder events);
+  }
 
   /**
    * Per VM, how many of its first events the trace topic already holds: those are counted, not
@@ -118,7 +128,7 @@ public final class VmBatcher {
     }
   }
 
-  VmBatcher(int maxBatchEvents, int maxPendingEvents, Consumer<EventBatch> sink) {
+  VmBatcher(int maxBatchEvents, int maxPendingEvents, Sink sink) {
     this(maxBatchEvents, maxPendingEvents, Map.of(), sink);
   }
 
@@ -127,20 +137,26 @@ public final class VmBatcher {
    * see a trace in the order the processor's tasks meet it (per VM, batch after batch) without a
    * broker.
    */
-  public static VmBatcher likeTraceProducer(Consumer<EventBatch> sink) {
+  public static VmBatcher likeTraceProducer(Sink sink) {
     return new VmBatcher(
         TraceProducer.MAX_BATCH_EVENTS, TraceProducer.MAX_PENDING_EVENTS, Map.of(), sink);
+  }
+
+  /** As {@link #likeTraceProducer(Sink)}, each batch built as an EventBatch. */
+  public static VmBatcher likeTraceProducer(Consumer<EventBatch> batches) {
+    return likeTraceProducer(built(batches));
+  }
+
+  /** A sink that builds each batch as an EventBatch for {@code batches}. */
+  static Sink built(Consumer<EventBatch> batches) {
+    return (vm, seq, firstIndex, events) -> batches.accept(events.build(vm, seq, firstIndex));
   }
 
   /**
    * @param alreadySent per VM, how many of its first events are already in the trace topic (see
    *     TraceTopicTail)
    */
-  VmBatcher(
-      int maxBatchEvents,
-      int maxPendingEvents,
-      Map<String, Long> alreadySent,
-      Consumer<EventBatch> sink) {
+  VmBatcher(int maxBatchEvents, int maxPendingEvents, Map<String, Long> alreadySent, Sink sink) {
     if (maxBatchEvents < 1 || maxPendingEvents < maxBatchEvents) {
       throw new IllegalArgumentException("need 1 <= maxBatchEvents <= maxPendingEvents");
     }
@@ -242,9 +258,10 @@ public final class VmBatcher {
     pendingEvents -= n;
     batches++;
     s.lastBatchBytes = events.bytes();
-    EventBatch batch = events.build(s.vm, s.nextSeq++, s.nextIndex - n);
+    sink.take(s.vm, s.nextSeq++, s.nextIndex - n, events);
+    // A sink that did not take the batch would leave it to start the VM's next one.
+    events.clear();
     spare.put(events);
-    sink.accept(batch);
   }
 
   private void appendPending(VmStream s) {

@@ -3,6 +3,7 @@ package io.coiommu.producer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.coiommu.schema.AvroSerde;
 import io.coiommu.schema.EventBatch;
 import io.coiommu.schema.EventColumns;
 import io.coiommu.schema.EventType;
@@ -16,23 +17,27 @@ import java.util.OptionalLong;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /** Batching and delivery logic against Kafka's MockProducer: no broker. */
 class TraceProducerTest {
 
-  private static MockProducer<String, EventBatch> mock() {
-    return new MockProducer<>(
-        true,
-        null,
-        new StringSerializer(),
-        io.coiommu.schema.AvroSerde.of(EventBatch.class).serializer());
+  private static final AvroSerde<EventBatch> BATCHES = AvroSerde.of(EventBatch.class);
+
+  private static MockProducer<String, byte[]> mock() {
+    return new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
+  }
+
+  /** The batch a sent record carries, as a consumer reads it. */
+  private static EventBatch batch(ProducerRecord<String, byte[]> r) {
+    return BATCHES.deserialize(r.topic(), r.value());
   }
 
   @Test
   void batchesPerVmInOrderWithSequenceNumbersAndFlushesAtStop() {
-    MockProducer<String, EventBatch> mock = mock();
+    MockProducer<String, byte[]> mock = mock();
     List<VmEvent> input = new ArrayList<>();
     try (TraceSource s = Workloads.open("fleet:hosts=2,vms=5,duration=2s,seed=4")) {
       s.forEachRemaining(input::add);
@@ -43,15 +48,15 @@ class TraceProducerTest {
     }
     assertThat(stats.events()).isEqualTo(input.size());
     assertThat(stats.vms()).isEqualTo(5);
-    List<ProducerRecord<String, EventBatch>> sent = mock.history();
+    List<ProducerRecord<String, byte[]>> sent = mock.history();
     assertThat(stats.batches()).isEqualTo(sent.size());
 
     Map<String, List<TraceEvent>> expected = new HashMap<>();
     input.forEach(e -> expected.computeIfAbsent(e.vm(), k -> new ArrayList<>()).add(e.event()));
     Map<String, List<TraceEvent>> received = new HashMap<>();
     Map<String, Long> nextSeq = new HashMap<>();
-    for (ProducerRecord<String, EventBatch> r : sent) {
-      EventBatch b = r.value();
+    for (ProducerRecord<String, byte[]> r : sent) {
+      EventBatch b = batch(r);
       assertThat(r.topic()).isEqualTo("t");
       assertThat(r.key()).isEqualTo(b.getVm());
       assertThat(b.getSeq()).isEqualTo(nextSeq.getOrDefault(b.getVm(), 0L));
@@ -69,8 +74,8 @@ class TraceProducerTest {
     }
     assertThat(received).isEqualTo(expected);
     // The batch holding a VM_STOP ends with it: nothing of that VM waits behind it.
-    for (ProducerRecord<String, EventBatch> r : sent) {
-      List<TraceEvent> ev = events(r.value());
+    for (ProducerRecord<String, byte[]> r : sent) {
+      List<TraceEvent> ev = events(batch(r));
       for (int i = 0; i < ev.size() - 1; i++) {
         assertThat(ev.get(i).getType()).isNotEqualTo(EventType.VM_STOP);
       }
@@ -84,7 +89,7 @@ class TraceProducerTest {
   @Test
   void aVmStopIsSentBeforeOtherVmsFillTheirBatches() {
     List<EventBatch> out = new ArrayList<>();
-    VmBatcher batcher = new VmBatcher(100, 1000, out::add);
+    VmBatcher batcher = new VmBatcher(100, 1000, VmBatcher.built(out::add));
     batcher.add(new VmEvent("a", Events.vmStart(0, "h", 1 << 30)));
     batcher.add(new VmEvent("b", Events.vmStart(0, "h", 1 << 30)));
     batcher.add(new VmEvent("a", Events.vmStop(5)));
@@ -106,7 +111,7 @@ class TraceProducerTest {
     input.forEach(e -> all.computeIfAbsent(e.vm(), k -> new ArrayList<>()).add(e.event()));
     String first = input.get(0).vm();
     long held = all.get(first).size() / 2;
-    MockProducer<String, EventBatch> mock = mock();
+    MockProducer<String, byte[]> mock = mock();
     ProduceStats stats;
     try (TraceProducer producer = new TraceProducer(mock, "t")) {
       stats =
@@ -116,8 +121,8 @@ class TraceProducerTest {
     assertThat(stats.skipped()).isEqualTo(held);
     assertThat(stats.events()).isEqualTo(input.size() - held);
     Map<String, List<TraceEvent>> received = new HashMap<>();
-    for (ProducerRecord<String, EventBatch> r : mock.history()) {
-      EventBatch b = r.value();
+    for (ProducerRecord<String, byte[]> r : mock.history()) {
+      EventBatch b = batch(r);
       long from = b.getVm().equals(first) ? held : 0;
       List<TraceEvent> soFar = received.computeIfAbsent(b.getVm(), k -> new ArrayList<>());
       assertThat(b.getFirstIndex()).isEqualTo(from + soFar.size());
@@ -130,7 +135,7 @@ class TraceProducerTest {
   @Test
   void aQuietVmsEventsDoNotWaitLongerThanTheBoundOfTraceTime() {
     List<EventBatch> out = new ArrayList<>();
-    VmBatcher batcher = new VmBatcher(100, 1000, out::add);
+    VmBatcher batcher = new VmBatcher(100, 1000, VmBatcher.built(out::add));
     batcher.add(new VmEvent("quiet", Events.balloonInflate(0, 0, 4096)));
     for (long t = 1; t < 11; t++) {
       batcher.add(new VmEvent("busy", Events.balloonInflate(t * 1_000_000_000L, 0, 4096)));
@@ -141,7 +146,7 @@ class TraceProducerTest {
   @Test
   void pendingEventsAcrossVmsAreCapped() {
     List<EventBatch> out = new ArrayList<>();
-    VmBatcher batcher = new VmBatcher(100, 150, out::add);
+    VmBatcher batcher = new VmBatcher(100, 150, VmBatcher.built(out::add));
     for (int i = 0; i < 149; i++) {
       batcher.add(new VmEvent("vm" + (i % 3), Events.vmStop(i)));
     }
@@ -184,12 +189,8 @@ class TraceProducerTest {
   @Test
   void aFailedSendFailsTheCall() {
     // The broker refuses every record when the producer waits for acknowledgements.
-    MockProducer<String, EventBatch> refusing =
-        new MockProducer<>(
-            false,
-            null,
-            new StringSerializer(),
-            io.coiommu.schema.AvroSerde.of(EventBatch.class).serializer()) {
+    MockProducer<String, byte[]> refusing =
+        new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer()) {
           @Override
           public synchronized void flush() {
             while (errorNext(new KafkaException("broker says no"))) {

@@ -57,12 +57,19 @@ class VmBatcherBoundariesTest {
       this.maxPending = maxPending;
     }
 
-    /** A batcher with this recorder's bounds that hands it every batch. */
+    /**
+     * A batcher with this recorder's bounds that hands it every record, as TraceProducer sends it.
+     */
     VmBatcher batcher() {
-      return new VmBatcher(maxBatch, maxPending, this::accept);
+      return new VmBatcher(
+          maxBatch,
+          maxPending,
+          (vm, seq, firstIndex, events) -> accept(vm, events.encode(vm, seq, firstIndex)));
     }
 
-    void accept(EventBatch b) {
+    void accept(String key, byte[] value) {
+      EventBatch b = SERDE.deserialize("t", value);
+      assertThat(key).isEqualTo(b.getVm());
       EventColumns c = EventColumns.of(b);
       int n = c.size();
       long pendingBefore = added - sent;
@@ -84,8 +91,8 @@ class VmBatcherBoundariesTest {
       batches++;
       String line = b.getVm() + "\t" + b.getSeq() + "\t" + b.getFirstIndex() + "\t" + n + "\n";
       boundaries.update(line.getBytes(StandardCharsets.UTF_8));
-      wire.update(b.getVm().getBytes(StandardCharsets.UTF_8));
-      wire.update(SERDE.serialize("t", b));
+      wire.update(key.getBytes(StandardCharsets.UTF_8));
+      wire.update(value);
     }
 
     void add(VmBatcher batcher, VmEvent e) {

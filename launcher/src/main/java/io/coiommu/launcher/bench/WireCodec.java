@@ -3,7 +3,6 @@ package io.coiommu.launcher.bench;
 import io.coiommu.producer.TraceSource;
 import io.coiommu.producer.VmEvent;
 import io.coiommu.producer.Workloads;
-import io.coiommu.schema.AvroSerde;
 import io.coiommu.schema.EventBatch;
 import io.coiommu.schema.EventBatchBuilder;
 import io.coiommu.schema.EventColumnsSerde;
@@ -61,7 +60,6 @@ public class WireCodec {
   private final List<byte[]> wire = new ArrayList<>();
   private BinaryMessageEncoder<EventBatch> v1Encoder;
   private BinaryMessageDecoder<EventBatch> v1Decoder;
-  private final AvroSerde<EventBatch> v2Batches = AvroSerde.of(EventBatch.class);
   private final EventColumnsSerde v2Columns = new EventColumnsSerde();
   private final EventBatchBuilder builder =
       new EventBatchBuilder(BATCH * EventBatchBuilder.TYPICAL_BYTES_PER_EVENT);
@@ -129,7 +127,7 @@ public class WireCodec {
     for (TraceEvent e : batches.get(b)) {
       builder.add(e);
     }
-    return v2Batches.serialize("t", builder.build(vms.get(b), b, -1));
+    return builder.encode(vms.get(b), b, -1);
   }
 
   @Benchmark

@@ -80,7 +80,9 @@ public final class TraceProducer implements AutoCloseable {
 
   /**
    * Sends every event of {@code source}, paced against trace time, and returns once the broker has
-   * acknowledged all of them. A failed send fails the call with the broker's error.
+   * acknowledged all of them. A failed send fails the call with the broker's error. Each event's
+   * values are encoded before the next event is asked for and the event is not kept, so a source
+   * may refill one event object (the bench's replay does).
    */
   public ProduceStats produce(TraceSource source, Pacing pacing, ProgressListener progress) {
     return produce(source, pacing, progress, Map.of());

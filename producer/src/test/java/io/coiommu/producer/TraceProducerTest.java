@@ -87,6 +87,46 @@ class TraceProducerTest {
   }
 
   @Test
+  void aSourceThatRefillsOneEventSendsTheSameRecords() {
+    List<VmEvent> input = new ArrayList<>();
+    try (TraceSource s = Workloads.open("fleet:hosts=2,vms=5,duration=2s,seed=4")) {
+      s.forEachRemaining(input::add);
+    }
+    MockProducer<String, byte[]> fresh = mock();
+    try (TraceProducer producer = new TraceProducer(fresh, "t")) {
+      producer.produce(listSource(input), Pacing.MAX, ProgressListener.NONE);
+    }
+    TraceEvent refilled = new TraceEvent();
+    Iterator<VmEvent> it = input.iterator();
+    TraceSource oneEvent =
+        new ForwardingTraceSource(listSource(input)) {
+          @Override
+          public VmEvent next() {
+            VmEvent e = it.next();
+            // Every field overwritten, a gpa's absence included: the values of e, in one object.
+            for (int f = 0; f < TraceEvent.getClassSchema().getFields().size(); f++) {
+              refilled.put(f, e.event().get(f));
+            }
+            return new VmEvent(e.vm(), refilled);
+          }
+
+          @Override
+          public boolean hasNext() {
+            return it.hasNext();
+          }
+        };
+    MockProducer<String, byte[]> reused = mock();
+    try (TraceProducer producer = new TraceProducer(reused, "t")) {
+      producer.produce(oneEvent, Pacing.MAX, ProgressListener.NONE);
+    }
+    assertThat(reused.history()).hasSameSizeAs(fresh.history()).hasSizeGreaterThan(5);
+    for (int i = 0; i < fresh.history().size(); i++) {
+      assertThat(reused.history().get(i).key()).isEqualTo(fresh.history().get(i).key());
+      assertThat(reused.history().get(i).value()).isEqualTo(fresh.history().get(i).value());
+    }
+  }
+
+  @Test
   void aVmStopIsSentBeforeOtherVmsFillTheirBatches() {
     List<EventBatch> out = new ArrayList<>();
     VmBatcher batcher = new VmBatcher(100, 1000, VmBatcher.built(out::add));

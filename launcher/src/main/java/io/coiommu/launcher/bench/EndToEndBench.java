@@ -179,6 +179,10 @@ final class EndToEndBench {
         KafkaConsumer<String, WindowResult> consumer = resultsConsumer(client)) {
       streams.start();
       awaitRunning(streams);
+      // What earlier phases left (the engine's decoded batches, earlier passes' brokers and Streams
+      // applications) is collected before the clock starts, as JMH can between iterations, so that
+      // a pass is charged for its own garbage only.
+      System.gc();
       long expectedLast = (long) trace.vms().size() * config.scenarios().size();
       AtomicLong firstTaken = new AtomicLong();
       long cpuBefore = processCpuNanos();

@@ -38,8 +38,11 @@ public final class EventBatchBuilder {
   /** Longest row: the flags byte and six varints of at most 10 bytes. */
   private static final int MAX_ROW = 1 + 6 * 10;
 
-  /** Avro's single-object encoding: marker C3 01, then the schema's CRC-64-AVRO, little-endian. */
-  private static final byte[] HEADER =
+  /**
+   * Avro's single-object encoding of the current EventBatch schema: marker C3 01, then the schema's
+   * CRC-64-AVRO, little-endian. {@link EventBatchReader} knows its records by it.
+   */
+  static final byte[] HEADER =
       ByteBuffer.allocate(10)
           .order(ByteOrder.LITTLE_ENDIAN)
           .put((byte) 0xC3)

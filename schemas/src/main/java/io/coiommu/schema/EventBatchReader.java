@@ -1,13 +1,10 @@
 package io.coiommu.schema;
 
 import io.coiommu.schema.VarintReader.ByteField;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.avro.SchemaNormalization;
 
 /**
  * Reads a trace record of the current EventBatch schema (version 3) from its bytes straight into
@@ -29,16 +26,10 @@ final class EventBatchReader {
     KnownSchemas.allowGeneratedPackage();
   }
 
-  /** Avro's single-object encoding: marker C3 01, then the schema's CRC-64-AVRO, little-endian. */
-  private static final int HEADER_BYTES = 10;
+  /** The single-object header every record of the current schema starts with. */
+  private static final byte[] CURRENT_HEADER = EventBatchBuilder.HEADER;
 
-  private static final byte[] CURRENT_HEADER =
-      ByteBuffer.allocate(HEADER_BYTES)
-          .order(ByteOrder.LITTLE_ENDIAN)
-          .put((byte) 0xC3)
-          .put((byte) 0x01)
-          .putLong(SchemaNormalization.parsingFingerprint64(EventBatch.getClassSchema()))
-          .array();
+  private static final int HEADER_BYTES = CURRENT_HEADER.length;
 
   private static final String[] NO_STRINGS = new String[0];
   private static final EventType[] EVENT_TYPES = EventType.values();

@@ -78,13 +78,15 @@ public final class VmBatcher {
   private int pendingVms;
 
   /**
-   * The stream of the previous event: a generated fleet gives about 3 events in 5 to the same VM as
-   * the one before, and the map's lookup, a cache miss or two among 1,000 VMs, was a fifth of the
-   * batcher's time (issue #14). Compared by identity: a name equal but not the same object takes
-   * the lookup, which finds the same stream, where equals read both names' bytes for every change
-   * of VM.
+   * The slot in {@link #streams} of the previous event's stream (-1: none): a generated fleet gives
+   * about 3 events in 5 to the same VM as the one before, and the map's lookup, a cache miss or two
+   * among 1,000 VMs, was a fifth of the batcher's time (issue #14). Compared by identity: a name
+   * equal but not the same object takes the lookup, which finds the same stream, where equals read
+   * both names' bytes for every change of VM. An index, not a reference: the batcher lives through
+   * a whole trace, in the old generation, where a reference stored at each change of VM pays G1's
+   * post-write barrier and its StoreLoad fence.
    */
-  private VmStream last;
+  private int lastSlot = -1;
 
   /**
    * Emptied builders, reused so that their buffers are grown once, not for every batch. They may
@@ -173,10 +175,10 @@ public final class VmBatcher {
    * has it already.
    */
   public void add(VmEvent event) {
-    VmStream s = last;
+    VmStream s = lastSlot < 0 ? null : streams[lastSlot];
     if (s == null || s.vm != event.vm()) {
-      s = stream(event.vm());
-      last = s;
+      lastSlot = streamSlot(event.vm());
+      s = streams[lastSlot];
     }
     long index = s.nextIndex++;
     if (!alreadySent.isEmpty() && index < alreadySent.getOrDefault(s.vm, 0L)) {
@@ -292,20 +294,19 @@ public final class VmBatcher {
     pendingVms--;
   }
 
-  /** The stream of {@code vm}, made on its first event. */
-  private VmStream stream(String vm) {
+  /** The slot of {@code vm}'s stream, made on its first event. */
+  private int streamSlot(String vm) {
     int h = vm.hashCode();
     int i = slot(vm, h);
-    VmStream s = streams[i];
-    if (s == null) {
-      s = new VmStream(vm);
-      streams[i] = s;
+    if (streams[i] == null) {
+      streams[i] = new VmStream(vm);
       streamHashes[i] = h;
       if (2 * ++vmCount > streams.length) {
         growStreams();
+        i = slot(vm, h);
       }
     }
-    return s;
+    return i;
   }
 
   private void growStreams() {

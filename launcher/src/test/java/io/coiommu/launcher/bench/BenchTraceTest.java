@@ -11,12 +11,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The bench's replay hands the producer every event of the held trace, in order, with its VM, while
- * refilling one event object; a consumer that keeps events takes them from {@code events()}.
+ * refilling one event object, made anew now and then so that it stays young; a consumer that keeps
+ * events takes them from {@code events()}.
  */
 class BenchTraceTest {
 
   private static final BenchTrace TRACE =
-      BenchTrace.generate("fleet:hosts=2,vms=6,duration=1s,seed=5");
+      BenchTrace.generate("fleet:hosts=2,vms=24,duration=2s,seed=5");
 
   @Test
   void theReplayGivesEveryEventsValuesInOrder() {
@@ -34,7 +35,7 @@ class BenchTraceTest {
         i++;
       }
     }
-    assertThat(i).isEqualTo(TRACE.size()).isGreaterThan(1000);
+    assertThat(i).isEqualTo(TRACE.size()).isGreaterThan(2 * BenchTrace.FRESH_EVERY);
     assertThat(taken).hasSize(TRACE.size()).startsWith(0L, 1L, 2L);
   }
 
@@ -47,6 +48,23 @@ class BenchTraceTest {
       assertThat(second).isSameAs(first);
       assertThat(TRACE.events().get(0).event().getTsNs()).isEqualTo(firstTs);
       assertThat(TRACE.events().get(0).event()).isNotSameAs(TRACE.events().get(0).event());
+    }
+  }
+
+  @Test
+  void theRefilledEventIsMadeAnewEveryFreshEveryEvents() {
+    try (TraceSource replay = TRACE.replay(n -> {})) {
+      List<TraceEvent> objects = new ArrayList<>();
+      for (int i = 0; i <= 2 * BenchTrace.FRESH_EVERY; i++) {
+        TraceEvent e = replay.next().event();
+        if (objects.isEmpty() || objects.get(objects.size() - 1) != e) {
+          objects.add(e);
+        }
+        if (i == BenchTrace.FRESH_EVERY || i == 2 * BenchTrace.FRESH_EVERY) {
+          assertThat(e).as("event %d", i).isEqualTo(TRACE.events().get(i).event());
+        }
+      }
+      assertThat(objects).as("one event object per %d events", BenchTrace.FRESH_EVERY).hasSize(3);
     }
   }
 }

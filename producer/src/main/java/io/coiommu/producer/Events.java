@@ -18,51 +18,51 @@ public final class Events {
   private Events() {}
 
   public static TraceEvent vmStart(long tsNs, String host, long guestMemoryBytes) {
-    return event(
-        EventType.VM_START, tsNs, "", 0L, null, 0L, NO_DIRECTION, 0L, guestMemoryBytes, host);
+    return of(EventType.VM_START, tsNs, "", 0L, null, 0L, NO_DIRECTION, 0L, guestMemoryBytes, host);
   }
 
   public static TraceEvent vmStop(long tsNs) {
-    return event(EventType.VM_STOP, tsNs, "", 0L, null, 0L, NO_DIRECTION, 0L, 0L, "");
+    return of(EventType.VM_STOP, tsNs, "", 0L, null, 0L, NO_DIRECTION, 0L, 0L, "");
   }
 
   public static TraceEvent map(
       long tsNs, String device, long iova, long gpa, long bytes, DmaDirection dir, long callId) {
-    return event(EventType.DMA_MAP, tsNs, device, iova, gpa, bytes, dir, callId, 0L, "");
+    return of(EventType.DMA_MAP, tsNs, device, iova, gpa, bytes, dir, callId, 0L, "");
   }
 
   /** {@code gpa} may be null: most traces give only the iova of an unmap. */
   public static TraceEvent unmap(
       long tsNs, String device, long iova, Long gpa, long bytes, long callId) {
-    return event(EventType.DMA_UNMAP, tsNs, device, iova, gpa, bytes, NO_DIRECTION, callId, 0L, "");
+    return of(EventType.DMA_UNMAP, tsNs, device, iova, gpa, bytes, NO_DIRECTION, callId, 0L, "");
   }
 
   public static TraceEvent alloc(
       long tsNs, String device, long iova, long gpa, long bytes, DmaDirection dir, long callId) {
-    return event(EventType.DMA_ALLOC, tsNs, device, iova, gpa, bytes, dir, callId, 0L, "");
+    return of(EventType.DMA_ALLOC, tsNs, device, iova, gpa, bytes, dir, callId, 0L, "");
   }
 
   public static TraceEvent free(long tsNs, String device, long iova, Long gpa, long bytes) {
-    return event(EventType.DMA_FREE, tsNs, device, iova, gpa, bytes, NO_DIRECTION, 0L, 0L, "");
+    return of(EventType.DMA_FREE, tsNs, device, iova, gpa, bytes, NO_DIRECTION, 0L, 0L, "");
   }
 
   public static TraceEvent balloonInflate(long tsNs, long gpa, long bytes) {
-    return event(EventType.BALLOON_INFLATE, tsNs, "", 0L, gpa, bytes, NO_DIRECTION, 0L, 0L, "");
+    return of(EventType.BALLOON_INFLATE, tsNs, "", 0L, gpa, bytes, NO_DIRECTION, 0L, 0L, "");
   }
 
   public static TraceEvent balloonDeflate(long tsNs, long gpa, long bytes) {
-    return event(EventType.BALLOON_DEFLATE, tsNs, "", 0L, gpa, bytes, NO_DIRECTION, 0L, 0L, "");
+    return of(EventType.BALLOON_DEFLATE, tsNs, "", 0L, gpa, bytes, NO_DIRECTION, 0L, 0L, "");
   }
 
   public static TraceEvent access(long tsNs, String device, long gpa, long bytes) {
-    return event(EventType.DMA_ACCESS, tsNs, device, 0L, gpa, bytes, NO_DIRECTION, 0L, 0L, "");
+    return of(EventType.DMA_ACCESS, tsNs, device, 0L, gpa, bytes, NO_DIRECTION, 0L, 0L, "");
   }
 
   public static TraceEvent ioPageFault(long tsNs, String device, long iova) {
-    return event(EventType.IO_PAGE_FAULT, tsNs, device, iova, null, 0L, NO_DIRECTION, 0L, 0L, "");
+    return of(EventType.IO_PAGE_FAULT, tsNs, device, iova, null, 0L, NO_DIRECTION, 0L, 0L, "");
   }
 
-  private static TraceEvent event(
+  /** An event of every field, as a trace reader that parsed them all makes it. */
+  public static TraceEvent of(
       EventType type,
       long tsNs,
       String device,

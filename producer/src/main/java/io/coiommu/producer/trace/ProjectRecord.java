@@ -1,11 +1,11 @@
 package io.coiommu.producer.trace;
 
+import io.coiommu.producer.Events;
 import io.coiommu.producer.RejectReason;
 import io.coiommu.producer.VmEvent;
 import io.coiommu.producer.VmIdentity;
 import io.coiommu.schema.DmaDirection;
 import io.coiommu.schema.EventType;
-import io.coiommu.schema.TraceEvent;
 import java.util.List;
 import java.util.Locale;
 
@@ -121,7 +121,7 @@ final class ProjectRecord {
       default -> throw new BadLine(RejectReason.UNKNOWN_EVENT, "unknown event type " + type);
     }
     return new VmEvent(
-        vm, new TraceEvent(type, ts, device, iova, gpa, bytes, dir, callId, guestBytes, host));
+        vm, Events.of(type, ts, device, iova, gpa, bytes, dir, callId, guestBytes, host));
   }
 
   private static String need(Source s, String field, EventType type) throws BadLine {

@@ -130,7 +130,9 @@ public final class Pipeline {
             ResultsFollower.start(client, appId, summary, start.results())) {
           ProduceStats produced;
           VmRecorder source;
-          try (TraceProducer producer = new TraceProducer(client, Topics.TRACE_EVENTS)) {
+          try (TraceProducer producer =
+              new TraceProducer(
+                  TraceProducer.deliveringWithin(client, options.timeout()), Topics.TRACE_EVENTS)) {
             source = new VmRecorder(options.trace().call());
             log.println("trace: " + source.describe());
             try (source) {

@@ -51,7 +51,9 @@ final class ProduceCommand implements Callable<Integer> {
       names = "--timeout",
       paramLabel = "DURATION",
       converter = DurationConverter.class,
-      description = "How long to wait for a cluster that is not up yet or slow. Default: 10m")
+      description =
+          "How long to wait for a cluster that is not up yet or slow, and for each batch's delivery "
+              + "through a broker that restarts. Default: 10m")
   Duration timeout = Duration.ofMinutes(10);
 
   @Mixin RoleMetricsOptions metrics = new RoleMetricsOptions();
@@ -74,7 +76,8 @@ final class ProduceCommand implements Callable<Integer> {
       }
       ProduceStats stats;
       ProgressListener progress = ProgressListener.forConsole();
-      try (TraceProducer producer = new TraceProducer(client, Topics.TRACE_EVENTS)) {
+      try (TraceProducer producer =
+          new TraceProducer(TraceProducer.deliveringWithin(client, timeout), Topics.TRACE_EVENTS)) {
         if (served != null) {
           served.bind(producer.client());
           progress = TracePosition.register(served.registry(), source, held, progress);

@@ -8,13 +8,16 @@ import io.coiommu.schema.EventBatch;
 import io.coiommu.schema.EventColumns;
 import io.coiommu.schema.EventType;
 import io.coiommu.schema.TraceEvent;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Properties;
 import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -286,5 +289,25 @@ class TraceProducerTest {
         return RejectStats.NONE;
       }
     };
+  }
+
+  @Test
+  void aRoleDeadlineBecomesTheDeliveryTimeoutUnlessTheClientSetsOne() {
+    Properties client = new Properties();
+    client.put("bootstrap.servers", "broker:9092");
+    Properties patient = TraceProducer.deliveringWithin(client, Duration.ofMinutes(10));
+    assertThat(patient.getProperty(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG)).isEqualTo("600000");
+    assertThat(patient.getProperty("bootstrap.servers")).isEqualTo("broker:9092");
+    assertThat(client).doesNotContainKey(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG);
+    // Never below Kafka's own default, which linger.ms + request.timeout.ms must fit under.
+    assertThat(
+            TraceProducer.deliveringWithin(client, Duration.ofSeconds(3))
+                .getProperty(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG))
+        .isEqualTo("120000");
+    client.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "45000");
+    assertThat(
+            TraceProducer.deliveringWithin(client, Duration.ofMinutes(10))
+                .getProperty(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG))
+        .isEqualTo("45000");
   }
 }

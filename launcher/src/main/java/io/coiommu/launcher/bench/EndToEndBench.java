@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +50,14 @@ import org.apache.kafka.streams.KafkaStreams;
  * consumer receives the last of the {@code last = true} results (one per VM and scenario). The
  * Streams application is started and has its partitions before the clock starts: its start-up is
  * not part of the throughput.
+ *
+ * <p>The passes of one bench run share one broker, as a deployment's processors share a broker that
+ * runs for weeks: a broker of each pass's own had the JIT recompile its start-up code (partitions,
+ * metadata records, configs, coordinators) in every pass, and the JIT still took 3-5 % of the timed
+ * passes' CPU (issue #14). On one broker, C2 compiled 53-86 methods in each timed pass of the
+ * 1,000-VM fleet, against 88-176 with a broker each (-XX:+PrintCompilation, one run of each). Each
+ * {@link #pass} still starts clean: it deletes what earlier passes left on the broker before it
+ * creates its topics.
  */
 final class EndToEndBench {
 
@@ -63,8 +72,9 @@ final class EndToEndBench {
   /**
    * Untimed passes at most, whatever the JIT still does: a bound on the bench's time. On the
    * 1,000-VM fleet the JIT's share of passes 1 to 6 was 22, 22, 19, 15, 8 and 6 %, and 5 % in the
-   * timed passes after them: each pass starts a broker and a Streams application of its own, and
-   * the compiler still recompiles some of the Kafka code they run (about 80 methods at C2 a pass).
+   * timed passes after them, when each pass still started a broker of its own: the compiler
+   * recompiled some of the Kafka code that a broker's and a Streams application's start run (about
+   * 80 methods at C2 a pass).
    */
   static final int MAX_WARM_UP_PASSES = 6;
 
@@ -131,30 +141,65 @@ final class EndToEndBench {
         || (passes >= MIN_WARM_UP_PASSES && !(last.jitShare() >= SETTLED_JIT_SHARE));
   }
 
-  /** One pass on a broker of its own, so no pass finds another's topics, logs or groups. */
-  static Outcome onFreshBroker(
-      BenchTrace trace, ProcessorConfig config, int partitions, Duration timeout) throws Exception {
-    try (EmbeddedKafkaCluster broker = EmbeddedKafkaCluster.start(1)) {
-      Properties client = broker.clientProperties();
-      createTopics(client, partitions);
-      return run(client, trace, config, Pacing.MAX, i -> {}, (res, at) -> {}, timeout);
+  /**
+   * Each pass's Streams application id starts with this and ends with a random UUID; its internal
+   * topics (changelogs, repartition topics), consumer group and transactional ids are named after
+   * it, so no pass can join another's group or be fenced by another's transactions.
+   */
+  static final String APPLICATION_ID_PREFIX = StreamsSettings.DEFAULT_APPLICATION_ID + "-bench-";
+
+  /** One pass on {@code broker}, which the passes of a bench run share. */
+  static Outcome pass(
+      EmbeddedKafkaCluster broker,
+      BenchTrace trace,
+      ProcessorConfig config,
+      int partitions,
+      Duration timeout)
+      throws Exception {
+    Properties client = broker.clientProperties();
+    freshTopics(client, partitions);
+    return run(client, trace, config, Pacing.MAX, i -> {}, (res, at) -> {}, timeout);
+  }
+
+  /**
+   * Deletes the pipeline's topics and every bench Streams application's internal topics that
+   * earlier passes left on the broker, then creates the pipeline's topics anew: the topology names
+   * its topics by {@link Topics}' constants, so a pass would otherwise read an earlier pass's
+   * events and results. Its own application id keeps a pass clear of the rest (see {@link
+   * #APPLICATION_ID_PREFIX}); the results consumer has no group.
+   */
+  static void freshTopics(Properties client, int partitions) throws Exception {
+    Set<String> pipeline = pipelineTopics(partitions).keySet();
+    try (Admin admin = Admin.create(client)) {
+      Set<String> left =
+          admin.listTopics().names().get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).stream()
+              .filter(topic -> pipeline.contains(topic) || topic.startsWith(APPLICATION_ID_PREFIX))
+              .collect(Collectors.toSet());
+      KafkaTopics.deleteAndAwait(admin, left, READY_TIMEOUT);
     }
+    createTopics(client, partitions);
   }
 
   private EndToEndBench() {}
 
   static void createTopics(Properties client, int partitions, String... extra) throws Exception {
-    Map<String, Integer> topics = new LinkedHashMap<>();
-    topics.put(Topics.TRACE_EVENTS, partitions);
-    topics.put(Topics.WINDOW_RESULTS, partitions);
-    topics.put(Topics.ANOMALIES, 1);
-    topics.put(Topics.DEAD_LETTERS, 1);
+    Map<String, Integer> topics = pipelineTopics(partitions);
     for (String topic : extra) {
       topics.put(topic, partitions);
     }
     try (Admin admin = Admin.create(client)) {
       KafkaTopics.createAndAwait(admin, topics, (short) 1, READY_TIMEOUT);
     }
+  }
+
+  /** The topics the topology reads and writes, with their partitions. */
+  private static Map<String, Integer> pipelineTopics(int partitions) {
+    Map<String, Integer> topics = new LinkedHashMap<>();
+    topics.put(Topics.TRACE_EVENTS, partitions);
+    topics.put(Topics.WINDOW_RESULTS, partitions);
+    topics.put(Topics.ANOMALIES, 1);
+    topics.put(Topics.DEAD_LETTERS, 1);
+    return topics;
   }
 
   /**
@@ -171,7 +216,7 @@ final class EndToEndBench {
       Duration timeout)
       throws Exception {
     Path stateDir = Files.createTempDirectory("coiommu-bench-streams-");
-    String appId = StreamsSettings.DEFAULT_APPLICATION_ID + "-bench-" + UUID.randomUUID();
+    String appId = APPLICATION_ID_PREFIX + UUID.randomUUID();
     try (KafkaStreams streams =
             new KafkaStreams(
                 EmulationTopology.buildTopology(config),
@@ -179,8 +224,9 @@ final class EndToEndBench {
         KafkaConsumer<String, WindowResult> consumer = resultsConsumer(client)) {
       streams.start();
       awaitRunning(streams);
-      // What earlier phases left (the engine's decoded batches, earlier passes' brokers and Streams
-      // applications) is collected before the clock starts, as JMH can between iterations, so that
+      // What earlier phases left (the engine's decoded batches, earlier passes' Streams
+      // applications
+      // and clients) is collected before the clock starts, as JMH can between iterations, so that
       // a pass is charged for its own garbage only.
       System.gc();
       long expectedLast = (long) trace.vms().size() * config.scenarios().size();
@@ -249,6 +295,8 @@ final class EndToEndBench {
    * What the run's state changelogs hold on the brokers' disks (record batches as the Streams
    * producer compressed them): the cost of the commits. Read after the last result, so every commit
    * of the run is in; a changelog's active segment is never compacted, so nothing is cleaned away.
+   * Only this run's changelogs count, on a broker that earlier passes shared: their names start
+   * with its own application id.
    */
   static long changelogBytes(Properties client, String appId) throws Exception {
     try (Admin admin = Admin.create(client)) {

@@ -1,5 +1,6 @@
 package io.coiommu.launcher.bench;
 
+import io.coiommu.launcher.kafka.EmbeddedKafkaCluster;
 import io.coiommu.processor.ProcessorConfig;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
@@ -39,17 +40,21 @@ final class EndToEndOnly {
     Duration timeout = Duration.ofSeconds(timeoutSeconds);
     List<Double> rates = new ArrayList<>();
     List<Double> cpu = new ArrayList<>();
-    for (int w = 1; ; w++) {
-      EndToEndBench.Outcome pass = pass(out, "warm-up " + w, trace, config, partitions, timeout);
-      if (EndToEndBench.warmedUp(w, pass)) {
-        break;
+    // Every pass on one broker, as in BenchCommand (see EndToEndBench).
+    try (EmbeddedKafkaCluster broker = EmbeddedKafkaCluster.start(1)) {
+      for (int w = 1; ; w++) {
+        EndToEndBench.Outcome pass =
+            pass(out, "warm-up " + w, broker, trace, config, partitions, timeout);
+        if (EndToEndBench.warmedUp(w, pass)) {
+          break;
+        }
       }
-    }
-    for (int r = 1; r <= repeats; r++) {
-      EndToEndBench.Outcome run =
-          pass(out, "repeat " + r + "/" + repeats, trace, config, partitions, timeout);
-      rates.add(run.eventsPerSecond());
-      cpu.add(run.cpuMicrosPerEvent());
+      for (int r = 1; r <= repeats; r++) {
+        EndToEndBench.Outcome run =
+            pass(out, "repeat " + r + "/" + repeats, broker, trace, config, partitions, timeout);
+        rates.add(run.eventsPerSecond());
+        cpu.add(run.cpuMicrosPerEvent());
+      }
     }
     out.printf(Locale.ROOT, "end to end: %s events/s%n", Figures.withRepeats(rates));
     out.printf(
@@ -59,10 +64,11 @@ final class EndToEndOnly {
     return 0;
   }
 
-  /** One pass on a broker of its own, its figures and its CPU by role printed. */
+  /** One pass on the shared broker, its figures and its CPU by role printed. */
   private static EndToEndBench.Outcome pass(
       PrintWriter out,
       String label,
+      EmbeddedKafkaCluster broker,
       BenchTrace trace,
       ProcessorConfig config,
       int partitions,
@@ -71,7 +77,7 @@ final class EndToEndOnly {
     PeakHeap.reset();
     // The JVM's uptime, as GC and JIT logs stamp their lines, so that a pass can be found in them.
     long startedMs = ManagementFactory.getRuntimeMXBean().getUptime();
-    EndToEndBench.Outcome run = EndToEndBench.onFreshBroker(trace, config, partitions, timeout);
+    EndToEndBench.Outcome run = EndToEndBench.pass(broker, trace, config, partitions, timeout);
     out.printf(
         Locale.ROOT,
         "%s (JVM uptime %.1f-%.1f s): end to end %s ev/s, CPU %.3f us/event, the JIT %.0f %% of "

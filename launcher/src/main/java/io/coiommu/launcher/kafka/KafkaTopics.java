@@ -1,17 +1,24 @@
 package io.coiommu.launcher.kafka;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
-/** Creating topics on any cluster and waiting until they can take traffic. */
+/**
+ * Creating topics on any cluster and waiting until they can take traffic; deleting them and waiting
+ * until they are gone.
+ */
 public final class KafkaTopics {
 
   private KafkaTopics() {}
@@ -51,6 +58,33 @@ public final class KafkaTopics {
               .flatMap(topic -> topic.partitions().stream())
               .allMatch(KafkaTopics::fullyReplicated);
         });
+  }
+
+  /**
+   * Deletes the topics (one that does not exist is left as it is) and returns once the cluster no
+   * longer lists any of them: deleteTopics completes when the controller has recorded the deletion,
+   * and until a broker has applied that record it still lists the topic and serves its old
+   * partitions, so a topic created again under the same name right away could look ready on the old
+   * topic's leaders.
+   */
+  public static void deleteAndAwait(Admin admin, Set<String> topics, Duration timeout)
+      throws Exception {
+    for (var deleted : admin.deleteTopics(topics).topicNameValues().entrySet()) {
+      try {
+        deleted.getValue().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+          throw new IllegalStateException(
+              "could not delete topic " + deleted.getKey(), e.getCause());
+        }
+      }
+    }
+    Polling.await(
+        timeout,
+        "the deletion of " + topics,
+        () ->
+            Collections.disjoint(
+                admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS), topics));
   }
 
   private static boolean fullyReplicated(TopicPartitionInfo partition) {

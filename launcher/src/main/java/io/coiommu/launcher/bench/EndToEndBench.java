@@ -225,9 +225,8 @@ final class EndToEndBench {
       streams.start();
       awaitRunning(streams);
       // What earlier phases left (the engine's decoded batches, earlier passes' Streams
-      // applications
-      // and clients) is collected before the clock starts, as JMH can between iterations, so that
-      // a pass is charged for its own garbage only.
+      // applications and clients) is collected before the clock starts, as JMH can between
+      // iterations, so that a pass is charged for its own garbage only.
       System.gc();
       long expectedLast = (long) trace.vms().size() * config.scenarios().size();
       AtomicLong firstTaken = new AtomicLong();

@@ -7,10 +7,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -38,16 +40,7 @@ public final class KafkaTopics {
         partitionsByTopic.entrySet().stream()
             .map(topic -> new NewTopic(topic.getKey(), topic.getValue(), replicationFactor))
             .collect(Collectors.toList());
-    for (var created : admin.createTopics(topics).values().entrySet()) {
-      try {
-        created.getValue().get();
-      } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof TopicExistsException)) {
-          throw new IllegalStateException(
-              "could not create topic " + created.getKey(), e.getCause());
-        }
-      }
-    }
+    awaitEach(admin.createTopics(topics).values(), TopicExistsException.class, "create", timeout);
     Polling.await(
         timeout,
         "leaders and in-sync replicas of " + partitionsByTopic.keySet(),
@@ -69,22 +62,39 @@ public final class KafkaTopics {
    */
   public static void deleteAndAwait(Admin admin, Set<String> topics, Duration timeout)
       throws Exception {
-    for (var deleted : admin.deleteTopics(topics).topicNameValues().entrySet()) {
-      try {
-        deleted.getValue().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-          throw new IllegalStateException(
-              "could not delete topic " + deleted.getKey(), e.getCause());
-        }
-      }
-    }
+    awaitEach(
+        admin.deleteTopics(topics).topicNameValues(),
+        UnknownTopicOrPartitionException.class,
+        "delete",
+        timeout);
     Polling.await(
         timeout,
         "the deletion of " + topics,
         () ->
             Collections.disjoint(
                 admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS), topics));
+  }
+
+  /**
+   * Waits for each topic's result of one Admin call, within {@code timeout}; a failure of type
+   * {@code tolerated} (the topic exists already, or is gone already) is what the caller wanted.
+   */
+  private static void awaitEach(
+      Map<String, KafkaFuture<Void>> results,
+      Class<? extends Throwable> tolerated,
+      String verb,
+      Duration timeout)
+      throws InterruptedException, TimeoutException {
+    for (var result : results.entrySet()) {
+      try {
+        result.getValue().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (ExecutionException e) {
+        if (!tolerated.isInstance(e.getCause())) {
+          throw new IllegalStateException(
+              "could not " + verb + " topic " + result.getKey(), e.getCause());
+        }
+      }
+    }
   }
 
   private static boolean fullyReplicated(TopicPartitionInfo partition) {

@@ -72,6 +72,39 @@ class BenchFiguresTest {
     assertThat(HeapPerPage.mapDistinctPages(10)).hasSize(11);
   }
 
+  @Test
+  void liveBytesAreTheClassHistogramsTotal() {
+    String histogram =
+        String.join(
+            "\n",
+            " num     #instances         #bytes  class name (module)",
+            "-------------------------------------------------------",
+            "   1:         61021       12345678  [B (java.base@17.0.15)",
+            "   2:          1003         160480  java.lang.String (java.base@17.0.15)",
+            "Total         62024       12506158",
+            "");
+    assertThat(HeapPerPage.histogramTotalBytes(histogram)).isEqualTo(12_506_158L);
+    assertThatThrownBy(() -> HeapPerPage.histogramTotalBytes("no such command"))
+        .hasMessageContaining("no Total line")
+        .hasMessageContaining("no such command");
+  }
+
+  /**
+   * What is kept reachable between two readings is counted by its own size, whatever regions G1
+   * gave it: an array of 3 MiB is humongous (more than half of a 4 MiB region) and took a whole
+   * region of the used heap, 4 MiB, which this bound excludes.
+   */
+  @Test
+  void liveBytesGrowByWhatIsKeptReachable() {
+    long before = HeapPerPage.liveBytes();
+    long[] kept = new long[3 << 17];
+    long after = HeapPerPage.liveBytes();
+    java.lang.ref.Reference.reachabilityFence(kept);
+    assertThat(after - before)
+        .as("3 MiB and a header, give or take what the JVM's own threads keep meanwhile")
+        .isBetween((3L << 20) - (256 << 10), (3L << 20) + (256 << 10));
+  }
+
   private static VmEvent event(String vm, long ts) {
     return new VmEvent(
         vm,

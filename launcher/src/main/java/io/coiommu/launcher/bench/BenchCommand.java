@@ -261,9 +261,18 @@ public final class BenchCommand implements Callable<Integer> {
     double endToEnd = Figures.median(t.endToEnd);
     List<Double> overEngine = new ArrayList<>();
     List<Double> overPerf = new ArrayList<>();
+    // What bounds 2/1 on this machine: the pipeline's CPU per event, all threads counted, over the
+    // cores that share it. The engine alone runs on one core; end to end, the producer, the broker
+    // and Streams run on all of them.
+    int cores = Runtime.getRuntime().availableProcessors();
+    List<Double> ceilingOverEngine = new ArrayList<>();
+    List<Double> coresBusy = new ArrayList<>();
     for (int i = 0; i < t.endToEnd.size(); i++) {
       overEngine.add(t.endToEnd.get(i) / t.engine.get(i));
       overPerf.add(t.endToEnd.get(i) / t.producerPerf.get(i));
+      double cpuSecondsPerEvent = t.endToEndCpu.get(i) / 1e6;
+      ceilingOverEngine.add(cores / cpuSecondsPerEvent / t.engine.get(i));
+      coresBusy.add(t.endToEnd.get(i) * cpuSecondsPerEvent / cores);
     }
     out.println();
     out.printf(
@@ -285,6 +294,13 @@ public final class BenchCommand implements Callable<Integer> {
         ProducerPerformanceBench.RECORD_BYTES, Figures.withRepeats(t.producerPerf));
     out.printf(
         "  2/1 end to end / engine only                    %s%n", Figures.withRepeats(overEngine));
+    out.printf(
+        "  2/1 were the cores busy throughout, at most     %s  (%d cores / CPU per event, "
+            + "over engine only)%n",
+        Figures.withRepeats(ceilingOverEngine), cores);
+    out.printf(
+        "  cores busy during end to end                    %s  (CPU per event x events/s / cores)%n",
+        Figures.withRepeats(coresBusy));
     out.printf(
         "  2/3 end to end / ProducerPerformance            %s%n", Figures.withRepeats(overPerf));
     out.printf(

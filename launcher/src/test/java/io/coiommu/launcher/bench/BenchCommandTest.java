@@ -49,6 +49,8 @@ class BenchCommandTest {
             "end to end, CPU of the whole process +[0-9][0-9,.]*( +\\(.*\\))? us/event")
         .containsPattern("3\\. ProducerPerformance, 100-byte records +[0-9,.]+ records/s")
         .containsPattern("2/1 end to end / engine only +[0-9.]+")
+        .containsPattern("2/1 were the cores busy throughout, at most +[0-9.]+ .*[0-9]+ cores")
+        .containsPattern("cores busy during end to end +[01]\\.[0-9]+ ")
         .containsPattern("2/3 end to end / ProducerPerformance +[0-9.]+");
   }
 

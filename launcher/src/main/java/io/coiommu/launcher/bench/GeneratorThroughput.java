@@ -6,7 +6,6 @@ import io.coiommu.producer.Workloads;
 import io.coiommu.schema.EventType;
 import io.coiommu.schema.TraceEvent;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.lang.management.ThreadMXBean;
 import java.lang.ref.Reference;
 import java.util.Arrays;
@@ -126,8 +125,7 @@ public final class GeneratorThroughput {
   }
 
   private static void heap(String spec, double traceSeconds) {
-    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-    long before = usedAfterGc(memory);
+    long before = LiveHeap.bytes();
     long alive = 0;
     long events = 0;
     TraceSource source = Workloads.open(spec);
@@ -149,7 +147,7 @@ public final class GeneratorThroughput {
         break;
       }
     }
-    long after = usedAfterGc(memory);
+    long after = LiveHeap.bytes();
     Reference.reachabilityFence(source);
     long retained = after - before;
     System.out.printf(
@@ -157,12 +155,5 @@ public final class GeneratorThroughput {
             + " per running VM%n",
         spec, events, traceSeconds, alive, retained, retained / Math.max(1, alive));
     source.close();
-  }
-
-  private static long usedAfterGc(MemoryMXBean memory) {
-    for (int i = 0; i < 3; i++) {
-      System.gc();
-    }
-    return memory.getHeapMemoryUsage().getUsed();
   }
 }

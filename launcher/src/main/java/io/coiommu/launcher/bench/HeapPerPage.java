@@ -6,8 +6,6 @@ import io.coiommu.processor.engine.VmEmulator;
 import io.coiommu.producer.VmEvent;
 import io.coiommu.schema.EventType;
 import io.coiommu.schema.TraceEvent;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,30 +13,18 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import javax.management.JMException;
-import javax.management.MBeanServer;
-import javax.management.MalformedObjectNameException;
-import javax.management.ObjectName;
 
 /**
  * Retained heap of the emulation per tracked page (a page is tracked once it has been mapped at
  * least once).
  *
- * <p>Method: the live objects' bytes (HotSpot's class histogram, which a full GC precedes); feed
- * the events to fresh emulators (one per VM) and keep them reachable; the live bytes again. The
- * growth is what the emulators retain. The trace's VM_STOP events are withheld, so every emulator
- * is measured still running, with everything it learnt; the trace itself was allocated before the
- * first reading and is not counted.
- *
- * <p>The histogram sums the objects' own sizes. The used heap after full GCs, read before, also
- * counted how G1 lays the objects out: an array of half a region or more takes whole regions of its
- * own, and regions grow with the heap, so the same emulators read 12.1 / 18.6 B per page under
- * -Xmx16g (8 MiB regions) against 10.0 / 14.4 under the default heap (4 MiB) on the same trace
- * (issue #14). Where the JVM has no histogram (not HotSpot), the used heap is read as before.
+ * <p>Method: the live objects' bytes ({@link LiveHeap}); feed the events to fresh emulators (one
+ * per VM) and keep them reachable; the live bytes again. The growth is what the emulators retain.
+ * The trace's VM_STOP events are withheld, so every emulator is measured still running, with
+ * everything it learnt; the trace itself was allocated before the first reading and is not counted.
  */
 final class HeapPerPage {
 
-  private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
   private static final int PAGE_SHIFT = 12;
 
   private HeapPerPage() {}
@@ -78,10 +64,10 @@ final class HeapPerPage {
    * VM_STOPs).
    */
   static long bytesRetained(List<VmEvent> events, List<Scenario> scenarios, EngineConfig config) {
-    long before = liveBytes();
+    long before = LiveHeap.bytes();
     Map<String, VmEmulator> emulators =
         EngineBench.feed(events, scenarios, config, new EngineBench.CountingSink());
-    long after = liveBytes();
+    long after = LiveHeap.bytes();
     Reference.reachabilityFence(emulators);
     return after - before;
   }
@@ -119,62 +105,5 @@ final class HeapPerPage {
                   .build()));
     }
     return events;
-  }
-
-  private static final ObjectName DIAGNOSTIC_COMMAND = diagnosticCommand();
-
-  private static ObjectName diagnosticCommand() {
-    try {
-      return new ObjectName("com.sun.management:type=DiagnosticCommand");
-    } catch (MalformedObjectNameException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /** Bytes of the live objects, after a full GC. */
-  static long liveBytes() {
-    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-    if (!server.isRegistered(DIAGNOSTIC_COMMAND)) {
-      return usedAfterGc();
-    }
-    try {
-      // GC.class_histogram without -all: a full GC first, then only reachable objects.
-      String histogram =
-          (String)
-              server.invoke(
-                  DIAGNOSTIC_COMMAND,
-                  "gcClassHistogram",
-                  new Object[] {new String[0]},
-                  new String[] {String[].class.getName()});
-      return histogramTotalBytes(histogram);
-    } catch (JMException e) {
-      throw new IllegalStateException("could not read the class histogram", e);
-    }
-  }
-
-  /** The bytes of the histogram's last line, {@code Total <instances> <bytes>}. */
-  static long histogramTotalBytes(String histogram) {
-    for (String line : histogram.lines().toList()) {
-      String[] words = line.trim().split("\\s+");
-      if (words.length == 3 && words[0].equals("Total")) {
-        return Long.parseLong(words[2]);
-      }
-    }
-    throw new IllegalStateException(
-        "no Total line in the class histogram: "
-            + histogram.substring(Math.max(0, histogram.length() - 200)));
-  }
-
-  private static long usedAfterGc() {
-    long used = Long.MAX_VALUE;
-    for (int i = 0; i < 10; i++) {
-      System.gc();
-      long now = MEMORY.getHeapMemoryUsage().getUsed();
-      if (now >= used) {
-        return now;
-      }
-      used = now;
-    }
-    return used;
   }
 }

@@ -83,8 +83,8 @@ class BenchFiguresTest {
             "   2:          1003         160480  java.lang.String (java.base@17.0.15)",
             "Total         62024       12506158",
             "");
-    assertThat(HeapPerPage.histogramTotalBytes(histogram)).isEqualTo(12_506_158L);
-    assertThatThrownBy(() -> HeapPerPage.histogramTotalBytes("no such command"))
+    assertThat(LiveHeap.histogramTotalBytes(histogram)).isEqualTo(12_506_158L);
+    assertThatThrownBy(() -> LiveHeap.histogramTotalBytes("no such command"))
         .hasMessageContaining("no Total line")
         .hasMessageContaining("no such command");
   }
@@ -96,9 +96,9 @@ class BenchFiguresTest {
    */
   @Test
   void liveBytesGrowByWhatIsKeptReachable() {
-    long before = HeapPerPage.liveBytes();
+    long before = LiveHeap.bytes();
     long[] kept = new long[3 << 17];
-    long after = HeapPerPage.liveBytes();
+    long after = LiveHeap.bytes();
     java.lang.ref.Reference.reachabilityFence(kept);
     assertThat(after - before)
         .as("3 MiB and a header, give or take what the JVM's own threads keep meanwhile")

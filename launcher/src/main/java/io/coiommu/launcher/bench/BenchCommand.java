@@ -182,6 +182,9 @@ public final class BenchCommand implements Callable<Integer> {
         t.peakHeapBytes.add((double) PeakHeap.usedBytes());
         t.endToEnd.add(run.eventsPerSecond());
         t.endToEndCpu.add(run.cpuMicrosPerEvent());
+        t.afterSentShare.add(run.afterSentShare());
+        t.coresBusyAfterSent.add(run.coresBusyAfterSent());
+        t.busiestStreamThreadShare.add(run.busiestStreamThreadShare());
         t.changelogPerTraceSecond.add(run.changelogBytes() / traceSeconds);
         t.stateWrittenPerTraceSecond.add(run.stateBytesWritten() / traceSeconds);
         t.stateWholePerTraceSecond.add(run.stateBytesWhole() / traceSeconds);
@@ -302,6 +305,13 @@ public final class BenchCommand implements Callable<Integer> {
         "  cores busy during end to end                    %s  (CPU per event x events/s / cores)%n",
         Figures.withRepeats(coresBusy));
     out.printf(
+        "  share of end to end after the last event sent   %s  (%s cores busy then)%n",
+        Figures.withRepeats(t.afterSentShare), Figures.withRepeats(t.coresBusyAfterSent));
+    out.printf(
+        "  busiest stream thread's share of their CPU      %s  (each owns whole partitions, so"
+            + " whole VMs)%n",
+        Figures.withRepeats(t.busiestStreamThreadShare));
+    out.printf(
         "  2/3 end to end / ProducerPerformance            %s%n", Figures.withRepeats(overPerf));
     out.printf(
         "  state changelog bytes per second of trace        %s B/s  (on the broker's disk, lz4)%n",
@@ -386,6 +396,10 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** Microseconds of the whole process's CPU per event, end to end. */
     final List<Double> endToEndCpu = new ArrayList<>();
+
+    final List<Double> afterSentShare = new ArrayList<>();
+    final List<Double> coresBusyAfterSent = new ArrayList<>();
+    final List<Double> busiestStreamThreadShare = new ArrayList<>();
 
     final List<Double> producerPerf = new ArrayList<>();
     final List<Double> engineSmall = new ArrayList<>();

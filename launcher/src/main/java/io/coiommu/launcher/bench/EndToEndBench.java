@@ -115,7 +115,10 @@ final class EndToEndBench {
       long changelogBytes,
       long stateBytesWritten,
       long stateBytesWhole,
-      long commits) {
+      long commits,
+      long sentNanos,
+      long cpuAfterSentNanos,
+      double busiestStreamThreadShare) {
     double eventsPerSecond() {
       return events / ((lastResultNanos - firstTakenNanos) / 1e9);
     }
@@ -123,6 +126,19 @@ final class EndToEndBench {
     /** CPU time of the whole process per event, in microseconds. */
     double cpuMicrosPerEvent() {
       return cpuNanos / 1e3 / events;
+    }
+
+    /**
+     * The share of the pass that came after the broker had acknowledged the last event: the
+     * processor working off what it had not read yet, then the commit that shows the last results.
+     */
+    double afterSentShare() {
+      return (double) (lastResultNanos - sentNanos) / (lastResultNanos - firstTakenNanos);
+    }
+
+    /** Cores the process kept busy after the last event was sent. */
+    double coresBusyAfterSent() {
+      return (double) cpuAfterSentNanos / Math.max(1, lastResultNanos - sentNanos);
     }
 
     /** The JIT threads' share of the process's CPU; NaN where threads have no roles (off Linux). */
@@ -247,9 +263,12 @@ final class EndToEndBench {
             pacing,
             ProgressListener.NONE);
       }
+      long sent = System.nanoTime();
+      long cpuSent = processCpuNanos();
       long last = lastResult.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      long cpu = processCpuNanos() - cpuBefore;
-      Map<String, Double> byRole = ThreadCpu.now().since(threadsBefore);
+      long cpuEnd = processCpuNanos();
+      ThreadCpu threadsAfter = ThreadCpu.now();
+      Map<String, Double> byRole = threadsAfter.since(threadsBefore);
       long written = sum(streams, StateCommitMetrics.BYTES_WRITTEN);
       long whole = sum(streams, StateCommitMetrics.BYTES_WHOLE);
       long commits = sum(streams, "stream-thread-metrics", "commit-total");
@@ -258,12 +277,15 @@ final class EndToEndBench {
           trace.size(),
           firstTaken.get(),
           last,
-          cpu,
+          cpuEnd - cpuBefore,
           byRole,
           changelogBytes(client, appId),
           written,
           whole,
-          commits);
+          commits,
+          sent,
+          cpuEnd - cpuSent,
+          threadsAfter.busiestShare(threadsBefore, ThreadCpu.STREAM_THREADS));
     } finally {
       Utils.delete(stateDir.toFile());
     }

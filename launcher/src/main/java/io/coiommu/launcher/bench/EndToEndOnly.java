@@ -107,6 +107,13 @@ final class EndToEndOnly {
     }
     roles.append(String.format(Locale.ROOT, " other threads %.3f", other));
     out.println(roles);
+    out.printf(
+        Locale.ROOT,
+        "  after the last event was sent: %.0f %% of the pass, %.2f cores busy; the busiest stream"
+            + " thread did %.0f %% of the stream threads' CPU%n",
+        100 * run.afterSentShare(),
+        run.coresBusyAfterSent(),
+        100 * run.busiestStreamThreadShare());
     out.flush();
     return run;
   }

@@ -15,6 +15,9 @@ import java.util.TreeMap;
  */
 final class ThreadCpu {
 
+  /** The role of Streams' threads, which run the processor. */
+  static final String STREAM_THREADS = "stream threads";
+
   /** The role of the JVM's compiler threads. */
   static final String JIT = "JIT";
 
@@ -66,7 +69,7 @@ final class ThreadCpu {
       return "trace producer (main)";
     }
     if (name.startsWith("coiommu-process")) {
-      return "stream threads";
+      return STREAM_THREADS;
     }
     if (name.startsWith("kafka-producer-")) {
       return "producers' network threads";
@@ -96,5 +99,25 @@ final class ThreadCpu {
           seconds.merge(s.role, ticks / TICKS_PER_SECOND, Double::sum);
         });
     return seconds;
+  }
+
+  /**
+   * The largest share one thread of {@code role} took of that role's CPU between {@code before} and
+   * this sample; NaN where the role used none. Streams' threads each own whole partitions, so when
+   * one holds the busiest VMs it works on alone after the others ran dry.
+   */
+  double busiestShare(ThreadCpu before, String role) {
+    long total = 0;
+    long busiest = 0;
+    for (Map.Entry<String, Sample> e : threads.entrySet()) {
+      Sample s = e.getValue();
+      if (s.role.equals(role)) {
+        Sample b = before.threads.get(e.getKey());
+        long ticks = s.ticks - (b == null ? 0 : b.ticks);
+        total += ticks;
+        busiest = Math.max(busiest, ticks);
+      }
+    }
+    return total == 0 ? Double.NaN : (double) busiest / total;
   }
 }

@@ -51,6 +51,13 @@ class BenchCommandTest {
         .containsPattern("2/1 end to end / engine only +[0-9.]+")
         .containsPattern("2/1 were the cores busy throughout, at most +[0-9.]+ .*[0-9]+ cores")
         .containsPattern("cores busy during end to end +[01]\\.[0-9]+ ")
+        // The processor still works after the broker acknowledged the last event (at least the
+        // commit that shows the last results), and the busier of two stream threads did at least
+        // half of their work.
+        .containsPattern(
+            "share of end to end after the last event sent +0\\.(0[1-9]|[1-9][0-9]) .*\\("
+                + "[0-9]\\.[0-9]{2}.* cores busy then\\)")
+        .containsPattern("busiest stream thread's share of their CPU +(0\\.[5-9][0-9]|1\\.00) ")
         .containsPattern("2/3 end to end / ProducerPerformance +[0-9.]+");
   }
 

@@ -49,6 +49,9 @@ class EndToEndOnlyTest {
         .containsPattern(
             "repeat 1/1 \\(JVM uptime [0-9.]+-[0-9.]+ s\\): end to end [1-9][0-9,]* ev/s, CPU [0-9]+\\.[0-9]+ us/event")
         .containsPattern("CPU by role, us/event: .*stream threads [0-9]+\\.[0-9]+;")
+        .containsPattern(
+            "after the last event was sent: [1-9][0-9]? % of the pass, [0-9]\\.[0-9]{2} cores busy;"
+                + " the busiest stream thread did ([5-9][0-9]|100) % of the stream threads' CPU")
         .containsPattern("end to end, CPU of the whole process: [0-9]+\\.[0-9]+ us/event");
   }
 }

@@ -2,9 +2,13 @@ package io.coiommu.launcher.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Where the end-to-end bench's CPU went, by what each thread of the process does. */
@@ -43,4 +47,54 @@ class ThreadCpuTest {
         .isGreaterThanOrEqualTo(0.03);
     assertThat(seconds.values()).allMatch(s -> s >= 0);
   }
+
+  @Test
+  void theBusiestThreadsShareOfItsRoleIsWhatItSpentOverWhatTheRoleSpent() throws Exception {
+    ThreadCpu before = ThreadCpu.now();
+    CountDownLatch spun = new CountDownLatch(2);
+    CountDownLatch sampled = new CountDownLatch(1);
+    // Stream threads are sampled while they live, as the bench samples them before Streams closes.
+    spinning("coiommu-processor-busy", 400_000_000L, spun, sampled);
+    spinning("coiommu-processor-idle", 100_000_000L, spun, sampled);
+    assertThat(spun.await(60, TimeUnit.SECONDS)).isTrue();
+    ThreadCpu after = ThreadCpu.now();
+    sampled.countDown();
+    if (!Files.isDirectory(Path.of("/proc/self/task"))) {
+      assertThat(after.busiestShare(before, ThreadCpu.STREAM_THREADS)).isNaN();
+      return;
+    }
+    // 0.4 s of CPU against 0.1 s, counted in ticks of 10 ms: 0.8, give or take a tick each. The
+    // test's own thread, which only waited, has another role.
+    assertThat(after.busiestShare(before, ThreadCpu.STREAM_THREADS)).isBetween(0.7, 0.9);
+    assertThat(after.busiestShare(before, "no such role")).isNaN();
+  }
+
+  /**
+   * Starts a thread that spins until it has used {@code cpuNanos} of its own CPU time, then waits
+   * for {@code sampled}.
+   */
+  private static void spinning(
+      String name, long cpuNanos, CountDownLatch spun, CountDownLatch sampled) {
+    Thread t =
+        new Thread(
+            () -> {
+              ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+              long spin = 0;
+              while (mx.getCurrentThreadCpuTime() < cpuNanos) {
+                spin += spin * 31 + 7;
+              }
+              sink = spin;
+              spun.countDown();
+              try {
+                sampled.await(60, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            name);
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private static volatile long sink;
 }

@@ -13,7 +13,8 @@ class WarmUpRuleTest {
 
   /** A pass of 10 s of process CPU, split among {@code roles} as given. */
   private static EndToEndBench.Outcome pass(Map<String, Double> roles) {
-    return new EndToEndBench.Outcome(1_000_000, 0, 1, 10_000_000_000L, roles, 0, 0, 0, 0);
+    return new EndToEndBench.Outcome(
+        1_000_000, 0, 1, 10_000_000_000L, roles, 0, 0, 0, 0, 1, 0, Double.NaN);
   }
 
   private static EndToEndBench.Outcome jit(double seconds) {

@@ -125,11 +125,11 @@ public final class BenchCommand implements Callable<Integer> {
     out.println("generating the trace ...");
     out.flush();
     BenchTrace trace = BenchTrace.generate(workload);
-    // The generator alone right after that drain of the same workload trained its code. Measured
-    // after the engine's first passes, as it was, it read 4.6-5.8 M events/s on the 1,000-VM fleet
-    // in two runs of three, where drains right after it in the same JVM read 9.6-11.3 M, and here
-    // 8.0-10.2 M: the generator paid for whatever the engine's passes left behind (recompiles or
-    // collections; which, not found). Issue #14.
+    // The generator alone, next to that drain of the same workload and after untimed drains of its
+    // own (GeneratorThroughput.settled). Measured after the engine's first passes, as it was, it
+    // read 4.6-5.8 M events/s on the 1,000-VM fleet in two runs of three, where drains right after
+    // it in the same JVM read 9.6-11.3 M: the generator paid for whatever the engine's passes left
+    // behind (recompiles or collections; which, not found). Issue #14.
     double generator = GeneratorThroughput.eventsPerSecond(workload, repeats);
     // A fleet's per-event engine cost is measured against a 10-VM fleet of the same mix (issue
     // #14).

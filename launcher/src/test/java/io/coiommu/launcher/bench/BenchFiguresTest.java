@@ -14,6 +14,22 @@ import org.junit.jupiter.api.Test;
 class BenchFiguresTest {
 
   @Test
+  void theGeneratorsWarmUpEndsWithADrainThatNeitherTheJitNorTheKernelSlowed() {
+    long second = 1_000_000_000L;
+    // A fresh JVM's first drain of the 1,000-VM fleet: the JIT compiling a third of the time, a
+    // fifth of the thread's CPU in the kernel (first touches of a growing heap).
+    assertThat(GeneratorThroughput.settled(7 * second, 6 * second, 1_250_000_000L, 2_300))
+        .isFalse();
+    // The JIT done, the heap still growing.
+    assertThat(GeneratorThroughput.settled(5 * second, 5 * second, 800_000_000L, 100)).isFalse();
+    // The heap grown, the JIT still at it.
+    assertThat(GeneratorThroughput.settled(3 * second, 3 * second, 0, 300)).isFalse();
+    assertThat(GeneratorThroughput.settled(3 * second, 3 * second, 10_000_000L, 60)).isTrue();
+    // Where the JVM counts neither, the first drain ends the warm-up.
+    assertThat(GeneratorThroughput.settled(3 * second, 3 * second, 0, 0)).isTrue();
+  }
+
+  @Test
   void medianOfOddAndEvenCounts() {
     assertThat(Figures.median(List.of(3.0, 1.0, 2.0))).isEqualTo(2.0);
     assertThat(Figures.median(List.of(4.0, 1.0, 2.0, 3.0))).isEqualTo(2.5);

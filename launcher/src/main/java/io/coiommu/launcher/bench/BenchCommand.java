@@ -130,7 +130,7 @@ public final class BenchCommand implements Callable<Integer> {
     // read 4.6-5.8 M events/s on the 1,000-VM fleet in two runs of three, where drains right after
     // it in the same JVM read 9.6-11.3 M: the generator paid for whatever the engine's passes left
     // behind (recompiles or collections; which, not found). Issue #14.
-    double generator = GeneratorThroughput.eventsPerSecond(workload, repeats);
+    GeneratorThroughput.Rate generator = GeneratorThroughput.eventsPerSecond(workload, repeats);
     // A fleet's per-event engine cost is measured against a 10-VM fleet of the same mix (issue
     // #14).
     BenchTrace small =
@@ -333,8 +333,8 @@ public final class BenchCommand implements Callable<Integer> {
         Figures.withRepeats(t.peakHeapBytes.stream().map(b -> b / (1 << 20)).toList()),
         Runtime.getRuntime().maxMemory() >> 20);
     out.printf(
-        "  workload generator alone, 1 thread               %s events/s%n",
-        Figures.format(t.generator));
+        "  workload generator alone, 1 thread               %s events/s  (after %d untimed drains)%n",
+        Figures.format(t.generator.eventsPerSecond()), t.generator.warmUpDrains());
     List<Double> fleetOverSmall = new ArrayList<>();
     if (!t.engineSmall.isEmpty()) {
       for (int i = 0; i < t.engine.size(); i++) {
@@ -382,7 +382,7 @@ public final class BenchCommand implements Callable<Integer> {
     if (!latency.p99.isEmpty()) {
       out.println(Target.P99_LATENCY.line(Figures.median(latency.p99)));
     }
-    out.println(Target.GENERATOR.line(t.generator));
+    out.println(Target.GENERATOR.line(t.generator.eventsPerSecond()));
     if (!fleetOverSmall.isEmpty()) {
       out.println(Target.ENGINE_FLEET_OVER_SMALL.line(Figures.median(fleetOverSmall)));
     }
@@ -413,7 +413,7 @@ public final class BenchCommand implements Callable<Integer> {
     final List<Double> stateWrittenPerTraceSecond = new ArrayList<>();
     final List<Double> stateWholePerTraceSecond = new ArrayList<>();
     final List<Double> peakHeapBytes = new ArrayList<>();
-    double generator;
+    GeneratorThroughput.Rate generator;
   }
 
   /** Per latency repeat, in seconds. */

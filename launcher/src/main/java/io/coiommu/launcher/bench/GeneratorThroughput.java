@@ -134,9 +134,11 @@ public final class GeneratorThroughput {
    * measured the collector: 1.2 M events/s on the 1,000-VM fleet against 6.2 M drained), after
    * untimed drains until one is {@link #settled}.
    */
-  static double eventsPerSecond(String spec, int passes) {
+  static Rate eventsPerSecond(String spec, int passes) {
     long[] check = new long[1];
-    for (int w = 1; w <= MAX_WARM_UP_DRAINS; w++) {
+    int warmUp = 0;
+    while (warmUp < MAX_WARM_UP_DRAINS) {
+      warmUp++;
       if (settled(spec, check)) {
         break;
       }
@@ -148,8 +150,11 @@ public final class GeneratorThroughput {
       wall[p] = events / ((System.nanoTime() - t0) / 1e9);
     }
     sink = check[0];
-    return median(wall);
+    return new Rate(median(wall), warmUp);
   }
+
+  /** The figure, and how many untimed drains came before its timed ones. */
+  record Rate(double eventsPerSecond, int warmUpDrains) {}
 
   /**
    * Drains {@code spec} once; whether the JIT compiled, and the kernel worked for the thread, less

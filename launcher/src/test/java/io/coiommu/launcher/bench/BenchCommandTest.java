@@ -69,7 +69,9 @@ class BenchCommandTest {
         .containsPattern("state bytes committed per second of trace +[1-9][0-9,.]* B/s")
         .containsPattern("same commits writing whole VM states \\(before\\) +[1-9][0-9,.]* B/s")
         .containsPattern("peak heap used during end to end \\(pools' peaks\\) +[1-9][0-9,.]* MiB")
-        .containsPattern("workload generator alone, events/s +[0-9,]+ +target >= 5,000,000");
+        .containsPattern("workload generator alone, events/s +[0-9,]+ +target >= 5,000,000")
+        .containsPattern(
+            "workload generator alone, 1 thread +[0-9,]+ events/s  \\(after [1-5] untimed drains\\)");
   }
 
   @Test

@@ -13,9 +13,11 @@ import java.util.Arrays;
 
 /**
  * The workload generator alone, on one thread, as issue #14 target 4 measures it: {@code
- * Workloads.open(spec)} drained event by event, nothing kept. It uses the public producer API only,
- * so the same file runs against an older jar as a single-file program, which is how a before/after
- * ratio is taken in one sitting:
+ * Workloads.open(spec)} drained event by event, nothing kept. Its {@code rate} mode uses the public
+ * producer API and the JDK only, so the same file runs against an older jar as a single-file
+ * program, which is how a before/after ratio is taken in one sitting ({@code heap} reads {@link
+ * LiveHeap}, a class of the jar's own package: run it as {@code java -cp JAR
+ * io.coiommu.launcher.bench.GeneratorThroughput heap ...}):
  *
  * <pre>
  * java -cp OLD.jar launcher/src/main/java/io/coiommu/launcher/bench/GeneratorThroughput.java \
@@ -77,36 +79,60 @@ public final class GeneratorThroughput {
    * other work the CPU figure moves less, though it leaves out the collector's threads.
    */
   private static void rate(String spec, int passes) {
-    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     double[] wall = new double[passes];
     double[] cpu = new double[passes];
     long[] check = new long[1];
     long events = 0;
     for (int p = 0; p < passes; p++) {
-      long t0 = System.nanoTime();
-      long c0 = threads.getCurrentThreadCpuTime();
-      long jit0 = compileMillis();
-      long u0 = threads.getCurrentThreadUserTime();
-      events = drain(spec, check);
-      double seconds = (System.nanoTime() - t0) / 1e9;
-      double cpuSeconds = (threads.getCurrentThreadCpuTime() - c0) / 1e9;
-      wall[p] = events / seconds;
-      cpu[p] = events / cpuSeconds;
+      Drain d = Drain.of(spec, check);
+      events = d.events();
+      wall[p] = d.eventsPerSecond();
+      cpu[p] = events / (d.cpuNanos() / 1e9);
       System.out.printf(
           "pass %d: %,d events in %.2f s (%.2f s CPU, %.2f s of it in the kernel; the JIT compiling"
               + " %.0f %% of the time): %,.0f events/s, %,.0f per CPU second%n",
           p,
           events,
-          seconds,
-          cpuSeconds,
-          cpuSeconds - (threads.getCurrentThreadUserTime() - u0) / 1e9,
-          (compileMillis() - jit0) / 10.0 / seconds,
+          d.wallNanos() / 1e9,
+          d.cpuNanos() / 1e9,
+          d.kernelNanos() / 1e9,
+          100.0 * d.compileMillis() * 1e6 / d.wallNanos(),
           wall[p],
           cpu[p]);
     }
     System.out.printf(
         "median of %d passes: %,.0f events/s, %,.0f per CPU second (%,d events; check %x)%n",
         passes, median(wall), median(cpu), events, check[0]);
+  }
+
+  /**
+   * One drain and what it cost: wall time, the draining thread's CPU and the part of it in the
+   * kernel, and the JIT's compile time meanwhile.
+   */
+  record Drain(long events, long wallNanos, long cpuNanos, long kernelNanos, long compileMillis) {
+
+    /** Drains {@code spec} once (see {@link GeneratorThroughput#drain}), measured. */
+    static Drain of(String spec, long[] check) {
+      ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+      long t0 = System.nanoTime();
+      long cpu0 = threads.getCurrentThreadCpuTime();
+      long user0 = threads.getCurrentThreadUserTime();
+      long jit0 = GeneratorThroughput.compileMillis();
+      long events = drain(spec, check);
+      long wall = System.nanoTime() - t0;
+      long cpu = threads.getCurrentThreadCpuTime() - cpu0;
+      long user = threads.getCurrentThreadUserTime() - user0;
+      return new Drain(events, wall, cpu, cpu - user, GeneratorThroughput.compileMillis() - jit0);
+    }
+
+    double eventsPerSecond() {
+      return events / (wallNanos / 1e9);
+    }
+
+    /** Whether this drain may end the warm-up: see {@link GeneratorThroughput#settled}. */
+    boolean settled() {
+      return GeneratorThroughput.settled(wallNanos, cpuNanos, kernelNanos, compileMillis);
+    }
   }
 
   /** Keeps the drained fields live, so the JIT cannot drop the work. */
@@ -132,22 +158,20 @@ public final class GeneratorThroughput {
    * The bench's figure for target 4: the median over {@code passes} of events per second of wall
    * time, each pass a fresh drain with nothing kept (holding the events as the bench's trace does
    * measured the collector: 1.2 M events/s on the 1,000-VM fleet against 6.2 M drained), after
-   * untimed drains until one is {@link #settled}.
+   * untimed drains until one is {@link Drain#settled}.
    */
   static Rate eventsPerSecond(String spec, int passes) {
     long[] check = new long[1];
     int warmUp = 0;
     while (warmUp < MAX_WARM_UP_DRAINS) {
       warmUp++;
-      if (settled(spec, check)) {
+      if (Drain.of(spec, check).settled()) {
         break;
       }
     }
     double[] wall = new double[passes];
     for (int p = 0; p < passes; p++) {
-      long t0 = System.nanoTime();
-      long events = drain(spec, check);
-      wall[p] = events / ((System.nanoTime() - t0) / 1e9);
+      wall[p] = Drain.of(spec, check).eventsPerSecond();
     }
     sink = check[0];
     return new Rate(median(wall), warmUp);
@@ -157,25 +181,9 @@ public final class GeneratorThroughput {
   record Rate(double eventsPerSecond, int warmUpDrains) {}
 
   /**
-   * Drains {@code spec} once; whether the JIT compiled, and the kernel worked for the thread, less
+   * Whether a drain ends the warm-up: the JIT compiled, and the kernel worked for the thread, less
    * than {@link #SETTLED_SHARE} of the time. Where the JVM counts neither, one drain warms up.
    */
-  static boolean settled(String spec, long[] check) {
-    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    long t0 = System.nanoTime();
-    long cpu0 = threads.getCurrentThreadCpuTime();
-    long user0 = threads.getCurrentThreadUserTime();
-    long jit0 = compileMillis();
-    drain(spec, check);
-    long cpu = threads.getCurrentThreadCpuTime() - cpu0;
-    return settled(
-        System.nanoTime() - t0,
-        cpu,
-        cpu - (threads.getCurrentThreadUserTime() - user0),
-        compileMillis() - jit0);
-  }
-
-  /** The rule of {@link #settled(String, long[])}, on what one drain measured. */
   static boolean settled(long wallNanos, long cpuNanos, long kernelNanos, long compileMillis) {
     return compileMillis * 1e6 < SETTLED_SHARE * wallNanos
         && kernelNanos < SETTLED_SHARE * cpuNanos;

@@ -93,11 +93,7 @@ final class ThreadCpu {
   Map<String, Double> since(ThreadCpu before) {
     Map<String, Double> seconds = new TreeMap<>();
     threads.forEach(
-        (tid, s) -> {
-          Sample b = before.threads.get(tid);
-          long ticks = s.ticks - (b == null ? 0 : b.ticks);
-          seconds.merge(s.role, ticks / TICKS_PER_SECOND, Double::sum);
-        });
+        (tid, s) -> seconds.merge(s.role, ticksSince(before, tid) / TICKS_PER_SECOND, Double::sum));
     return seconds;
   }
 
@@ -110,14 +106,20 @@ final class ThreadCpu {
     long total = 0;
     long busiest = 0;
     for (Map.Entry<String, Sample> e : threads.entrySet()) {
-      Sample s = e.getValue();
-      if (s.role.equals(role)) {
-        Sample b = before.threads.get(e.getKey());
-        long ticks = s.ticks - (b == null ? 0 : b.ticks);
+      if (e.getValue().role.equals(role)) {
+        long ticks = ticksSince(before, e.getKey());
         total += ticks;
         busiest = Math.max(busiest, ticks);
       }
     }
     return total == 0 ? Double.NaN : (double) busiest / total;
+  }
+
+  /**
+   * Ticks thread {@code tid} of this sample used since {@code before} (all of them if it is new).
+   */
+  private long ticksSince(ThreadCpu before, String tid) {
+    Sample b = before.threads.get(tid);
+    return threads.get(tid).ticks - (b == null ? 0 : b.ticks);
   }
 }

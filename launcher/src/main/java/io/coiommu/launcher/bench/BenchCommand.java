@@ -1,5 +1,6 @@
 package io.coiommu.launcher.bench;
 
+import io.coiommu.launcher.DurationConverter;
 import io.coiommu.launcher.kafka.EmbeddedKafkaCluster;
 import io.coiommu.processor.ProcessorConfig;
 import io.coiommu.processor.engine.Scenario;
@@ -96,6 +97,15 @@ public final class BenchCommand implements Callable<Integer> {
   int timeoutSeconds = 600;
 
   @Option(
+      names = "--warm-up",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description =
+          "The longest the untimed passes end to end may take; they end sooner, from the second on,"
+              + " once the JIT takes under 5 % of a pass's CPU. Default: 2m")
+  Duration warmUp = EndToEndBench.DEFAULT_MAX_WARM_UP;
+
+  @Option(
       names = "--end-to-end-only",
       description =
           "Measure only the end-to-end figure and the state it commits (no engine, "
@@ -120,7 +130,7 @@ public final class BenchCommand implements Callable<Integer> {
     ProcessorConfig config = ProcessorConfig.defaults();
     List<Scenario> lru = ScenarioSpec.parse(COIOMMU_LRU);
     if (endToEndOnly) {
-      return EndToEndOnly.run(out, workload, config, repeats, partitions, timeoutSeconds);
+      return EndToEndOnly.run(out, workload, config, repeats, partitions, timeoutSeconds, warmUp);
     }
     out.println("generating the trace ...");
     out.flush();
@@ -169,6 +179,7 @@ public final class BenchCommand implements Callable<Integer> {
     // them. They and the timed passes share one broker, as a deployment's processors share one that
     // runs for weeks (EndToEndBench.pass starts each pass clean).
     try (EmbeddedKafkaCluster broker = EmbeddedKafkaCluster.start(1)) {
+      EndToEndBench.WarmUp warming = new EndToEndBench.WarmUp(warmUp);
       for (int w = 1; ; w++) {
         EndToEndBench.Outcome pass = EndToEndBench.pass(broker, trace, config, partitions, timeout);
         out.printf(
@@ -178,7 +189,7 @@ public final class BenchCommand implements Callable<Integer> {
             Figures.format(pass.eventsPerSecond()),
             100 * pass.jitShare());
         out.flush();
-        if (EndToEndBench.warmedUp(w, pass)) {
+        if (warming.endsWith(pass)) {
           break;
         }
       }

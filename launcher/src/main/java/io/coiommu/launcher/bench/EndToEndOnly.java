@@ -25,7 +25,8 @@ final class EndToEndOnly {
       ProcessorConfig config,
       int repeats,
       int partitions,
-      int timeoutSeconds)
+      int timeoutSeconds,
+      Duration maxWarmUp)
       throws Exception {
     out.println("generating the trace ...");
     out.flush();
@@ -42,10 +43,11 @@ final class EndToEndOnly {
     List<Double> cpu = new ArrayList<>();
     // Every pass on one broker, as in BenchCommand (see EndToEndBench).
     try (EmbeddedKafkaCluster broker = EmbeddedKafkaCluster.start(1)) {
+      EndToEndBench.WarmUp warmUp = new EndToEndBench.WarmUp(maxWarmUp);
       for (int w = 1; ; w++) {
         EndToEndBench.Outcome pass =
             pass(out, "warm-up " + w, broker, trace, config, partitions, timeout);
-        if (EndToEndBench.warmedUp(w, pass)) {
+        if (warmUp.endsWith(pass)) {
           break;
         }
       }

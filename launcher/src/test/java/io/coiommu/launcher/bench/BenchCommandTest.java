@@ -28,7 +28,9 @@ class BenchCommandTest {
             "--perf-records",
             "2000",
             "--heap-pages",
-            "2000");
+            "2000",
+            "--warm-up",
+            "10s");
     exitCode = run.exitCode();
     output = run.output();
   }

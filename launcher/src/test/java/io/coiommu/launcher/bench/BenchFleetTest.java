@@ -24,7 +24,9 @@ class BenchFleetTest {
             "--perf-records",
             "2000",
             "--heap-pages",
-            "2000");
+            "2000",
+            "--warm-up",
+            "10s");
     int exit = run.exitCode();
     String output = run.output();
     assertThat(exit).as(output).isZero();

@@ -2,12 +2,14 @@ package io.coiommu.launcher.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
  * Untimed passes end to end go on until the JIT threads take less than 5 % of a pass's CPU: no
- * fewer than two, no more than six, and two where the threads' roles cannot be read.
+ * fewer than two, no longer than the warm-up's budget once two have run, and two where the threads'
+ * roles cannot be read.
  */
 class WarmUpRuleTest {
 
@@ -28,22 +30,43 @@ class WarmUpRuleTest {
     assertThat(pass(Map.of()).jitShare()).isNaN();
   }
 
-  @Test
-  void aSettledJitEndsTheWarmUpFromTheSecondPassOn() {
-    assertThat(EndToEndBench.warmedUp(1, jit(0.1))).isFalse();
-    assertThat(EndToEndBench.warmedUp(2, jit(0.49))).isTrue();
-    assertThat(EndToEndBench.warmedUp(2, jit(0.5))).isFalse();
-    assertThat(EndToEndBench.warmedUp(5, jit(2.0))).isFalse();
+  private static final Duration BUDGET = Duration.ofMinutes(2);
+
+  private static boolean warmedUp(int passes, int seconds, EndToEndBench.Outcome last) {
+    return EndToEndBench.warmedUp(passes, Duration.ofSeconds(seconds), BUDGET, last);
   }
 
   @Test
-  void theSixthPassEndsItWhateverTheJitDoes() {
-    assertThat(EndToEndBench.warmedUp(6, jit(2.0))).isTrue();
+  void aSettledJitEndsTheWarmUpFromTheSecondPassOn() {
+    assertThat(warmedUp(1, 5, jit(0.1))).isFalse();
+    assertThat(warmedUp(2, 10, jit(0.49))).isTrue();
+    assertThat(warmedUp(2, 10, jit(0.5))).isFalse();
+    // Six passes no longer end it: short passes leave the broker's per-request code uncompiled.
+    assertThat(warmedUp(6, 30, jit(2.0))).isFalse();
+    assertThat(warmedUp(20, 119, jit(0.6))).isFalse();
+  }
+
+  @Test
+  void theBudgetEndsItWhateverTheJitDoesButNotBeforeTheSecondPass() {
+    assertThat(warmedUp(12, 120, jit(2.0))).isTrue();
+    assertThat(warmedUp(1, 300, jit(2.0))).isFalse();
+    assertThat(warmedUp(2, 300, jit(2.0))).isTrue();
   }
 
   @Test
   void withoutThreadRolesTwoPassesAreTheWarmUp() {
-    assertThat(EndToEndBench.warmedUp(1, pass(Map.of()))).isFalse();
-    assertThat(EndToEndBench.warmedUp(2, pass(Map.of()))).isTrue();
+    assertThat(warmedUp(1, 5, pass(Map.of()))).isFalse();
+    assertThat(warmedUp(2, 10, pass(Map.of()))).isTrue();
+  }
+
+  @Test
+  void aWarmUpCountsItsPassesAndTheTimeSinceItBegan() {
+    EndToEndBench.WarmUp unbounded = new EndToEndBench.WarmUp(Duration.ofDays(1));
+    assertThat(unbounded.endsWith(jit(0.1))).isFalse();
+    assertThat(unbounded.endsWith(jit(2.0))).isFalse();
+    assertThat(unbounded.endsWith(jit(0.1))).isTrue();
+    EndToEndBench.WarmUp spent = new EndToEndBench.WarmUp(Duration.ZERO);
+    assertThat(spent.endsWith(jit(2.0))).isFalse();
+    assertThat(spent.endsWith(jit(2.0))).isTrue();
   }
 }

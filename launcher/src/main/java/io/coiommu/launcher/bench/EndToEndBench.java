@@ -71,8 +71,8 @@ final class EndToEndBench {
 
   /**
    * How long the untimed passes may go on, whatever the JIT still does: a bound on the bench's time
-   * (`--warm-up`). A count of passes bounded it before (six), which a fleet's passes of 7-10 s
-   * fill, but not the sample's of 3.5 s: the broker's and clients' per-request code crosses C2's
+   * ({@code --warm-up}). A count of passes bounded it before (six), which a fleet's passes of 7-10
+   * s fill, but not the sample's of 3.5 s: the broker's and clients' per-request code crosses C2's
    * thresholds only after ten to twenty passes. Over 22 passes of the sample (2026-12-03) the JIT
    * took 32, 32, 23, 26, 15 and 10 % of passes 1-6, 10-19 % of passes 7-14 (end to end 3.8-4.4 M
    * events/s, median 4.07 M) and 1-7 % of passes 15-22 but one at 15 % (4.27-4.84 M, median 4.54

@@ -179,20 +179,20 @@ public final class BenchCommand implements Callable<Integer> {
     // them. They and the timed passes share one broker, as a deployment's processors share one that
     // runs for weeks (EndToEndBench.pass starts each pass clean).
     try (EmbeddedKafkaCluster broker = EmbeddedKafkaCluster.start(1)) {
-      EndToEndBench.WarmUp warming = new EndToEndBench.WarmUp(warmUp);
-      for (int w = 1; ; w++) {
-        EndToEndBench.Outcome pass = EndToEndBench.pass(broker, trace, config, partitions, timeout);
-        out.printf(
-            Locale.ROOT,
-            "warm-up %d: end to end %s ev/s, the JIT %.0f %% of the CPU%n",
-            w,
-            Figures.format(pass.eventsPerSecond()),
-            100 * pass.jitShare());
-        out.flush();
-        if (warming.endsWith(pass)) {
-          break;
-        }
-      }
+      EndToEndBench.warmUp(
+          warmUp,
+          w -> {
+            EndToEndBench.Outcome pass =
+                EndToEndBench.pass(broker, trace, config, partitions, timeout);
+            out.printf(
+                Locale.ROOT,
+                "warm-up %d: end to end %s ev/s, the JIT %.0f %% of the CPU%n",
+                w,
+                Figures.format(pass.eventsPerSecond()),
+                100 * pass.jitShare());
+            out.flush();
+            return pass;
+          });
       for (int r = 1; r <= repeats; r++) {
         PeakHeap.reset();
         EndToEndBench.Outcome run = EndToEndBench.pass(broker, trace, config, partitions, timeout);

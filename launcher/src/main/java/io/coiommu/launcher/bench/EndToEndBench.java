@@ -160,20 +160,22 @@ final class EndToEndBench {
         && (!(last.jitShare() >= SETTLED_JIT_SHARE) || took.compareTo(budget) >= 0);
   }
 
-  /** The untimed passes of one bench run: counts them and the time since the first began. */
-  static final class WarmUp {
-    private final Duration budget;
-    private final long startedNanos = System.nanoTime();
-    private int passes;
+  /** One untimed pass, numbered from 1. */
+  interface NumberedPass {
+    Outcome run(int number) throws Exception;
+  }
 
-    WarmUp(Duration budget) {
-      this.budget = budget;
-    }
-
-    /** Counts {@code pass}, the latest untimed one; whether the timed passes may start. */
-    boolean endsWith(Outcome pass) {
-      passes++;
-      return warmedUp(passes, Duration.ofNanos(System.nanoTime() - startedNanos), budget, pass);
+  /**
+   * Runs untimed passes until {@link #warmedUp} ends them, the time counted from the first pass's
+   * start against {@code budget}.
+   */
+  static void warmUp(Duration budget, NumberedPass pass) throws Exception {
+    long started = System.nanoTime();
+    for (int w = 1; ; w++) {
+      Outcome last = pass.run(w);
+      if (warmedUp(w, Duration.ofNanos(System.nanoTime() - started), budget, last)) {
+        return;
+      }
     }
   }
 

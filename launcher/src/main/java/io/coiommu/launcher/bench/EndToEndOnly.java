@@ -43,14 +43,8 @@ final class EndToEndOnly {
     List<Double> cpu = new ArrayList<>();
     // Every pass on one broker, as in BenchCommand (see EndToEndBench).
     try (EmbeddedKafkaCluster broker = EmbeddedKafkaCluster.start(1)) {
-      EndToEndBench.WarmUp warmUp = new EndToEndBench.WarmUp(maxWarmUp);
-      for (int w = 1; ; w++) {
-        EndToEndBench.Outcome pass =
-            pass(out, "warm-up " + w, broker, trace, config, partitions, timeout);
-        if (warmUp.endsWith(pass)) {
-          break;
-        }
-      }
+      EndToEndBench.warmUp(
+          maxWarmUp, w -> pass(out, "warm-up " + w, broker, trace, config, partitions, timeout));
       for (int r = 1; r <= repeats; r++) {
         EndToEndBench.Outcome run =
             pass(out, "repeat " + r + "/" + repeats, broker, trace, config, partitions, timeout);

@@ -102,7 +102,7 @@ public final class BenchCommand implements Callable<Integer> {
       converter = DurationConverter.class,
       description =
           "The longest the untimed passes end to end may take; they end sooner, from the second on,"
-              + " once the JIT takes under 5 % of a pass's CPU. Default: 2m")
+              + " once the JIT takes under 5 %% of a pass's CPU. Default: 2m")
   Duration warmUp = EndToEndBench.DEFAULT_MAX_WARM_UP;
 
   @Option(
